@@ -81,6 +81,10 @@ class Node:
     """Where the figures come from (or ``editable default``)."""
     effective_date: date
     """Date from which the row applies."""
+    delivery_p50_days: float = 1.0
+    """Median delivery time from this FC to a shopper in its markets, in days."""
+    delivery_p90_days: float = 2.0
+    """90th percentile delivery time from this FC to a local shopper, in days."""
 
 
 @dataclass(frozen=True, slots=True)

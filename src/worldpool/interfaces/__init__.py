@@ -1,0 +1,1 @@
+"""Interfaces: thin layers that parse input, call the ledger/services and render."""

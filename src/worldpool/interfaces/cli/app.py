@@ -1,0 +1,40 @@
+"""The Typer root: registers one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from worldpool._version import __version__
+from worldpool.interfaces.cli import catalog, ledger_cmds
+from worldpool.interfaces.cli.demo import demo
+from worldpool.interfaces.cli.stock import stock
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="worldpool",
+    help="One global inventory pool: list once, stock once, sell everywhere.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(catalog.app, name="catalog")
+app.add_typer(ledger_cmds.sku_app, name="sku")
+app.command("init")(ledger_cmds.init)
+app.command("receive")(ledger_cmds.receive)
+app.command("move")(ledger_cmds.move)
+app.command("check")(ledger_cmds.check)
+app.command("dead-letters")(ledger_cmds.dead_letters)
+app.command("stock")(stock)
+app.command("demo")(demo)
+
+
+@app.command("version")
+def version() -> None:
+    """Print the worldpool version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Run the CLI (console-script entry point)."""
+    app()

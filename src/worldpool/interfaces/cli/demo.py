@@ -1,0 +1,97 @@
+"""``worldpool demo``: build a demo pool from real demand and show what it holds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+)
+from rich.table import Table
+
+from worldpool.demo import DemoSummary, build_demo
+from worldpool.interfaces.cli.errors import handled
+from worldpool.ledger import Ledger
+
+__all__ = ["demo"]
+
+console = Console()
+
+
+def demo(
+    directory: Annotated[
+        Path, typer.Argument(help="Fresh folder for the demo database.")
+    ] = Path("worldpool-demo"),
+) -> None:
+    """Build a demo world (300 real SKUs, 18 marketplaces) and print the pool."""
+    with handled():
+        with Progress(
+            TextColumn("{task.description:<28}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def report(step: str, done: int, total: int) -> None:
+                if step not in tasks:
+                    tasks[step] = bar.add_task(step, total=total)
+                bar.update(tasks[step], completed=done, total=total)
+
+            summary = build_demo(directory, progress=report)
+        _show(summary)
+
+
+def _show(s: DemoSummary) -> None:
+    console.print(
+        f"[bold]worldpool demo[/] in {s.directory} — {s.skus} SKUs from "
+        f"Online Retail II (CC BY 4.0, UCI), {len(s.markets)} marketplaces: "
+        f"{', '.join(s.markets)}"
+    )
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for b in s.balances:
+        row = totals[b.node]
+        row[0] += b.on_hand
+        row[1] += b.reserved
+        row[2] += b.in_transit
+        row[3] += 1
+    ledger = Ledger.open(s.database_url)
+    t = Table(
+        "node",
+        "kind",
+        "SKUs",
+        "on hand",
+        "reserved",
+        "available",
+        "in transit",
+        title="The pool, by node (units)",
+    )
+    for node_id, (oh, rs, it, n) in sorted(totals.items()):
+        kind = ledger.catalog.node(node_id).kind.value
+        t.add_row(
+            node_id, kind, str(n), f"{oh:,}", f"{rs:,}", f"{oh - rs:,}", f"{it:,}"
+        )
+    console.print(t)
+    console.print(
+        f"last 14 days of real orders: {s.orders_from_fc} lines from local FCs, "
+        f"{s.orders_from_origin} fulfilled from origin, {s.orders_lost} lost"
+    )
+    report = ledger.check()
+    console.print(
+        f"journal check: {report.movements} movements, "
+        f"{report.rows_checked} balance rows, drift {len(report.drifts)}"
+    )
+    console.print(
+        f"next: [bold]WORLDPOOL_DATABASE_URL={s.database_url} worldpool stock "
+        f"--marketplace DE[/]"
+    )
+    ledger.close()

@@ -1,0 +1,71 @@
+"""Engine creation: SQLite (WAL, ``BEGIN IMMEDIATE``) by default, PostgreSQL by URL.
+
+SQLite ignores ``SELECT ... FOR UPDATE``; its correctness comes from the single
+writer lock. In WAL mode a deferred transaction that reads and then writes
+gets ``SQLITE_BUSY`` at once, without waiting for ``busy_timeout``; starting
+every write transaction with ``BEGIN IMMEDIATE`` takes the lock up front so
+writers queue instead of failing. Read-only work uses :func:`reader`, which
+starts deferred transactions and so never blocks writers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+__all__ = ["READONLY", "make_engine", "normalise_url", "reader"]
+
+READONLY = "worldpool_readonly"
+"""Execution option marking an engine/connection as read-only (deferred BEGIN)."""
+
+_BUSY_TIMEOUT_MS = 60_000
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Return ``url`` as a URL, mapping ``postgresql://`` to the psycopg 3 driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """Create an engine for ``url`` with worldpool's transaction settings."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, echo=echo)
+    return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=20)
+
+
+def reader(engine: Engine) -> Engine:
+    """Return a view of ``engine`` whose transactions are read-only (deferred)."""
+    return engine.execution_options(**{READONLY: True})
+
+
+def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
+    engine = create_engine(
+        url,
+        echo=echo,
+        connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control away from pysqlite so that BEGIN is ours.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        if url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        readonly = conn.get_execution_options().get(READONLY, False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,168 @@
+"""Post movements: append to the journal and update balances in one transaction.
+
+The fast path is two statements: ``INSERT ... ON CONFLICT DO NOTHING`` on the
+idempotency key, then one guarded ``UPDATE`` per touched balance row whose
+``WHERE`` clause re-checks ``on_hand - reserved >= 0`` (and the other states)
+on the row it locks. On PostgreSQL the row lock makes a concurrent reserve wait
+and re-evaluate the guard on the new row version; on SQLite the transaction
+holds the single write lock (``BEGIN IMMEDIATE``). Either way no unit is sold
+twice, and no ``SKIP LOCKED`` is used on stock rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from worldpool.domain.inventory import Movement
+from worldpool.errors import (
+    IdempotencyConflict,
+    InsufficientStock,
+    UnknownReference,
+)
+from worldpool.ledger.effects import Effect, effects, payload_hash
+from worldpool.ledger.tables import balances, movements
+
+__all__ = ["PostResult", "post_on"]
+
+
+@dataclass(frozen=True, slots=True)
+class PostResult:
+    """What posting one movement did."""
+
+    movement_id: int
+    """Journal id of the movement (the earlier one for a duplicate)."""
+    duplicate: bool
+    """True when the key was already posted with the same payload (a no-op)."""
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def post_on(conn: Connection, m: Movement) -> PostResult:
+    """Post ``m`` inside the caller's open transaction (already validated).
+
+    Raises:
+        IdempotencyConflict: the key was posted before with another payload.
+        InsufficientStock: a guarded state would go below zero.
+        UnknownReference: the SKU is not registered.
+    """
+    digest = payload_hash(m)
+    now = datetime.now(UTC)
+    stmt = (
+        _insert(conn, movements)
+        .values(
+            idempotency_key=m.idempotency_key,
+            payload_hash=digest,
+            kind=m.kind.value,
+            sku=m.sku,
+            node=m.node,
+            from_node=m.from_node,
+            lane=m.lane,
+            qty=m.qty,
+            damaged=m.damaged,
+            short=m.short,
+            reason=m.reason,
+            reference=m.reference,
+            at=m.at or now,
+            posted_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(movements.c.id)
+    )
+    try:
+        new_id = conn.execute(stmt).scalar()
+    except IntegrityError as exc:
+        raise UnknownReference(
+            "SKU is not registered", record="movement", field="sku", value=m.sku
+        ) from exc
+    if new_id is None:
+        return _duplicate(conn, m, digest)
+    for effect in effects(m):
+        _apply(conn, m.sku, effect)
+    return PostResult(movement_id=int(new_id), duplicate=False)
+
+
+def _duplicate(conn: Connection, m: Movement, digest: str) -> PostResult:
+    row = conn.execute(
+        select(movements.c.id, movements.c.payload_hash).where(
+            movements.c.idempotency_key == m.idempotency_key
+        )
+    ).one()
+    if row.payload_hash != digest:
+        raise IdempotencyConflict(
+            f"idempotency key {m.idempotency_key!r} was already used for a "
+            f"different movement (journal id {row.id})"
+        )
+    return PostResult(movement_id=int(row.id), duplicate=True)
+
+
+def _apply(conn: Connection, sku: str, e: Effect) -> None:
+    if e.only_adds:
+        _upsert(conn, sku, e)
+        return
+    new_on_hand = balances.c.on_hand + e.on_hand
+    new_reserved = balances.c.reserved + e.reserved
+    new_transit = balances.c.in_transit + e.in_transit
+    stmt = (
+        update(balances)
+        .where(
+            and_(
+                balances.c.sku == sku,
+                balances.c.node == e.node,
+                new_on_hand - new_reserved >= 0,
+                new_reserved >= 0,
+                new_transit >= 0,
+            )
+        )
+        .values(on_hand=new_on_hand, reserved=new_reserved, in_transit=new_transit)
+    )
+    if conn.execute(stmt).rowcount != 1:
+        raise _shortage(conn, sku, e)
+
+
+def _upsert(conn: Connection, sku: str, e: Effect) -> None:
+    stmt = _insert(conn, balances).values(
+        sku=sku,
+        node=e.node,
+        on_hand=e.on_hand,
+        reserved=e.reserved,
+        in_transit=e.in_transit,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["sku", "node"],
+        set_={
+            "on_hand": balances.c.on_hand + e.on_hand,
+            "reserved": balances.c.reserved + e.reserved,
+            "in_transit": balances.c.in_transit + e.in_transit,
+        },
+    )
+    try:
+        conn.execute(stmt)
+    except IntegrityError as exc:
+        raise UnknownReference(
+            "SKU is not registered", record="movement", field="sku", value=sku
+        ) from exc
+
+
+def _shortage(conn: Connection, sku: str, e: Effect) -> InsufficientStock:
+    row = conn.execute(
+        select(balances.c.on_hand, balances.c.reserved, balances.c.in_transit).where(
+            and_(balances.c.sku == sku, balances.c.node == e.node)
+        )
+    ).one_or_none()
+    on_hand, reserved, transit = (0, 0, 0) if row is None else tuple(row)
+    if e.in_transit < 0 and transit + e.in_transit < 0:
+        return InsufficientStock(sku, e.node, "in_transit", -e.in_transit, transit)
+    if e.reserved < 0 and reserved + e.reserved < 0:
+        return InsufficientStock(sku, e.node, "reserved", -e.reserved, reserved)
+    available = on_hand - reserved
+    asked = max(e.reserved - e.on_hand, -e.on_hand, e.reserved)
+    return InsufficientStock(sku, e.node, "available", asked, available)

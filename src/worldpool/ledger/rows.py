@@ -1,0 +1,144 @@
+"""Read CSV input row by row, turning each bad row into a located error.
+
+A file with some bad rows keeps the good ones: parsers return both lists and
+the caller stores the rejected rows in the dead-letter store.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from worldpool.errors import InputError
+
+__all__ = [
+    "ParseResult",
+    "RowError",
+    "decimal_field",
+    "int_field",
+    "parse_rows",
+    "text_field",
+]
+
+T = TypeVar("T")
+Row = dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A rejected row: where it is, which field is wrong, and why."""
+
+    row: int
+    """1-based data row (the header is row 0)."""
+    field: str | None
+    """The wrong field, when one is to blame."""
+    message: str
+    """Full error message naming file, row and field."""
+    raw: Row
+    """The row as read."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult(Generic[T]):
+    """Records parsed from a file, and the rows that were rejected."""
+
+    source: str
+    """File path (or other source name)."""
+    records: list[tuple[int, T]] = field(default_factory=list)
+    """(row number, record) for every good row."""
+    errors: list[RowError] = field(default_factory=list)
+    """Every bad row."""
+
+
+def _read(path: Path) -> Iterator[Row]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None:
+            raise InputError("file is empty (no header row)", record=str(path))
+        yield from reader
+
+
+def parse_rows(
+    path: str | Path,
+    parse: Callable[[Row, str, int], T],
+    required: tuple[str, ...],
+) -> ParseResult[T]:
+    """Parse every row of the CSV at ``path`` with ``parse(row, source, number)``.
+
+    Raises:
+        InputError: when the file cannot be read or lacks a required column
+            (the whole file is refused: no row could be right).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found", record=str(path))
+    result: ParseResult[T] = ParseResult(source=str(path))
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle), None)
+    missing = [c for c in required if c not in (header or [])]
+    if missing:
+        raise InputError("missing column", record=str(path), row=0, field=missing[0])
+    for number, row in enumerate(_read(path), start=1):
+        if None in row:
+            result.errors.append(
+                RowError(
+                    number, None, f"{path}, row {number}: too many fields", _clean(row)
+                )
+            )
+            continue
+        try:
+            result.records.append((number, parse(row, str(path), number)))
+        except InputError as exc:
+            result.errors.append(RowError(number, exc.field, str(exc), _clean(row)))
+    return result
+
+
+def _clean(row: Mapping[Any, Any]) -> Row:
+    return {str(k): str(v) for k, v in row.items()}
+
+
+def text_field(row: Row, name: str, src: str, n: int, *, required: bool = True) -> str:
+    """Return the stripped text of column ``name``; '' when optional and blank."""
+    value = (row.get(name) or "").strip()
+    if required and not value:
+        raise InputError("must not be empty", record=src, row=n, field=name)
+    return value
+
+
+def int_field(row: Row, name: str, src: str, n: int) -> int:
+    """Return column ``name`` as an integer (units); refuse fractions and text."""
+    raw = text_field(row, name, src, n)
+    try:
+        return int(raw)
+    except ValueError:
+        raise InputError(
+            "must be a whole number", record=src, row=n, field=name, value=raw
+        ) from None
+
+
+def decimal_field(row: Row, name: str, src: str, n: int) -> Decimal:
+    """Return column ``name`` as an exact decimal."""
+    raw = text_field(row, name, src, n)
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise InputError(
+            "must be a number", record=src, row=n, field=name, value=raw
+        ) from None
+    if not value.is_finite():
+        raise InputError(
+            "must be a finite number", record=src, row=n, field=name, value=raw
+        )
+    return value
+
+
+def positive(value: Decimal | int, name: str, src: str, n: int) -> None:
+    """Raise InputError unless ``value`` > 0."""
+    if value <= 0:
+        raise InputError(
+            "must be positive", record=src, row=n, field=name, value=str(value)
+        )
