@@ -6,7 +6,7 @@ Read by services and interfaces only; the pure core takes explicit arguments.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = ["DATABASE_ENV", "DEFAULT_DATABASE_URL", "Settings"]
 
@@ -23,15 +23,9 @@ class Settings:
 
     database_url: str = DEFAULT_DATABASE_URL
     """SQLAlchemy URL: ``sqlite:///path.db`` or ``postgresql+psycopg://...``."""
-    catalog_paths: tuple[str, ...] = field(default_factory=tuple)
-    """User catalog override files or folders, applied over the packaged catalog."""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """Build settings from ``env`` (default: ``os.environ``)."""
         source = os.environ if env is None else env
-        paths = source.get("WORLDPOOL_CATALOG", "")
-        return cls(
-            database_url=source.get(DATABASE_ENV, DEFAULT_DATABASE_URL),
-            catalog_paths=tuple(p for p in paths.split(os.pathsep) if p),
-        )
+        return cls(database_url=source.get(DATABASE_ENV, DEFAULT_DATABASE_URL))

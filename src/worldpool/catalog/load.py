@@ -63,7 +63,7 @@ class _Layer:
 
 
 def load_catalog(
-    overrides: Sequence[Path | str] = (), *, as_of: date | None = None
+    overrides: Sequence[Path | str] | Path = (), *, as_of: date | None = None
 ) -> Catalog:
     """Return the catalog in force on ``as_of``, with overrides applied.
 
@@ -71,7 +71,8 @@ def load_catalog(
         overrides: Directories holding any of marketplaces.csv, channels.csv,
             nodes.csv and lanes.csv, or single files with one of those names.
             Applied after the packaged data and after ``WORLDPOOL_CATALOG``
-            (explicit paths win), in order. A single path is accepted too.
+            (explicit paths win), in order. A single path (str or Path) is
+            accepted too.
         as_of: The day whose rules apply; defaults to today in UTC.
 
     Returns:

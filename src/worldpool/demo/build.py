@@ -26,7 +26,6 @@ from worldpool.domain.inventory import Balance, Movement, MovementKind
 from worldpool.domain.network import Mode
 from worldpool.errors import InputError, InsufficientStock
 from worldpool.ledger import Ledger
-from worldpool.ledger.db import make_engine
 
 __all__ = ["DemoParams", "DemoSummary", "build_demo"]
 
@@ -98,41 +97,39 @@ def build_demo(
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "demand_history.csv.gz").write_bytes(demand_bytes())
     url = f"sqlite:///{(folder / 'worldpool.db').resolve()}"
-    ledger = Ledger.open(url)
-    ledger = Ledger(make_engine(url), ledger.catalog)
-    ledger.init()
-    demand = read_demand()
-    end = max(r.day for r in demand)
-    start = end - timedelta(days=p.history_days)
-    rate = _daily_rates(
-        [r for r in demand if start < r.day <= end - timedelta(p.replay_days)], p
-    )
-    sold: dict[str, set[str]] = defaultdict(set)
-    for r in demand:
-        sold[r.sku].add(r.market)
-    skus = read_skus(sold)
-    progress("registering SKUs", 0, 1)
-    ledger.register_skus(skus)
-    progress("registering SKUs", 1, 1)
-    _receive(ledger, rate, p, end - timedelta(days=p.replay_days + 45), progress)
-    _forward(ledger, rate, p, end - timedelta(days=p.replay_days + 35), progress)
-    served = _replay(
-        ledger,
-        [r for r in demand if r.day > end - timedelta(p.replay_days)],
-        p,
-        progress,
-    )
-    summary = DemoSummary(
-        directory=folder,
-        database_url=url,
-        skus=len(skus),
-        markets=tuple(sorted({r.market for r in demand})),
-        orders_from_fc=served["fc"],
-        orders_from_origin=served["ffo"],
-        orders_lost=served["lost"],
-        balances=tuple(ledger.balances()),
-    )
-    ledger.close()
+    with Ledger.open(url) as ledger:
+        ledger.init()
+        demand = read_demand()
+        end = max(r.day for r in demand)
+        start = end - timedelta(days=p.history_days)
+        rate = _daily_rates(
+            [r for r in demand if start < r.day <= end - timedelta(p.replay_days)], p
+        )
+        sold: dict[str, set[str]] = defaultdict(set)
+        for r in demand:
+            sold[r.sku].add(r.market)
+        skus = read_skus(sold)
+        progress("registering SKUs", 0, 1)
+        ledger.register_skus(skus)
+        progress("registering SKUs", 1, 1)
+        _receive(ledger, rate, p, end - timedelta(days=p.replay_days + 45), progress)
+        _forward(ledger, rate, p, end - timedelta(days=p.replay_days + 35), progress)
+        served = _replay(
+            ledger,
+            [r for r in demand if r.day > end - timedelta(p.replay_days)],
+            p,
+            progress,
+        )
+        summary = DemoSummary(
+            directory=folder,
+            database_url=url,
+            skus=len(skus),
+            markets=tuple(sorted({r.market for r in demand})),
+            orders_from_fc=served["fc"],
+            orders_from_origin=served["ffo"],
+            orders_lost=served["lost"],
+            balances=tuple(ledger.balances()),
+        )
     return summary
 
 

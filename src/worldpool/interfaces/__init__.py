@@ -1,1 +1,3 @@
 """Interfaces: thin layers that parse input, call the ledger/services and render."""
+
+__all__: list[str] = []

@@ -65,7 +65,8 @@ class Ledger:
         """Open the ledger at ``url`` (default: settings from the environment)."""
         settings = Settings.from_env()
         engine = make_engine(url or settings.database_url)
-        return cls(engine, catalog or load_catalog(settings.catalog_paths))
+        # load_catalog applies WORLDPOOL_CATALOG overrides itself.
+        return cls(engine, catalog or load_catalog())
 
     def init(self) -> str | None:
         """Create or upgrade the schema; return the schema revision."""
@@ -74,6 +75,12 @@ class Ledger:
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     # -- SKUs -------------------------------------------------------------
     def register_skus(self, records: Iterable[SkuRecord]) -> tuple[int, int]:

@@ -6,10 +6,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from worldpool.catalog import Catalog, load_catalog
-from worldpool.config import Settings
 from worldpool.interfaces.cli.errors import handled
 
 __all__ = ["app"]
@@ -17,7 +16,7 @@ __all__ = ["app"]
 app = typer.Typer(
     help="Reference data: marketplaces, channels, nodes, lanes.", no_args_is_help=True
 )
-console = Console()
+console = Console(soft_wrap=True)
 Override = Annotated[
     list[str] | None,
     typer.Option("--catalog", help="Override file or folder (repeatable)."),
@@ -25,7 +24,8 @@ Override = Annotated[
 
 
 def _load(paths: list[str] | None) -> Catalog:
-    return load_catalog([*Settings.from_env().catalog_paths, *(paths or [])])
+    # WORLDPOOL_CATALOG is applied by load_catalog; --catalog paths go on top.
+    return load_catalog(paths or [])
 
 
 @app.command("marketplaces")
@@ -102,7 +102,8 @@ def lanes(
     with handled():
         cat = _load(catalog)
     t = Table(
-        "id", "mode", "P50 d", "P90 d", "per kg", "per m³", "per parcel", "dim div"
+        Column("id", no_wrap=True),
+        *("mode", "P50 d", "P90 d", "per kg", "per m³", "per parcel", "dim div"),
     )
     for lane in cat.lanes.values():
         if (origin and lane.origin != origin) or (mode and lane.mode.value != mode):

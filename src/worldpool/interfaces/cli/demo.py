@@ -23,7 +23,7 @@ from worldpool.ledger import Ledger
 
 __all__ = ["demo"]
 
-console = Console()
+console = Console(soft_wrap=True)
 
 
 def demo(
@@ -43,6 +43,7 @@ def demo(
             tasks: dict[str, TaskID] = {}
 
             def report(step: str, done: int, total: int) -> None:
+                """Show one bar per demo step."""
                 if step not in tasks:
                     tasks[step] = bar.add_task(step, total=total)
                 bar.update(tasks[step], completed=done, total=total)
@@ -64,34 +65,33 @@ def _show(s: DemoSummary) -> None:
         row[1] += b.reserved
         row[2] += b.in_transit
         row[3] += 1
-    ledger = Ledger.open(s.database_url)
-    t = Table(
-        "node",
-        "kind",
-        "SKUs",
-        "on hand",
-        "reserved",
-        "available",
-        "in transit",
-        title="The pool, by node (units)",
-    )
-    for node_id, (oh, rs, it, n) in sorted(totals.items()):
-        kind = ledger.catalog.node(node_id).kind.value
-        t.add_row(
-            node_id, kind, str(n), f"{oh:,}", f"{rs:,}", f"{oh - rs:,}", f"{it:,}"
+    with Ledger.open(s.database_url) as ledger:
+        t = Table(
+            "node",
+            "kind",
+            "SKUs",
+            "on hand",
+            "reserved",
+            "available",
+            "in transit",
+            title="The pool, by node (units)",
         )
-    console.print(t)
-    console.print(
-        f"last 14 days of real orders: {s.orders_from_fc} lines from local FCs, "
-        f"{s.orders_from_origin} fulfilled from origin, {s.orders_lost} lost"
-    )
-    report = ledger.check()
-    console.print(
-        f"journal check: {report.movements} movements, "
-        f"{report.rows_checked} balance rows, drift {len(report.drifts)}"
-    )
-    console.print(
-        f"next: [bold]WORLDPOOL_DATABASE_URL={s.database_url} worldpool stock "
-        f"--marketplace DE[/]"
-    )
-    ledger.close()
+        for node_id, (oh, rs, it, n) in sorted(totals.items()):
+            kind = ledger.catalog.node(node_id).kind.value
+            t.add_row(
+                node_id, kind, str(n), f"{oh:,}", f"{rs:,}", f"{oh - rs:,}", f"{it:,}"
+            )
+        console.print(t)
+        console.print(
+            f"last 14 days of real orders: {s.orders_from_fc} lines from local FCs, "
+            f"{s.orders_from_origin} fulfilled from origin, {s.orders_lost} lost"
+        )
+        report = ledger.check()
+        console.print(
+            f"journal check: {report.movements} movements, "
+            f"{report.rows_checked} balance rows, drift {len(report.drifts)}"
+        )
+        console.print(
+            f"next: [bold]WORLDPOOL_DATABASE_URL={s.database_url} worldpool stock "
+            f"--marketplace DE[/]"
+        )

@@ -31,7 +31,7 @@ EXIT_CODES: tuple[tuple[type[WorldpoolError], int], ...] = (
     (WorldpoolError, 1),
 )
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def exit_code(exc: WorldpoolError) -> int:

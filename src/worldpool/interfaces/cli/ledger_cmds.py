@@ -24,14 +24,13 @@ __all__ = ["check", "dead_letters", "init", "move", "receive", "sku_app"]
 EXIT_PARTIAL = 8
 """Exit code when a file had bad rows: the good rows were kept."""
 
-console = Console()
+console = Console(soft_wrap=True)
 sku_app = typer.Typer(help="SKU master data.", no_args_is_help=True)
 
 
 def init(db: DbOption = None) -> None:
     """Create the database or upgrade it to the newest schema."""
-    with handled():
-        ledger = open_ledger(db)
+    with handled(), open_ledger(db) as ledger:
         revision = ledger.init()
     console.print(
         f"database ready at [bold]{ledger.engine.url.render_as_string()}[/] "
@@ -42,8 +41,7 @@ def init(db: DbOption = None) -> None:
 @sku_app.command("import")
 def sku_import(file: Path, db: DbOption = None) -> None:
     """Import or update SKUs from a CSV file (bad rows are reported and kept aside)."""
-    with handled():
-        ledger = open_ledger(db)
+    with handled(), open_ledger(db) as ledger:
         parsed = parse_sku_file(file, ledger.catalog.marketplaces)
         new, updated = ledger.register_skus(rec for _, rec in parsed.records)
         _dead_letter(ledger, parsed.source, "sku", parsed.errors)
@@ -53,8 +51,7 @@ def sku_import(file: Path, db: DbOption = None) -> None:
 
 def receive(file: Path, db: DbOption = None) -> None:
     """Receive an ASN CSV at the hub (idempotent: a repeated file changes nothing)."""
-    with handled():
-        ledger = open_ledger(db)
+    with handled(), open_ledger(db) as ledger:
         parsed = parse_asn_file(file, [h.id for h in ledger.catalog.hubs()])
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("posting receipts", total=len(parsed.records))
@@ -95,8 +92,7 @@ def move(
     db: DbOption = None,
 ) -> None:
     """Post one movement (transfer, reserve, ship, adjust ...) to the journal."""
-    with handled():
-        ledger = open_ledger(db)
+    with handled(), open_ledger(db) as ledger:
         result = ledger.post(
             Movement(
                 kind,
@@ -118,8 +114,8 @@ def move(
 
 def check(db: DbOption = None) -> None:
     """Recompute every balance from the journal and report drift (exit 5 on drift)."""
-    with handled():
-        report = open_ledger(db).check()
+    with handled(), open_ledger(db) as ledger:
+        report = ledger.check()
         if not report.ok:
             t = Table(
                 "sku", "node", "stored (oh/res/transit)", "journal (oh/res/transit)"
@@ -148,8 +144,8 @@ def dead_letters(
     db: DbOption = None,
 ) -> None:
     """List rejected input records with the reason."""
-    with handled():
-        letters = open_ledger(db).dead_letters(kind)
+    with handled(), open_ledger(db) as ledger:
+        letters = ledger.dead_letters(kind)
     t = Table("kind", "source", "row", "field", "error")
     for d in letters:
         t.add_row(d.kind, d.source, str(d.row or ""), d.field or "", d.error)

@@ -13,7 +13,7 @@ from worldpool.interfaces.cli.errors import handled
 
 __all__ = ["stock"]
 
-console = Console()
+console = Console(soft_wrap=True)
 
 
 def stock(
@@ -26,8 +26,7 @@ def stock(
     db: DbOption = None,
 ) -> None:
     """Show stock balances (on hand, reserved, available, in transit) and ATP."""
-    with handled():
-        ledger = open_ledger(db)
+    with handled(), open_ledger(db) as ledger:
         rows = ledger.balances(sku=sku, node=node, market=marketplace)
         t = Table("sku", "node", "on hand", "reserved", "available", "in transit")
         for b in rows[:limit]:

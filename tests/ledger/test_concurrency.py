@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import multiprocessing as mp
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from worldpool.catalog import load_catalog
+from worldpool.domain.inventory import Movement, MovementKind
+from worldpool.errors import InsufficientStock
+from worldpool.ledger import Ledger
+from worldpool.ledger.db import make_engine
+from worldpool.testing import make_sku
+
+STOCK = 50
+WRITERS = 16
+ATTEMPTS = 8  # per writer: 128 attempts for 50 units
+
+
+def _seed(url: str) -> None:
+    led = Ledger(make_engine(url), load_catalog())
+    led.init()
+    led.register_skus([make_sku("HOT")])
+    led.post(Movement(MovementKind.RECEIVE, "HOT", "CN-SZX", STOCK, "ASN", "a", "a"))
+    led.close()
+
+
+def _writer(url: str, writer: int) -> int:
+    """Try ATTEMPTS reservations of one unit; return how many succeeded."""
+    led = Ledger(make_engine(url), load_catalog())
+    won = 0
+    for i in range(ATTEMPTS):
+        try:
+            led.reserve("HOT", "CN-SZX", 1, f"o-{writer}-{i}", f"r-{writer}-{i}")
+            won += 1
+        except InsufficientStock:
+            pass
+    led.close()
+    return won
+
+
+def _assert_not_oversold(url: str, won: int) -> None:
+    led = Ledger(make_engine(url), load_catalog())
+    (row,) = led.balances(sku="HOT")
+    assert won == STOCK
+    assert (row.on_hand, row.reserved) == (STOCK, STOCK)
+    assert led.check().ok
+    led.close()
+
+
+def test_sixteen_threads_never_oversell(db_url: str) -> None:
+    """16 threads racing for 50 units reserve exactly 50, never more."""
+    _seed(db_url)
+    with ThreadPoolExecutor(WRITERS) as pool:
+        won = sum(pool.map(lambda w: _writer(db_url, w), range(WRITERS)))
+    _assert_not_oversold(db_url, won)
+
+
+@pytest.mark.slow
+def test_sixteen_processes_never_oversell(db_url: str) -> None:
+    """16 separate processes racing for 50 units reserve exactly 50."""
+    _seed(db_url)
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(WRITERS) as pool:
+        won = sum(pool.starmap(_writer, [(db_url, w) for w in range(WRITERS)]))
+    _assert_not_oversold(db_url, won)
