@@ -1,0 +1,3 @@
+"""Demand history, segmentation and probabilistic forecasting (pure core + service)."""
+
+__all__: list[str] = []

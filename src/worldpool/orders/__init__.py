@@ -1,0 +1,3 @@
+"""Orders: channel adapters, idempotent intake, routing from the pool (pure core + service)."""
+
+__all__: list[str] = []
