@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, select, update
+from sqlalchemy import Connection, Integer, and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -41,9 +42,55 @@ class PostResult:
     """True when the key was already posted with the same payload (a no-op)."""
 
 
-def _insert(conn: Connection, table: Table) -> Any:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+@cache
+def _statements(dialect_name: str) -> _Statements:
+    """Build the posting statements once per dialect; values go in as parameters.
+
+    Rebuilding the statements on every call cost ~15x the SQL's own time on
+    SQLite (SQLAlchemy coercion and cache-key generation): see BENCHMARKS.md.
+    """
+    dialect: Any = postgresql if dialect_name == "postgresql" else sqlite
+    insert_movement = (
+        dialect.insert(movements)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(movements.c.id)
+    )
+    d_oh = bindparam("d_oh", type_=Integer())
+    d_rs = bindparam("d_rs", type_=Integer())
+    d_it = bindparam("d_it", type_=Integer())
+    new_on_hand = balances.c.on_hand + d_oh
+    new_reserved = balances.c.reserved + d_rs
+    new_transit = balances.c.in_transit + d_it
+    guarded = (
+        update(balances)
+        .where(
+            and_(
+                balances.c.sku == bindparam("k_sku"),
+                balances.c.node == bindparam("k_node"),
+                new_on_hand - new_reserved >= 0,
+                new_reserved >= 0,
+                new_transit >= 0,
+            )
+        )
+        .values(on_hand=new_on_hand, reserved=new_reserved, in_transit=new_transit)
+    )
+    ins = dialect.insert(balances)
+    upsert = ins.on_conflict_do_update(
+        index_elements=["sku", "node"],
+        set_={
+            "on_hand": balances.c.on_hand + ins.excluded.on_hand,
+            "reserved": balances.c.reserved + ins.excluded.reserved,
+            "in_transit": balances.c.in_transit + ins.excluded.in_transit,
+        },
+    )
+    return _Statements(insert_movement, guarded, upsert)
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    insert_movement: Any
+    guarded_update: Any
+    upsert_balance: Any
 
 
 def post_on(conn: Connection, m: Movement) -> PostResult:
@@ -54,31 +101,27 @@ def post_on(conn: Connection, m: Movement) -> PostResult:
         InsufficientStock: a guarded state would go below zero.
         UnknownReference: the SKU is not registered.
     """
+    stmts = _statements(conn.dialect.name)
     digest = payload_hash(m)
     now = datetime.now(UTC)
-    stmt = (
-        _insert(conn, movements)
-        .values(
-            idempotency_key=m.idempotency_key,
-            payload_hash=digest,
-            kind=m.kind.value,
-            sku=m.sku,
-            node=m.node,
-            from_node=m.from_node,
-            lane=m.lane,
-            qty=m.qty,
-            damaged=m.damaged,
-            short=m.short,
-            reason=m.reason,
-            reference=m.reference,
-            at=m.at or now,
-            posted_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(movements.c.id)
-    )
+    row = {
+        "idempotency_key": m.idempotency_key,
+        "payload_hash": digest,
+        "kind": m.kind.value,
+        "sku": m.sku,
+        "node": m.node,
+        "from_node": m.from_node,
+        "lane": m.lane,
+        "qty": m.qty,
+        "damaged": m.damaged,
+        "short": m.short,
+        "reason": m.reason,
+        "reference": m.reference,
+        "at": m.at or now,
+        "posted_at": now,
+    }
     try:
-        new_id = conn.execute(stmt).scalar()
+        new_id = conn.execute(stmts.insert_movement, row).scalar()
     except IntegrityError as exc:
         raise UnknownReference(
             "SKU is not registered", record="movement", field="sku", value=m.sku
@@ -86,7 +129,7 @@ def post_on(conn: Connection, m: Movement) -> PostResult:
     if new_id is None:
         return _duplicate(conn, m, digest)
     for effect in effects(m):
-        _apply(conn, m.sku, effect)
+        _apply(conn, stmts, m.sku, effect)
     return PostResult(movement_id=int(new_id), duplicate=False)
 
 
@@ -104,52 +147,31 @@ def _duplicate(conn: Connection, m: Movement, digest: str) -> PostResult:
     return PostResult(movement_id=int(row.id), duplicate=True)
 
 
-def _apply(conn: Connection, sku: str, e: Effect) -> None:
+def _apply(conn: Connection, stmts: _Statements, sku: str, e: Effect) -> None:
     if e.only_adds:
-        _upsert(conn, sku, e)
+        params = {
+            "sku": sku,
+            "node": e.node,
+            "on_hand": e.on_hand,
+            "reserved": e.reserved,
+            "in_transit": e.in_transit,
+        }
+        try:
+            conn.execute(stmts.upsert_balance, params)
+        except IntegrityError as exc:
+            raise UnknownReference(
+                "SKU is not registered", record="movement", field="sku", value=sku
+            ) from exc
         return
-    new_on_hand = balances.c.on_hand + e.on_hand
-    new_reserved = balances.c.reserved + e.reserved
-    new_transit = balances.c.in_transit + e.in_transit
-    stmt = (
-        update(balances)
-        .where(
-            and_(
-                balances.c.sku == sku,
-                balances.c.node == e.node,
-                new_on_hand - new_reserved >= 0,
-                new_reserved >= 0,
-                new_transit >= 0,
-            )
-        )
-        .values(on_hand=new_on_hand, reserved=new_reserved, in_transit=new_transit)
-    )
-    if conn.execute(stmt).rowcount != 1:
+    params = {
+        "k_sku": sku,
+        "k_node": e.node,
+        "d_oh": e.on_hand,
+        "d_rs": e.reserved,
+        "d_it": e.in_transit,
+    }
+    if conn.execute(stmts.guarded_update, params).rowcount != 1:
         raise _shortage(conn, sku, e)
-
-
-def _upsert(conn: Connection, sku: str, e: Effect) -> None:
-    stmt = _insert(conn, balances).values(
-        sku=sku,
-        node=e.node,
-        on_hand=e.on_hand,
-        reserved=e.reserved,
-        in_transit=e.in_transit,
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["sku", "node"],
-        set_={
-            "on_hand": balances.c.on_hand + e.on_hand,
-            "reserved": balances.c.reserved + e.reserved,
-            "in_transit": balances.c.in_transit + e.in_transit,
-        },
-    )
-    try:
-        conn.execute(stmt)
-    except IntegrityError as exc:
-        raise UnknownReference(
-            "SKU is not registered", record="movement", field="sku", value=sku
-        ) from exc
 
 
 def _shortage(conn: Connection, sku: str, e: Effect) -> InsufficientStock:

@@ -2,30 +2,73 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from worldpool.domain.product import BatteryType, SkuRecord
 from worldpool.ledger.tables import sku_markets, skus
 
-__all__ = ["get_sku_on", "list_skus_on", "upsert_sku_on"]
+__all__ = ["get_sku_on", "list_skus_on", "upsert_skus_on"]
 
 
-def upsert_sku_on(
-    conn: Connection, rec: SkuRecord, all_markets: Collection[str]
-) -> bool:
-    """Insert or update ``rec`` and its listing rows; return True when it was new.
+def upsert_skus_on(
+    conn: Connection, records: Sequence[SkuRecord], all_markets: Collection[str]
+) -> tuple[int, int]:
+    """Insert or update ``records`` and their listing rows; return (new, updated).
+
+    Runs a fixed number of statements whatever the batch size (executemany), so
+    importing 10,000 SKUs costs seconds, not minutes.
 
     Args:
         conn: Connection in an open transaction.
-        rec: The SKU.
-        all_markets: Every marketplace id, used when ``rec.listed_markets`` is empty
+        records: The SKUs; a later record of the same id wins.
+        all_markets: Every marketplace id, used when ``listed_markets`` is empty
             (listed everywhere).
     """
-    values = {
+    latest = {rec.sku: rec for rec in records}
+    if not latest:
+        return 0, 0
+    ids = list(latest)
+    existing: set[str] = set()
+    for chunk in _chunks(ids):
+        existing.update(
+            conn.execute(select(skus.c.sku).where(skus.c.sku.in_(chunk))).scalars()
+        )
+    now = datetime.now(UTC)
+    fresh = [
+        _values(r) | {"sku": r.sku, "created_at": now}
+        for r in latest.values()
+        if r.sku not in existing
+    ]
+    if fresh:
+        conn.execute(skus.insert(), fresh)
+    changed = [
+        _values(r) | {"k_sku": r.sku} for r in latest.values() if r.sku in existing
+    ]
+    if changed:
+        stmt = skus.update().where(skus.c.sku == bindparam("k_sku"))
+        conn.execute(stmt, changed)
+    for chunk in _chunks(ids):
+        conn.execute(delete(sku_markets).where(sku_markets.c.sku.in_(chunk)))
+    listings = [
+        {"sku": r.sku, "market": mk, "listed": True, "ffo_allowed": mk in r.ffo_markets}
+        for r in latest.values()
+        for mk in (r.listed_markets or tuple(sorted(all_markets)))
+    ]
+    if listings:
+        conn.execute(sku_markets.insert(), listings)
+    return len(fresh), len(changed)
+
+
+def _chunks(ids: list[str], size: int = 500) -> list[list[str]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _values(rec: SkuRecord) -> dict[str, object]:
+    return {
         "title": rec.title,
         "gtin": rec.gtin,
         "unit_weight_kg": rec.unit_weight_kg,
@@ -36,24 +79,6 @@ def upsert_sku_on(
         "battery": rec.battery.value,
         "category": rec.category,
     }
-    exists = conn.execute(select(skus.c.sku).where(skus.c.sku == rec.sku)).first()
-    if exists is None:
-        conn.execute(
-            skus.insert().values(sku=rec.sku, created_at=datetime.now(UTC), **values)
-        )
-    else:
-        conn.execute(skus.update().where(skus.c.sku == rec.sku).values(**values))
-    conn.execute(delete(sku_markets).where(sku_markets.c.sku == rec.sku))
-    listed = rec.listed_markets or tuple(sorted(all_markets))
-    ffo = set(rec.ffo_markets)
-    conn.execute(
-        sku_markets.insert(),
-        [
-            {"sku": rec.sku, "market": mk, "listed": True, "ffo_allowed": mk in ffo}
-            for mk in listed
-        ],
-    )
-    return exists is None
 
 
 def get_sku_on(conn: Connection, sku: str) -> SkuRecord | None:

@@ -7,8 +7,10 @@ takes good ones down with it).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, and_, select
@@ -30,7 +32,7 @@ from worldpool.ledger.deadletter import (
 )
 from worldpool.ledger.effects import validate
 from worldpool.ledger.journal import PostResult, post_on
-from worldpool.ledger.skus import get_sku_on, list_skus_on, upsert_sku_on
+from worldpool.ledger.skus import get_sku_on, list_skus_on, upsert_skus_on
 from worldpool.ledger.tables import balances
 
 __all__ = ["BatchResult", "Ledger"]
@@ -59,6 +61,11 @@ class Ledger:
         self.engine = engine
         self.catalog = catalog
         self._reader = reader(engine)
+        # SQLite has one writer at a time anyway; queueing our own threads on a
+        # lock avoids its busy-handler's millisecond sleeps (see BENCHMARKS.md).
+        self._write_lock: AbstractContextManager[object] = (
+            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     @classmethod
     def open(cls, url: str | None = None, catalog: Catalog | None = None) -> Ledger:
@@ -85,17 +92,12 @@ class Ledger:
     # -- SKUs -------------------------------------------------------------
     def register_skus(self, records: Iterable[SkuRecord]) -> tuple[int, int]:
         """Insert or update SKUs in one transaction; return (new, updated) counts."""
-        markets = list(self.catalog.marketplaces)
-        new = updated = 0
-        with self.engine.begin() as conn:
-            for rec in records:
-                for mk in (*rec.listed_markets, *rec.ffo_markets):
-                    self.catalog.marketplace(mk)
-                if upsert_sku_on(conn, rec, markets):
-                    new += 1
-                else:
-                    updated += 1
-        return new, updated
+        batch = list(records)
+        for rec in batch:
+            for mk in (*rec.listed_markets, *rec.ffo_markets):
+                self.catalog.marketplace(mk)
+        with self._write_lock, self.engine.begin() as conn:
+            return upsert_skus_on(conn, batch, list(self.catalog.marketplaces))
 
     def sku(self, sku: str) -> SkuRecord:
         """Return a registered SKU; raise UnknownReference otherwise."""
@@ -116,7 +118,7 @@ class Ledger:
         validate(movement, self.catalog.nodes)
         for attempt in range(_RETRIES):
             try:
-                with self.engine.begin() as conn:
+                with self._write_lock, self.engine.begin() as conn:
                     return post_on(conn, movement)
             except OperationalError as exc:
                 code = getattr(exc.orig, "sqlstate", None)
