@@ -1,3 +1,3 @@
-"""Customs: HS suggestion, documents, destination rules, landed cost (pure core + service)."""
+"""Customs: HS suggestion, documents, destination rules, landed cost."""
 
 __all__: list[str] = []

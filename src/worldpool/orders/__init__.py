@@ -1,3 +1,3 @@
-"""Orders: channel adapters, idempotent intake, routing from the pool (pure core + service)."""
+"""Orders: channel adapters, idempotent intake, routing from the pool."""
 
 __all__: list[str] = []
