@@ -168,3 +168,14 @@ def test_batch_keeps_good_movements(stocked: Ledger) -> None:
     assert (result.posted, result.duplicates, len(result.rejected)) == (5, 1, 1)
     assert isinstance(result.rejected[0][1], InsufficientStock)
     assert bal(stocked, HUB).on_hand == 105
+
+
+def test_journal_lists_newest_first_with_filters(stocked: Ledger) -> None:
+    """The journal reads back movements newest first, filtered by node at either end."""
+    stocked.post(mv(K.TRANSFER_OUT, 5, "t1", node=FC, from_node=HUB))
+    stocked.reserve("MUG-1", HUB, 1, "order-9", "res-9")
+    entries = stocked.journal(sku="MUG-1")
+    assert [e.kind for e in entries] == [K.RESERVE, K.TRANSFER_OUT, K.RECEIVE]
+    assert [e.kind for e in stocked.journal(node=FC)] == [K.TRANSFER_OUT]
+    assert [e.reference for e in stocked.journal(reference="order-9")] == ["order-9"]
+    assert len(stocked.journal(limit=2)) == 2

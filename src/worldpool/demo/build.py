@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from worldpool.demo.data_files import DemandRow, demand_bytes, read_demand, read_skus
@@ -77,6 +78,8 @@ class DemoSummary:
     """Replayed order lines no node could serve."""
     balances: tuple[Balance, ...] = field(default_factory=tuple)
     """Every balance row at the end."""
+    value_by_node: dict[str, Decimal] = field(default_factory=dict)
+    """Value of on-hand plus in-transit stock per node, at unit cost, in GBP."""
 
 
 def build_demo(
@@ -129,8 +132,18 @@ def build_demo(
             orders_from_origin=served["ffo"],
             orders_lost=served["lost"],
             balances=tuple(ledger.balances()),
+            value_by_node=_values(
+                ledger.balances(), {k.sku: k.unit_cost for k in skus}
+            ),
         )
     return summary
+
+
+def _values(rows: list[Balance], cost: dict[str, Decimal]) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for b in rows:
+        out[b.node] += (b.on_hand + b.in_transit) * cost[b.sku]
+    return dict(out)
 
 
 def _daily_rates(rows: list[DemandRow], p: DemoParams) -> dict[tuple[str, str], float]:

@@ -31,6 +31,7 @@ from worldpool.ledger.deadletter import (
     record_dead_letters_on,
 )
 from worldpool.ledger.effects import validate
+from worldpool.ledger.history import JournalEntry, journal_on
 from worldpool.ledger.journal import PostResult, post_on
 from worldpool.ledger.skus import get_sku_on, list_skus_on, upsert_skus_on
 from worldpool.ledger.tables import balances
@@ -187,9 +188,30 @@ class Ledger:
             return atp_on(conn, self.catalog, sku, market)
 
     def check(self) -> DriftReport:
-        """Recompute balances from the journal and report drift (empty when sound)."""
-        with self._reader.begin() as conn:
+        """Recompute balances from the journal and report drift (empty when sound).
+
+        Both sums are read in one snapshot (REPEATABLE READ on PostgreSQL, a read
+        transaction on SQLite), so writers running meanwhile never show up as
+        false drift.
+        """
+        engine = self._reader
+        if self.engine.dialect.name == "postgresql":
+            engine = engine.execution_options(isolation_level="REPEATABLE READ")
+        with engine.begin() as conn:
             return check_on(conn)
+
+    def journal(
+        self,
+        sku: str | None = None,
+        node: str | None = None,
+        reference: str | None = None,
+        limit: int = 100,
+    ) -> list[JournalEntry]:
+        """Return the newest journal entries (newest first), optionally filtered."""
+        with self._reader.connect() as conn:
+            return journal_on(
+                conn, sku=sku, node=node, reference=reference, limit=limit
+            )
 
     # -- dead letters -----------------------------------------------------
     def dead_letter(self, letters: Iterable[DeadLetter]) -> int:

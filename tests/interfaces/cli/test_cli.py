@@ -91,6 +91,9 @@ def test_transfer_then_atp_and_check(world: str) -> None:
     assert code == 0 and "US-FC1: 30" in out and "CN-SZX (FFO): 70" in out
     code, out = cli("check", "--db", world)
     assert code == 0 and "drift 0" in out
+    code, out = cli("journal", "--reference", "TR-1", "--db", world)
+    assert code == 0 and "transfer_in" in out and "transfer_out" in out
+    assert "ASN" not in out
 
 
 def test_oversell_exit_code(world: str) -> None:

@@ -74,12 +74,15 @@ def _show(s: DemoSummary) -> None:
             "reserved",
             "available",
             "in transit",
-            title="The pool, by node (units)",
+            "value GBP",
+            title="The pool, by node (units; value at unit cost)",
         )
         for node_id, (oh, rs, it, n) in sorted(totals.items()):
             kind = ledger.catalog.node(node_id).kind.value
+            value = s.value_by_node.get(node_id, 0)
             t.add_row(
-                node_id, kind, str(n), f"{oh:,}", f"{rs:,}", f"{oh - rs:,}", f"{it:,}"
+                *(node_id, kind, str(n), f"{oh:,}", f"{rs:,}", f"{oh - rs:,}"),
+                *(f"{it:,}", f"{value:,.0f}"),
             )
         console.print(t)
         console.print(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import Progress
-from rich.table import Table
+from rich.table import Column, Table
 
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.errors import DriftDetected
@@ -19,7 +19,7 @@ from worldpool.ledger.asn_file import parse_asn_file
 from worldpool.ledger.rows import RowError
 from worldpool.ledger.sku_file import parse_sku_file
 
-__all__ = ["check", "dead_letters", "init", "move", "receive", "sku_app"]
+__all__ = ["check", "dead_letters", "init", "journal", "move", "receive", "sku_app"]
 
 EXIT_PARTIAL = 8
 """Exit code when a file had bad rows: the good rows were kept."""
@@ -165,3 +165,37 @@ def _dead_letter(
 def _exit_if_rejected(count: int) -> None:
     if count:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def journal(
+    sku: Annotated[str | None, typer.Option(help="Only this SKU.")] = None,
+    node: Annotated[
+        str | None, typer.Option(help="Only movements at/from this node.")
+    ] = None,
+    reference: Annotated[str | None, typer.Option(help="Only this reference.")] = None,
+    limit: Annotated[int, typer.Option(help="Entries to show at most.")] = 50,
+    db: DbOption = None,
+) -> None:
+    """Show the newest journal movements: what changed, where, why, and by what."""
+    with handled(), open_ledger(db) as ledger:
+        entries = ledger.journal(sku=sku, node=node, reference=reference, limit=limit)
+    t = Table(
+        "id",
+        "when (UTC)",
+        Column("kind", no_wrap=True),
+        Column("sku", no_wrap=True),
+        *("from", "node", "qty", "reason", "reference"),
+    )
+    for e in entries:
+        t.add_row(
+            str(e.id),
+            f"{e.at:%Y-%m-%d %H:%M}",
+            e.kind.value,
+            e.sku,
+            e.from_node or "",
+            e.node,
+            str(e.qty),
+            e.reason,
+            e.reference,
+        )
+    console.print(t)

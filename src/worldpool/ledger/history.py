@@ -1,0 +1,70 @@
+"""Read the movement journal back, for audits and for demand history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, or_, select
+
+from worldpool.domain.inventory import MovementKind
+from worldpool.ledger.tables import movements
+
+__all__ = ["JournalEntry", "journal_on"]
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One posted movement as the journal holds it."""
+
+    id: int
+    """Journal id (increasing in posting order)."""
+    kind: MovementKind
+    """What happened."""
+    sku: str
+    """SKU id."""
+    node: str
+    """Node whose stock changed (destination of a transfer)."""
+    from_node: str | None
+    """Source node of a transfer."""
+    qty: int
+    """Units (signed for adjustments)."""
+    reason: str
+    """Why, as posted."""
+    reference: str
+    """External reference (ASN, order, transfer ...)."""
+    at: datetime
+    """When it happened."""
+
+
+def journal_on(
+    conn: Connection,
+    *,
+    sku: str | None = None,
+    node: str | None = None,
+    reference: str | None = None,
+    limit: int = 100,
+) -> list[JournalEntry]:
+    """Return up to ``limit`` entries, newest first; ``node`` matches either end."""
+    m = movements.c
+    stmt = select(movements).order_by(m.id.desc()).limit(limit)
+    if sku is not None:
+        stmt = stmt.where(m.sku == sku)
+    if node is not None:
+        stmt = stmt.where(or_(m.node == node, m.from_node == node))
+    if reference is not None:
+        stmt = stmt.where(m.reference == reference)
+    return [
+        JournalEntry(
+            r.id,
+            MovementKind(r.kind),
+            r.sku,
+            r.node,
+            r.from_node,
+            r.qty,
+            r.reason,
+            r.reference,
+            r.at,
+        )
+        for r in conn.execute(stmt)
+    ]
