@@ -144,3 +144,25 @@ def test_module_entry_point(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "schema 0001" in done.stdout
+
+
+def test_negative_adjustment_from_cli(world: str) -> None:
+    """A cycle-count loss is typed as a plain negative quantity."""
+    code, out = cli(
+        "move",
+        "adjust",
+        "MUG",
+        "CN-SZX",
+        "-3",
+        "--reference",
+        "count-1",
+        "--key",
+        "count-1",
+        "--reason",
+        "cycle count",
+        "--db",
+        world,
+    )
+    assert code == 0, out
+    code, out = cli("stock", "--sku", "MUG", "--node", "CN-SZX", "--db", world)
+    assert "97" in out
