@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from worldpool.interfaces.cli import app
+from worldpool.ledger.migrate import head_revision
 
 runner = CliRunner()
 
@@ -143,7 +144,7 @@ def test_module_entry_point(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "schema 0001" in done.stdout
+    assert f"schema {head_revision()}" in done.stdout
 
 
 def test_negative_adjustment_from_cli(world: str) -> None:

@@ -6,6 +6,8 @@ import typer
 
 from worldpool._version import __version__
 from worldpool.interfaces.cli import catalog, ledger_cmds
+from worldpool.interfaces.cli import orders as orders_cmds
+from worldpool.interfaces.cli import serve as serve_cmds
 from worldpool.interfaces.cli.demo import demo
 from worldpool.interfaces.cli.stock import stock
 
@@ -20,6 +22,11 @@ app = typer.Typer(
 )
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(ledger_cmds.sku_app, name="sku")
+app.add_typer(orders_cmds.orders_app, name="orders")
+app.add_typer(orders_cmds.deadletter_app, name="deadletter")
+app.add_typer(serve_cmds.api_key_app, name="api-key")
+app.command("route")(orders_cmds.route)
+app.command("serve")(serve_cmds.serve)
 app.command("init")(ledger_cmds.init)
 app.command("receive")(ledger_cmds.receive)
 # ignore_unknown_options lets a negative adjustment (-3) pass as the quantity.

@@ -18,6 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from worldpool.demo import DemoSummary, build_demo
+from worldpool.demo.orders_day import OrdersDaySummary, orders_day
 from worldpool.interfaces.cli.errors import handled
 from worldpool.ledger import Ledger
 
@@ -49,10 +50,14 @@ def demo(
                 bar.update(tasks[step], completed=done, total=total)
 
             summary = build_demo(directory, progress=report)
-        _show(summary)
+            report("routing a day of channel orders", 0, 1)
+            with Ledger.open(summary.database_url) as ledger:
+                day = orders_day(ledger, orders=200, seed=7)
+            report("routing a day of channel orders", 1, 1)
+        _show(summary, day)
 
 
-def _show(s: DemoSummary) -> None:
+def _show(s: DemoSummary, day: OrdersDaySummary) -> None:
     console.print(
         f"[bold]worldpool demo[/] in {s.directory} — {s.skus} SKUs from "
         f"Online Retail II (CC BY 4.0, UCI), {len(s.markets)} marketplaces: "
@@ -89,6 +94,7 @@ def _show(s: DemoSummary) -> None:
             f"last 14 days of real orders: {s.orders_from_fc} lines from local FCs, "
             f"{s.orders_from_origin} fulfilled from origin, {s.orders_lost} lost"
         )
+        _show_orders(day)
         report = ledger.check()
         console.print(
             f"journal check: {report.movements} movements, "
@@ -98,3 +104,14 @@ def _show(s: DemoSummary) -> None:
             f"next: [bold]WORLDPOOL_DATABASE_URL={s.database_url} worldpool stock "
             f"--marketplace DE[/]"
         )
+
+
+def _show_orders(day: OrdersDaySummary) -> None:
+    channels = ", ".join(f"{c} {n}" for c, n in sorted(day.by_channel.items()))
+    sources = ", ".join(f"{k} {n}" for k, n in sorted(day.by_source.items()))
+    console.print(
+        f"a day of {day.orders} channel orders ({channels}) routed from the pool: "
+        f"lines by source: {sources}; {day.rejected} rejected"
+    )
+    for key, why in day.examples[:4]:
+        console.print(f"  {key}: {why}", highlight=False)

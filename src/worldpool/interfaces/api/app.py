@@ -1,0 +1,60 @@
+"""``create_app``: the FastAPI application (OpenAPI at ``/openapi.json``)."""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+
+from worldpool._version import __version__
+from worldpool.interfaces.api.errors import install_error_handlers
+from worldpool.interfaces.api.limits import BodyLimit
+from worldpool.interfaces.api.routes import admin, inventory, orders, webhooks
+from worldpool.ledger import Ledger
+from worldpool.orders.rules import RoutingParams
+from worldpool.orders.service import OrderService
+
+__all__ = ["MAX_BODY_BYTES", "SHOPIFY_SECRET_ENV", "create_app"]
+
+MAX_BODY_BYTES = 5 * 1024 * 1024
+"""Largest request body accepted, in bytes (larger ones get 413)."""
+
+SHOPIFY_SECRET_ENV = "WORLDPOOL_SHOPIFY_SECRET"
+"""Environment variable holding the Shopify app's client secret (webhook HMAC)."""
+
+
+def create_app(
+    ledger: Ledger,
+    *,
+    shopify_secret: str | None = None,
+    params: RoutingParams | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """Return the API app serving ``ledger``.
+
+    Args:
+        ledger: The pool (opened and initialised by the caller).
+        shopify_secret: Shopify client secret for webhook signatures; default
+            from ``WORLDPOOL_SHOPIFY_SECRET``.
+        params: Routing parameters (split policy, costs).
+        max_body_bytes: Largest request body, in bytes.
+    """
+    app = FastAPI(
+        title="worldpool",
+        version=__version__,
+        description="Orders from every channel, routed from one global pool.",
+    )
+    app.state.service = OrderService(ledger, params)
+    app.state.shopify_secret = shopify_secret or os.environ.get(SHOPIFY_SECRET_ENV)
+    app.state.key_cache = {}
+    install_error_handlers(app)
+    for module in (orders, inventory, admin, webhooks):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        """Liveness probe (no key needed)."""
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,123 @@
+"""``/orders``: import (per channel or normalised), list, get, cancel, ship."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from worldpool.errors import InputError
+from worldpool.interfaces.api.deps import ReadKey, ServiceDep, WriteKey
+from worldpool.interfaces.api.schemas import (
+    ImportPublic,
+    OrderCreate,
+    OrderPublic,
+    OutcomePublic,
+)
+from worldpool.ledger.order_book import OrderRow
+from worldpool.orders.channels import adapter
+from worldpool.orders.codec import order_from_dict
+from worldpool.orders.service import ImportReport, Outcome
+
+__all__ = ["public_import", "read_document", "router"]
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+
+
+def _outcome(o: Outcome) -> OutcomePublic:
+    return OutcomePublic(
+        key=o.key, action=o.action, status=o.status, decision=o.decision
+    )
+
+
+def _public(row: OrderRow) -> OrderPublic:
+    return OrderPublic(
+        channel=row.channel,
+        channel_order_id=row.channel_order_id,
+        market=row.market,
+        status=row.status,
+        revision=row.revision,
+        currency=row.currency,
+        order_value=str(row.order_value),
+        backordered=row.backordered,
+        order=json.loads(row.payload),
+        decision=json.loads(row.decision),
+    )
+
+
+def public_import(r: ImportReport) -> ImportPublic:
+    """Return an import report as its public model."""
+    return ImportPublic(
+        created=r.count("created"),
+        updated=r.count("updated"),
+        cancelled=r.count("cancelled"),
+        duplicates=r.count("duplicate"),
+        rejected=[{"record": s, "error": e, "field": f} for s, e, f in r.rejected],
+        orders=[_outcome(o) for o in r.outcomes],
+    )
+
+
+async def read_document(request: Request, fmt: str) -> Any:
+    """Return the request body as decoded JSON or CSV text (422 when unreadable)."""
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8-sig")
+        return json.loads(text) if fmt == "json" else text
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"body is not {fmt}: {exc}", record="body") from None
+
+
+@router.post("", response_model=OutcomePublic)
+def submit(body: OrderCreate, service: ServiceDep, _key: WriteKey) -> OutcomePublic:
+    """Route and reserve one normalised order (idempotent by channel + order id)."""
+    order = order_from_dict(body.model_dump(mode="json"))
+    return _outcome(service.submit(order))
+
+
+@router.post("/import/{channel}", response_model=ImportPublic)
+async def import_channel(
+    channel: str, request: Request, service: ServiceDep, _key: WriteKey
+) -> ImportPublic:
+    """Import a channel's own payload (JSON, or CSV text for Temu/SHEIN exports)."""
+    ad = adapter(channel)
+    document = await read_document(request, ad.FORMAT)
+    report = await run_in_threadpool(service.import_document, channel, document, "api")
+    return public_import(report)
+
+
+@router.get("", response_model=list[OrderPublic])
+def list_orders(
+    service: ServiceDep,
+    _key: ReadKey,
+    status: str | None = None,
+    channel: str | None = None,
+    limit: int = 100,
+) -> list[OrderPublic]:
+    """List orders, newest first."""
+    return [_public(r) for r in service.list_orders(status, channel, min(limit, 1000))]
+
+
+@router.get("/{channel}/{order_id}", response_model=OrderPublic)
+def get_order(
+    channel: str, order_id: str, service: ServiceDep, _key: ReadKey
+) -> OrderPublic:
+    """Return one order with its routing decision and explanation."""
+    return _public(service.get(channel, order_id))
+
+
+@router.post("/{channel}/{order_id}/cancel", response_model=OutcomePublic)
+def cancel(
+    channel: str, order_id: str, service: ServiceDep, _key: WriteKey
+) -> OutcomePublic:
+    """Cancel an order and release its reservations."""
+    return _outcome(service.cancel(channel, order_id))
+
+
+@router.post("/{channel}/{order_id}/ship", response_model=OutcomePublic)
+def ship(
+    channel: str, order_id: str, service: ServiceDep, _key: WriteKey
+) -> OutcomePublic:
+    """Mark an order shipped: its reserved units leave the nodes."""
+    return _outcome(service.ship(channel, order_id))

@@ -1,0 +1,166 @@
+"""``worldpool orders``, ``worldpool route`` and ``worldpool deadletter``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from worldpool.errors import InputError
+from worldpool.interfaces.cli.context import DbOption, open_ledger
+from worldpool.interfaces.cli.errors import handled
+from worldpool.orders.channels import adapter, adapters
+from worldpool.orders.rules import RoutingParams
+from worldpool.orders.service import OrderService
+
+__all__ = ["deadletter_app", "orders_app", "route"]
+
+EXIT_PARTIAL = 8
+"""Exit code when some records were dead-lettered (the good ones were kept)."""
+
+console = Console(soft_wrap=True)
+orders_app = typer.Typer(
+    help="Channel orders: import, list, cancel.", no_args_is_help=True
+)
+deadletter_app = typer.Typer(help="Rejected order records.", no_args_is_help=True)
+
+
+def _read(path: Path, fmt: str) -> Any:
+    text = path.read_text(encoding="utf-8-sig")
+    if fmt == "csv":
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON: {exc}", record=str(path)) from None
+
+
+@orders_app.command("import")
+def import_orders(
+    file: Path,
+    channel: Annotated[str, typer.Option(help="Channel id (amazon, shopify ...).")],
+    split: Annotated[
+        bool, typer.Option(help="Let one order ship from several nodes.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Import a channel's orders file (JSON reply or CSV export); bad ones are kept."""
+    with handled(), open_ledger(db) as ledger:
+        ad = adapter(channel)
+        service = OrderService(ledger, RoutingParams(split=split))
+        report = service.import_document(channel, _read(file, ad.FORMAT), str(file))
+    for o in report.outcomes:
+        why = (o.decision or {}).get("why", "")
+        console.print(f"{o.key}: [bold]{o.action}[/] {why}", highlight=False)
+    for source, error, _field in report.rejected:
+        console.print(f"[yellow]dead-lettered[/] {source}: {error}", highlight=False)
+    counts = ", ".join(
+        f"{report.count(a)} {a}"
+        for a in ("created", "updated", "duplicate", "cancelled")
+    )
+    console.print(f"orders: {counts}, {len(report.rejected)} rejected")
+    if report.rejected:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@orders_app.command("list")
+def list_orders(
+    status: Annotated[
+        str | None, typer.Option(help="open, cancelled, shipped.")
+    ] = None,
+    channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,
+    limit: int = 50,
+    db: DbOption = None,
+) -> None:
+    """List orders, newest first, with where they ship from."""
+    with handled(), open_ledger(db) as ledger:
+        rows = OrderService(ledger).list_orders(status, channel, limit)
+    t = Table("order", "market", "status", "value", "from", "backordered")
+    for r in rows:
+        nodes = {a["node"] for a in json.loads(r.decision).get("assignments", [])}
+        t.add_row(
+            r.key,
+            r.market,
+            r.status,
+            f"{r.order_value:.2f} {r.currency}",
+            ", ".join(sorted(n for n in nodes if n)) or "-",
+            str(r.backordered),
+        )
+    console.print(t)
+
+
+@orders_app.command("channels")
+def channels() -> None:
+    """List the channels with an adapter and their input format."""
+    for name, ad in adapters().items():
+        console.print(f"{name}: {ad.FORMAT}")
+
+
+@orders_app.command("cancel")
+def cancel(channel: str, order_id: str, db: DbOption = None) -> None:
+    """Cancel an order and release what it holds."""
+    with handled(), open_ledger(db) as ledger:
+        outcome = OrderService(ledger).cancel(channel, order_id)
+    console.print(f"{outcome.key}: {outcome.status}")
+
+
+def route(
+    order: Annotated[str, typer.Argument(help="CHANNEL:ORDER_ID, e.g. shopify:1001.")],
+    db: DbOption = None,
+) -> None:
+    """Show where an order ships from, its promise, cost and the reason."""
+    channel, _, order_id = order.partition(":")
+    with handled(), open_ledger(db) as ledger:
+        if not order_id:
+            raise InputError("expected CHANNEL:ORDER_ID", record="order", value=order)
+        row = OrderService(ledger).get(channel, order_id)
+    d = json.loads(row.decision)
+    t = Table("line", "sku", "units", "source", "node", "P50/P90 days")
+    for a in d.get("assignments", []):
+        t.add_row(
+            a["line_id"],
+            a["sku"],
+            str(a["qty"]),
+            a["source"],
+            a["node"] or "-",
+            f"{a['p50_days']:g}/{a['p90_days']:g}",
+        )
+    console.print(f"[bold]{row.key}[/] to {row.market} ({row.status})")
+    console.print(t)
+    console.print(f"cost ${d.get('cost_usd', '0')}; why: {d['why']}", highlight=False)
+
+
+@deadletter_app.command("list")
+def deadletter_list(limit: int = 50, db: DbOption = None) -> None:
+    """List rejected order records with their id and reason."""
+    with handled(), open_ledger(db) as ledger:
+        letters = OrderService(ledger).dead_letters(limit)
+    t = Table("id", "source", "field", "error")
+    for d in letters:
+        t.add_row(str(d.id), d.letter.source, d.letter.field or "", d.letter.error)
+    console.print(t)
+
+
+@deadletter_app.command("redrive")
+def deadletter_redrive(
+    ids: Annotated[list[int], typer.Argument(help="Dead-letter ids.")],
+    db: DbOption = None,
+) -> None:
+    """Submit dead-lettered orders again (after fixing the cause)."""
+    failed = 0
+    with handled(), open_ledger(db) as ledger:
+        svc = OrderService(ledger)
+        for letter_id in ids:
+            try:
+                outcome = svc.redrive(letter_id)
+            except InputError as exc:
+                failed += 1
+                console.print(f"[yellow]{letter_id} still rejected[/]: {exc}")
+                continue
+            console.print(f"{letter_id}: {outcome.key} {outcome.action}")
+    if failed:
+        raise typer.Exit(EXIT_PARTIAL)

@@ -1,0 +1,377 @@
+"""Intake -> route -> reserve, each order in one ledger transaction.
+
+The only module of ``worldpool.orders`` that touches the ledger. Policy:
+
+* the same (channel, order id) with the same content changes nothing;
+* different content before shipment is an edit: its reservations are released
+  and the order is routed again, in one transaction;
+* a cancellation releases every unit the order holds;
+* after shipment (or cancellation) edits are refused with :class:`OrderLocked`;
+* a bad record is kept with its reason in the dead-letter store.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from worldpool.domain.inventory import Movement, MovementKind
+from worldpool.domain.product import SkuRecord
+from worldpool.errors import InputError, InsufficientStock, LedgerError, WorldpoolError
+from worldpool.ledger import DeadLetter, Ledger
+from worldpool.ledger.order_book import (
+    Change,
+    ConcurrentChange,
+    OrderBook,
+    OrderRow,
+    Stock,
+)
+from worldpool.ledger.order_dead_letters import (
+    StoredDeadLetter,
+    get_dead_letter,
+    list_dead_letters,
+    resolve_dead_letter,
+)
+from worldpool.orders.channels import adapter
+from worldpool.orders.codec import (
+    decision_to_dict,
+    order_from_dict,
+    order_hash,
+    order_to_dict,
+)
+from worldpool.orders.errors import OrderLocked, OrderNotFound
+from worldpool.orders.intake import validate_order
+from worldpool.orders.order import Order, OrderStatus
+from worldpool.orders.promise import Promise, promise
+from worldpool.orders.route import RoutingDecision, route
+from worldpool.orders.rules import RoutingParams, SourceKind
+
+__all__ = ["ImportReport", "OrderService", "Outcome"]
+
+_ATTEMPTS = 8
+_SKU_TTL_S = 60.0
+
+Loader = Callable[[], Stock]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What submitting one order did."""
+
+    key: str
+    """``channel:channel_order_id``."""
+    action: str
+    """``created``, ``updated``, ``cancelled``, ``shipped``, ``duplicate`` or
+    ``unchanged``."""
+    status: str
+    """The order's status afterwards."""
+    decision: dict[str, Any] | None = None
+    """The routing decision (with ``why``), when the order was routed."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """Outcome of importing one channel document."""
+
+    outcomes: tuple[Outcome, ...] = ()
+    """One per accepted order."""
+    rejected: tuple[tuple[str, str, str | None], ...] = field(default_factory=tuple)
+    """(record, error, field) of each order put in the dead-letter store."""
+
+    def count(self, action: str) -> int:
+        """Return how many orders ended with ``action``."""
+        return sum(o.action == action for o in self.outcomes)
+
+
+class OrderService:
+    """Orders from every channel, routed from one pool.
+
+    Args:
+        ledger: The pool.
+        params: Routing costs, promises and split policy.
+    """
+
+    def __init__(self, ledger: Ledger, params: RoutingParams | None = None) -> None:
+        self.ledger = ledger
+        self.params = params or RoutingParams()
+        self.book = OrderBook(ledger.engine, ledger.catalog.nodes)
+        self._skus: dict[str, tuple[float, SkuRecord]] = {}
+
+    # -- intake -------------------------------------------------------------
+    def import_document(self, channel: str, document: Any, source: str) -> ImportReport:
+        """Import every order of a channel document; bad ones go to dead letters.
+
+        Raises:
+            InputError: when the document as a whole cannot be read.
+        """
+        ad = adapter(channel)
+        outcomes: list[Outcome] = []
+        letters: list[DeadLetter] = []
+        for record in ad.split(document):
+            try:
+                outcomes.append(self.submit(ad.parse_order(record)))
+            except (InputError, OrderLocked) as exc:
+                letters.append(_letter(channel, source, record, exc))
+        if letters:
+            self.ledger.dead_letter(letters)
+        return ImportReport(
+            tuple(outcomes), tuple((d.source, d.error, d.field) for d in letters)
+        )
+
+    def submit(self, order: Order) -> Outcome:
+        """Route and reserve ``order`` (or apply its edit or cancellation).
+
+        Raises:
+            InputError: the order is not routable (names the field).
+            OrderLocked: an edit of a shipped or cancelled order.
+        """
+        skus = self._sku_records(ln.sku for ln in order.lines)
+        market = validate_order(order, self.ledger.catalog, skus)
+        digest = order_hash(order)
+        result: list[Outcome] = []
+
+        def _decide(
+            stored: OrderRow | None, available: Loader, held: Loader
+        ) -> Change | None:
+            if stored is not None and stored.payload_hash == digest:
+                result.append(Outcome(order.key, "duplicate", stored.status))
+                return None
+            if stored is not None and stored.status != OrderStatus.OPEN:
+                if order.cancelled and stored.status == OrderStatus.CANCELLED:
+                    result.append(Outcome(order.key, "unchanged", stored.status))
+                    return None
+                raise OrderLocked(
+                    f"order {order.key} is {stored.status}; edits are refused"
+                )
+            if order.shipped and not order.cancelled:
+                change, outcome = _shipped(order, market, digest, stored, held)
+            else:
+                change, outcome = self._change(
+                    order, market, skus, digest, stored, available, held
+                )
+            result.append(outcome)
+            return change
+
+        for _ in range(_ATTEMPTS):
+            result.clear()
+            try:
+                self.book.change(
+                    order.channel, order.channel_order_id, list(skus), _decide
+                )
+            except (InsufficientStock, ConcurrentChange):
+                # Someone took the stock or stored the order first: read again.
+                time.sleep(0.001)
+                continue
+            return result[-1]
+        raise LedgerError(f"order {order.key}: too much contention, try again")
+
+    def _change(
+        self,
+        order: Order,
+        market: str,
+        skus: dict[str, SkuRecord],
+        digest: str,
+        stored: OrderRow | None,
+        available: Loader,
+        held_units: Loader,
+    ) -> tuple[Change, Outcome]:
+        held = held_units() if stored else {}
+        rev = stored.revision + 1 if stored else 1
+        moves = [
+            _move(MovementKind.RELEASE, order.key, rev, sku, node, qty)
+            for (sku, node), qty in sorted(held.items())
+        ]
+        decision: RoutingDecision | None = None
+        if not order.cancelled:
+            view = available()
+            for k, qty in held.items():
+                view[k] = view.get(k, 0) + qty
+            decision = route(
+                order, market, view, skus, self.ledger.catalog, self.params
+            )
+            moves += _reserves(decision, rev)
+        status = OrderStatus.CANCELLED if order.cancelled else OrderStatus.OPEN
+        body = decision_to_dict(decision) if decision else {"why": "cancelled"}
+        row = OrderRow(
+            order.channel,
+            order.channel_order_id,
+            market,
+            status.value,
+            rev,
+            digest,
+            order.currency,
+            order.value,
+            decision.backordered if decision else 0,
+            json.dumps(order_to_dict(order), sort_keys=True),
+            json.dumps(body, sort_keys=True),
+        )
+        action = (
+            "cancelled" if order.cancelled else ("updated" if stored else "created")
+        )
+        return Change(row, moves), Outcome(order.key, action, status.value, body)
+
+    # -- state changes --------------------------------------------------------
+    def cancel(self, channel: str, channel_order_id: str) -> Outcome:
+        """Cancel a stored order and release what it holds."""
+        stored = self.get(channel, channel_order_id)
+        data = json.loads(stored.payload)
+        data["cancelled"] = True
+        return self.submit(order_from_dict(data))
+
+    def ship(self, channel: str, channel_order_id: str) -> Outcome:
+        """Mark an open order shipped: its reserved units leave the nodes."""
+
+        def _decide(
+            stored: OrderRow | None, _available: Loader, held: Loader
+        ) -> Change:
+            if stored is None:
+                raise OrderNotFound(
+                    "no such order",
+                    record="order",
+                    value=f"{channel}:{channel_order_id}",
+                )
+            if stored.status != OrderStatus.OPEN:
+                raise OrderLocked(f"order {stored.key} is {stored.status}")
+            rev = stored.revision + 1
+            moves = [
+                _move(MovementKind.SHIP, stored.key, rev, sku, node, qty)
+                for (sku, node), qty in sorted(held().items())
+            ]
+            return Change(
+                replace(stored, status=OrderStatus.SHIPPED.value, revision=rev), moves
+            )
+
+        row = self.book.change(channel, channel_order_id, [], _decide)
+        assert row is not None
+        return Outcome(row.key, "shipped", row.status, json.loads(row.decision))
+
+    # -- reads ----------------------------------------------------------------
+    def get(self, channel: str, channel_order_id: str) -> OrderRow:
+        """Return a stored order; raise OrderNotFound otherwise."""
+        row = self.book.find(channel, channel_order_id)
+        if row is None:
+            raise OrderNotFound(
+                "no such order",
+                record="order",
+                field="channel_order_id",
+                value=f"{channel}:{channel_order_id}",
+            )
+        return row
+
+    def list_orders(
+        self, status: str | None = None, channel: str | None = None, limit: int = 100
+    ) -> list[OrderRow]:
+        """Return stored orders, newest first."""
+        return self.book.page(status, channel, limit)
+
+    def promise(self, sku: str, market: str) -> Promise:
+        """Return the checkout promise for one unit of ``sku`` in ``market``."""
+        skus = self._sku_records([sku])
+        if sku not in skus:
+            self.ledger.sku(sku)  # raises UnknownReference naming the SKU
+        view = self.book.available([sku])
+        today = datetime.now(UTC).date()
+        return promise(sku, market, view, skus, self.ledger.catalog, today, self.params)
+
+    # -- dead letters -----------------------------------------------------------
+    def dead_letters(self, limit: int = 100) -> list[StoredDeadLetter]:
+        """Return unresolved order dead letters with their ids."""
+        return list_dead_letters(self.ledger.engine, "order", limit)
+
+    def redrive(self, letter_id: int) -> Outcome:
+        """Parse and submit a dead letter again; resolve it when it goes through.
+
+        Raises:
+            InputError: the record is still bad (the letter stays listed).
+        """
+        stored = get_dead_letter(self.ledger.engine, letter_id)
+        channel = stored.letter.payload["channel"]
+        raw = stored.letter.payload["record"]
+        ad = adapter(channel)
+        record = raw if ad.FORMAT == "csv" and raw.lstrip()[:1] not in "[{" else None
+        record = json.loads(raw) if record is None else record
+        outcome = self.submit(ad.parse_order(record))
+        resolve_dead_letter(self.ledger.engine, letter_id)
+        return outcome
+
+    def _sku_records(self, ids: Iterable[str]) -> dict[str, SkuRecord]:
+        now = time.monotonic()
+        out: dict[str, SkuRecord] = {}
+        for sku in ids:
+            hit = self._skus.get(sku)
+            if hit is None or now - hit[0] > _SKU_TTL_S:
+                try:
+                    hit = (now, self.ledger.sku(sku))
+                except WorldpoolError:
+                    continue  # validate_order names the unknown SKU
+                self._skus[sku] = hit
+            out[sku] = hit[1]
+        return out
+
+
+def _move(
+    kind: MovementKind, key: str, rev: int, sku: str, node: str, qty: int
+) -> Movement:
+    return Movement(
+        kind,
+        sku,
+        node,
+        qty,
+        f"order {kind.value}",
+        key,
+        f"{kind.value}:{key}:r{rev}:{sku}:{node}",
+    )
+
+
+def _shipped(
+    order: Order, market: str, digest: str, stored: OrderRow | None, held: Loader
+) -> tuple[Change, Outcome]:
+    """The channel reports the order shipped: what it holds leaves the nodes."""
+    rev = stored.revision + 1 if stored else 1
+    moves = [
+        _move(MovementKind.SHIP, order.key, rev, sku, node, qty)
+        for (sku, node), qty in sorted((held() if stored else {}).items())
+    ]
+    decision = stored.decision if stored else json.dumps({"why": "shipped elsewhere"})
+    row = OrderRow(
+        order.channel,
+        order.channel_order_id,
+        market,
+        OrderStatus.SHIPPED.value,
+        rev,
+        digest,
+        order.currency,
+        order.value,
+        0,
+        json.dumps(order_to_dict(order), sort_keys=True),
+        decision,
+    )
+    outcome = Outcome(order.key, "shipped", row.status, json.loads(decision))
+    return Change(row, moves), outcome
+
+
+def _reserves(decision: RoutingDecision, rev: int) -> list[Movement]:
+    units: dict[tuple[str, str], int] = {}
+    for a in decision.assignments:
+        if a.node is not None and a.kind is not SourceKind.BACKORDER:
+            units[(a.sku, a.node)] = units.get((a.sku, a.node), 0) + a.qty
+    return [
+        _move(MovementKind.RESERVE, decision.order_key, rev, sku, node, qty)
+        for (sku, node), qty in sorted(units.items())
+    ]
+
+
+def _letter(channel: str, source: str, record: Any, exc: WorldpoolError) -> DeadLetter:
+    raw = record if isinstance(record, str) else json.dumps(record, default=str)
+    return DeadLetter(
+        source=f"{source} ({channel})",
+        kind="order",
+        row=getattr(exc, "row", None),
+        field=getattr(exc, "field", None),
+        error=str(exc),
+        payload={"channel": channel, "record": raw},
+    )
