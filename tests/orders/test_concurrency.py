@@ -44,7 +44,9 @@ def test_concurrent_orders_never_oversell(ledger: Ledger) -> None:
 def test_same_order_delivered_concurrently_is_reserved_once(ledger: Ledger) -> None:
     """Eight simultaneous deliveries of one order create it once; seven are no-ops."""
     ledger.register_skus([make_sku("HOT")])
-    ledger.post(Movement(MovementKind.RECEIVE, "HOT", "US-FC1", 15, "ASN", "A", "r:hot"))
+    ledger.post(
+        Movement(MovementKind.RECEIVE, "HOT", "US-FC1", 15, "ASN", "A", "r:hot")
+    )
     service = OrderService(ledger)
     with ThreadPoolExecutor(8) as pool:
         outcomes = list(pool.map(service.submit, [hot_order(1)] * 8))
