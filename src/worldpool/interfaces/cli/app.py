@@ -5,10 +5,11 @@ from __future__ import annotations
 import typer
 
 from worldpool._version import __version__
-from worldpool.interfaces.cli import catalog, ledger_cmds
+from worldpool.interfaces.cli import catalog, customs, ledger_cmds
 from worldpool.interfaces.cli import orders as orders_cmds
 from worldpool.interfaces.cli import serve as serve_cmds
 from worldpool.interfaces.cli.demo import demo
+from worldpool.interfaces.cli.forecast import forecast
 from worldpool.interfaces.cli.stock import stock
 
 __all__ = ["app", "main"]
@@ -21,6 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalog.app, name="catalog")
+app.add_typer(customs.app, name="customs")
 app.add_typer(ledger_cmds.sku_app, name="sku")
 app.add_typer(orders_cmds.orders_app, name="orders")
 app.add_typer(orders_cmds.deadletter_app, name="deadletter")
@@ -36,6 +38,7 @@ app.command("journal")(ledger_cmds.journal)
 app.command("dead-letters")(ledger_cmds.dead_letters)
 app.command("stock")(stock)
 app.command("demo")(demo)
+app.command("forecast")(forecast)
 
 
 @app.command("version")

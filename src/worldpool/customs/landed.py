@@ -1,0 +1,396 @@
+"""Landed cost of a SKU in a marketplace: product, freight, duty, VAT, fees, FX.
+
+All amounts are converted into the marketplace currency with the explicit FX
+table. The duty comes from the packaged tariff where it covers the code,
+otherwise from the caller's rate; import VAT/GST is charged on the base the
+destination uses (CIF + duty, FOB + duty, with ZA's 10 % uplift ...), and is
+left out of the total when the importer can recover it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from worldpool.customs.fx import FxRate, FxTable
+from worldpool.customs.rules import CustomsRules, Fee, Valuation, applies
+from worldpool.customs.tariff import DutyRate, duty_rate
+from worldpool.domain.market import Marketplace
+from worldpool.domain.money import Money
+from worldpool.errors import InputError
+
+__all__ = ["CostLine", "LandedCost", "LandedCostProblem", "landed_cost"]
+
+_CENT = Decimal("0.01")
+_DEFAULT_VALUATION = Valuation(
+    "default",
+    "CIF",
+    "CIF_DUTY",
+    Decimal(0),
+    "",
+    "worldpool default (no valuation row)",
+    date.min,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LandedCostProblem:
+    """What landed cost is asked for: one SKU, a quantity, a marketplace, a route."""
+
+    sku: str
+    """SKU id."""
+    hs_code: str
+    """HS code (6 digits, or a national 8-10 digit code for an exact duty)."""
+    quantity: int
+    """Units in the consignment (a parcel's units, or a transfer's)."""
+    unit_cost: Money
+    """Product cost per unit (the customs transaction value basis)."""
+    freight_per_unit: Money
+    """International freight per unit (the lane cost share)."""
+    insurance_per_unit: Money
+    """Insurance per unit."""
+    destination: Marketplace
+    """The marketplace (its VAT rate, de minimis and currency apply)."""
+    kind: str = "transfer"
+    """``transfer`` (B2B, VAT usually recoverable) or ``parcel`` (B2C)."""
+    vat_recoverable: bool = True
+    """True when the importer reclaims import VAT (VAT-registered B2B import)."""
+    user_duty_rate: Decimal | None = None
+    """Duty rate (fraction) used when the tariff data does not cover the code."""
+    additional_duty_rate: Decimal = Decimal(0)
+    """Extra ad valorem duty (e.g. US Section 301), as a fraction."""
+    route: str = ""
+    """Lane id the freight share comes from (for the breakdown)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CostLine:
+    """One component of the landed cost."""
+
+    name: str
+    """Component (``product``, ``freight``, ``duty``, ``import VAT`` ...)."""
+    amount: Money
+    """Amount for the whole consignment, in the marketplace currency."""
+    basis: str
+    """How it was computed (base and rate)."""
+    source: str
+    """Where the rate or amount comes from."""
+
+
+@dataclass(frozen=True, slots=True)
+class LandedCost:
+    """The landed cost and its breakdown."""
+
+    sku: str
+    """SKU id."""
+    destination: str
+    """Marketplace id."""
+    quantity: int
+    """Units the amounts are for."""
+    lines: tuple[CostLine, ...]
+    """Components, in order."""
+    total: Money
+    """Sum of the components (import VAT left out when recoverable)."""
+    per_unit: Money
+    """``total / quantity``."""
+    notes: tuple[str, ...] = ()
+    """Caveats a planner should read."""
+    fx: tuple[FxRate, ...] = field(default_factory=tuple)
+    """Exchange rates used."""
+
+    def summary(self) -> str:
+        """Return the breakdown as text (what the CLI prints)."""
+        rows = [f"landed cost of {self.quantity} x {self.sku} in {self.destination}"]
+        rows += [
+            f"  {ln.name:<22} {ln.amount.amount:>12} {ln.amount.currency}  {ln.basis}"
+            for ln in self.lines
+        ]
+        rows.append(f"  {'total':<22} {self.total.amount:>12} {self.total.currency}")
+        rows.append(
+            f"  {'per unit':<22} {self.per_unit.amount:>12} {self.per_unit.currency}"
+        )
+        rows += [f"  note: {n}" for n in self.notes]
+        rows += [
+            f"  fx: 1 {r.base} = {r.rate} {r.quote} ({r.source}, {r.date})"
+            for r in self.fx
+        ]
+        return "\n".join(rows)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return plain data (for JSON and the API)."""
+        return {
+            "sku": self.sku,
+            "destination": self.destination,
+            "quantity": self.quantity,
+            "currency": self.total.currency,
+            "lines": [
+                {
+                    "name": ln.name,
+                    "amount": str(ln.amount.amount),
+                    "basis": ln.basis,
+                    "source": ln.source,
+                }
+                for ln in self.lines
+            ],
+            "total": str(self.total.amount),
+            "per_unit": str(self.per_unit.amount),
+            "notes": list(self.notes),
+            "fx": [
+                {
+                    "base": r.base,
+                    "quote": r.quote,
+                    "rate": str(r.rate),
+                    "source": r.source,
+                    "date": r.date.isoformat(),
+                }
+                for r in self.fx
+            ],
+        }
+
+
+@dataclass(slots=True)
+class _Work:
+    """Running state of one computation (amounts in the marketplace currency)."""
+
+    p: LandedCostProblem
+    fx: FxTable
+    lines: list[CostLine] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    used: dict[tuple[str, str], FxRate] = field(default_factory=dict)
+
+    @property
+    def currency(self) -> str:
+        """The marketplace currency."""
+        return self.p.destination.currency
+
+    def to_local(self, money: Money, what: str) -> Decimal:
+        """Convert ``money`` into the marketplace currency, noting the rate used."""
+        rate = self.fx.rate(money.currency, self.currency)
+        if rate is None:
+            raise InputError(
+                f"no FX rate {money.currency}->{self.currency} for the {what}",
+                record="fx",
+                field=f"{money.currency}/{self.currency}",
+            )
+        if rate.base != rate.quote:
+            self.used[(rate.base, rate.quote)] = rate
+        return money.amount * rate.rate
+
+    def add(self, name: str, amount: Decimal, basis: str, source: str) -> Decimal:
+        """Append a rounded component and return its amount."""
+        # Components are rounded to the cent so that the breakdown adds up.
+        cents = amount.quantize(_CENT)
+        self.lines.append(CostLine(name, Money(cents, self.currency), basis, source))
+        return cents
+
+
+def _show(money: Money) -> str:
+    return f"{money.amount:.4f} {money.currency}"
+
+
+def _valuation(rules: CustomsRules, market: Marketplace) -> Valuation:
+    return (
+        rules.valuations.get(market.id)
+        or rules.valuations.get(market.customs_zone)
+        or _DEFAULT_VALUATION
+    )
+
+
+def _keys(market: Marketplace) -> tuple[str, str]:
+    return (market.id, market.customs_zone)
+
+
+def _flat_duty(w: _Work, rules: CustomsRules, goods: Decimal) -> Fee | None:
+    for fee in rules.fees:
+        if (
+            fee.replaces_duty
+            and applies(fee.destinations, *_keys(w.p.destination))
+            and applies(fee.kinds, w.p.kind)
+        ):
+            limit = w.to_local(Money(fee.max_consignment_value, fee.currency), fee.id)
+            if fee.max_consignment_value == 0 or goods < limit:
+                return fee
+    return None
+
+
+def _duty(
+    w: _Work,
+    rules: CustomsRules,
+    valuation: Valuation,
+    customs_value: Decimal,
+    goods: Decimal,
+) -> Decimal:
+    p, dm = w.p, w.p.destination.duty_de_minimis
+    if (
+        p.kind == "parcel"
+        and dm.value > 0
+        and goods <= w.to_local(Money(dm.value, dm.currency), "duty de minimis")
+    ):
+        return w.add(
+            "duty",
+            Decimal(0),
+            f"consignment <= duty de minimis {dm.value} {dm.currency}",
+            p.destination.source,
+        )
+    flat = _flat_duty(w, rules, goods)
+    if flat is not None:
+        amount = w.to_local(Money(flat.amount, flat.currency), flat.id)
+        return w.add(
+            "duty",
+            amount,
+            f"flat {flat.amount} {flat.currency} per item category (1 category)",
+            flat.source,
+        )
+    rate = (
+        duty_rate(valuation.duty_source, p.hs_code) if valuation.duty_source else None
+    )
+    if rate is None:
+        rate = DutyRate(
+            p.user_duty_rate or Decimal(0),
+            "user rate" if p.user_duty_rate is not None else "none",
+        )
+        if p.user_duty_rate is None:
+            w.notes.append(
+                f"no tariff data for {p.hs_code} in {p.destination.id}: "
+                "duty taken as 0; pass a duty rate"
+            )
+    if rate.note:
+        w.notes.append(rate.note)
+    total = w.add(
+        "duty",
+        customs_value * rate.rate,
+        f"{rate.rate:.2%} of {valuation.duty_basis} {customs_value:.2f}",
+        rate.source,
+    )
+    if p.additional_duty_rate:
+        total += w.add(
+            "additional duty",
+            customs_value * p.additional_duty_rate,
+            f"{p.additional_duty_rate:.2%} of {valuation.duty_basis}",
+            "user rate (e.g. Section 301)",
+        )
+    return total
+
+
+def _fee_applies(w: _Work, fee: Fee, customs_value: Decimal) -> bool:
+    if fee.replaces_duty or not (
+        applies(fee.destinations, *_keys(w.p.destination))
+        and applies(fee.kinds, w.p.kind)
+    ):
+        return False
+    floor = w.to_local(Money(fee.min_consignment_value, fee.currency), fee.id)
+    ceiling = w.to_local(Money(fee.max_consignment_value, fee.currency), fee.id)
+    return customs_value >= floor and not (ceiling and customs_value >= ceiling)
+
+
+def _fees(w: _Work, rules: CustomsRules, customs_value: Decimal) -> Decimal:
+    total = Decimal(0)
+    for fee in rules.fees:
+        if not _fee_applies(w, fee, customs_value):
+            continue
+        if fee.kind != "ad_valorem":
+            amount = w.to_local(Money(fee.amount, fee.currency), fee.id)
+            basis = f"{fee.amount} {fee.currency} {fee.kind}"
+            total += w.add(fee.id, amount, basis, fee.source)
+            continue
+        amount = customs_value * fee.rate
+        if fee.minimum:
+            amount = max(amount, w.to_local(Money(fee.minimum, fee.currency), fee.id))
+        if fee.maximum:
+            amount = min(amount, w.to_local(Money(fee.maximum, fee.currency), fee.id))
+        basis = (
+            f"{fee.rate:.4%} of customs value, "
+            f"min {fee.minimum} max {fee.maximum} {fee.currency}"
+        )
+        total += w.add(fee.id, amount, basis, fee.source)
+    return total
+
+
+def _vat(
+    w: _Work, valuation: Valuation, goods: Decimal, cif: Decimal, duty: Decimal
+) -> Decimal:
+    market = w.p.destination
+    if valuation.vat_basis == "NONE" or market.vat_rate == 0:
+        return w.add(
+            "import VAT/GST", Decimal(0), "no import VAT/GST", valuation.source
+        )
+    base = (cif if valuation.vat_basis == "CIF_DUTY" else goods) * (
+        1 + valuation.vat_uplift
+    ) + duty
+    label = f"{market.vat_rate:.2%} of {valuation.vat_basis} {base:.2f}"
+    if w.p.kind == "parcel":
+        w.notes.append(
+            "B2C: VAT charged at checkout is approximated on the import base"
+        )
+    return w.add(
+        "import VAT/GST",
+        base * market.vat_rate,
+        label,
+        f"{market.source} (rate); {valuation.source} (base)",
+    )
+
+
+def landed_cost(
+    problem: LandedCostProblem, rules: CustomsRules, fx: FxTable
+) -> LandedCost:
+    """Return the landed cost of ``problem`` with its breakdown.
+
+    Args:
+        problem: SKU, quantity, costs, marketplace and route.
+        rules: Customs rules in force (valuation bases, fees).
+        fx: Exchange rates into the marketplace currency.
+
+    Raises:
+        InputError: when the quantity is below 1, a cost is negative or an FX
+            rate is missing.
+    """
+    p = problem
+    if p.quantity < 1:
+        raise InputError(
+            "must be at least 1", record=p.sku, field="quantity", value=p.quantity
+        )
+    for name in ("unit_cost", "freight_per_unit", "insurance_per_unit"):
+        if getattr(p, name).amount < 0:
+            raise InputError(
+                "must not be negative", record=p.sku, field=name, value=getattr(p, name)
+            )
+    w, valuation = _Work(p, fx), _valuation(rules, p.destination)
+    goods = w.add(
+        "product",
+        w.to_local(p.unit_cost.times(p.quantity), "product cost"),
+        f"{p.quantity} x {_show(p.unit_cost)}",
+        "SKU unit cost",
+    )
+    freight = w.add(
+        "freight",
+        w.to_local(p.freight_per_unit.times(p.quantity), "freight"),
+        f"{p.quantity} x {_show(p.freight_per_unit)}",
+        p.route or "caller",
+    )
+    insurance = w.add(
+        "insurance",
+        w.to_local(p.insurance_per_unit.times(p.quantity), "insurance"),
+        f"{p.quantity} x {_show(p.insurance_per_unit)}",
+        "caller",
+    )
+    cif = goods + freight + insurance
+    customs_value = cif if valuation.duty_basis == "CIF" else goods
+    duty = _duty(w, rules, valuation, customs_value, goods)
+    fees = _fees(w, rules, customs_value)
+    vat = _vat(w, valuation, goods, cif, duty)
+    total = cif + duty + fees + (Decimal(0) if p.vat_recoverable else vat)
+    if p.vat_recoverable and vat:
+        w.notes.append(
+            "import VAT/GST is recoverable by the importer and left out of the total"
+        )
+    return LandedCost(
+        sku=p.sku,
+        destination=p.destination.id,
+        quantity=p.quantity,
+        lines=tuple(w.lines),
+        total=Money(total.quantize(_CENT), w.currency),
+        per_unit=Money((total / p.quantity).quantize(_CENT), w.currency),
+        notes=tuple(w.notes),
+        fx=tuple(w.used.values()),
+    )

@@ -1,0 +1,154 @@
+"""The candidate menu of the default pipeline and their forecast paths.
+
+A candidate is a base model (seasonal naive, or one of the flat models of
+:mod:`worldpool.demand.forecasters`, or their mean) and, for flat models, an
+optional weekday profile that spreads the flat rate over the week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from worldpool.demand.forecasters import (
+    FloatArray,
+    SimpleExpSmoothing,
+    WindowAverage,
+    croston_states,
+)
+
+__all__ = [
+    "CANDIDATES",
+    "SNAIVE",
+    "Fitted",
+    "fit_candidates",
+    "weekday_profile",
+]
+
+SNAIVE = "SeasonalNaive"
+_FLAT = ("CrostonSBA", "TSB", "SES", "WindowAverage", "Ensemble")
+CANDIDATES: tuple[str, ...] = (SNAIVE, *_FLAT, *(f"{n}+dow" for n in _FLAT))
+"""Names of every candidate, in a fixed order (the index is the model code)."""
+
+
+def weekday_profile(
+    y: FloatArray, weekdays: NDArray[np.int64], prior_units: float
+) -> FloatArray:
+    """Return each series' weekday factors (mean 1), shrunk to the pooled profile.
+
+    Args:
+        y: Demand, units per day, ``(T, N)``.
+        weekdays: Weekday (0 = Monday) of each of the ``T`` days.
+        prior_units: Pseudo-units of the pooled profile mixed into each series,
+            in units; 0 keeps each series' own profile.
+
+    Returns:
+        ``(7, N)`` multiplicative factors; ones where a series has no demand.
+    """
+    sums = np.zeros((7, y.shape[1]))
+    days = np.zeros(7)
+    for d in range(7):
+        on = weekdays == d
+        sums[d] = y[on].sum(axis=0)
+        days[d] = max(on.sum(), 1)
+    rates = sums / days[:, None]
+    pooled = rates.sum(axis=1)
+    pooled = pooled / pooled.sum() if pooled.sum() > 0 else np.full(7, 1 / 7)
+    total = rates.sum(axis=0)
+    weight = total / (total + prior_units / days.mean()) if prior_units > 0 else 1.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own = np.where(total > 0, rates / total, pooled[:, None])
+    share = weight * own + (1 - weight) * pooled[:, None]
+    return np.asarray(7 * share, dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """Every candidate fitted on one panel: what paths and residuals need."""
+
+    y: FloatArray
+    """Demand the candidates saw, units per day, ``(T, N)``."""
+    weekdays: NDArray[np.int64]
+    """Weekday of every day from the first history day on (any length)."""
+    states: dict[str, FloatArray]
+    """Flat models' state before each day, units per day, ``(T + 1, N)``."""
+    profile: FloatArray
+    """Weekday factors applied by ``+dow`` candidates, ``(7, N)``."""
+
+    def path(self, name: str, origin: int, start: int, stop: int) -> FloatArray:
+        """Forecast made before day ``origin`` of days ``origin+start..+stop-1``.
+
+        Args:
+            name: Candidate name (one of :data:`CANDIDATES`).
+            origin: Index of the first day not seen, in days from the start.
+            start: First lead, in days (0 = the origin day itself).
+            stop: Lead after the last, in days.
+
+        Returns:
+            Units per day, ``(stop - start, N)``.
+        """
+        leads = np.arange(start, stop)
+        if name == SNAIVE:
+            rows = origin - 7 + (leads % 7)
+            out = np.asarray(self.y[rows], dtype=np.float64)
+            return np.where(rows[:, None] >= 0, out, np.nan)
+        base, _, dow = name.partition("+")
+        level = self.states[base][origin]
+        if not dow:
+            return np.repeat(level[None, :], leads.size, axis=0)
+        return np.asarray(
+            self.profile[self.weekdays[origin + leads]] * level, dtype=np.float64
+        )
+
+    def fitted(self, name: str) -> FloatArray:
+        """One-step in-sample forecast of each day, units per day, ``(T, N)``."""
+        t_len = self.y.shape[0]
+        if name == SNAIVE:
+            out = np.full_like(self.y, np.nan)
+            out[7:] = self.y[:-7]
+            return out
+        base, _, dow = name.partition("+")
+        level = self.states[base][:t_len]
+        if not dow:
+            return level
+        return np.asarray(self.profile[self.weekdays[:t_len]] * level)
+
+
+def fit_candidates(
+    y: FloatArray, weekdays: NDArray[np.int64], profile: FloatArray
+) -> Fitted:
+    """Fit every flat base model once on ``y`` (all series at once).
+
+    Args:
+        y: Demand, units per day, ``(T, N)``.
+        weekdays: Weekday (0 = Monday) of every day from day 0, at least ``T``.
+        profile: Weekday factors for the ``+dow`` candidates, ``(7, N)``.
+
+    Returns:
+        The fitted candidates.
+    """
+    # Croston's size/interval smoothing is shared by SBA and TSB (both α = 0.1),
+    # so it runs once; each model still equals its statsforecast namesake.
+    alpha = 0.1
+    z, p, seen = croston_states(y, alpha)
+    sba = (1 - alpha / 2) * seen * z / p
+    sba[0] = np.nan
+    prob = SimpleExpSmoothing(alpha).fit((y > 0).astype(np.float64)).states_
+    states = {
+        "CrostonSBA": sba,
+        "TSB": prob * z,
+        "SES": SimpleExpSmoothing(alpha).fit(y).states_,
+        "WindowAverage": WindowAverage(28).fit(y).states_,
+    }
+    # The mean of the four, over those defined on each day: SES, SBA and TSB
+    # from day 1, the window average from day 28.
+    three = states["CrostonSBA"] + states["TSB"] + states["SES"]
+    ens = three / 3
+    w = min(28, y.shape[0])
+    ens[w:] = (three[w:] + states["WindowAverage"][w:]) / 4
+    if y.shape[0] < 28:
+        ens[-1] = (three[-1] + states["WindowAverage"][-1]) / 4
+    states["Ensemble"] = ens
+    return Fitted(y=y, weekdays=weekdays, states=states, profile=profile)

@@ -1,0 +1,69 @@
+"""Settings of the default forecasting pipeline, and its progress callbacks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+__all__ = ["DEFAULT_QUANTILES", "ForecastCallbacks", "ForecastParams", "NoCallbacks"]
+
+DEFAULT_QUANTILES = (0.5, 0.8, 0.9, 0.95, 0.99)
+"""Quantile levels the planner reads (P50, P80, P90, P95, P99)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastParams:
+    """Settings of :func:`worldpool.demand.forecast`; checked on creation."""
+
+    quantiles: tuple[float, ...] = DEFAULT_QUANTILES
+    """Quantile levels, each in (0, 1), unitless."""
+    select_horizon_days: int = 28
+    """Length of each backtest window used to choose a model per segment, in days."""
+    select_windows: int = 2
+    """Number of rolling-origin windows at the end of the history for the choice."""
+    calibration_days: int = 364
+    """Days at the end of the history whose forecast errors calibrate quantiles."""
+    calibration_stride_days: int = 7
+    """Days between two calibration origins, in days."""
+    profile_days: int = 364
+    """Days used to estimate each series' weekday profile, in days."""
+    profile_prior_units: float = 20.0
+    """Pseudo-units of the pooled weekday profile mixed into each series', units."""
+    impute_window_days: int = 28
+    """Trailing window whose in-stock mean replaces a stock-out day, in days."""
+    min_segment_series: int = 5
+    """Series a segment needs to get its own model and calibration."""
+
+    def __post_init__(self) -> None:
+        if not self.quantiles or not all(0 < q < 1 for q in self.quantiles):
+            raise ValueError(f"quantiles must lie in (0, 1), got {self.quantiles}")
+        if list(self.quantiles) != sorted(set(self.quantiles)):
+            raise ValueError(f"quantiles must be increasing, got {self.quantiles}")
+        for name in (
+            "select_horizon_days",
+            "select_windows",
+            "calibration_days",
+            "calibration_stride_days",
+            "profile_days",
+            "impute_window_days",
+            "min_segment_series",
+        ):
+            if getattr(self, name) < 1:
+                raise ValueError(f"ForecastParams.{name} must be >= 1")
+        if self.profile_prior_units < 0:
+            raise ValueError("ForecastParams.profile_prior_units must be >= 0")
+
+
+class ForecastCallbacks(Protocol):
+    """Progress hooks; the core calls them and never prints."""
+
+    def on_step(self, step: str, done: int, total: int) -> None:
+        """Report that ``done`` of ``total`` units of work of ``step`` are done."""
+        ...
+
+
+class NoCallbacks:
+    """Callbacks that do nothing (the default)."""
+
+    def on_step(self, step: str, done: int, total: int) -> None:
+        """Ignore the progress report."""

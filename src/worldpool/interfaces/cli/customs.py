@@ -1,0 +1,187 @@
+"""``worldpool customs``: HS suggestion, documents, rule checks, landed cost."""
+
+from __future__ import annotations
+
+import json
+from contextlib import nullcontext
+from dataclasses import asdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from worldpool.customs import service
+from worldpool.customs.report import ValidationReport
+from worldpool.interfaces.cli.context import DbOption, open_ledger
+from worldpool.interfaces.cli.errors import handled
+from worldpool.ledger import Ledger
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="Customs: HS codes, invoice + packing list, rule checks, landed cost.",
+    no_args_is_help=True,
+)
+console = Console(soft_wrap=True)
+EXIT_BLOCKED = 2
+"""Exit code when a document has blocking errors (same as bad input)."""
+
+ShipmentArg = Annotated[
+    Path, typer.Argument(help="Shipment JSON file (docs/how-to/customs.md).")
+]
+FxOption = Annotated[
+    Path | None, typer.Option("--fx", help="FX table CSV: base,quote,rate,source,date.")
+]
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", help="Folder of rule files overriding the packaged ones."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def _ledger(db: str | None) -> Ledger | nullcontext[None]:
+    # Shipment files are self-contained; the ledger only fills gaps when named.
+    return open_ledger(db) if db else nullcontext()
+
+
+def _print_report(report: ValidationReport, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        console.print(report.summary(), highlight=False, markup=False)
+
+
+@app.command("hs")
+def hs(
+    text: Annotated[
+        str, typer.Argument(help="Product title / description / attributes.")
+    ] = "",
+    k: Annotated[
+        int, typer.Option("--k", min=1, max=20, help="Suggestions to show.")
+    ] = 3,
+    examples: Annotated[
+        Path | None, typer.Option(help="CSV of confirmed codes (text,hs6).")
+    ] = None,
+    confirm: Annotated[
+        str | None,
+        typer.Option(help="Record CODE as confirmed for TEXT in --examples."),
+    ] = None,
+    sku: Annotated[
+        str | None, typer.Option(help="Describe a registered SKU (title, category).")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Suggest 6-digit HS codes with confidence and the reason."""
+    with handled():
+        if sku is not None:
+            with open_ledger(db) as ledger:
+                text = f"{service.sku_text(ledger, sku)} {text}".strip()
+        if confirm is not None:
+            service.confirm_hs(text, confirm, examples or Path("hs_confirmed.csv"))
+            console.print(f"recorded {confirm} for {text!r}", highlight=False)
+            return
+        found = service.suggest_hs(text, k, examples)
+    if as_json:
+        typer.echo(json.dumps([asdict(s) for s in found], indent=2))
+        return
+    table = Table("HS code", "confidence", "description", "reason")
+    for s in found:
+        table.add_row(s.code, f"{s.confidence:.1%}", s.description, s.reason)
+    console.print(table)
+
+
+@app.command("check")
+def check(
+    shipment: ShipmentArg,
+    fx: FxOption = None,
+    rules: RulesOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Validate a shipment against its destination's rules (exit 2 on errors)."""
+    with handled(), _ledger(db) as ledger:
+        report = service.check_shipment(shipment, ledger, fx, rules)
+    _print_report(report, as_json)
+    if not report.ok:
+        raise typer.Exit(EXIT_BLOCKED)
+
+
+@app.command("docs")
+def docs(
+    shipment: ShipmentArg,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write the PDF.")] = False,
+    out: Annotated[
+        Path, typer.Option(help="Folder for SHIPMENT_ID.json / .pdf.")
+    ] = Path(),
+    force: Annotated[
+        bool, typer.Option(help="Write documents despite blocking errors.")
+    ] = False,
+    fx: FxOption = None,
+    rules: RulesOption = None,
+    db: DbOption = None,
+) -> None:
+    """Write the commercial invoice and packing list (JSON, and PDF with --pdf)."""
+    with handled(), _ledger(db) as ledger:
+        result = service.shipment_documents(
+            shipment, ledger, pdf=pdf, force=force, fx_path=fx, rules_dir=rules
+        )
+    _print_report(result.report, as_json=False)
+    if result.documents is None:
+        console.print(
+            "no documents written: fix the errors or pass --force", style="bold red"
+        )
+        raise typer.Exit(EXIT_BLOCKED)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / result.report.shipment
+    stem.with_suffix(".json").write_text(json.dumps(result.documents, indent=2))
+    console.print(f"wrote {stem.with_suffix('.json')}", highlight=False)
+    if result.pdf is not None:
+        stem.with_suffix(".pdf").write_bytes(result.pdf)
+        console.print(f"wrote {stem.with_suffix('.pdf')}", highlight=False)
+
+
+@app.command("landed-cost")
+def landed_cost(
+    sku: Annotated[str, typer.Argument(help="Registered SKU id.")],
+    to: Annotated[str, typer.Option("--to", help="Marketplace id, e.g. DE.")],
+    quantity: Annotated[
+        int, typer.Option("--qty", min=1, help="Units in the consignment.")
+    ] = 1,
+    lane: Annotated[
+        str | None, typer.Option(help="Lane id (default: cheapest to the market).")
+    ] = None,
+    duty_rate: Annotated[
+        float | None,
+        typer.Option(help="Duty rate in % when the tariff lacks the code."),
+    ] = None,
+    additional_duty: Annotated[
+        float, typer.Option(help="Extra duty in % (e.g. Section 301).")
+    ] = 0.0,
+    hs: Annotated[
+        str | None, typer.Option("--hs", help="HS code overriding the SKU's.")
+    ] = None,
+    fx: FxOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the landed cost of a SKU in a marketplace, with its breakdown."""
+    with handled(), open_ledger(db) as ledger:
+        result = service.sku_landed_cost(
+            ledger,
+            sku,
+            to.upper(),
+            quantity=quantity,
+            lane_id=lane,
+            fx_path=fx,
+            duty_rate=None if duty_rate is None else Decimal(str(duty_rate)) / 100,
+            additional_duty_rate=Decimal(str(additional_duty)) / 100,
+            hs_code=hs,
+        )
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        console.print(result.summary(), highlight=False, markup=False)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+from worldpool.customs import (
+    build_documents,
+    documents_to_dict,
+    parse_shipment,
+    render_pdf,
+)
+from worldpool.customs.service import shipment_documents
+
+
+def test_invoice_json_has_broker_fields(de_transfer: dict[str, Any]) -> None:
+    """The invoice carries parties, Incoterm, HS, origin, values and weights per line."""
+    invoice, packing = build_documents(
+        parse_shipment(de_transfer).shipment, "import VAT"
+    )
+    data: dict[str, Any] = documents_to_dict(invoice, packing)
+    ci = data["commercial_invoice"]
+    assert isinstance(ci, dict)
+    assert ci["incoterm"] == "DDP"
+    assert ci["importer_of_record"]["ids"]["EORI"] == "DE123456789012345"
+    line = ci["lines"][0]
+    assert (line["hs_code"], line["origin"], line["quantity"]) == (
+        "691110",
+        "CN",
+        "120",
+    )
+    assert line["total_value"] == "288.00"
+    assert ci["invoice_total"] == "872.00"
+    assert data["packing_list"]["packages"] == 3
+
+
+def test_parcel_without_cartons_gets_one_package(de_parcel: dict[str, Any]) -> None:
+    """A parcel with no carton list is packed as one package holding every line."""
+    _, packing = build_documents(parse_shipment(de_parcel).shipment)
+    assert [c.contents for c in packing.cartons] == [(("MUG-01", 2),)]
+
+
+def test_pdf_renders_both_documents(de_transfer: dict[str, Any]) -> None:
+    """The PDF has an invoice page and a packing-list page that render to images."""
+    pdf = render_pdf(*build_documents(parse_shipment(de_transfer).shipment))
+    doc = pdfium.PdfDocument(io.BytesIO(pdf))
+    assert len(doc) == 2
+    texts = [doc[i].get_textpage().get_text_range() for i in range(2)]
+    assert "COMMERCIAL INVOICE" in texts[0] and "691110" in texts[0]
+    assert "PACKING LIST" in texts[1] and "CTN-003" in texts[1]
+    image = doc[0].render(scale=0.5).to_pil()
+    assert image.width > image.height
+
+
+def test_non_latin_text_still_renders(de_transfer: dict[str, Any]) -> None:
+    """Characters outside Latin-1 are replaced in the PDF, never an error."""
+    de_transfer["lines"][0]["description"] = "陶瓷杯 ceramic mug"
+    pdf = render_pdf(*build_documents(parse_shipment(de_transfer).shipment))
+    assert pdf.startswith(b"%PDF")
+
+
+def test_blocked_document_gets_no_pdf_unless_forced(
+    de_transfer: dict[str, Any], tmp_path: Path
+) -> None:
+    """A shipment with errors yields no documents; --force produces them anyway."""
+    de_transfer["lines"][0]["hs_code"] = ""
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(de_transfer))
+    fx = Path(__file__).parents[1] / "data" / "customs" / "fx.csv"
+    blocked = shipment_documents(path, pdf=True, fx_path=fx)
+    assert (blocked.documents, blocked.pdf) == (None, None)
+    forced = shipment_documents(path, pdf=True, force=True, fx_path=fx)
+    assert forced.pdf is not None and forced.documents is not None
+    assert forced.documents["validation"]["ok"] is False  # type: ignore[index]

@@ -1,0 +1,89 @@
+"""The demand service reads ship movements and stock-outs from the ledger."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from worldpool.catalog import Catalog
+from worldpool.demand.service import (
+    forecast_from_ledger,
+    history_from_ledger,
+    on_hand_deltas,
+)
+from worldpool.domain.inventory import Movement, MovementKind
+from worldpool.ledger import Ledger
+from worldpool.ledger.db import make_engine
+from worldpool.ledger.effects import effects
+from worldpool.testing import make_sku
+
+K = MovementKind
+
+
+def _at(day: int) -> datetime:
+    return datetime(2024, 3, day, 12, tzinfo=UTC)
+
+
+def _move(kind: K, node: str, qty: int, day: int, ref: str, **kw: object) -> Movement:
+    key = f"{kind}:{node}:{day}:{ref}"
+    return Movement(kind, "MUG-1", node, qty, "test", ref, key, at=_at(day), **kw)  # type: ignore[arg-type]
+
+
+def _sell(node: str, qty: int, day: int, ref: str) -> list[Movement]:
+    return [_move(K.RESERVE, node, qty, day, ref), _move(K.SHIP, node, qty, day, ref)]
+
+
+@pytest.fixture
+def pool(sqlite_url: str, catalog: Catalog) -> Ledger:
+    """A pool where the DE FC sells out on 6 March and the hub ships one FR order."""
+    led = Ledger(make_engine(sqlite_url), catalog)
+    led.init()
+    led.register_skus([make_sku(listed_markets=("DE", "FR"))])
+    moves = [
+        _move(K.RECEIVE, "CN-SZX", 20, 1, "ASN-1"),
+        _move(K.TRANSFER_OUT, "DE-FC1", 6, 1, "TR-1", from_node="CN-SZX"),
+        _move(K.TRANSFER_IN, "DE-FC1", 6, 3, "TR-1", from_node="CN-SZX"),
+        *_sell("DE-FC1", 2, 4, "O-1"),
+        *_sell("DE-FC1", 2, 5, "O-2"),
+        *_sell("DE-FC1", 2, 6, "O-3"),
+        *_sell("CN-SZX", 1, 8, "ORD-20240308-FR-MUG-1"),
+    ]
+    result = led.post_many(moves)
+    assert not result.rejected
+    return led
+
+
+def test_history_has_units_per_market_and_day(pool: Ledger) -> None:
+    """FC ships count for the FC's market; a hub ship for the market in its reference."""
+    h = history_from_ledger(pool)
+    de = h.frame[h.frame["market"] == "DE"].set_index("date")
+    assert de["units"].sum() == 6
+    fr = h.frame[h.frame["market"] == "FR"]
+    assert fr["units"].sum() == 1
+    assert h.unplaced_ships == 0
+
+
+def test_stockout_days_are_flagged(pool: Ledger) -> None:
+    """Days on which the stocked DE FC ended empty are stock-outs; earlier days not."""
+    h = history_from_ledger(pool)
+    de = h.frame[h.frame["market"] == "DE"].set_index("date")["stockout"]
+    assert bool(de.loc["2024-03-06"]) and bool(de.loc["2024-03-08"])
+    assert not bool(de.loc["2024-03-05"])
+
+
+def test_forecast_from_ledger(pool: Ledger) -> None:
+    """Every (sku, market) that shipped gets a forecast row."""
+    out = forecast_from_ledger(pool, horizon_days=7)
+    assert set(out["market"]) == {"DE", "FR"}
+    assert (out["p99"] >= out["p50"]).all()
+
+
+@pytest.mark.parametrize("kind", list(K))
+def test_on_hand_rule_agrees_with_the_ledger(kind: K) -> None:
+    """The service's on-hand rule equals the ledger's effects for every kind."""
+    m = Movement(kind, "MUG-1", "DE-FC1", 5, "r", "ref", "k", from_node="CN-SZX",
+                 damaged=1 if kind is K.TRANSFER_IN else 0)  # fmt: skip
+    want = sorted((e.node, e.on_hand) for e in effects(m) if e.on_hand)
+    got = sorted(on_hand_deltas(kind.value, m.node, m.from_node, m.qty, m.damaged))
+    assert got == want
