@@ -1,3 +1,58 @@
-"""The digital twin: simulate fulfilment policies on real demand."""
+"""The digital twin: simulate fulfilment policies on real demand.
 
-__all__: list[str] = []
+``scenario_from_frame`` turns a long demand frame into a :class:`Scenario`;
+``simulate`` runs one :class:`ReplenishmentPolicy` day by day; ``compare``
+runs several at equal service against the legacy split and bounds them with
+the clairvoyant LP (``solve_oracle``). Needs the ``ml`` extra (NumPy, pandas,
+HiGHS for the bound). Constants live in their modules:
+``worldpool.sim.build.COUNTRY_TO_MARKETPLACE``, ``worldpool.sim.kpi.DELIVERY_BUCKETS``
+and ``worldpool.sim.compare.POINTS``.
+"""
+
+from worldpool.sim.build import (
+    BuildParams,
+    read_demand,
+    scenario_from_frame,
+)
+from worldpool.sim.callbacks import NullCallbacks, SimCallbacks
+from worldpool.sim.compare import Comparison, compare
+from worldpool.sim.engine import simulate
+from worldpool.sim.kpi import Kpis
+from worldpool.sim.oracle import OracleResult, solve_oracle
+from worldpool.sim.params import CompareParams, SimParams
+from worldpool.sim.planner import PooledTargets, pooled_targets
+from worldpool.sim.policies import FfoPolicy, PoolPolicy, SplitPolicy
+from worldpool.sim.policy import Decision, Network, PolicyView, ReplenishmentPolicy
+from worldpool.sim.result import SimResult
+from worldpool.sim.scenario import Scenario, TransitDraws, draw_transits
+from worldpool.sim.synthetic import synthetic_scenario
+
+__all__ = [
+    "BuildParams",
+    "CompareParams",
+    "Comparison",
+    "Decision",
+    "FfoPolicy",
+    "Kpis",
+    "Network",
+    "NullCallbacks",
+    "OracleResult",
+    "PolicyView",
+    "PoolPolicy",
+    "PooledTargets",
+    "ReplenishmentPolicy",
+    "Scenario",
+    "SimCallbacks",
+    "SimParams",
+    "SimResult",
+    "SplitPolicy",
+    "TransitDraws",
+    "compare",
+    "draw_transits",
+    "pooled_targets",
+    "read_demand",
+    "scenario_from_frame",
+    "simulate",
+    "solve_oracle",
+    "synthetic_scenario",
+]

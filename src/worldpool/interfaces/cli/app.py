@@ -7,9 +7,11 @@ import typer
 from worldpool._version import __version__
 from worldpool.interfaces.cli import catalog, customs, ledger_cmds
 from worldpool.interfaces.cli import orders as orders_cmds
+from worldpool.interfaces.cli import plan as plan_cmds
 from worldpool.interfaces.cli import serve as serve_cmds
 from worldpool.interfaces.cli.demo import demo
 from worldpool.interfaces.cli.forecast import forecast
+from worldpool.interfaces.cli.simulate import simulate
 from worldpool.interfaces.cli.stock import stock
 
 __all__ = ["app", "main"]
@@ -25,6 +27,7 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(customs.app, name="customs")
 app.add_typer(ledger_cmds.sku_app, name="sku")
 app.add_typer(orders_cmds.orders_app, name="orders")
+app.add_typer(plan_cmds.app, name="plan")
 app.add_typer(orders_cmds.deadletter_app, name="deadletter")
 app.add_typer(serve_cmds.api_key_app, name="api-key")
 app.command("route")(orders_cmds.route)
@@ -39,6 +42,7 @@ app.command("dead-letters")(ledger_cmds.dead_letters)
 app.command("stock")(stock)
 app.command("demo")(demo)
 app.command("forecast")(forecast)
+app.command("simulate")(simulate)
 
 
 @app.command("version")

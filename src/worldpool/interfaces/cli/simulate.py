@@ -1,0 +1,160 @@
+"""``worldpool simulate``: replay real demand under fulfilment policies side by side."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+__all__ = ["simulate"]
+
+console = Console(soft_wrap=True)
+KNOWN = ("split", "pool", "ffo", "oracle")
+
+
+class _Bars:
+    """SimCallbacks that draw one Rich bar per simulation run."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def on_start(self, label: str, total_days: int) -> None:
+        """Open a bar for the run."""
+        self.tasks[label] = self.progress.add_task(label, total=total_days)
+
+    def on_advance(self, label: str, days: int) -> None:
+        """Advance the run's bar by ``days``."""
+        self.progress.advance(self.tasks[label], days)
+
+    def on_end(self, label: str) -> None:
+        """Drop the finished run's bar."""
+        self.progress.remove_task(self.tasks.pop(label))
+
+
+def _demand_file(data: Path) -> Path:
+    return data / "daily_units_long.csv.gz" if data.is_dir() else data
+
+
+def _show(result: object) -> None:
+    from worldpool.sim import Comparison
+
+    assert isinstance(result, Comparison)
+    t = Table(
+        "policy",
+        "point",
+        "service",
+        "fill",
+        "stock-outs",
+        "on hand",
+        "turns/yr",
+        "total cost",
+        "margin",
+        title="Policies at their best, at split's fill, at split's stock",
+    )
+    for name, points in result.runs.items():
+        for point, r in points.items():
+            k = r.kpis
+            t.add_row(
+                name,
+                point,
+                f"{r.service:.3f}",
+                f"{k.fill_rate:.1%}",
+                f"{k.stockout_rate:.1%}",
+                f"{k.avg_on_hand_value:,.0f}",
+                f"{k.turnover:.2f}",
+                f"{k.total_cost:,.0f}",
+                f"{k.contribution_margin:,.0f}",
+            )
+    console.print(t)
+    for key, value in result.headline.items():
+        console.print(f"{key}: [bold]{value:.3f}[/]")
+
+
+def simulate(
+    data: Annotated[
+        Path,
+        typer.Option(
+            help="Folder with daily_units_long.csv.gz, "
+            "or a CSV of date, sku, market, units."
+        ),
+    ],
+    policies: Annotated[
+        str, typer.Option(help="Comma list of split,pool,ffo,oracle.")
+    ] = "split,pool,ffo,oracle",
+    skus: Annotated[int, typer.Option(help="Sample this many SKUs (0 = all).")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of transit draws and samples.")] = 0,
+    currency: Annotated[
+        str, typer.Option(help="Currency of prices (ISO 4217).")
+    ] = "USD",
+    fx: Annotated[float, typer.Option(help="Price currency per catalog USD.")] = 1.0,
+    stores_as: Annotated[
+        str | None,
+        typer.Option(help="Marketplace whose lanes non-marketplace markets use."),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write JSON here.")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option(help="Write the HTML report here.")
+    ] = None,
+) -> None:
+    """Simulate fulfilment policies on your demand history and compare them."""
+    from worldpool.catalog import load_catalog
+    from worldpool.sim import (
+        BuildParams,
+        CompareParams,
+        FfoPolicy,
+        PoolPolicy,
+        ReplenishmentPolicy,
+        SplitPolicy,
+        compare,
+        read_demand,
+        scenario_from_frame,
+    )
+
+    names = [p.strip() for p in policies.split(",") if p.strip()]
+    unknown = sorted(set(names) - set(KNOWN))
+    if unknown or not set(names) - {"oracle"}:
+        raise typer.BadParameter(f"policies must be some of {KNOWN}, got {policies}")
+    frame = read_demand(_demand_file(data))
+    if skus:
+        keep = (
+            frame["sku"]
+            .drop_duplicates()
+            .sample(min(skus, frame["sku"].nunique()), random_state=seed)
+        )
+        frame = frame[frame["sku"].isin(set(keep))]
+    params = BuildParams(fx_rate=fx, currency=currency, stores_as=stores_as)
+    try:
+        scenario = scenario_from_frame(frame, load_catalog(), params)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    made: dict[str, ReplenishmentPolicy] = {
+        "split": SplitPolicy(),
+        "pool": PoolPolicy(),
+        "ffo": FfoPolicy(),
+    }
+    chosen = [made[n] for n in names if n in made]
+    cmp = CompareParams(oracle_skus=30 if "oracle" in names else 0)
+    with Progress(
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        result = compare(scenario, chosen, cmp, seed=seed, callbacks=_Bars(bar))
+    _show(result)
+    if json_out is not None:
+        json_out.write_text(json.dumps(result.to_dict(), indent=1))
+    if html is not None:
+        from worldpool.report.twin_report import write_twin_report
+
+        write_twin_report(result, scenario, html)
+        console.print(f"report written to {html}")

@@ -1,0 +1,125 @@
+"""Running totals of one simulation run, turned into a SimResult at the end."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from worldpool.sim.kpi import DELIVERY_BUCKETS, compute_kpis
+from worldpool.sim.policy import Network
+from worldpool.sim.result import SimResult
+from worldpool.sim.scenario import FloatArray, Scenario, TransitDraws
+
+__all__ = ["Tally"]
+
+_EDGES = np.array([1.0, 3.0, 7.0])
+
+
+def bucket_of(days: FloatArray) -> np.ndarray:
+    """Return the delivery bucket index of each promise, in days (same shape)."""
+    return np.searchsorted(_EDGES, days, side="left")
+
+
+class Tally:
+    """Accumulates flows (S, M), unit-days and daily series by node."""
+
+    def __init__(self, sc: Scenario, start: int, draws: TransitDraws) -> None:
+        s, m = len(sc.skus), len(sc.markets)
+        n = sc.days - start
+        self.sc, self.start = sc, start
+        self.parcel_days = draws.parcel_days
+        names = (
+            "demand",
+            "served_fc",
+            "served_origin",
+            "lost_stock",
+            "lost_slow",
+            "stockout_days",
+            "demand_days",
+            "parcels",
+            "shipped",
+            "fc_days",
+            "transit_days",
+        )
+        self.flows: dict[str, FloatArray] = {k: np.zeros((s, m)) for k in names}
+        self.hub_days = np.zeros(s)
+        self.fc_units = np.zeros((n, m))
+        self.fc_value = np.zeros((n, m))
+        self.hub_units = np.zeros(n)
+        self.hub_value = np.zeros(n)
+        self.transit_value = np.zeros(n)
+        self.origin_buckets = np.zeros(len(DELIVERY_BUCKETS))
+
+    @property
+    def shipped(self) -> FloatArray:
+        """Units sent by sea towards FCs so far (S, M)."""
+        return self.flows["shipped"]
+
+    @shipped.setter
+    def shipped(self, value: FloatArray) -> None:
+        """Replace the units sent by sea (S, M)."""
+        self.flows["shipped"] = value
+
+    def serve(
+        self,
+        t: int,
+        demand: FloatArray,
+        served_fc: FloatArray,
+        lost_stock: FloatArray,
+        origin: FloatArray | None,
+        lost_slow: FloatArray | None,
+    ) -> None:
+        """Add one day's demand, service and losses (units, (S, M))."""
+        f = self.flows
+        f["demand"] += demand
+        f["served_fc"] += served_fc
+        f["lost_stock"] += lost_stock
+        f["demand_days"] += demand > 0
+        f["stockout_days"] += lost_stock > 1e-9
+        if origin is None or lost_slow is None:
+            return
+        f["served_origin"] += origin
+        f["lost_slow"] += lost_slow
+        f["parcels"] += origin > 1e-9
+        by_market = origin.sum(axis=0)
+        buckets = bucket_of(self.parcel_days[t])
+        self.origin_buckets += np.bincount(
+            buckets, weights=by_market, minlength=len(DELIVERY_BUCKETS)
+        )
+
+    def record(
+        self,
+        t: int,
+        fc: FloatArray,
+        hub: FloatArray,
+        transit: FloatArray,
+    ) -> None:
+        """Record end-of-day stock on hand (S, M), at the hub (S) and at sea."""
+        i = t - self.start
+        cost = self.sc.unit_cost
+        self.flows["fc_days"] += fc
+        self.flows["transit_days"] += transit
+        self.hub_days += hub
+        self.fc_units[i] = fc.sum(axis=0)
+        self.fc_value[i] = cost @ fc
+        self.hub_units[i] = hub.sum()
+        self.hub_value[i] = cost @ hub
+        self.transit_value[i] = (cost @ transit).sum()
+
+    def result(self, name: str, network: Network, service: float) -> SimResult:
+        """Return the finished run's result."""
+        kpis, sku_cost = compute_kpis(
+            self.sc, self.flows, self.hub_days, self.origin_buckets, self.transit_value
+        )
+        return SimResult(
+            policy=name,
+            network=network,
+            service=service,
+            kpis=kpis,
+            sku_cost=sku_cost,
+            start_day=self.start,
+            fc_units=self.fc_units,
+            fc_value=self.fc_value,
+            hub_units=self.hub_units,
+            hub_value=self.hub_value,
+            transit_value=self.transit_value,
+        )

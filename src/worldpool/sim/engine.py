@@ -1,0 +1,239 @@
+"""The day loop of the twin: replenish, receive, serve, fall back, record.
+
+Each day is a handful of NumPy operations over all SKUs x markets at once;
+the only Python loop is over days.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from worldpool.sim._tally import Tally
+from worldpool.sim.callbacks import NullCallbacks, SimCallbacks
+from worldpool.sim.fallback import origin_fallback
+from worldpool.sim.params import SimParams
+from worldpool.sim.policy import Decision, Network, PolicyView, ReplenishmentPolicy
+from worldpool.sim.result import SimResult
+from worldpool.sim.scenario import (
+    FloatArray,
+    Scenario,
+    TransitDraws,
+    draw_transits,
+    max_sea_days,
+)
+
+__all__ = ["simulate"]
+
+
+class _Run:
+    """Mutable state of one run; the hot path works in place on these arrays."""
+
+    def __init__(
+        self,
+        sc: Scenario,
+        policy: ReplenishmentPolicy,
+        params: SimParams,
+        draws: TransitDraws,
+    ) -> None:
+        s, m = len(sc.skus), len(sc.markets)
+        self.sc, self.policy, self.params, self.draws = sc, policy, params, draws
+        self.network = policy.network
+        self.ring = max_sea_days(sc) + sc.supplier_lead_days + params.review_days + 2
+        self.fc = np.zeros((s, m))
+        self.hub = np.zeros(s)
+        self.pipe_fc = np.zeros((self.ring, s, m))
+        self.pipe_dep = np.zeros((self.ring, s, m))
+        self.pipe_hub = np.zeros((self.ring, s))
+        self.fc_transit = np.zeros((s, m))
+        self.fc_waiting = np.zeros((s, m))
+        self.hub_on_order = np.zeros(s)
+        self.markets = np.arange(m)
+        self.keep = 1.0 - sc.ffo_loss
+        self.fallback = np.zeros((s, m), dtype=bool)
+        start = params.warmup_days
+        # Trailing-window sums of d, d² and sale days per pair, and of the
+        # SKU total and its square: the window is [synced - window, synced).
+        self.sums = [np.zeros((s, m)), np.zeros((s, m)), np.zeros((s, m))]
+        self.totals = [np.zeros(s), np.zeros(s)]
+        self._add(slice(start - params.window_days, start), 1.0)
+        self.synced = start
+        self.tally = Tally(sc, start, draws)
+
+    def _add(self, days: slice, sign: float) -> None:
+        block = self.sc.demand[days].astype(np.float64)
+        if not len(block):
+            return
+        totals = block.sum(axis=2)
+        self.sums[0] += sign * block.sum(axis=0)
+        self.sums[1] += sign * (block**2).sum(axis=0)
+        self.sums[2] += sign * (block > 0).sum(axis=0)
+        self.totals[0] += sign * totals.sum(axis=0)
+        self.totals[1] += sign * (totals**2).sum(axis=0)
+
+    def slide(self, t: int) -> None:
+        """Move the trailing window to end before day t, in one block per call."""
+        w = self.params.window_days
+        self._add(slice(self.synced, t), 1.0)
+        self._add(slice(self.synced - w, t - w), -1.0)
+        self.synced = t
+
+    def view(self, t: int) -> PolicyView:
+        """Return what the policy may see on day t (state, trailing estimates)."""
+        # The window sums slide once per decision, by the days since the last.
+        self.slide(t)
+        n = float(self.params.window_days)
+        mean = self.sums[0] / n
+        total_mean = self.totals[0] / n
+        return PolicyView(
+            day=t,
+            scenario=self.sc,
+            review_days=self.params.review_days,
+            fc_on_hand=self.fc.copy(),
+            fc_on_order=self.fc_transit + self.fc_waiting,
+            hub_on_hand=self.hub.copy(),
+            hub_on_order=self.hub_on_order.copy(),
+            mean=mean,
+            var=np.maximum(self.sums[1] / n - mean**2, 0.0),
+            total_var=np.maximum(self.totals[1] / n - total_mean**2, 0.0),
+            sale_share=self.sums[2] / n,
+        )
+
+    def ship(self, t: int, units: FloatArray) -> None:
+        """Send units hub -> FC by sea today; they arrive after the drawn transit."""
+        slot = (t + self.draws.sea_days[t]) % self.ring
+        self.pipe_fc[slot, :, self.markets] += units.T
+        self.fc_transit += units
+        self.tally.shipped += units
+
+    def arrive(self, t: int) -> None:
+        """Land today's arrivals at FCs and hub; split orders leave the supplier."""
+        slot = t % self.ring
+        arriving = self.pipe_fc[slot]
+        self.fc += arriving
+        self.fc_transit -= arriving
+        arriving[...] = 0.0
+        if self.network is Network.SPLIT:
+            departing = self.pipe_dep[slot]
+            if departing.any():
+                self.fc_waiting -= departing
+                self.ship(t, departing)
+                departing[...] = 0.0
+        else:
+            landing = self.pipe_hub[slot]
+            self.hub += landing
+            self.hub_on_order -= landing
+            landing[...] = 0.0
+
+    def replenish(self, t: int, decision: Decision, opening: bool) -> None:
+        """Place the orders; the opening decision is delivered at once (day 0 stock)."""
+        lead = self.sc.supplier_lead_days
+        if self.network is Network.SPLIT:
+            if opening:
+                self.fc += decision.fc_order
+                self.tally.shipped += decision.fc_order
+            elif lead == 0:
+                self.ship(t, decision.fc_order)
+            else:
+                self.pipe_dep[(t + lead) % self.ring] += decision.fc_order
+                self.fc_waiting += decision.fc_order
+            return
+        if opening or lead == 0:
+            self.hub += decision.hub_order
+        else:
+            self.pipe_hub[(t + lead) % self.ring] += decision.hub_order
+            self.hub_on_order += decision.hub_order
+        if self.network is Network.POOL:
+            self.transfer(t, decision.fc_order, opening)
+
+    def transfer(self, t: int, order: FloatArray, opening: bool) -> None:
+        """Move FC orders out of the hub, rationed pro rata when the hub is short."""
+        wanted = order.sum(axis=1)
+        scale = np.where(wanted > self.hub, self.hub / np.maximum(wanted, 1e-12), 1.0)
+        units = np.floor(order * scale[:, None])
+        self.hub -= units.sum(axis=1)
+        if opening:
+            self.fc += units
+            self.tally.shipped += units
+        else:
+            self.ship(t, units)
+
+    def decide(self, t: int, opening: bool) -> None:
+        """Ask the policy and apply its decision and routing mask."""
+        view = self.view(t)
+        decision = self.policy.decide(view)
+        if self.network is Network.ORIGIN:
+            self.fallback = np.ones_like(self.fallback)
+        elif decision.origin_ok is not None:
+            self.fallback = np.asarray(decision.origin_ok, dtype=bool)
+        elif self.network is Network.POOL:
+            self.fallback = origin_fallback(self.sc, view.mean, view.sale_share)
+        self.replenish(t, decision, opening)
+
+    def serve(self, t: int, demand: FloatArray) -> None:
+        """Serve from FCs, then shortfalls from origin where allowed, rationed."""
+        served = np.minimum(self.fc, demand)
+        self.fc -= served
+        short = demand - served
+        if self.network is Network.SPLIT:
+            self.tally.serve(t, demand, served, short, None, None)
+            return
+        offered = np.where(self.fallback, short, 0.0)
+        need = offered * self.keep
+        wanted = need.sum(axis=1)
+        scale = np.where(wanted > self.hub, self.hub / np.maximum(wanted, 1e-12), 1.0)
+        origin = need * scale[:, None]
+        self.hub -= origin.sum(axis=1)
+        self.hub = np.maximum(self.hub, 0.0)
+        covered = offered * scale[:, None]
+        self.tally.serve(t, demand, served, short - covered, origin, covered - origin)
+
+
+def simulate(
+    scenario: Scenario,
+    policy: ReplenishmentPolicy,
+    params: SimParams | None = None,
+    *,
+    seed: int = 0,
+    callbacks: SimCallbacks | None = None,
+    draws: TransitDraws | None = None,
+) -> SimResult:
+    """Replay the scenario's demand day by day under one policy.
+
+    Args:
+        scenario: The problem (demand, economics, network).
+        policy: The replenishment policy to run.
+        params: Engine settings; defaults to :class:`SimParams`.
+        seed: Seed of the transit-time draws (ignored when ``draws`` is given).
+        callbacks: Progress receiver; defaults to no-op.
+        draws: Pre-drawn transit times, so several policies share them.
+
+    Returns:
+        The run's KPIs, per-SKU costs and daily inventory by node.
+
+    Raises:
+        ValueError: when the history is not longer than ``params.warmup_days``.
+    """
+    params = params or SimParams()
+    callbacks = callbacks or NullCallbacks()
+    if scenario.days <= params.warmup_days:
+        raise ValueError(
+            f"scenario has {scenario.days} days, needs more than warmup_days="
+            f"{params.warmup_days}"
+        )
+    draws = draws or draw_transits(scenario, seed)
+    run = _Run(scenario, policy, params, draws)
+    start, end = params.warmup_days, scenario.days
+    label = policy.name
+    callbacks.on_start(label, end - start)
+    for t in range(start, end):
+        run.arrive(t)
+        if (t - start) % params.review_days == 0:
+            run.decide(t, opening=t == start)
+        demand = scenario.demand[t].astype(np.float64)
+        run.serve(t, demand)
+        run.tally.record(t, run.fc, run.hub, run.fc_transit)
+        if (t - start + 1) % params.progress_every == 0:
+            callbacks.on_advance(label, params.progress_every)
+    callbacks.on_advance(label, (end - start) % params.progress_every)
+    callbacks.on_end(label)
+    return run.tally.result(policy.name, policy.network, policy.service)

@@ -1,0 +1,167 @@
+"""Scenario: demand replayed day by day, SKU economics and the network as arrays."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["FloatArray", "IntArray", "Scenario", "TransitDraws", "draw_transits"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+_Z90 = 1.2815515655446004
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Scenario:
+    """An immutable twin problem: S SKUs x M markets x T days, money in one currency.
+
+    Shapes: ``(T, S, M)`` for demand, ``(S, M)`` per SKU-market, ``(S,)`` per
+    SKU, ``(M,)`` per market. Build it from a long frame with
+    :func:`worldpool.sim.scenario_from_frame`.
+    """
+
+    skus: tuple[str, ...]
+    """SKU ids, in array order (S)."""
+    markets: tuple[str, ...]
+    """Market ids (marketplaces or stores), in array order (M)."""
+    start: date
+    """Calendar date of day 0."""
+    demand: NDArray[np.float32]
+    """Units demanded per day, shape (T, S, M); days without a sale are 0."""
+    unit_cost: FloatArray
+    """Purchase cost per unit, in ``currency`` (S). [c]"""
+    unit_price: FloatArray
+    """Selling price per unit, in ``currency`` (S). [p]"""
+    holding_fc: FloatArray
+    """FC storage cost per unit per day, in ``currency`` (S, M)."""
+    holding_hub: FloatArray
+    """Hub storage cost per unit per day, in ``currency`` (S)."""
+    capital_day: FloatArray
+    """Cost of capital per unit per day owned (on hand or at sea), ``currency`` (S)."""
+    sea_cost: FloatArray
+    """Sea freight hub -> FC per unit, in ``currency`` (S, M)."""
+    parcel_cost: FloatArray
+    """Fulfil-from-origin parcel cost per unit (weight part), ``currency`` (S, M)."""
+    parcel_fixed: FloatArray
+    """Fulfil-from-origin cost per parcel (one per SKU-market-day), ``currency`` (M)."""
+    sea_transit: FloatArray
+    """Hub -> FC sea transit P50 and P90, in days (M, 2)."""
+    parcel_transit: FloatArray
+    """Hub -> shopper parcel transit P50 and P90, in days (M, 2)."""
+    fc_delivery_days: FloatArray
+    """Median FC -> shopper delivery time, in days (M)."""
+    ffo_loss: FloatArray
+    """Share of demand lost when the promise is the slow origin parcel (M), 0..1."""
+    supplier_lead_days: int = 14
+    """Supplier production lead time to the origin (hub) in days. [L_s]"""
+    currency: str = "USD"
+    """ISO 4217 code of every money array."""
+
+    def __post_init__(self) -> None:
+        _, s, m = self.demand.shape
+        if (s, m) != (len(self.skus), len(self.markets)):
+            raise ValueError(
+                f"demand has shape {self.demand.shape}, expected (T, "
+                f"{len(self.skus)}, {len(self.markets)})"
+            )
+        for name in ("unit_cost", "unit_price", "holding_hub", "capital_day"):
+            _check_shape(name, getattr(self, name), (s,))
+        for name in ("holding_fc", "sea_cost", "parcel_cost"):
+            _check_shape(name, getattr(self, name), (s, m))
+        for name in ("parcel_fixed", "fc_delivery_days", "ffo_loss"):
+            _check_shape(name, getattr(self, name), (m,))
+        _check_shape("sea_transit", self.sea_transit, (m, 2))
+        _check_shape("parcel_transit", self.parcel_transit, (m, 2))
+        if np.any(self.demand < 0):
+            raise ValueError("demand holds negative units")
+        if self.supplier_lead_days < 0:
+            raise ValueError(f"supplier_lead_days={self.supplier_lead_days} < 0")
+
+    @property
+    def days(self) -> int:
+        """Number of days T in the demand history."""
+        return int(self.demand.shape[0])
+
+    @property
+    def margin(self) -> FloatArray:
+        """Unit margin before logistics, price - cost, in ``currency`` (S). [m]."""
+        return np.maximum(self.unit_price - self.unit_cost, 0.0)
+
+    def sea_moments(self) -> tuple[FloatArray, FloatArray]:
+        """Return mean and variance of the sea transit (days, days²) per market."""
+        mu, sigma = _lognormal(self.sea_transit)
+        mean = np.exp(mu + sigma**2 / 2)
+        var = (np.exp(sigma**2) - 1) * np.exp(2 * mu + sigma**2)
+        return mean, var
+
+    def subset(self, sku_index: IntArray) -> Scenario:
+        """Return the scenario restricted to the SKUs at ``sku_index`` (positions)."""
+        idx = np.asarray(sku_index, dtype=np.int64)
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        fields["skus"] = tuple(self.skus[i] for i in idx)
+        fields["demand"] = np.ascontiguousarray(self.demand[:, idx, :])
+        for name in (
+            "unit_cost",
+            "unit_price",
+            "holding_hub",
+            "capital_day",
+            "holding_fc",
+            "sea_cost",
+            "parcel_cost",
+        ):
+            fields[name] = getattr(self, name)[idx]
+        return Scenario(**fields)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TransitDraws:
+    """Realised transit times, one draw per day and market (seeded)."""
+
+    sea_days: IntArray
+    """Sea transit of a hub -> FC shipment leaving on day t, whole days (T, M)."""
+    parcel_days: FloatArray
+    """Parcel transit of an origin shipment leaving on day t, in days (T, M)."""
+
+
+def _check_shape(name: str, array: FloatArray, shape: tuple[int, ...]) -> None:
+    if array.shape != shape:
+        raise ValueError(f"Scenario.{name} has shape {array.shape}, expected {shape}")
+
+
+def _lognormal(transit: FloatArray) -> tuple[FloatArray, FloatArray]:
+    mu = np.log(transit[:, 0])
+    sigma = np.maximum(np.log(transit[:, 1]) - mu, 0.0) / _Z90
+    return mu, sigma
+
+
+def draw_transits(scenario: Scenario, seed: int) -> TransitDraws:
+    """Sample transit times from each lane's log-normal fitted to its P50/P90.
+
+    Args:
+        scenario: The scenario (its ``sea_transit`` and ``parcel_transit``).
+        seed: Seed of the NumPy generator; the same seed gives the same draws.
+
+    Returns:
+        Sea transits rounded up to whole days (at least 1, at most 3 x P90)
+        and parcel transits in days, one per (day, market).
+    """
+    rng = np.random.default_rng(seed)
+    shape = (scenario.days, len(scenario.markets))
+    mu, sigma = _lognormal(scenario.sea_transit)
+    sea = np.ceil(rng.lognormal(mu, sigma, size=shape))
+    cap = np.ceil(3 * scenario.sea_transit[:, 1])
+    sea_days = np.clip(sea, 1, cap).astype(np.int64)
+    pmu, psigma = _lognormal(scenario.parcel_transit)
+    parcel = rng.lognormal(pmu, psigma, size=shape)
+    return TransitDraws(sea_days=sea_days, parcel_days=parcel)
+
+
+def max_sea_days(scenario: Scenario) -> int:
+    """Return the longest sea transit a draw can take, in days."""
+    return math.ceil(3 * float(np.max(scenario.sea_transit[:, 1])))

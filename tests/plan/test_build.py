@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from worldpool.catalog import Catalog
+from worldpool.domain.inventory import Balance
+from worldpool.errors import InputError
+from worldpool.plan import solve
+from worldpool.plan.build import SupplyTerms, problem_from_records
+from worldpool.plan.demand import DemandTable
+from worldpool.testing.worlds import make_sku
+
+
+def test_problem_from_catalog_records(catalog: Catalog) -> None:
+    """Catalog lanes, balances and demand become a solvable problem."""
+    skus = [make_sku("MUG-1", ffo_markets=("US", "DE"))]
+    demand = DemandTable(
+        ("MUG-1", "MUG-1"),
+        ("US", "DE"),
+        np.array([2.0, 0.5]),
+        np.array([1.0, 0.7]),
+        np.array([365, 365]),
+        np.array([700.0, 180.0]),
+    )
+    bal = [Balance("MUG-1", "CN-SZX", 500, 0, 0), Balance("MUG-1", "US-FC1", 10, 0, 5)]
+    pb = problem_from_records(
+        catalog,
+        skus,
+        bal,
+        demand,
+        hub="CN-SZX",
+        as_of=date(2026, 11, 24),
+        terms=SupplyTerms(moq={"MUG-1": 100}),
+    )
+    assert pb.fcs == ("DE-FC1", "US-FC1") and pb.modes == ("sea", "air", "express")
+    us = pb.markets.index("US")
+    row = int(np.flatnonzero(pb.pair_market == us)[0])
+    assert pb.position[row] == 15 and pb.hub_available[0] == 500
+    assert np.isfinite(pb.lane_cost[row]).all() and pb.ffo_allowed.all()
+    plan = solve(pb)
+    assert plan.id.startswith("PLAN-")
+
+
+def test_duplicate_demand_rows_are_refused(catalog: Catalog) -> None:
+    """Two demand rows for one (sku, market) are an InputError naming the row."""
+    demand = DemandTable(
+        ("MUG-1", "MUG-1"),
+        ("US", "US"),
+        np.array([1.0, 1.0]),
+        np.array([1.0, 1.0]),
+        np.array([9, 9]),
+        np.array([9.0, 9.0]),
+    )
+    with pytest.raises(InputError, match="duplicate"):
+        problem_from_records(
+            catalog,
+            [make_sku("MUG-1")],
+            [],
+            demand,
+            hub="CN-SZX",
+            as_of=date(2026, 11, 24),
+        )

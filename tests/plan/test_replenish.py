@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from worldpool.plan import PlanParams, PlanProblem, hub_orders, solve, targets
+
+
+def test_pooling_shrinks_the_hub_target(small_world: PlanProblem) -> None:
+    """Independent markets need a smaller pooled echelon target than fully correlated ones."""
+    t = targets(small_world, PlanParams())
+    pooled = hub_orders(small_world, PlanParams(correlation=0.0), t)
+    split = hub_orders(small_world, PlanParams(correlation=1.0), t)
+    assert (pooled.target <= split.target).all()
+    assert pooled.target.sum() < split.target.sum()
+
+
+def test_empty_problem_plans_nothing(small_world: PlanProblem) -> None:
+    """A problem with no (SKU, market) pairs gives an empty but valid plan."""
+    e = np.zeros(0, np.int64)
+    f = np.zeros(0)
+    empty = replace(
+        small_world,
+        pair_sku=e,
+        pair_market=e,
+        pair_fc=e,
+        demand_mean=f,
+        demand_std=f,
+        margin=f,
+        ffo_extra_cost=f,
+        ffo_allowed=np.zeros(0, bool),
+        ffo_days=f,
+        history_days=e,
+        history_units=f,
+        position=e,
+        lane_cost=np.zeros((0, 2)),
+        lane_days=np.zeros((0, 2)),
+        lane_std_days=np.zeros((0, 2)),
+    )
+    plan = solve(empty)
+    assert len(plan.transfers["qty"]) == 0 and len(plan.orders["qty"]) == 0
+
+
+def test_plan_columns_are_read_only(small_world: PlanProblem) -> None:
+    """A plan's line columns cannot be changed in place."""
+    plan = solve(small_world)
+    with pytest.raises(ValueError, match="read-only"):
+        plan.transfers["qty"][0] = 0
