@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from worldpool.interfaces.cli import app
@@ -167,3 +168,18 @@ def test_negative_adjustment_from_cli(world: str) -> None:
     assert code == 0, out
     code, out = cli("stock", "--sku", "MUG", "--node", "CN-SZX", "--db", world)
     assert "97" in out
+
+
+def test_missing_extra_stub_names_the_extra() -> None:
+    """A command whose extra is not installed exits 7 and names the pip extra."""
+    from worldpool.interfaces.cli.app import _missing
+
+    stub_app = typer.Typer()
+    stub_app.command(
+        "plan",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    )(_missing("ml", "pandas"))
+    stub_app.command("noop")(lambda: None)
+    result = runner.invoke(stub_app, ["plan", "--anything", "x"])
+    assert result.exit_code == 7
+    assert "worldpool[ml]" in result.output and "pandas" in result.output

@@ -1,17 +1,22 @@
-"""The Typer root: registers one module per command group."""
+"""The Typer root: registers one module per command group.
+
+Command groups whose libraries come from an optional extra (``ml``, ``server``,
+``customs``, ``report``) are imported here inside a guard: on a core-only
+install the CLI still starts, and such a command explains which extra to
+install instead of crashing every command with an ImportError.
+"""
 
 from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
 
 import typer
 
 from worldpool._version import __version__
-from worldpool.interfaces.cli import catalog, customs, ledger_cmds
-from worldpool.interfaces.cli import orders as orders_cmds
-from worldpool.interfaces.cli import plan as plan_cmds
-from worldpool.interfaces.cli import serve as serve_cmds
+from worldpool.interfaces.cli import catalog, ledger_cmds
 from worldpool.interfaces.cli.demo import demo
-from worldpool.interfaces.cli.forecast import forecast
-from worldpool.interfaces.cli.simulate import simulate
 from worldpool.interfaces.cli.stock import stock
 
 __all__ = ["app", "main"]
@@ -24,14 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalog.app, name="catalog")
-app.add_typer(customs.app, name="customs")
 app.add_typer(ledger_cmds.sku_app, name="sku")
-app.add_typer(orders_cmds.orders_app, name="orders")
-app.add_typer(plan_cmds.app, name="plan")
-app.add_typer(orders_cmds.deadletter_app, name="deadletter")
-app.add_typer(serve_cmds.api_key_app, name="api-key")
-app.command("route")(orders_cmds.route)
-app.command("serve")(serve_cmds.serve)
 app.command("init")(ledger_cmds.init)
 app.command("receive")(ledger_cmds.receive)
 # ignore_unknown_options lets a negative adjustment (-3) pass as the quantity.
@@ -41,8 +39,71 @@ app.command("journal")(ledger_cmds.journal)
 app.command("dead-letters")(ledger_cmds.dead_letters)
 app.command("stock")(stock)
 app.command("demo")(demo)
-app.command("forecast")(forecast)
-app.command("simulate")(simulate)
+
+# (module, extra, [(kind, attribute, command name)]): kind is "group" or "command".
+_OPTIONAL: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
+    (
+        "worldpool.interfaces.cli.orders",
+        "server",
+        (
+            ("group", "orders_app", "orders"),
+            ("group", "deadletter_app", "deadletter"),
+            ("command", "route", "route"),
+        ),
+    ),
+    (
+        "worldpool.interfaces.cli.serve",
+        "server",
+        (("group", "api_key_app", "api-key"), ("command", "serve", "serve")),
+    ),
+    ("worldpool.interfaces.cli.plan", "ml,report", (("group", "app", "plan"),)),
+    ("worldpool.interfaces.cli.customs", "customs", (("group", "app", "customs"),)),
+    (
+        "worldpool.interfaces.cli.forecast",
+        "ml,report",
+        (("command", "forecast", "forecast"),),
+    ),
+    (
+        "worldpool.interfaces.cli.simulate",
+        "ml,report",
+        (("command", "simulate", "simulate"),),
+    ),
+)
+
+
+def _missing(extra: str, module: str) -> Callable[..., None]:
+    def command(ctx: typer.Context) -> None:
+        typer.echo(
+            f"this command needs the '{extra}' extra ({module} is not installed): "
+            f"pip install 'worldpool[{extra}]'",
+            err=True,
+        )
+        raise typer.Exit(7)
+
+    # Backslash-escape the bracket: help text is Rich markup.
+    command.__doc__ = f"(not installed: pip install 'worldpool\\[{extra}]')"
+    return command
+
+
+def _register_optional() -> None:
+    """Register each optional command group, or a stub naming its extra."""
+    loose: dict[str, Any] = {"allow_extra_args": True, "ignore_unknown_options": True}
+    for module, extra, entries in _OPTIONAL:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            stub = _missing(extra, exc.name or "a dependency")
+            for _kind, _attr, name in entries:
+                app.command(name, context_settings=loose)(stub)
+            continue
+        for kind, attr, name in entries:
+            if kind == "group":
+                app.add_typer(getattr(mod, attr), name=name)
+            else:
+                app.command(name)(getattr(mod, attr))
+
+
+_register_optional()
 
 
 @app.command("version")

@@ -6,9 +6,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,14 +18,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from worldpool.demand import forecast
 from worldpool.demo import DemoSummary, build_demo
 from worldpool.demo.orders_day import OrdersDaySummary, orders_day
-from worldpool.demo.plan_step import PlanStep, plan_demo
 from worldpool.interfaces.cli.errors import handled
 from worldpool.ledger import Ledger
-from worldpool.plan.demand import DemandTable, demand_from_quantiles
-from worldpool.report.plan_report import plan_html
 
 __all__ = ["demo"]
 
@@ -60,10 +56,11 @@ def demo(
                 day = orders_day(ledger, orders=200, seed=7)
             report("routing a day of channel orders", 1, 1)
             report("forecasting and planning", 0, 1)
-            step, quantiles = _plan(summary.directory)
+            planned = _forecast_and_plan(summary.directory)
             report("forecasting and planning", 1, 1)
         _show(summary, day)
-        _show_plan(summary.directory, step, quantiles)
+        for line in planned:
+            console.print(escape(line), highlight=False)
 
 
 def _show(s: DemoSummary, day: OrdersDaySummary) -> None:
@@ -126,29 +123,13 @@ def _show_orders(day: OrdersDaySummary) -> None:
         console.print(f"  {key}: {why}", highlight=False)
 
 
-def _plan(folder: Path) -> tuple[PlanStep, pd.DataFrame]:
-    """Forecast every (SKU, market) over lead time + review, then plan from it."""
-    kept: list[pd.DataFrame] = []
-
-    def forecaster(history: pd.DataFrame) -> DemandTable:
-        """Forecast 42 days (sea lead time + a week) and keep the quantiles."""
-        quantiles = forecast(history, horizon_days=42)
-        kept.append(quantiles)
-        return demand_from_quantiles(quantiles)
-
-    step = plan_demo(folder, forecaster=forecaster)
-    return step, kept[0]
-
-
-def _show_plan(folder: Path, step: PlanStep, quantiles: pd.DataFrame) -> None:
-    quantiles.to_csv(folder / "forecast.csv", index=False)
-    (folder / "plan.html").write_text(plan_html(step.plan))
-    console.print(
-        f"forecast: {len(quantiles)} (SKU, market) series, P50-P99 over 42 days "
-        f"-> {folder / 'forecast.csv'}"
-    )
-    console.print(step.plan.summary(), highlight=False)
-    console.print(
-        f"plan report: {folder / 'plan.html'}; approve with "
-        f"[bold]worldpool plan apply {step.plan.id} --db {step.database_url}[/]"
-    )
+def _forecast_and_plan(folder: Path) -> list[str]:
+    """Forecast and plan the demo world when the ``ml`` and ``report`` extras exist."""
+    try:
+        from worldpool.interfaces.cli._demo_plan import forecast_and_plan
+    except ModuleNotFoundError as exc:
+        return [
+            f"forecast and plan skipped: {exc.name} is not installed "
+            "(pip install 'worldpool[ml,report]')"
+        ]
+    return forecast_and_plan(folder)
