@@ -6,6 +6,7 @@ these and only render the result.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -22,7 +23,11 @@ from worldpool.customs.nomenclature import hs_digits, load_nomenclature
 from worldpool.customs.report import Issue, Severity, ValidationReport
 from worldpool.customs.rules import load_rules
 from worldpool.customs.shipment import Shipment, ShipmentLine
-from worldpool.customs.shipment_file import read_shipment
+from worldpool.customs.shipment_file import (
+    ParsedShipment,
+    parse_shipment,
+    read_shipment,
+)
 from worldpool.customs.validate import ValidationContext, validate
 from worldpool.domain.money import Money
 from worldpool.domain.network import Lane
@@ -36,10 +41,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DocumentsResult",
     "check_shipment",
+    "check_shipment_json",
     "confirm_hs",
     "hs_model",
     "pick_lane",
     "shipment_documents",
+    "shipment_documents_json",
     "sku_landed_cost",
     "sku_text",
     "suggest_hs",
@@ -329,3 +336,64 @@ def sku_landed_cost(
         route=lane.id,
     )
     return landed_cost(problem, load_rules(catalog.as_of), _fx(fx_path))
+
+
+def _checked_json(
+    raw: bytes, ledger: Ledger | None, fx_path: Path | None, today: date
+) -> tuple[Shipment, ValidationReport]:
+    try:
+        parsed = parse_shipment(json.loads(raw.decode("utf-8-sig")))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        empty = Shipment(id="shipment", kind="", destination="", mode="")
+        issue = Issue(Severity.ERROR, "(document)", f"cannot read JSON: {exc}",
+                      "format", "shipment format (docs/how-to/customs.md)")  # fmt: skip
+        parsed = ParsedShipment(empty, (issue,))
+    fx = _fx(fx_path)
+    shipment, issues = parsed.shipment, list(parsed.issues)
+    if ledger is not None:
+        shipment, more = _with_skus(shipment, ledger, fx)
+        issues += more
+    ctx, _ = _context(shipment.date or today, fx, None)
+    return shipment, validate(shipment, ctx, tuple(issues))
+
+
+def check_shipment_json(
+    raw: bytes, ledger: Ledger | None = None, fx_path: Path | None = None
+) -> ValidationReport:
+    """Validate a shipment given as JSON bytes (an HTTP body); never raises.
+
+    Unreadable JSON, a non-object document or bad values are errors in the report.
+
+    Args:
+        raw: The shipment document, UTF-8 JSON (format of docs/how-to/customs.md).
+        ledger: Fills missing line fields from registered SKUs when given.
+        fx_path: FX table CSV (``base,quote,rate,source,date``).
+    """
+    return _checked_json(raw, ledger, fx_path, today_utc())[1]
+
+
+def shipment_documents_json(
+    raw: bytes,
+    ledger: Ledger | None = None,
+    *,
+    pdf: bool = False,
+    force: bool = False,
+    fx_path: Path | None = None,
+) -> DocumentsResult:
+    """Build the invoice and packing list of a shipment given as JSON bytes.
+
+    Args:
+        raw: The shipment document, UTF-8 JSON.
+        ledger: Fills missing line fields from registered SKUs when given.
+        pdf: Also render the PDF.
+        force: Produce documents even with blocking errors.
+        fx_path: FX table CSV.
+    """
+    shipment, report = _checked_json(raw, ledger, fx_path, today_utc())
+    if not report.ok and not force:
+        return DocumentsResult(report, None, None)
+    from worldpool.customs.pdf import render_pdf  # fpdf2 only when documents are made
+
+    invoice, packing = build_documents(shipment, report.tax_scheme)
+    data = documents_to_dict(invoice, packing) | {"validation": report.to_dict()}
+    return DocumentsResult(report, data, render_pdf(invoice, packing) if pdf else None)

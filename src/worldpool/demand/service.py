@@ -35,6 +35,7 @@ __all__ = [
     "LedgerHistory",
     "forecast_from_ledger",
     "history_from_ledger",
+    "ledger_forecasts",
     "on_hand_deltas",
     "read_history_file",
 ]
@@ -219,3 +220,39 @@ def read_history_file(path: Path) -> pd.DataFrame:
     if name.endswith((".csv", ".csv.gz")):
         return pd.read_csv(path, dtype={"sku": str, "market": str})
     raise InputError("expected a .csv, .csv.gz or .parquet file", record=str(path))
+
+
+def ledger_forecasts(
+    ledger: Ledger,
+    *,
+    horizon_days: int = 28,
+    lead_days: int = 0,
+    sku: str | None = None,
+    market: str | None = None,
+) -> pd.DataFrame:
+    """Forecast the ledger's shipped series; keep one SKU and/or market if named.
+
+    Every series is forecast (cold start and categories see the whole pool),
+    then the rows are filtered. A journal without shipments gives no rows.
+
+    Args:
+        ledger: An open ledger.
+        horizon_days: Days in the window, in days.
+        lead_days: Days from tomorrow to the window start, in days.
+        sku: Keep only this SKU id.
+        market: Keep only this marketplace id.
+
+    Returns:
+        The frame of :func:`worldpool.demand.forecast` (possibly empty).
+    """
+    history = history_from_ledger(ledger).frame
+    if history.empty:
+        return pd.DataFrame(columns=["sku", "market", "mean"])
+    out: pd.DataFrame = forecast(
+        history, horizon_days=horizon_days, lead_days=lead_days
+    )
+    if sku is not None:
+        out = out[out["sku"].astype(str) == sku]
+    if market is not None:
+        out = out[out["market"].astype(str) == market]
+    return out.reset_index(drop=True)

@@ -13,19 +13,28 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from worldpool.demand.forecast import forecast
+from worldpool.demand.service import history_from_ledger
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.domain.network import Mode
-from worldpool.errors import UnknownReference
+from worldpool.errors import InputError, UnknownReference
 from worldpool.ledger import Ledger
 from worldpool.ledger.plan_tables import get_plan_on, insert_plan_on, mark_applied_on
 from worldpool.plan.build import SupplyTerms, problem_from_records
 from worldpool.plan.callbacks import PlanCallbacks
-from worldpool.plan.demand import DemandTable
+from worldpool.plan.demand import DemandTable, demand_from_quantiles
 from worldpool.plan.params import PlanParams
 from worldpool.plan.result import Plan
 from worldpool.plan.solve import solve
 
-__all__ = ["ApplyResult", "apply_plan", "get_plan", "make_plan", "save_plan"]
+__all__ = [
+    "ApplyResult",
+    "apply_plan",
+    "get_plan",
+    "ledger_demand",
+    "make_plan",
+    "save_plan",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,3 +175,23 @@ def apply_plan(ledger: Ledger, plan_id: str) -> ApplyResult:
         rejected,
         already_applied=not first and batch.posted == 0,
     )
+
+
+def ledger_demand(ledger: Ledger, *, horizon_days: int = 28) -> DemandTable:
+    """Forecast the ledger's shipped demand and return it as planner input.
+
+    Args:
+        ledger: The open ledger.
+        horizon_days: Window of the forecast quantiles, in days.
+
+    Raises:
+        InputError: when the journal holds no shipment to forecast from.
+    """
+    history = history_from_ledger(ledger).frame
+    if history.empty:
+        raise InputError(
+            "the ledger holds no shipped orders to forecast from; send demand rows",
+            record="plan",
+            field="demand",
+        )
+    return demand_from_quantiles(forecast(history, horizon_days=horizon_days))

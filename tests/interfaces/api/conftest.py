@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 import uvicorn
 
 from tests.orders.conftest import stock_pool
+from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.interfaces.api import create_app
 from worldpool.ledger import Ledger
 from worldpool.ledger.api_keys import create_api_key
 
 SECRET = "hush-shopify-secret"
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+"""Run a test on SQLite only (the ledger fixture is otherwise also PostgreSQL)."""
+SHIPPED = (("MUG-1", "DE"), ("LAMP-2", "US"))
+"""(SKU, market) pairs :func:`ship_history` ships to."""
 
 
 @dataclass
@@ -69,3 +76,35 @@ def server(ledger: Ledger) -> Iterator[Server]:
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+def ship_history(ledger: Ledger, days: int = 90, seed: int = 7) -> int:
+    """Ship 0-3 units a day of each :data:`SHIPPED` pair from the hub, to yesterday.
+
+    The orders are fulfilled from origin (CN-SZX); their references carry the
+    market (``ORD-<day>-<market>-<sku>``) as the demand service reads it.
+    Returns the units shipped.
+    """
+    rnd = random.Random(seed)
+    end = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    moves, total = [], 0
+    for sku, _ in SHIPPED:
+        moves.append(
+            Movement(MovementKind.RECEIVE, sku, "CN-SZX", 1000, "ASN", "H", f"h:{sku}")
+        )
+    for d in range(days, 0, -1):
+        at = end - timedelta(days=d)
+        for sku, market in SHIPPED:
+            qty = rnd.randint(0, 3)
+            if qty == 0:
+                continue
+            ref = f"ORD-{d}-{market}-{sku}"
+            for kind in (MovementKind.RESERVE, MovementKind.SHIP):
+                moves.append(
+                    Movement(kind, sku, "CN-SZX", qty, "order", ref, f"{kind}:{ref}",
+                             at=at)
+                )  # fmt: skip
+            total += qty
+    batch = ledger.post_many(moves)
+    assert not batch.rejected, batch.rejected[:1]
+    return total

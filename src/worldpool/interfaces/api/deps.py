@@ -1,17 +1,30 @@
-"""Shared API dependencies as ``Annotated`` aliases: the service and API keys."""
+"""Shared API dependencies as ``Annotated`` aliases: services, settings, API keys."""
 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
+from worldpool.ledger import Ledger
 from worldpool.ledger.api_keys import SCOPES, digest, scope_of
 from worldpool.orders.service import OrderService
+from worldpool.plan import Plan
 
-__all__ = ["AdminKey", "ReadKey", "ServiceDep", "WriteKey"]
+__all__ = [
+    "AdminKey",
+    "FxDep",
+    "LedgerDep",
+    "PlanCache",
+    "PlansDep",
+    "ReadKey",
+    "ServiceDep",
+    "WriteKey",
+]
 
 _KEY_CACHE_S = 10.0
 _header = APIKeyHeader(name="X-API-Key", auto_error=False)
@@ -24,6 +37,59 @@ async def _service(request: Request) -> OrderService:
 
 ServiceDep = Annotated[OrderService, Depends(_service)]
 """The order service bound to the app's ledger."""
+
+
+async def _ledger(request: Request) -> Ledger:
+    service: OrderService = request.app.state.service
+    return service.ledger
+
+
+LedgerDep = Annotated[Ledger, Depends(_ledger)]
+"""The app's ledger (the pool), for the capability services."""
+
+
+async def _fx(request: Request) -> Path | None:
+    path: Path | None = request.app.state.fx_path
+    return path
+
+
+FxDep = Annotated[Path | None, Depends(_fx)]
+"""FX table CSV the customs endpoints convert with (None: no rates)."""
+
+
+class PlanCache:
+    """The last ``size`` plans this server made, whole, for their HTML reports.
+
+    A stored plan keeps only its plain-data form; the report needs the plan
+    value itself, so the server keeps the recent ones in memory.
+
+    Args:
+        size: Plans kept at most (oldest dropped first).
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._plans: OrderedDict[str, Plan] = OrderedDict()
+
+    def put(self, plan: Plan) -> None:
+        """Keep ``plan``, dropping the oldest one when full."""
+        self._plans[plan.id] = plan
+        self._plans.move_to_end(plan.id)
+        while len(self._plans) > self.size:
+            self._plans.popitem(last=False)
+
+    def get(self, plan_id: str) -> Plan | None:
+        """Return the plan made here with this id, or None."""
+        return self._plans.get(plan_id)
+
+
+async def _plans(request: Request) -> PlanCache:
+    cache: PlanCache = request.app.state.plans
+    return cache
+
+
+PlansDep = Annotated[PlanCache, Depends(_plans)]
+"""Recent plans made by this server (for reports)."""
 
 
 class _Scope:

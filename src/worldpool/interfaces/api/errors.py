@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from worldpool.errors import (
@@ -10,11 +13,12 @@ from worldpool.errors import (
     InputError,
     InsufficientStock,
     LedgerError,
+    UnknownReference,
     WorldpoolError,
 )
 from worldpool.orders.errors import OrderLocked, OrderNotFound
 
-__all__ = ["STATUS", "install_error_handlers", "status_for"]
+__all__ = ["STATUS", "install_error_handlers", "not_found", "status_for"]
 
 # Most specific first: the first matching class decides the status.
 STATUS: tuple[tuple[type[WorldpoolError], int], ...] = (
@@ -31,6 +35,19 @@ STATUS: tuple[tuple[type[WorldpoolError], int], ...] = (
 def status_for(exc: WorldpoolError) -> int:
     """Return the HTTP status of ``exc``."""
     return next(code for cls, code in STATUS if isinstance(exc, cls))
+
+
+@contextmanager
+def not_found() -> Iterator[None]:
+    """Answer 404 for an unknown id named in the path (elsewhere it is a 422).
+
+    An :class:`UnknownReference` in a body or query is bad input (422); the
+    same error for the resource the URL names means the resource is absent.
+    """
+    try:
+        yield
+    except UnknownReference as exc:
+        raise HTTPException(404, str(exc)) from None
 
 
 async def _handle(_request: Request, exc: Exception) -> JSONResponse:

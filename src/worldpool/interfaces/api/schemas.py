@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 __all__ = [
+    "MAX_TWIN_SKUS",
     "AddressIn",
+    "ApplyPublic",
     "AtpPublic",
     "BalancePublic",
     "DeadLetterPublic",
+    "DemandRowIn",
+    "ForecastPublic",
+    "HsPublic",
+    "HsRequest",
     "ImportPublic",
     "KeyCreate",
     "KeyPublic",
@@ -19,9 +25,17 @@ __all__ = [
     "OrderCreate",
     "OrderPublic",
     "OutcomePublic",
+    "PlanCreate",
+    "PlanCreated",
+    "PlanSettingsIn",
     "PromisePublic",
     "ReservationPublic",
+    "TermsIn",
+    "TwinRequest",
 ]
+
+MAX_TWIN_SKUS = 200
+"""Most distinct SKUs one ``POST /twin/simulate`` request may carry."""
 
 
 class AddressIn(BaseModel):
@@ -171,3 +185,170 @@ class KeyPublic(BaseModel):
     name: str
     scope: str
     key: str
+
+
+class ForecastPublic(BaseModel):
+    """Demand quantiles of one (SKU, market) over a window, in units."""
+
+    sku: str
+    market: str
+    horizon_start: str
+    horizon_days: int
+    lead_days: int
+    mean: float
+    quantiles: dict[str, float] = Field(description="p50 ... p99, in units")
+    model: str
+    segment: str
+    abc: str
+    source: str
+    why: str
+
+
+class TermsIn(BaseModel):
+    """Commercial terms of a plan (see ``SupplyTerms``); per-SKU maps by SKU id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    margin_rate: float = Field(default=1.0, ge=0)
+    margin: dict[str, float] = Field(default_factory=dict)
+    case_pack: dict[str, int] = Field(default_factory=dict)
+    moq: dict[str, int] = Field(default_factory=dict)
+    supplier_lead_days: dict[str, float] = Field(default_factory=dict)
+    default_lead_days: float = Field(default=30.0, ge=0)
+    local_last_mile: float = Field(default=3.0, ge=0)
+    budget: float | None = Field(default=None, ge=0, description="None: no limit")
+
+
+class PlanSettingsIn(BaseModel):
+    """Planner settings to change (``PlanParams``; unset ones keep its defaults).
+
+    Types are checked here, ranges by ``PlanParams`` itself.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    review_days: int | None = None
+    ffo_lost_share: float | None = None
+    capital_rate_year: float | None = None
+    max_service: float | None = None
+    hub_service: float | None = None
+    correlation: float | None = None
+    launch_min_days: int | None = None
+    launch_min_units: float | None = None
+    min_line_units: int | None = None
+    min_shipment_m3: float | None = None
+    lp: bool | None = None
+    lp_max_columns: int | None = None
+    lp_buckets: int | None = None
+    lp_time_limit_s: float | None = Field(default=None, le=600)
+    chunk_pairs: int | None = None
+
+
+class PlanCreate(BaseModel):
+    """What to plan from: the ledger's forecast, or demand rows (a what-if)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    demand: list[dict[str, str | float | int]] | None = Field(
+        default=None,
+        max_length=100_000,
+        description="Rows of forecast quantiles (sku, market, horizon_days, "
+        "p50 ... p99) or of daily sales (sku, market, date, units); "
+        "omitted: forecast the ledger's shipped orders.",
+    )
+    horizon_days: int = Field(default=28, ge=1, le=365)
+    demand_scale: float = Field(default=1.0, gt=0, le=100)
+    hub: str | None = Field(default=None, max_length=32)
+    as_of: date | None = None
+    seed: int = Field(default=0, ge=0)
+    plan: PlanSettingsIn = Field(
+        default_factory=PlanSettingsIn, description="The what-if [plan] table"
+    )
+    terms: TermsIn = Field(default_factory=TermsIn)
+    what_if: bool = Field(default=False, description="True: return, do not store")
+    limit: int = Field(default=1000, ge=0, le=100_000, description="Lines returned")
+
+
+class PlanCreated(BaseModel):
+    """A plan just made: its id, whether it was stored, and its lines."""
+
+    id: str
+    status: str
+    stored: bool
+    summary: str
+    plan: dict[str, Any]
+
+
+class ApplyPublic(BaseModel):
+    """What applying a plan wrote to the ledger."""
+
+    plan_id: str
+    posted: int
+    duplicates: int
+    rejected: list[str]
+    already_applied: bool
+
+
+class HsRequest(BaseModel):
+    """A product to classify."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=500)
+    description: str = Field(default="", max_length=5000)
+    attributes: dict[str, str] = Field(default_factory=dict, max_length=50)
+    k: int = Field(default=3, ge=1, le=20, description="Suggestions wanted")
+
+
+class HsPublic(BaseModel):
+    """One suggested 6-digit HS code."""
+
+    code: str
+    confidence: float
+    description: str
+    heading: str
+    reason: str
+
+
+class DemandRowIn(BaseModel):
+    """Units sold of one SKU in one market on one day."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: date
+    sku: str = Field(min_length=1, max_length=64)
+    market: str = Field(min_length=1, max_length=64)
+    units: float = Field(ge=0, le=1e7)
+
+
+class TwinRequest(BaseModel):
+    """A small demand history and the policies to compare on it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    warmup_days: int = Field(default=91, ge=14, le=365)
+    demand: list[DemandRowIn] = Field(min_length=1, max_length=200_000)
+    policies: list[Literal["split", "pool", "ffo", "oracle"]] = Field(
+        default=["split", "pool", "ffo"], min_length=1, max_length=4
+    )
+    seed: int = Field(default=0, ge=0)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    fx_rate: float = Field(default=1.0, gt=0, description="Price currency per USD")
+    stores_as: str | None = Field(default=None, max_length=8)
+    iterations: int = Field(default=6, ge=1, le=10, description="Tuning steps")
+
+    @field_validator("demand")
+    @classmethod
+    def _small_enough(
+        cls, rows: list[DemandRowIn], info: ValidationInfo
+    ) -> list[DemandRowIn]:
+        skus = len({r.sku for r in rows})
+        if skus > MAX_TWIN_SKUS:
+            raise ValueError(f"at most {MAX_TWIN_SKUS} SKUs per request, got {skus}")
+        days = (max(r.date for r in rows) - min(r.date for r in rows)).days + 1
+        warmup = int(info.data.get("warmup_days", 91))
+        if days < warmup + 28:
+            raise ValueError(
+                f"needs at least warmup_days + 28 = {warmup + 28} days, got {days}"
+            )
+        return rows

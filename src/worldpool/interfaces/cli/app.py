@@ -73,6 +73,7 @@ _OPTIONAL: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
 
 def _missing(extra: str, module: str) -> Callable[..., None]:
     def command(ctx: typer.Context) -> None:
+        """Say which extra to install, and exit 7."""
         typer.echo(
             f"this command needs the '{extra}' extra ({module} is not installed): "
             f"pip install 'worldpool[{extra}]'",

@@ -1,5 +1,23 @@
-"""One router per capability: orders, inventory, admin, webhooks."""
+"""One router per capability: orders, stock, admin, webhooks and the planning stack."""
 
-from worldpool.interfaces.api.routes import admin, inventory, orders, webhooks
+from worldpool.interfaces.api.routes import (
+    admin,
+    customs,
+    forecasts,
+    inventory,
+    orders,
+    plans,
+    twin,
+    webhooks,
+)
 
-__all__ = ["admin", "inventory", "orders", "webhooks"]
+__all__ = [
+    "admin",
+    "customs",
+    "forecasts",
+    "inventory",
+    "orders",
+    "plans",
+    "twin",
+    "webhooks",
+]

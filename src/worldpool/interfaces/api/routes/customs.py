@@ -1,0 +1,126 @@
+"""``/customs``: HS code suggestion, shipment checks, documents, landed cost.
+
+Shipment documents are the JSON of ``docs/how-to/customs.md``, sent as the
+request body. A bad document is never a server error: checks answer 200 with a
+report listing the errors, and documents answer 422 with that report unless
+``force`` is set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from worldpool.customs import service
+from worldpool.customs.report import ValidationReport
+from worldpool.interfaces.api.deps import FxDep, LedgerDep, ReadKey
+from worldpool.interfaces.api.errors import not_found
+from worldpool.interfaces.api.schemas import HsPublic, HsRequest
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/customs", tags=["customs"])
+
+
+def _blocked(report: ValidationReport) -> JSONResponse:
+    detail = [
+        {"loc": ["body", *i.field.split(".")], "msg": i.message, "type": i.rule}
+        for i in report.errors
+    ]
+    return JSONResponse({"detail": detail, "report": report.to_dict()}, status_code=422)
+
+
+@router.post("/hs", response_model=list[HsPublic])
+def hs(body: HsRequest, _key: ReadKey) -> list[HsPublic]:
+    """Top-k 6-digit HS 2022 codes with confidence and the reason (offline)."""
+    attrs = " ; ".join(f"{k}: {v}" for k, v in body.attributes.items())
+    text = " ; ".join(p for p in (body.title, body.description, attrs) if p.strip())
+    return [HsPublic(**asdict(s)) for s in service.suggest_hs(text, body.k)]
+
+
+@router.post("/check", response_model=dict[str, Any])
+async def check(
+    request: Request, ledger: LedgerDep, fx: FxDep, _key: ReadKey
+) -> dict[str, Any]:
+    """Validate a shipment (JSON body) against its destination's rules.
+
+    Always 200 with a report; ``ok`` is false when an error blocks documents.
+    Line fields left out are filled from the SKUs registered in the ledger.
+    """
+    raw = await request.body()
+    report = await run_in_threadpool(service.check_shipment_json, raw, ledger, fx)
+    return report.to_dict()
+
+
+@router.post(
+    "/documents",
+    response_model=dict[str, Any],
+    responses={200: {"content": {"application/pdf": {}}}, 422: {}},
+)
+async def documents(
+    request: Request,
+    ledger: LedgerDep,
+    fx: FxDep,
+    _key: ReadKey,
+    pdf: Annotated[bool, Query(description="Answer application/pdf")] = False,
+    force: Annotated[bool, Query(description="Despite blocking errors")] = False,
+) -> Any:
+    """Commercial invoice and packing list of a shipment, as JSON or PDF.
+
+    Blocking validation errors answer 422 with the report, unless ``force``.
+    """
+    raw = await request.body()
+    result = await run_in_threadpool(
+        lambda: service.shipment_documents_json(
+            raw, ledger, pdf=pdf, force=force, fx_path=fx
+        )
+    )
+    if result.documents is None:
+        return _blocked(result.report)
+    if result.pdf is not None:
+        name = f"{result.report.shipment}.pdf"
+        return Response(
+            result.pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{name}"'},
+        )
+    return result.documents
+
+
+@router.get("/landed-cost/{sku}", response_model=dict[str, Any])
+def landed_cost(
+    sku: str,
+    ledger: LedgerDep,
+    fx: FxDep,
+    _key: ReadKey,
+    to: Annotated[str, Query(min_length=2, max_length=8, description="Market id")],
+    qty: Annotated[int, Query(ge=1, le=10_000_000, description="Units")] = 1,
+    lane: Annotated[str | None, Query(description="Lane id (default cheapest)")] = None,
+    duty_rate: Annotated[
+        float | None, Query(ge=0, le=1000, description="Duty in % if no tariff")
+    ] = None,
+    additional_duty: Annotated[
+        float, Query(ge=0, le=1000, description="Extra duty in %")
+    ] = 0.0,
+    hs: Annotated[str | None, Query(max_length=12, description="HS code")] = None,
+) -> dict[str, Any]:
+    """Landed cost of a registered SKU in a marketplace, with its breakdown."""
+    with not_found():
+        ledger.sku(sku)
+    result = service.sku_landed_cost(
+        ledger,
+        sku,
+        to.upper(),
+        quantity=qty,
+        lane_id=lane,
+        fx_path=fx,
+        duty_rate=None if duty_rate is None else Decimal(str(duty_rate)) / 100,
+        additional_duty_rate=Decimal(str(additional_duty)) / 100,
+        hs_code=hs,
+    )
+    return result.to_dict()
