@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/forecast_accuracy.py                       # M5 subset
     python benchmarks/forecast_accuracy.py --data DIR --horizon 28
+    python benchmarks/forecast_accuracy.py --global-model        # + LightGBM
 
 Reads ``DIR/daily_units_long.csv.gz`` (``sku, market, date, units``; missing
 days are 0). The last ``--horizon`` days are cut off before anything is fitted
@@ -17,6 +18,13 @@ and used only for scoring. Scores (daily, per series, as in M5 level 12):
   its own; its name is ``best_single``;
 * ``coverage_90`` -- share of held-back days inside the pipeline's daily
   P5-P95 interval; ``coverage_90_total`` the same for the 28-day totals.
+
+With ``--global-model`` (needs mlforecast and lightgbm) it also scores the
+optional LightGBM global model on its own (``wrmsse_lightgbm``) and the
+pipeline with it among the candidates (``wrmsse_with_global``,
+``coverage_90_with_global``, and per segment in ``models_with_global`` the
+models chosen by the pipeline's in-history backtest with the segment's WRMSSE
+and LightGBM's alone); the default keys stay those of the default pipeline.
 
 Weights (``weights`` says which): revenue of the last 28 training days from
 ``weights_evaluation.csv`` (the M5 organisers' level-12 ``Dollar_Sales``) when
@@ -38,6 +46,7 @@ from statsforecast import StatsForecast
 from statsforecast import models as sf
 
 from worldpool.demand import ForecastParams, daily_forecast, forecast, rmsse, wrmsse
+from worldpool.demand.global_model import LightGBMGlobal
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/demand/m5_subset"
 
@@ -84,6 +93,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT)
     ap.add_argument("--horizon", type=int, default=28)
+    ap.add_argument("--global-model", action="store_true",
+                    help="also score the LightGBM global model")  # fmt: skip
     args = ap.parse_args()
     h = args.horizon
     long = pd.read_csv(args.data / "daily_units_long.csv.gz", parse_dates=["date"],
@@ -97,27 +108,10 @@ def main() -> None:
     train_long = long[long["date"] <= cut]
     weights, how = _weights(args.data, wide.columns, train)
 
-    t0 = time.perf_counter()
-    levels = (0.05, 0.5, 0.8, 0.9, 0.95, 0.99)
-    params = ForecastParams(quantiles=levels)
-    daily = daily_forecast(train_long, horizon_days=h, params=params)
-    secs = time.perf_counter() - t0
-    idx = pd.MultiIndex.from_arrays([daily["sku"], daily["market"]])
-    order = wide.columns.get_indexer(idx.unique())
+    ours_run = _pipeline(train_long, wide, test, ForecastParams(quantiles=LEVELS))
+    mean, seg = ours_run["mean"], ours_run["seg"]
+    lo, hi = ours_run["p5"], ours_run["p95"]
     n = wide.shape[1]
-
-    def as_matrix(col: str) -> np.ndarray:
-        m = np.empty((h, n))
-        m[:, order] = daily[col].to_numpy().reshape(-1, h).T
-        return m
-
-    mean = as_matrix("mean")
-    cover = float(np.mean((test >= as_matrix("p5")) & (test <= as_matrix("p95"))))
-    totals = forecast(train_long, horizon_days=h, params=params)
-    keys = pd.MultiIndex.from_frame(totals[["sku", "market"]])
-    actual_tot = test.sum(axis=0)[wide.columns.get_indexer(keys)]
-    inside = (actual_tot >= totals["p5"]) & (actual_tot <= totals["p95"])
-    cover_tot = float(np.mean(inside))
 
     fc = _statsforecast(train_long, h)
     scores, plain = {}, {}
@@ -128,11 +122,8 @@ def main() -> None:
         scores[model] = wrmsse(test, pred, train, weights)
         plain[model] = float(np.nanmean(rmsse(test, pred, train)))
         print(f"{model:<40} WRMSSE {scores[model]:.4f}", file=sys.stderr)
-    seg = np.empty(n, dtype=object)
-    seg[wide.columns.get_indexer(keys)] = totals["segment"].to_numpy()
     snaive = fc.pivot(index="ds", columns="unique_id", values="SeasonalNaive")
     snaive_m = snaive[[f"{s}/{m}" for s, m in wide.columns]].to_numpy(dtype=float)
-    lo, hi = as_matrix("p5"), as_matrix("p95")
     by_segment = {}
     for g in sorted(set(seg)):
         c = seg == g
@@ -163,12 +154,100 @@ def main() -> None:
         "rmsse": round(float(np.nanmean(rmsse(test, mean, train))), 4),
         "rmsse_snaive": round(plain["SeasonalNaive"], 4),
         "rmsse_best_single": round(plain[best], 4),
-        "coverage_90": round(cover, 4),
-        "coverage_90_total": round(cover_tot, 4),
-        "pipeline_seconds": round(secs, 2),
+        "coverage_90": round(ours_run["cover"], 4),
+        "coverage_90_total": round(ours_run["cover_tot"], 4),
+        "pipeline_seconds": round(ours_run["secs"], 2),
         "by_segment": by_segment,
     }
+    if args.global_model:
+        result.update(_with_global(train_long, wide, test, weights))
     print(json.dumps(result))
+
+
+LEVELS = (0.05, 0.5, 0.8, 0.9, 0.95, 0.99)
+
+
+def _pipeline(
+    train_long: pd.DataFrame,
+    wide: pd.DataFrame,
+    test: np.ndarray,
+    params: ForecastParams,
+) -> dict:
+    """Daily forecast and 28-day totals of the pipeline, as (h, n) matrices."""
+    h, n = test.shape
+    t0 = time.perf_counter()
+    daily = daily_forecast(train_long, horizon_days=h, params=params)
+    secs = time.perf_counter() - t0
+    idx = pd.MultiIndex.from_arrays([daily["sku"], daily["market"]])
+    order = wide.columns.get_indexer(idx.unique())
+
+    def as_matrix(col: str) -> np.ndarray:
+        m = np.empty((h, n))
+        m[:, order] = daily[col].to_numpy().reshape(-1, h).T
+        return m
+
+    lo, hi = as_matrix("p5"), as_matrix("p95")
+    totals = forecast(train_long, horizon_days=h, params=params)
+    keys = pd.MultiIndex.from_frame(totals[["sku", "market"]])
+    where = wide.columns.get_indexer(keys)
+    actual_tot = test.sum(axis=0)[where]
+    inside = (actual_tot >= totals["p5"]) & (actual_tot <= totals["p95"])
+    seg = np.empty(n, dtype=object)
+    seg[where] = totals["segment"].to_numpy()
+    model = np.empty(n, dtype=object)
+    model[where] = totals["model"].to_numpy()
+    return {
+        "mean": as_matrix("mean"),
+        "p5": lo,
+        "p95": hi,
+        "cover": float(np.mean((test >= lo) & (test <= hi))),
+        "cover_tot": float(np.mean(inside)),
+        "secs": secs,
+        "seg": seg,
+        "model": model,
+    }
+
+
+def _with_global(
+    train_long: pd.DataFrame, wide: pd.DataFrame, test: np.ndarray, weights: np.ndarray
+) -> dict:
+    """Scores of the LightGBM global model alone and inside the pipeline."""
+    h = test.shape[0]
+    train = wide.to_numpy(dtype=float)[:-h]
+    t0 = time.perf_counter()
+    alone = LightGBMGlobal().fit(train, start=wide.index[0].date()).predict(h)
+    secs_alone = time.perf_counter() - t0
+    params = ForecastParams(quantiles=LEVELS, global_model=True)
+    run = _pipeline(train_long, wide, test, params)
+    ours = wrmsse(test, run["mean"], train, weights)
+    print(f"{'LightGBM global model':<40} WRMSSE "
+          f"{wrmsse(test, alone, train, weights):.4f}", file=sys.stderr)  # fmt: skip
+    print(f"{'pipeline with the global model':<40} WRMSSE {ours:.4f}", file=sys.stderr)
+    chosen = {}
+    for g in sorted(set(run["seg"])):
+        c = run["seg"] == g
+        chosen[str(g)] = {
+            "models": sorted({str(m) for m in run["model"][c]}),
+            "wrmsse": round(
+                wrmsse(test[:, c], run["mean"][:, c], train[:, c], weights[c]), 4
+            ),
+            "wrmsse_lightgbm": round(
+                wrmsse(test[:, c], alone[:, c], train[:, c], weights[c]), 4
+            ),
+        }
+    return {
+        "wrmsse_lightgbm": round(wrmsse(test, alone, train, weights), 4),
+        "rmsse_lightgbm": round(float(np.nanmean(rmsse(test, alone, train))), 4),
+        "lightgbm_seconds": round(secs_alone, 2),
+        "wrmsse_with_global": round(ours, 4),
+        "rmsse_with_global": round(
+            float(np.nanmean(rmsse(test, run["mean"], train))), 4
+        ),
+        "coverage_90_with_global": round(run["cover"], 4),
+        "coverage_90_total_with_global": round(run["cover_tot"], 4),
+        "pipeline_with_global_seconds": round(run["secs"], 2),
+        "models_with_global": chosen,
+    }
 
 
 if __name__ == "__main__":

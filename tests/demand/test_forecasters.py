@@ -1,8 +1,10 @@
-"""The vectorised models equal statsforecast's and follow the estimator contract."""
+"""The vectorised models equal statsforecast's.
+
+The estimator contract of every model is checked by
+``tests/testing/test_check_forecaster.py`` (``worldpool.testing.forecasters``).
+"""
 
 from __future__ import annotations
-
-import inspect
 
 import numpy as np
 import pytest
@@ -10,7 +12,6 @@ from statsforecast import models as sf
 
 from worldpool.demand import (
     CrostonSBA,
-    Forecaster,
     SeasonalNaive,
     SimpleExpSmoothing,
     TeunterSyntetosBabai,
@@ -24,8 +25,6 @@ PAIRS = [
     (SimpleExpSmoothing(0.1), sf.SimpleExponentialSmoothing(alpha=0.1)),
     (SeasonalNaive(7), sf.SeasonalNaive(season_length=7)),
 ]
-ALL = [StatsForecastModel(sf.ADIDA()), CrostonSBA(), TeunterSyntetosBabai(), SimpleExpSmoothing(), WindowAverage(28),
-       SeasonalNaive(7)]  # fmt: skip
 
 
 @pytest.mark.parametrize(("ours", "theirs"), PAIRS, ids=lambda m: type(m).__name__)
@@ -46,23 +45,6 @@ def test_window_average_matches_statsforecast(online_retail_matrix: np.ndarray) 
     for j in range(y.shape[1]):
         want = sf.WindowAverage(28).forecast(y[:, j].copy(), h=3)["mean"]
         np.testing.assert_allclose(got[:, j], want, atol=1e-9)
-
-
-@pytest.mark.parametrize("model", ALL, ids=lambda m: type(m).__name__)
-def test_estimator_contract(
-    model: Forecaster, online_retail_matrix: np.ndarray
-) -> None:
-    """Init stores parameters only; fit returns self; shapes and signs are right."""
-    params = inspect.signature(type(model).__init__).parameters
-    assert all(hasattr(model, p) for p in params if p != "self")
-    assert not [k for k in vars(model) if k.endswith("_")]
-    assert isinstance(model, Forecaster)
-    y = online_retail_matrix
-    assert model.fit(y) is model
-    pred = model.predict(35)
-    assert pred.shape == (35, y.shape[1])
-    assert np.all(pred[~np.isnan(pred)] >= 0)
-    assert isinstance(model.alias, str) and model.alias
 
 
 def test_rejects_a_vector() -> None:

@@ -7,7 +7,7 @@ optional weekday profile that spreads the flat rate over the week.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,6 +21,7 @@ from worldpool.demand.forecasters import (
 
 __all__ = [
     "CANDIDATES",
+    "GLOBAL",
     "SNAIVE",
     "Fitted",
     "fit_candidates",
@@ -28,9 +29,15 @@ __all__ = [
 ]
 
 SNAIVE = "SeasonalNaive"
+GLOBAL = "LightGBM"
+"""The optional global model (:mod:`worldpool.demand.global_model`)."""
 _FLAT = ("CrostonSBA", "TSB", "SES", "WindowAverage", "Ensemble")
-CANDIDATES: tuple[str, ...] = (SNAIVE, *_FLAT, *(f"{n}+dow" for n in _FLAT))
-"""Names of every candidate, in a fixed order (the index is the model code)."""
+CANDIDATES: tuple[str, ...] = (SNAIVE, *_FLAT, *(f"{n}+dow" for n in _FLAT), GLOBAL)
+"""Names of every candidate, in a fixed order (the index is the model code).
+
+The global model comes last, so the codes of the others do not depend on
+whether it is installed or asked for.
+"""
 
 
 def weekday_profile(
@@ -76,6 +83,16 @@ class Fitted:
     """Flat models' state before each day, units per day, ``(T + 1, N)``."""
     profile: FloatArray
     """Weekday factors applied by ``+dow`` candidates, ``(7, N)``."""
+    paths: dict[int, FloatArray] = field(default_factory=dict)
+    """Global model's forecast from each origin it was run at, units per day,
+    ``(days, N)`` each; empty when the global model is not a candidate."""
+    global_fitted: FloatArray | None = None
+    """Global model's forecast of each history day from the latest origin
+    before it, units per day, ``(T, N)`` (NaN where none)."""
+
+    def has(self, name: str) -> bool:
+        """Whether candidate ``name`` was fitted (the global model is optional)."""
+        return name != GLOBAL or bool(self.paths)
 
     def path(self, name: str, origin: int, start: int, stop: int) -> FloatArray:
         """Forecast made before day ``origin`` of days ``origin+start..+stop-1``.
@@ -89,6 +106,8 @@ class Fitted:
         Returns:
             Units per day, ``(stop - start, N)``.
         """
+        if name == GLOBAL:
+            return self.paths[origin][start:stop]
         leads = np.arange(start, stop)
         if name == SNAIVE:
             rows = origin - 7 + (leads % 7)
@@ -105,6 +124,8 @@ class Fitted:
     def fitted(self, name: str) -> FloatArray:
         """One-step in-sample forecast of each day, units per day, ``(T, N)``."""
         t_len = self.y.shape[0]
+        if name == GLOBAL and self.global_fitted is not None:
+            return self.global_fitted
         if name == SNAIVE:
             out = np.full_like(self.y, np.nan)
             out[7:] = self.y[:-7]

@@ -9,6 +9,7 @@ the coverage of the central 90% interval (P5-P95).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -46,7 +47,12 @@ def _levels(p: ForecastParams) -> tuple[float, ...]:
 
 
 def _score_window(
-    y: FloatArray, origin: int, horizon: int, first_weekday: int, p: ForecastParams
+    y: FloatArray,
+    origin: int,
+    horizon: int,
+    first_weekday: int,
+    p: ForecastParams,
+    start: date | None,
 ) -> pd.DataFrame:
     levels = _levels(p)
     q = ForecastParams(**{**_fields(p), "quantiles": levels})
@@ -56,6 +62,7 @@ def _score_window(
         horizon_days=horizon,
         daily=True,
         params=q,
+        start=start,
     )
     assert mf.daily_quantiles is not None  # daily=True guarantees it
     train, actual = y[:origin], y[origin : origin + horizon]
@@ -92,6 +99,7 @@ def backtest_matrix(
     step_days: int | None = None,
     params: ForecastParams | None = None,
     callbacks: ForecastCallbacks | None = None,
+    start: date | None = None,
 ) -> BacktestResult:
     """Backtest the pipeline on a demand matrix with rolling origins.
 
@@ -103,6 +111,7 @@ def backtest_matrix(
         step_days: Days between origins (default: ``horizon_days``).
         params: Pipeline settings.
         callbacks: Progress hooks (one step per window).
+        start: Date of the first day (calendar features of the global model).
 
     Returns:
         Scores per series and window, and per segment.
@@ -116,7 +125,7 @@ def backtest_matrix(
         raise ValueError(f"history of {t_len} days is too short for {windows} windows")
     parts = []
     for i, o in enumerate(origins, start=1):
-        parts.append(_score_window(y, o, horizon_days, first_weekday, p))
+        parts.append(_score_window(y, o, horizon_days, first_weekday, p, start))
         cb.on_step("backtesting", i, len(origins))
     series = pd.concat(parts, ignore_index=True)
     return BacktestResult(by_segment=_by_segment(series), by_series=series)
@@ -192,6 +201,7 @@ def backtest(
         windows=windows,
         params=p,
         callbacks=callbacks,
+        start=panel.start.date(),
     )
     by_series = res.by_series.assign(
         sku=panel.sku[res.by_series["series"]],

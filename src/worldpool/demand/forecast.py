@@ -84,6 +84,7 @@ def forecast(
         lead_days=lead_days,
         params=p,
         callbacks=callbacks,
+        start=panel.start.date(),
     )
     start = panel.dates[-1] + pd.Timedelta(days=1 + lead_days)
     out = _history_rows(panel, mf, p.quantiles, p.select_horizon_days)
@@ -199,6 +200,7 @@ def daily_forecast(
         daily=True,
         params=p,
         callbacks=callbacks,
+        start=panel.start.date(),
     )
     assert mf.daily_quantiles is not None  # daily=True guarantees it
     n = panel.y.shape[1]

@@ -33,6 +33,10 @@ class ForecastParams:
     """Trailing window whose in-stock mean replaces a stock-out day, in days."""
     min_segment_series: int = 5
     """Series a segment needs to get its own model and calibration."""
+    global_model: bool = False
+    """Add the LightGBM global model to the candidates (needs the optional
+    ``mlforecast`` and ``lightgbm`` packages; without them it is left out).
+    It costs two model fits per block of series."""
 
     def __post_init__(self) -> None:
         if not self.quantiles or not all(0 < q < 1 for q in self.quantiles):

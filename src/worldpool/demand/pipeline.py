@@ -10,15 +10,22 @@ independent, which is also how :mod:`worldpool.demand.distributed` splits work):
    segment, the candidate with the lowest mean score;
 3. forecast each series with its segment's candidate, and calibrate quantiles
    of the requested window with :mod:`worldpool.demand.calibrate`.
+
+With ``ForecastParams.global_model`` (and mlforecast + LightGBM installed) the
+global model of :mod:`worldpool.demand.global_model` joins the candidates: it
+is run once from every origin that steps 2 and 3 look at, each time with trees
+fitted before that origin, and then chosen and calibrated like the others.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 import numpy as np
 from numpy.typing import NDArray
 
+from worldpool.demand import global_model
 from worldpool.demand._candidates import (
     CANDIDATES,
     Fitted,
@@ -69,6 +76,7 @@ def forecast_matrix(
     params: ForecastParams | None = None,
     callbacks: ForecastCallbacks | None = None,
     chunk_series: int = 2_000,
+    start: date | None = None,
 ) -> MatrixForecast:
     """Forecast every column of ``y`` with the default pipeline.
 
@@ -86,6 +94,8 @@ def forecast_matrix(
             pool calibration errors on their own; 2,000 keeps every array in
             the CPU cache (measured 3x faster than 20,000) while leaving
             ~100,000 calibration errors per block.
+        start: Date of the first history day, for the global model's calendar
+            features (default: a date on ``first_weekday``).
 
     Returns:
         The forecast.
@@ -97,11 +107,12 @@ def forecast_matrix(
     arr = np.asarray(y, dtype=np.float64)
     n = arr.shape[1]
     blocks = [slice(i, min(i + chunk_series, n)) for i in range(0, n, chunk_series)]
+    if p.global_model and start is None:
+        start = date(2024, 1, 1 + first_weekday)  # 2024-01-01 was a Monday.
     parts = []
     for k, cols in enumerate(blocks, start=1):
-        parts.append(
-            _block(arr[:, cols], first_weekday, (lead_days, horizon_days), daily, p)
-        )
+        window = (lead_days, horizon_days)
+        parts.append(_block(arr[:, cols], first_weekday, window, daily, p, start))
         cb.on_step("forecasting", k, len(blocks))
     return _concat(parts, daily)
 
@@ -143,18 +154,23 @@ def _select(
     scale = _naive_scale(train)
     weight = train[-h:].sum(axis=0)
     score = np.zeros((len(CANDIDATES), n))
-    for origin in range(first, t_len, h):
-        actual = y[origin : origin + h]
-        for c, name in enumerate(CANDIDATES):
-            err = actual - fit.path(name, origin, 0, h)
+    for c, name in enumerate(CANDIDATES):
+        for origin in range(first, t_len, h) if fit.has(name) else ():
+            err = y[origin : origin + h] - fit.path(name, origin, 0, h)
             score[c] += np.sqrt(np.nanmean(err**2, axis=0) / scale) / windows
     score = np.nan_to_num(score, nan=np.inf)
-    best_all = int(np.argmin((score * weight).sum(axis=1)))
-    choice = np.full(n, best_all)
+    # A candidate that was not fitted (the optional global model) never wins.
+    absent = np.array([not fit.has(name) for name in CANDIDATES])
+
+    def _best(cols: NDArray[np.bool_] | slice) -> int:
+        total = (score[:, cols] * weight[cols]).sum(axis=1)
+        return int(np.argmin(np.where(absent, np.inf, total)))
+
+    choice = np.full(n, _best(slice(None)))
     for g in np.unique(seg):
         cols = (seg == g) & (weight > 0)
         if cols.sum() >= p.min_segment_series:
-            choice[seg == g] = int(np.argmin((score[:, cols] * weight[cols]).sum(1)))
+            choice[seg == g] = _best(cols)
     return choice
 
 
@@ -173,6 +189,7 @@ def _block(
     window: tuple[int, int],
     daily: bool,
     p: ForecastParams,
+    start: date | None = None,
 ) -> MatrixForecast:
     lead, horizon = window
     t_len = y.shape[0]
@@ -182,6 +199,8 @@ def _block(
         y[-p.profile_days :], wd[:t_len][-p.profile_days :], p.profile_prior_units
     )
     fit = fit_candidates(y, wd, prof)
+    if p.global_model and global_model.available():
+        fit = _with_global(fit, lead + horizon, daily, p, start)
     choice = _select(fit, seg, p)
     path = np.maximum(chosen_path(fit, choice, t_len, 0, lead + horizon), 0.0)
     total = path[lead:].sum(axis=0)
@@ -204,6 +223,21 @@ def _block(
         total_quantiles=np.round(np.maximum.accumulate(tq, axis=1)).astype(np.float64),
         daily_quantiles=_daily(fit, choice, scale, path, seg, p) if daily else None,
     )
+
+
+def _with_global(
+    fit: Fitted, span: int, daily: bool, p: ForecastParams, start: date | None
+) -> Fitted:
+    """Add the global model's paths from every origin the pipeline looks at."""
+    t_len, h = fit.y.shape[0], p.select_horizon_days
+    windows = min(p.select_windows, (t_len - 35) // h)
+    origins = {t_len, *range(t_len - max(windows, 0) * h, t_len, h)}
+    origins.update(int(o) for o in _origins(t_len, span, p))
+    if daily:
+        origins.update(int(o) for o in _origins(t_len, min(span, 28), p))
+    days = max(span, h)
+    paths, fitted = global_model.global_paths(fit.y, sorted(origins), days, start)
+    return replace(fit, paths=paths, global_fitted=fitted)
 
 
 def _origins(t_len: int, span: int, p: ForecastParams) -> NDArray[np.int64]:
