@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/hs_accuracy.py [--data FILE] [--folds 5] [--seed 0]
+    python benchmarks/hs_accuracy.py [--data FILE] [--folds 5] [--seed 0] [--embeddings]
 
 FILE has the columns of ``shared/data/customs/labeled/hs_labeled_dev.csv``
 (``text``, ``hs6``, optional ``category_path``, ``attributes_json``,
@@ -21,6 +21,11 @@ Speed: suggestions per second on one core: top-3 per text, BLAS threads pinned
 to 1, measured in CPU seconds of this process (``time.process_time``, so that
 other work on a shared machine does not count), in batches (``per_s``) and one
 text at a time (``per_s_single``); ``per_s_wall`` is the wall-clock rate.
+
+``--embeddings`` adds the sentence-embedding evidence (the ``embeddings``
+extra; PyTorch pinned to one thread too). Embeddings of the reference texts
+are cached on disk on the first run; query texts are always embedded afresh,
+so the speed includes the encoder.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from worldpool.customs import HsSuggester, load_nomenclature
+from worldpool.customs import HsParams, HsSuggester, load_nomenclature
 from worldpool.customs._build_data import product_text
 from worldpool.customs.examples import packaged_examples, tariff_lines
 
@@ -76,7 +81,9 @@ def folds_of(n: int, k: int, seed: int) -> list[list[int]]:
     return [order[i::k] for i in range(k)]
 
 
-def evaluate(rows: list[dict[str, str]], k: int, seed: int) -> dict[str, object]:
+def evaluate(
+    rows: list[dict[str, str]], k: int, seed: int, params: HsParams
+) -> dict[str, object]:
     nomenclature, lines = load_nomenclature(), tariff_lines()
     packaged = packaged_examples()
     hits: dict[str, list[bool]] = defaultdict(list)
@@ -94,7 +101,7 @@ def evaluate(rows: list[dict[str, str]], k: int, seed: int) -> dict[str, object]
         )
         key = len(train), hash(train)
         if key not in fits:
-            fits = {key: HsSuggester().fit(nomenclature, lines, train)}
+            fits = {key: HsSuggester(params).fit(nomenclature, lines, train)}
         model = fits[key]
         texts = [rows[i]["query"] for i in fold]
         start, wall = time.process_time(), time.perf_counter()
@@ -135,13 +142,22 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--embeddings", action="store_true")
     args = parser.parse_args()
     rows = read_rows(args.data)
+    model = "tfidf word1-2+char3-5, hierarchical centroid + line + kNN votes"
+    if args.embeddings:
+        import torch
+
+        torch.set_num_threads(1)
+        model += " + all-MiniLM-L6-v2 centroid + line + kNN votes"
     # One core: pin the BLAS/OpenMP pools that NumPy and scikit-learn use.
     with threadpool_limits(limits=1):
-        result = evaluate(rows, args.folds, args.seed)
+        result = evaluate(
+            rows, args.folds, args.seed, HsParams(embeddings=args.embeddings)
+        )
     result["data"] = str(args.data)
-    result["model"] = "tfidf word1-2+char3-5, hierarchical centroid + line + kNN votes"
+    result["model"] = model
     print(f"{args.data.name}: {result['n']} rows, {args.folds}-fold", file=sys.stderr)
     print(json.dumps(result))
 

@@ -14,6 +14,10 @@ its heading), its best national line, and the similarity-weighted votes of
 the nearest labelled products for the code and for its heading. Suggestions
 carry the reason: the heading text matched and the nearest labelled product.
 
+With ``HsParams(embeddings=True)`` and the ``embeddings`` extra installed, the
+same evidence measured in sentence-embedding space is added to the score (see
+:mod:`worldpool.customs.semantic`).
+
 References:
     Salton, G. & Buckley, C. (1988). Term-weighting approaches in automatic
     text retrieval. Information Processing & Management 24(5), 513-523.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +39,10 @@ from sklearn.preprocessing import normalize
 
 from worldpool.customs.examples import Example
 from worldpool.customs.nomenclature import Nomenclature
+
+if TYPE_CHECKING:
+    from worldpool.customs.embed import TextEncoder
+    from worldpool.customs.semantic import SemanticScorer
 
 __all__ = ["HsParams", "HsSuggester", "HsSuggestion"]
 
@@ -65,6 +74,20 @@ class HsParams:
     """Most character n-gram features kept."""
     prune: float = 0.04
     """Weights below this are dropped from the document and centroid vectors."""
+    embeddings: bool = False
+    """Add sentence-embedding evidence (needs the ``embeddings`` extra)."""
+    w_embed_subheading: float = 1.0
+    """Weight of the subheading centroid cosine in embedding space."""
+    w_embed_heading: float = 2.0
+    """Weight of the heading centroid cosine in embedding space."""
+    w_embed_line: float = 4.0
+    """Weight of the best tariff line cosine in embedding space."""
+    w_embed_examples: float = 4.0
+    """Weight of the embedding-space votes of labelled products for the code."""
+    w_embed_examples_heading: float = 2.0
+    """Weight of the embedding-space votes for the whole heading."""
+    embed_vote_power: float = 4.0
+    """Exponent on a neighbour's embedding cosine before it votes."""
 
     def __post_init__(self) -> None:
         if self.neighbours < 1:
@@ -126,10 +149,16 @@ class HsSuggester:
 
     Args:
         params: Model settings.
+        encoder: Sentence encoder for ``params.embeddings`` (default: the
+            packaged all-MiniLM-L6-v2 with the user cache folder).
     """
 
-    def __init__(self, params: HsParams | None = None) -> None:
+    def __init__(
+        self, params: HsParams | None = None, encoder: TextEncoder | None = None
+    ) -> None:
         self.params = params or HsParams()
+        self.encoder = encoder
+        self.semantic_: SemanticScorer | None = None
 
     def fit(
         self,
@@ -170,7 +199,34 @@ class HsSuggester:
             ).tocsr()
         )
         self._fit_matrices(vectors, len(docs), labels, len(heads))
+        if self.params.embeddings:
+            self.semantic_ = self._fit_semantic(docs, labels)
         return self
+
+    def _fit_semantic(
+        self, docs: list[str], labels: npt.NDArray[np.int64]
+    ) -> SemanticScorer:
+        from worldpool.customs.embed import default_encoder
+        from worldpool.customs.semantic import SemanticScorer, SemanticWeights
+
+        p = self.params
+        weights = SemanticWeights(
+            subheading=p.w_embed_subheading,
+            heading=p.w_embed_heading,
+            line=p.w_embed_line,
+            examples=p.w_embed_examples,
+            examples_heading=p.w_embed_examples_heading,
+            neighbours=p.neighbours,
+            vote_power=p.embed_vote_power,
+        )
+        scorer = SemanticScorer(self.encoder or default_encoder(), weights)
+        return scorer.fit(
+            docs,
+            labels,
+            self.code_heading_,
+            [e.text for e in self.examples_],
+            self.example_labels_,
+        )
 
     def _fit_matrices(
         self,
@@ -228,6 +284,8 @@ class HsSuggester:
             np.add.at(heads.T, self.code_heading_, votes.T)
             total += p.w_examples * votes
             total += p.w_examples_heading * heads[:, self.code_heading_]
+        if self.semantic_ is not None:
+            total += self.semantic_.scores(texts)
         return np.asarray(total, dtype=np.float64)
 
     def _votes(self, sims: Floats) -> Floats:
