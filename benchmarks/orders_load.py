@@ -8,10 +8,15 @@ Usage::
 Set-up: ``--skus`` SKUs stocked at the hub (with FFO to US/UK/DE) and at the
 US, UK and DE FCs, plus ``--hot`` hot SKUs whose stock (at US-FC1 and the hub)
 is a third of what the orders ask for, so they really run out. The API server
-runs in its own process (uvicorn, ``--workers`` processes) on a free loopback
-port. ``--clients`` concurrent asyncio clients then POST ``--orders`` orders in
-the channels' own payload shapes (all seven channels, 1-2 lines each, a fifth
-of them asking for a hot SKU) to ``/orders/import/{channel}``.
+runs as ``--workers`` uvicorn processes, each on its own free loopback port,
+and the ``--clients`` concurrent asyncio clients are spread evenly over them
+(client ``i`` talks to process ``i mod workers``), as a load balancer would.
+With one listening socket shared by the processes (``uvicorn --workers``) the
+first process to wake accepted the whole burst of keep-alive connections in
+about half the runs, and one process (one core, one GIL) served all 16 clients
+while the other idled. The clients then POST ``--orders`` orders in the
+channels' own payload shapes (all seven channels, 1-2 lines each, a fifth of
+them asking for a hot SKU) to ``/orders/import/{channel}``.
 
 Figures: ``orders_per_s`` (orders routed and answered, end to end, from the
 first request to the last reply), ``p50_ms``/``p99_ms`` (per request),
@@ -135,39 +140,58 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """Start uvicorn with the app factory in a child process; wait until it serves."""
+def start_servers(
+    url: str, workers: int
+) -> tuple[list[subprocess.Popen[bytes]], list[int]]:
+    """Start ``workers`` uvicorn processes, one port each; wait until they serve."""
     env = {**os.environ, "WORLDPOOL_DATABASE_URL": url}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "orders_load:app_factory",
-            "--factory",
-            "--app-dir",
-            str(Path(__file__).parent),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-    )
+    ports: list[int] = []
+    while len(ports) < workers:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "orders_load:app_factory",
+                "--factory",
+                "--app-dir",
+                str(Path(__file__).parent),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env=env,
+        )
+        for port in ports
+    ]
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    waiting = list(ports)
+    while waiting and time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                return proc
+            if httpx.get(f"http://127.0.0.1:{waiting[0]}/health").status_code == 200:
+                waiting.pop(0)
         except httpx.TransportError:
             time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    if waiting:
+        stop(procs)
+        raise RuntimeError("server did not start")
+    return procs, ports
+
+
+def stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Terminate the server processes and wait for them."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(timeout=30)
 
 
 class Conn:
@@ -185,14 +209,8 @@ class Conn:
         """Connect to the server."""
         self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
 
-    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
-        """POST ``body`` to ``path``; return (status, response body)."""
-        head = (
-            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: {self.key}\r\n"
-            f"Content-Type: application/octet-stream\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        )
-        self.writer.write(head.encode() + body)
+    async def _read_reply(self) -> tuple[int, bytes]:
+        """Read one HTTP/1.1 reply (status line, headers, Content-Length body)."""
         status = int((await self.reader.readline()).split()[1])
         length = 0
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
@@ -201,13 +219,23 @@ class Conn:
                 length = int(value)
         return status, await self.reader.readexactly(length)
 
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        """POST ``body`` to ``path``; return (status, response body)."""
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: {self.key}\r\n"
+            f"Content-Type: application/octet-stream\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        return await self._read_reply()
+
     def close(self) -> None:
         """Close the connection."""
         self.writer.close()
 
 
 async def load(
-    port: int, key: str, work: list[tuple[str, bytes]], clients: int
+    ports: list[int], key: str, work: list[tuple[str, bytes]], clients: int
 ) -> tuple[list[float], list[dict[str, Any]], int, float]:
     """Send ``work`` from ``clients`` concurrent clients; return latencies, replies."""
     todo = iter(work)
@@ -226,7 +254,7 @@ async def load(
             else:
                 errors += 1
 
-    conns = [Conn(port, key) for _ in range(clients)]
+    conns = [Conn(ports[i % len(ports)], key) for i in range(clients)]
     for conn in conns:
         await conn.open()
     start = time.perf_counter()
@@ -267,7 +295,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--orders", type=int, default=3000)
     p.add_argument("--skus", type=int, default=200)
     p.add_argument("--hot", type=int, default=5)
-    p.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    p.add_argument("--workers", type=int, default=2, help="uvicorn server processes")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--schema", default="worldpool_orders_bench")
     return p.parse_args(argv)
@@ -285,13 +313,13 @@ def main(argv: list[str] | None = None) -> int:
     setup(ledger, args.skus, args.hot, hot_stock)
     key = create_api_key(ledger.engine, "bench", "write")
     work = payloads(args.orders, args.skus, args.hot, args.seed)
-    port = free_port()
-    server = start_server(url, port, args.workers)
+    servers, ports = start_servers(url, args.workers)
     try:
-        lat, replies, errors, elapsed = asyncio.run(load(port, key, work, args.clients))
+        lat, replies, errors, elapsed = asyncio.run(
+            load(ports, key, work, args.clients)
+        )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(servers)
     sources: dict[str, int] = {}
     for r in replies:
         for o in r["orders"]:

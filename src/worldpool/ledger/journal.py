@@ -7,6 +7,12 @@ on the row it locks. On PostgreSQL the row lock makes a concurrent reserve wait
 and re-evaluate the guard on the new row version; on SQLite the transaction
 holds the single write lock (``BEGIN IMMEDIATE``). Either way no unit is sold
 twice, and no ``SKIP LOCKED`` is used on stock rows.
+
+On PostgreSQL a movement with one balance effect (every order movement:
+reserve, release, ship) is posted in a single statement: a data-modifying CTE
+inserts the journal row and applies the guarded update (or upsert) only when
+that insert happened, and reports both. It is the same two statements in one
+round trip; the guard, the row lock and the duplicate handling are unchanged.
 """
 
 from __future__ import annotations
@@ -16,7 +22,17 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, bindparam, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -29,7 +45,7 @@ from worldpool.errors import (
 from worldpool.ledger.effects import Effect, effects, payload_hash
 from worldpool.ledger.tables import balances, movements
 
-__all__ = ["PostResult", "post_on"]
+__all__ = ["MOVEMENT_COLUMNS", "PostResult", "movement_row", "post_on"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +99,78 @@ def _statements(dialect_name: str) -> _Statements:
             "in_transit": balances.c.in_transit + ins.excluded.in_transit,
         },
     )
-    return _Statements(insert_movement, guarded, upsert)
+    one_guarded = one_upsert = None
+    if dialect_name == "postgresql":
+        one_guarded, one_upsert = _combined(guarded)
+    return _Statements(insert_movement, guarded, upsert, one_guarded, one_upsert)
+
+
+MOVEMENT_COLUMNS: tuple[str, ...] = (
+    "idempotency_key",
+    "payload_hash",
+    "kind",
+    "sku",
+    "node",
+    "from_node",
+    "lane",
+    "qty",
+    "damaged",
+    "short",
+    "reason",
+    "reference",
+    "at",
+    "posted_at",
+)
+
+
+def _combined(guarded: Any) -> tuple[Any, Any]:
+    """Return PostgreSQL statements posting a one-effect movement in one go.
+
+    Each is ``WITH ins AS (INSERT movement ... ON CONFLICT DO NOTHING RETURNING
+    id), bal AS (UPDATE/UPSERT balance ... WHERE EXISTS (SELECT FROM ins)
+    RETURNING 1) SELECT (SELECT id FROM ins), (SELECT count(*) FROM bal)``: the
+    balance changes only when the journal row is new, exactly as the two
+    separate statements do. Movement values are bound as ``m_<column>``.
+    """
+    values = {
+        c: bindparam(f"m_{c}", type_=movements.c[c].type) for c in MOVEMENT_COLUMNS
+    }
+    ins = (
+        postgresql.insert(movements)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(movements.c.id)
+        .cte("ins")
+    )
+    is_new = exists(select(ins.c.id))
+    upd = guarded.where(is_new).returning(literal(1).label("n")).cte("bal")
+    new_row = select(
+        values["sku"],
+        bindparam("b_node", type_=balances.c.node.type),
+        bindparam("b_on_hand", type_=Integer()),
+        bindparam("b_reserved", type_=Integer()),
+        bindparam("b_in_transit", type_=Integer()),
+    ).where(is_new)
+    up = postgresql.insert(balances).from_select(
+        ["sku", "node", "on_hand", "reserved", "in_transit"], new_row
+    )
+    up = up.on_conflict_do_update(
+        index_elements=["sku", "node"],
+        set_={
+            "on_hand": balances.c.on_hand + up.excluded.on_hand,
+            "reserved": balances.c.reserved + up.excluded.reserved,
+            "in_transit": balances.c.in_transit + up.excluded.in_transit,
+        },
+    )
+    ups = up.returning(literal(1).label("n")).cte("bal")
+    one_guarded, one_upsert = (
+        select(
+            select(ins.c.id).scalar_subquery().label("id"),
+            select(func.count()).select_from(bal).scalar_subquery().label("n"),
+        )
+        for bal in (upd, ups)
+    )
+    return one_guarded, one_upsert
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +178,10 @@ class _Statements:
     insert_movement: Any
     guarded_update: Any
     upsert_balance: Any
+    one_guarded: Any
+    """PostgreSQL only: insert + guarded update in one statement (else None)."""
+    one_upsert: Any
+    """PostgreSQL only: insert + balance upsert in one statement (else None)."""
 
 
 def post_on(conn: Connection, m: Movement) -> PostResult:
@@ -102,11 +193,29 @@ def post_on(conn: Connection, m: Movement) -> PostResult:
         UnknownReference: the SKU is not registered.
     """
     stmts = _statements(conn.dialect.name)
-    digest = payload_hash(m)
-    now = datetime.now(UTC)
-    row = {
+    row = movement_row(m, datetime.now(UTC))
+    digest = row["payload_hash"]
+    changes = effects(m)
+    if stmts.one_guarded is not None and len(changes) == 1:
+        return _post_combined(conn, stmts, m, digest, row, changes[0])
+    try:
+        new_id = conn.execute(stmts.insert_movement, row).scalar()
+    except IntegrityError as exc:
+        raise UnknownReference(
+            "SKU is not registered", record="movement", field="sku", value=m.sku
+        ) from exc
+    if new_id is None:
+        return _duplicate(conn, m, digest)
+    for effect in changes:
+        _apply(conn, stmts, m.sku, effect)
+    return PostResult(movement_id=int(new_id), duplicate=False)
+
+
+def movement_row(m: Movement, now: datetime) -> dict[str, Any]:
+    """Return the journal row of ``m`` (its ``at`` defaults to ``now``)."""
+    return {
         "idempotency_key": m.idempotency_key,
-        "payload_hash": digest,
+        "payload_hash": payload_hash(m),
         "kind": m.kind.value,
         "sku": m.sku,
         "node": m.node,
@@ -120,16 +229,45 @@ def post_on(conn: Connection, m: Movement) -> PostResult:
         "at": m.at or now,
         "posted_at": now,
     }
+
+
+def _post_combined(
+    conn: Connection,
+    stmts: _Statements,
+    m: Movement,
+    digest: str,
+    row: dict[str, Any],
+    e: Effect,
+) -> PostResult:
+    """Post a one-effect movement with one statement (PostgreSQL)."""
+    params = {f"m_{c}": v for c, v in row.items()}
+    if e.only_adds:
+        stmt = stmts.one_upsert
+        params |= {
+            "b_node": e.node,
+            "b_on_hand": e.on_hand,
+            "b_reserved": e.reserved,
+            "b_in_transit": e.in_transit,
+        }
+    else:
+        stmt = stmts.one_guarded
+        params |= {
+            "k_sku": m.sku,
+            "k_node": e.node,
+            "d_oh": e.on_hand,
+            "d_rs": e.reserved,
+            "d_it": e.in_transit,
+        }
     try:
-        new_id = conn.execute(stmts.insert_movement, row).scalar()
+        new_id, changed = conn.execute(stmt, params).one()
     except IntegrityError as exc:
         raise UnknownReference(
             "SKU is not registered", record="movement", field="sku", value=m.sku
         ) from exc
     if new_id is None:
         return _duplicate(conn, m, digest)
-    for effect in effects(m):
-        _apply(conn, stmts, m.sku, effect)
+    if changed != 1:
+        raise _shortage(conn, m.sku, e)
     return PostResult(movement_id=int(new_id), duplicate=False)
 
 

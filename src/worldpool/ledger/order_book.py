@@ -4,6 +4,18 @@ The orders capability decides (pure routing); this module writes: the order
 row and every reserve/release/ship movement of one change commit together or
 not at all. Reservations are journal movements whose ``reference`` is the order
 key, so the net units an order holds are summed from the journal itself.
+
+On PostgreSQL a change is usually two round trips instead of one transaction of
+five or more: the order and stock are read in autocommit, and the whole change
+is written by one statement (:func:`_write_statement`), which is atomic and
+durable on its own (``synchronous_commit`` applies to it like to a COMMIT).
+Every balance update in it keeps the guard, and the journal row takes its
+``qty`` from the update's ``RETURNING``, so a guard that fails leaves a NULL in
+a NOT NULL column and the statement, with the order row, is rolled back. The
+order row is written under the same revision check as before. Whenever that
+statement fails for any reason but a concurrent first write of the order, the
+change is done again the general way, in a transaction, which raises the
+precise error (shortage, duplicate key) or succeeds on the fresh state.
 """
 
 from __future__ import annotations
@@ -13,25 +25,31 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import (
     Connection,
     Engine,
+    Integer,
     and_,
     bindparam,
     case,
+    exists,
     func,
+    literal,
     select,
+    true,
     update,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.errors import LedgerError
 from worldpool.ledger.db import reader
-from worldpool.ledger.effects import validate
-from worldpool.ledger.journal import post_on
+from worldpool.ledger.effects import effects, validate
+from worldpool.ledger.journal import MOVEMENT_COLUMNS, movement_row, post_on
 from worldpool.ledger.order_tables import orders
 from worldpool.ledger.tables import balances, movements
 
@@ -128,12 +146,191 @@ _AVAILABLE = select(
     balances.c.sku, balances.c.node, balances.c.on_hand - balances.c.reserved
 ).where(balances.c.sku.in_(bindparam("a_skus", expanding=True)))
 _INSERT = orders.insert()
+_STOCK = select(
+    balances.c.sku.label("s_sku"),
+    balances.c.node.label("s_node"),
+    (balances.c.on_hand - balances.c.reserved).label("s_available"),
+).where(balances.c.sku.in_(bindparam("a_skus", expanding=True)))
+# The order (or NULLs) next to each balance row of the SKUs, in one round trip:
+# ``(SELECT 1) LEFT JOIN orders ON key LEFT JOIN stock ON true`` always yields
+# at least one row, with NULL order columns when the order is new.
+_ANCHOR = select(literal(1).label("anchor")).subquery("anchor")
+_STOCK_SUB = _STOCK.subquery("stock")
+_FIND_WITH_STOCK = select(orders, _STOCK_SUB).select_from(
+    _ANCHOR.outerjoin(
+        orders,
+        and_(
+            orders.c.channel == bindparam("f_channel"),
+            orders.c.channel_order_id == bindparam("f_id"),
+        ),
+    ).outerjoin(_STOCK_SUB, true())
+)
 
 
 def _find_on(conn: Connection, channel: str, channel_order_id: str) -> OrderRow | None:
     params = {"f_channel": channel, "f_id": channel_order_id}
     r = conn.execute(_FIND, params).one_or_none()
     return None if r is None else _row(r)
+
+
+_ORDER_VALUES = (
+    "market",
+    "status",
+    "revision",
+    "payload_hash",
+    "currency",
+    "order_value",
+    "backordered",
+    "payload",
+    "decision",
+    "updated_at",
+)
+
+
+@cache
+def _write_statement(is_update: bool, n_moves: int) -> Any:
+    """Return the one PostgreSQL statement writing an order and ``n_moves`` moves.
+
+    ``WITH ord AS (INSERT order | UPDATE order WHERE revision = expected
+    RETURNING id), b0 AS (UPDATE balances ... WHERE guard AND EXISTS (SELECT
+    FROM ord) RETURNING 1), m0 AS (INSERT INTO movements SELECT ..., (SELECT
+    qty FROM b0), ... WHERE EXISTS (SELECT FROM ord) RETURNING id), b1 ...
+    SELECT (SELECT count(*) FROM ord), (SELECT count(*) FROM m0), ...``.
+
+    Parameters: ``o_<column>`` for the order (``o_expected`` the stored
+    revision), ``m<i>_<column>`` for movement ``i`` and ``b<i>_d_oh``,
+    ``b<i>_d_rs``, ``b<i>_d_it``, ``b<i>_node`` for its balance effect.
+    """
+    o = orders.c
+    if is_update:
+        ord_stmt: Any = (
+            update(orders)
+            .where(
+                and_(
+                    o.channel == bindparam("o_channel"),
+                    o.channel_order_id == bindparam("o_channel_order_id"),
+                    o.revision == bindparam("o_expected", type_=Integer()),
+                )
+            )
+            .values({c: bindparam(f"o_{c}", type_=o[c].type) for c in _ORDER_VALUES})
+        )
+    else:
+        cols = ("channel", "channel_order_id", "created_at", *_ORDER_VALUES)
+        ord_stmt = postgresql.insert(orders).values(
+            {c: bindparam(f"o_{c}", type_=o[c].type) for c in cols}
+        )
+    ord_cte = ord_stmt.returning(o.id).cte("ord")
+    written = exists(select(ord_cte.c.id))
+    counts: list[Any] = [select(func.count()).select_from(ord_cte).scalar_subquery()]
+    b = balances.c
+    for i in range(n_moves):
+        d_oh = bindparam(f"b{i}_d_oh", type_=Integer())
+        d_rs = bindparam(f"b{i}_d_rs", type_=Integer())
+        d_it = bindparam(f"b{i}_d_it", type_=Integer())
+        mv = {
+            c: bindparam(f"m{i}_{c}", type_=movements.c[c].type)
+            for c in MOVEMENT_COLUMNS
+        }
+        bal = (
+            update(balances)
+            .where(
+                and_(
+                    b.sku == mv["sku"],
+                    b.node == bindparam(f"b{i}_node", type_=b.node.type),
+                    (b.on_hand + d_oh) - (b.reserved + d_rs) >= 0,
+                    b.reserved + d_rs >= 0,
+                    b.in_transit + d_it >= 0,
+                    written,
+                )
+            )
+            .values(
+                on_hand=b.on_hand + d_oh,
+                reserved=b.reserved + d_rs,
+                in_transit=b.in_transit + d_it,
+            )
+            .returning(literal(1).label("hit"))
+            .cte(f"b{i}")
+        )
+        # NULL (and so a NOT NULL violation) unless the guarded update hit.
+        qty = select(mv["qty"]).select_from(bal).scalar_subquery()
+        row = select(*(qty if c == "qty" else mv[c] for c in MOVEMENT_COLUMNS))
+        move = (
+            postgresql.insert(movements)
+            .from_select(list(MOVEMENT_COLUMNS), row.where(written))
+            .returning(movements.c.id)
+            .cte(f"m{i}")
+        )
+        counts.append(select(func.count()).select_from(move).scalar_subquery())
+    return select(*counts)
+
+
+def _write_params(change: Change, stored: OrderRow | None) -> dict[str, Any] | None:
+    """Return the parameters of :func:`_write_statement`, or None when it can't.
+
+    Only movements with one balance effect that the guard checks (reserve,
+    release, ship), each on its own (SKU, node), go through the one statement.
+    """
+    now = datetime.now(UTC)
+    r = change.row
+    params: dict[str, Any] = {
+        "o_channel": r.channel,
+        "o_channel_order_id": r.channel_order_id,
+        "o_market": r.market,
+        "o_status": r.status,
+        "o_revision": r.revision,
+        "o_payload_hash": r.payload_hash,
+        "o_currency": r.currency,
+        "o_order_value": r.order_value,
+        "o_backordered": r.backordered,
+        "o_payload": r.payload,
+        "o_decision": r.decision,
+        "o_updated_at": now,
+    }
+    if stored is None:
+        params["o_created_at"] = now
+    else:
+        params["o_expected"] = stored.revision
+    seen: set[tuple[str, str]] = set()
+    for i, m in enumerate(change.moves):
+        changes = effects(m)
+        if len(changes) != 1 or changes[0].only_adds:
+            return None
+        e = changes[0]
+        if (m.sku, e.node) in seen:
+            return None
+        seen.add((m.sku, e.node))
+        params.update({f"m{i}_{c}": v for c, v in movement_row(m, now).items()})
+        params[f"b{i}_node"] = e.node
+        params[f"b{i}_d_oh"] = e.on_hand
+        params[f"b{i}_d_rs"] = e.reserved
+        params[f"b{i}_d_it"] = e.in_transit
+    return params
+
+
+def _order_exists_error(exc: IntegrityError) -> bool:
+    """True when ``exc`` is the orders unique key (the order was stored first)."""
+    diag = getattr(exc.orig, "diag", None)
+    return getattr(diag, "constraint_name", None) == "uq_orders_channel"
+
+
+def _find_with_stock_on(
+    conn: Connection, channel: str, channel_order_id: str, skus: Sequence[str]
+) -> tuple[OrderRow | None, Stock]:
+    """Return the stored order and the available units of ``skus``: one query."""
+    if not skus:
+        return _find_on(conn, channel, channel_order_id), {}
+    params = {
+        "f_channel": channel,
+        "f_id": channel_order_id,
+        "a_skus": sorted(set(skus)),
+    }
+    rows = conn.execute(_FIND_WITH_STOCK, params).all()
+    first = rows[0]
+    stored = None if first.channel is None else _row(first)
+    stock = {
+        (r.s_sku, r.s_node): int(r.s_available) for r in rows if r.s_sku is not None
+    }
+    return stored, stock
 
 
 def _available_on(conn: Connection, skus: Iterable[str]) -> Stock:
@@ -173,6 +370,9 @@ class OrderBook:
         self.engine = engine
         self._reader = reader(engine)
         self._nodes = frozenset(nodes)
+        self._autocommit: Engine | None = None
+        if engine.dialect.name == "postgresql":
+            self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     def find(self, channel: str, channel_order_id: str) -> OrderRow | None:
         """Return the stored order, or None."""
@@ -228,13 +428,17 @@ class OrderBook:
         skus: Sequence[str],
         decide: Decide,
     ) -> OrderRow | None:
-        """Read the order and stock, let ``decide`` act, write it: one transaction.
+        """Read the order and stock, let ``decide`` act, write it atomically.
 
+        The write is one transaction (on PostgreSQL usually one statement after
+        an autocommit read; see the module docstring).
         ``decide(stored, available, held)`` gets the stored row (or None) and two
-        loaders that read, inside the same transaction, the available units of
-        ``skus`` and the units the order holds. It returns the change to write,
-        or None to write nothing. Movements are posted in (SKU, node) order so
-        concurrent transactions lock balance rows in the same order.
+        loaders that read, on the same connection, the available units of
+        ``skus`` and the units the order holds (the available units are read
+        with the order, in the same query; each call returns a fresh copy).
+        It returns the change to write, or None to write nothing. Movements are
+        posted in (SKU, node) order so concurrent transactions lock balance rows
+        in the same order.
 
         Returns:
             The order's row after the call (the stored one when nothing changed).
@@ -245,11 +449,19 @@ class OrderBook:
         """
         for attempt in range(5):
             try:
+                if self._autocommit is not None:
+                    done, row = self._change_in_one(
+                        channel, channel_order_id, skus, decide
+                    )
+                    if done:
+                        return row
                 with self.engine.begin() as conn:
-                    stored = _find_on(conn, channel, channel_order_id)
+                    stored, stock = _find_with_stock_on(
+                        conn, channel, channel_order_id, skus
+                    )
                     change = decide(
                         stored,
-                        lambda: _available_on(conn, skus),
+                        partial(dict, stock),
                         lambda: _held_on(conn, f"{channel}:{channel_order_id}"),
                     )
                     if change is None:
@@ -266,6 +478,48 @@ class OrderBook:
                     raise
                 time.sleep(0.005 * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _change_in_one(
+        self,
+        channel: str,
+        channel_order_id: str,
+        skus: Sequence[str],
+        decide: Decide,
+    ) -> tuple[bool, OrderRow | None]:
+        """PostgreSQL: read in autocommit, write the change with one statement.
+
+        Returns ``(True, row)`` when done, ``(False, None)`` when the change
+        must be made the general way (nothing was written then).
+        """
+        assert self._autocommit is not None
+        with self._autocommit.connect() as conn:
+            stored, stock = _find_with_stock_on(conn, channel, channel_order_id, skus)
+            change = decide(
+                stored,
+                partial(dict, stock),
+                lambda: _held_on(conn, f"{channel}:{channel_order_id}"),
+            )
+            if change is None:
+                return True, stored
+            for m in change.moves:
+                validate(m, self._nodes)
+            ordered = sorted(change.moves, key=lambda m: (m.sku, m.node, m.kind.value))
+            change = Change(change.row, ordered)
+            params = _write_params(change, stored)
+            if params is None:
+                return False, None
+            stmt = _write_statement(stored is not None, len(ordered))
+            try:
+                counts = conn.execute(stmt, params).one()
+            except IntegrityError as exc:
+                if _order_exists_error(exc):
+                    raise ConcurrentChange(
+                        f"order {channel}:{channel_order_id} was stored meanwhile"
+                    ) from exc
+                return False, None
+        if counts[0] != 1:
+            raise ConcurrentChange(f"order {change.row.key} changed meanwhile")
+        return True, change.row
 
     def _apply(self, conn: Connection, change: Change, stored: OrderRow | None) -> None:
         for m in change.moves:
