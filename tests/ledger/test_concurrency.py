@@ -64,3 +64,27 @@ def test_sixteen_processes_never_oversell(db_url: str) -> None:
     with ctx.Pool(WRITERS) as pool:
         won = sum(pool.starmap(_writer, [(db_url, w) for w in range(WRITERS)]))
     _assert_not_oversold(db_url, won)
+
+
+@pytest.mark.postgres
+def test_post_survives_dropped_connection(pg_url: str) -> None:
+    """A post after the server dropped the pooled connection retries and lands once."""
+    from sqlalchemy import create_engine, text
+
+    from worldpool.ledger.db import normalise_url
+
+    led = Ledger(make_engine(pg_url), load_catalog())
+    led.init()
+    led.register_skus([make_sku("A")])
+    with led.engine.connect() as conn:
+        pid = conn.exec_driver_sql("select pg_backend_pid()").scalar()
+    admin = create_engine(normalise_url(pg_url))
+    with admin.begin() as conn:
+        conn.execute(text("select pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+    result = led.post(Movement(MovementKind.RECEIVE, "A", "CN-SZX", 5, "ASN", "a", "k"))
+    assert not result.duplicate
+    (row,) = led.balances(sku="A")
+    assert row.on_hand == 5
+    assert led.check().ok
+    led.close()

@@ -122,8 +122,11 @@ class Ledger:
                 with self._write_lock, self.engine.begin() as conn:
                     return post_on(conn, movement)
             except OperationalError as exc:
+                # A dropped connection (server restart; the pool does not pre-ping)
+                # is safe to retry: the idempotency key makes a repeat a no-op.
                 code = getattr(exc.orig, "sqlstate", None)
-                if code not in _RETRY_SQLSTATES or attempt == _RETRIES - 1:
+                retry = exc.connection_invalidated or code in _RETRY_SQLSTATES
+                if not retry or attempt == _RETRIES - 1:
                     raise
                 time.sleep(0.005 * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
