@@ -130,3 +130,22 @@ def test_channel_reported_shipment_ships_the_reservation(pool: Ledger) -> None:
     assert (bal.on_hand, bal.reserved) == (3, 0)
     assert svc.get("shopify", "820982911946154508").status == "shipped"
     assert pool.check().ok
+
+
+@pytest.mark.postgres
+def test_order_survives_dropped_connection(pool: Ledger) -> None:
+    """An order arriving after the server dropped the pooled connection still lands once."""
+    from sqlalchemy import create_engine, text
+
+    if pool.engine.dialect.name != "postgresql":
+        pytest.skip("connection drops are a server matter; SQLite has no server")
+    with pool.engine.connect() as conn:
+        pid = conn.exec_driver_sql("select pg_backend_pid()").scalar()
+    admin = create_engine(pool.engine.url)
+    with admin.begin() as conn:
+        conn.execute(text("select pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+    svc = OrderService(pool)
+    report = svc.import_document("shopify", load(CHANNEL_FILES["shopify"]), "hook")
+    assert report.count("created") == 1
+    assert pool.check().ok

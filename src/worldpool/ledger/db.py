@@ -7,10 +7,10 @@ every write transaction with ``BEGIN IMMEDIATE`` takes the lock up front so
 writers queue instead of failing. Read-only work uses :func:`reader`, which
 starts deferred transactions and so never blocks writers.
 
-PostgreSQL connections are not pinged on checkout (``pool_pre_ping`` costs one
-round trip per transaction, about a tenth of an order's statements); they are
-recycled after :data:`_RECYCLE_S` instead, and a connection the server dropped
-is invalidated (with the rest of the pool) by the error it raises.
+PostgreSQL connections are pinged on checkout (``pool_pre_ping``), so a server
+restart costs a reconnect, never a failed request (any read or write may be the
+first to meet the dead connection); they are also recycled after
+:data:`_RECYCLE_S`.
 """
 
 from __future__ import annotations
@@ -44,7 +44,11 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo=echo)
     return create_engine(
-        parsed, echo=echo, pool_recycle=_RECYCLE_S, pool_size=_POOL_SIZE
+        parsed,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_recycle=_RECYCLE_S,
+        pool_size=_POOL_SIZE,
     )
 
 

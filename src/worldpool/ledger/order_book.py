@@ -473,8 +473,11 @@ class OrderBook:
                     f"order {channel}:{channel_order_id} was stored meanwhile"
                 ) from exc
             except OperationalError as exc:
+                # A dropped connection is safe to retry: the stored order is read
+                # again and an already-applied change decides to do nothing.
                 code = getattr(exc.orig, "sqlstate", None)
-                if code not in _RETRY_SQLSTATES or attempt == 4:
+                retry = exc.connection_invalidated or code in _RETRY_SQLSTATES
+                if not retry or attempt == 4:
                     raise
                 time.sleep(0.005 * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
