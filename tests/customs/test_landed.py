@@ -9,12 +9,14 @@ import pytest
 
 from worldpool.catalog import load_catalog
 from worldpool.customs import (
+    FxRate,
     FxTable,
     LandedCost,
     LandedCostProblem,
     landed_cost,
     load_rules,
 )
+from worldpool.customs.landed import item_categories
 from worldpool.domain.money import Money
 from worldpool.errors import InputError
 
@@ -66,16 +68,106 @@ def test_eu_low_value_parcel_pays_flat_duty_and_vat(fx: FxTable) -> None:
 
 
 def test_us_duty_on_fob_without_vat_plus_mpf(fx: FxTable) -> None:
-    """US: duty on FOB from the HTS (highest line, noted), no VAT, MPF by entry type."""
+    """US: duty on FOB from the HTS (highest line, noted), no VAT, MPF by entry type.
+
+    FY2026 MPF (CBP Dec. 25-10, 90 FR 34665): informal USD 2.69, formal 0.3464 %
+    with a USD 33.58 minimum; FY2025 (89 FR 59126): 2.62 and 32.71.
+    """
     rules = load_rules(DAY)
     cost = landed_cost(problem("US"), rules, fx)
     assert line(cost, "duty") == Decimal("52.00")
     assert line(cost, "import VAT/GST") == 0
-    assert line(cost, "us-mpf-informal") == Decimal("2.62")
+    assert line(cost, "us-mpf-informal") == Decimal("2.69")
     assert any("national lines" in n for n in cost.notes)
     formal = landed_cost(problem("US", quantity=2000), rules, fx)
-    assert line(formal, "us-mpf-formal") == Decimal("32.71")
+    assert line(formal, "us-mpf-formal") == Decimal("33.58")
     assert "us-mpf-informal" not in {ln.name for ln in formal.lines}
+    fy2025 = load_rules(date(2025, 9, 30))
+    assert line(landed_cost(problem("US"), fy2025, fx), "us-mpf-informal") == Decimal(
+        "2.62"
+    )
+
+
+def test_us_informal_entry_up_to_2500_formal_above(fx: FxTable) -> None:
+    """USD 2,500 exactly is still an informal entry (19 CFR 143.21(a)); a cent more is formal."""
+    rules = load_rules(DAY)
+    at = landed_cost(
+        problem("US", quantity=1250, freight_per_unit=Money(Decimal(0), "USD")),
+        rules,
+        fx,
+    )
+    assert "us-mpf-informal" in {ln.name for ln in at.lines}
+    assert "us-mpf-formal" not in {ln.name for ln in at.lines}
+    above = landed_cost(
+        problem("US", quantity=1250, unit_cost=Money(Decimal("2.01"), "USD")), rules, fx
+    )
+    assert "us-mpf-formal" in {ln.name for ln in above.lines}
+
+
+def test_eu_flat_duty_counts_distinct_hs6_in_the_parcel(fx: FxTable) -> None:
+    """EUR 3 per item category: 5 mugs are one category; mugs + a T-shirt two.
+
+    Each line carries its category's share, so the parcel's lines add up to
+    EUR 3 x the number of distinct 6-digit subheadings.
+    """
+    rules = load_rules(DAY)
+    assert item_categories(["6911.10", "691110", "6109.10.0012", "610910"]) == 2
+    mugs = problem("DE", quantity=5, kind="parcel", vat_recoverable=False)
+    assert line(landed_cost(mugs, rules, fx), "duty") == Decimal("3.00")
+    parcel = ("691110", "610910", "610910")
+    value = Money(Decimal("60"), "USD")
+    shares = [
+        line(
+            landed_cost(
+                replace(mugs, hs_code=code, parcel_hs_codes=parcel, parcel_value=value),
+                rules,
+                fx,
+            ),
+            "duty",
+        )
+        for code in parcel
+    ]
+    assert shares == [Decimal("3.00"), Decimal("1.50"), Decimal("1.50")]
+    assert sum(shares) == Decimal("6.00")
+
+
+def test_eu_flat_duty_threshold_is_the_parcel_value(fx: FxTable) -> None:
+    """EUR 150 exactly still pays EUR 3; over EUR 150 the normal CET rate applies."""
+    rules = load_rules(DAY)
+    mugs = problem("DE", quantity=5, kind="parcel", vat_recoverable=False)
+    at = replace(mugs, parcel_value=Money(Decimal("150"), "EUR"))
+    assert line(landed_cost(at, rules, fx), "duty") == Decimal("3.00")
+    big = replace(mugs, parcel_value=Money(Decimal("150.01"), "EUR"))
+    cost = landed_cost(big, rules, fx)
+    assert "EU CET 2020" in next(ln.source for ln in cost.lines if ln.name == "duty")
+
+
+def test_eu_flat_duty_ends_2028_07_01(fx: FxTable) -> None:
+    """The interim duty runs 2026-07-01 to 2028-07-01; then the CET rate applies."""
+    mugs = problem("DE", quantity=5, kind="parcel", vat_recoverable=False)
+    before = landed_cost(mugs, load_rules(date(2028, 6, 30)), fx)
+    after = landed_cost(mugs, load_rules(date(2028, 7, 1)), fx)
+    assert line(before, "duty") == Decimal("3.00")
+    assert "EU CET 2020" in next(ln.source for ln in after.lines if ln.name == "duty")
+
+
+def test_au_import_processing_charge_bands() -> None:
+    """ABF IPC: none at AUD 1,000 or less, AUD 50 above, AUD 152 from AUD 10,000."""
+    aud = FxTable.of([FxRate("USD", "AUD", Decimal("1.5"), "test fixture", DAY)])
+    rules = load_rules(DAY)
+    free = Money(Decimal(0), "USD")
+
+    def ipc(units: int) -> set[tuple[str, Decimal]]:
+        p = problem(
+            "AU", quantity=units, freight_per_unit=free, insurance_per_unit=free
+        )
+        cost = landed_cost(p, rules, aud)
+        return {(ln.name, ln.amount.amount) for ln in cost.lines if "ipc" in ln.name}
+
+    assert ipc(333) == set()  # AUD 999
+    assert ipc(334) == {("au-ipc", Decimal("50.00"))}  # AUD 1,002
+    assert ipc(3333) == {("au-ipc", Decimal("50.00"))}  # AUD 9,999
+    assert ipc(3334) == {("au-ipc-10k", Decimal("152.00"))}  # AUD 10,002
 
 
 def test_user_rate_when_tariff_does_not_cover(fx: FxTable) -> None:

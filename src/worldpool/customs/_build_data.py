@@ -27,6 +27,14 @@ _ATTRIBUTES = ("Material", "Metals Type", "Item Type", "Type", "Fabric Type")
 _US_SOURCE = "USITC tariff database 2025-06-06 (public domain)"
 _EU_SOURCE = "uktrade/global-uk-tariff ab1e602: EU CET 2020 + UKGT 2021 (OGL v3)"
 _HS_SOURCE = "datasets/harmonized-system 905e5a0, UN Comtrade HS 2022 (ODC-PDDL)"
+_ATLAS_LICENCE = (
+    "MIT (dataset card huggingface.co/datasets/flexifyai/"
+    "cross_rulings_hts_dataset_for_tariffs, README license: mit); attribution: "
+    "CROSS Rulings HTS Dataset for Tariff Classification by Flexify.AI Inc. "
+    "(https://www.flexify.ai); underlying CBP rulings are US-government works"
+)
+_LICENCES = {"ATLAS-test": _ATLAS_LICENCE, "ATLAS-validation": _ATLAS_LICENCE}
+"""Licence text per labelled source where the shared file's cell is out of date."""
 
 
 def _read(path: Path) -> Iterator[dict[str, str]]:
@@ -111,7 +119,8 @@ def _eu(src: Path) -> Iterator[list[str]]:
 def _labeled(src: Path) -> Iterator[list[str]]:
     for row in _read(src / "labeled" / "hs_labeled_dev.csv"):
         text = product_text(row["text"], row["category_path"], row["attributes_json"])
-        yield [row["id"], row["source"], text, row["hs6"], row["license"]]
+        licence = _LICENCES.get(row["source"], row["license"])
+        yield [row["id"], row["source"], text, row["hs6"], licence]
 
 
 def build(src: Path) -> dict[str, int]:

@@ -5,10 +5,16 @@ table. The duty comes from the packaged tariff where it covers the code,
 otherwise from the caller's rate; import VAT/GST is charged on the base the
 destination uses (CIF + duty, FOB + duty, with ZA's 10 % uplift ...), and is
 left out of the total when the importer can recover it.
+
+A flat duty charged per item category (the EU EUR 3 on low-value parcels from
+2026-07-01) counts the distinct 6-digit HS subheadings in the parcel; when the
+parcel holds other SKUs, each line carries its share of its category's charge
+and of the per-shipment fees, so the lines of one parcel add up to its total.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,9 +26,17 @@ from worldpool.domain.market import Marketplace
 from worldpool.domain.money import Money
 from worldpool.errors import InputError
 
-__all__ = ["CostLine", "LandedCost", "LandedCostProblem", "landed_cost"]
+__all__ = [
+    "CostLine",
+    "LandedCost",
+    "LandedCostProblem",
+    "item_categories",
+    "landed_cost",
+]
 
 _CENT = Decimal("0.01")
+_CATEGORY_DIGITS = 6
+"""Digits of the tariff subheading that makes an item category (H7: HS 6-digit)."""
 _DEFAULT_VALUATION = Valuation(
     "default",
     "CIF",
@@ -62,6 +76,14 @@ class LandedCostProblem:
     """Extra ad valorem duty (e.g. US Section 301), as a fraction."""
     route: str = ""
     """Lane id the freight share comes from (for the breakdown)."""
+    parcel_hs_codes: tuple[str, ...] = ()
+    """HS codes of every line in the parcel, this SKU's included, when the
+    parcel holds other SKUs too (empty: this SKU alone). Per-item-category
+    duties count their distinct 6-digit subheadings; per-shipment fees are
+    shared equally by the lines."""
+    parcel_value: Money | None = None
+    """Intrinsic value of the whole parcel when it holds other SKUs (None: this
+    SKU's product cost); value thresholds (de minimis, EUR 150, entry type) use it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +223,50 @@ def _keys(market: Marketplace) -> tuple[str, str]:
     return (market.id, market.customs_zone)
 
 
-def _flat_duty(w: _Work, rules: CustomsRules, goods: Decimal) -> Fee | None:
+def _category(code: str) -> str:
+    return "".join(ch for ch in code if ch.isdigit())[:_CATEGORY_DIGITS]
+
+
+def item_categories(hs_codes: Iterable[str]) -> int:
+    """Return how many item categories (distinct 6-digit HS subheadings) a parcel holds.
+
+    Quantity does not count: five T-shirts are one category, a T-shirt and a
+    watch two (Council Regulation (EU) 2026/382, EUR 3 per item category).
+
+    Args:
+        hs_codes: The HS codes of the parcel's lines (dots and spaces allowed).
+    """
+    return len({_category(code) for code in hs_codes if _category(code)})
+
+
+def _parcel_lines(p: LandedCostProblem) -> list[str]:
+    lines = [_category(code) for code in p.parcel_hs_codes]
+    own = _category(p.hs_code)
+    return lines if own in lines else [*lines, own]
+
+
+def _category_charge(w: _Work, fee: Fee) -> tuple[Decimal, str]:
+    """Return this SKU's share of a per-item-category charge and its basis."""
+    lines = _parcel_lines(w.p)
+    own = _category(w.p.hs_code)
+    count, sharing = item_categories(lines), lines.count(own)
+    amount = w.to_local(Money(fee.amount, fee.currency), fee.id) / sharing
+    basis = (
+        f"{fee.amount} {fee.currency} per item category x {count} "
+        f"(distinct HS6 in the parcel)"
+    )
+    if sharing > 1 or count > 1:
+        basis += f"; this line's share of HS6 {own}: 1/{sharing}"
+    return amount, basis
+
+
+def _consignment(w: _Work, goods: Decimal) -> Decimal:
+    """Return the value thresholds compare with (the parcel's, else the SKU's goods)."""
+    value = w.p.parcel_value
+    return goods if value is None else w.to_local(value, "parcel value")
+
+
+def _flat_duty(w: _Work, rules: CustomsRules, value: Decimal) -> Fee | None:
     for fee in rules.fees:
         if (
             fee.replaces_duty
@@ -209,7 +274,7 @@ def _flat_duty(w: _Work, rules: CustomsRules, goods: Decimal) -> Fee | None:
             and applies(fee.kinds, w.p.kind)
         ):
             limit = w.to_local(Money(fee.max_consignment_value, fee.currency), fee.id)
-            if fee.max_consignment_value == 0 or goods < limit:
+            if fee.max_consignment_value == 0 or value <= limit:
                 return fee
     return None
 
@@ -222,10 +287,11 @@ def _duty(
     goods: Decimal,
 ) -> Decimal:
     p, dm = w.p, w.p.destination.duty_de_minimis
+    value = _consignment(w, goods)
     if (
         p.kind == "parcel"
         and dm.value > 0
-        and goods <= w.to_local(Money(dm.value, dm.currency), "duty de minimis")
+        and value <= w.to_local(Money(dm.value, dm.currency), "duty de minimis")
     ):
         return w.add(
             "duty",
@@ -233,15 +299,14 @@ def _duty(
             f"consignment <= duty de minimis {dm.value} {dm.currency}",
             p.destination.source,
         )
-    flat = _flat_duty(w, rules, goods)
+    flat = _flat_duty(w, rules, value)
     if flat is not None:
-        amount = w.to_local(Money(flat.amount, flat.currency), flat.id)
-        return w.add(
-            "duty",
-            amount,
-            f"flat {flat.amount} {flat.currency} per item category (1 category)",
-            flat.source,
-        )
+        if flat.kind == "per_item_category":
+            amount, basis = _category_charge(w, flat)
+        else:
+            amount = w.to_local(Money(flat.amount, flat.currency), flat.id)
+            basis = f"flat {flat.amount} {flat.currency} {flat.kind}"
+        return w.add("duty", amount, basis, flat.source)
     rate = (
         duty_rate(valuation.duty_source, p.hs_code) if valuation.duty_source else None
     )
@@ -273,7 +338,12 @@ def _duty(
     return total
 
 
-def _fee_applies(w: _Work, fee: Fee, customs_value: Decimal) -> bool:
+def _fee_applies(w: _Work, fee: Fee, value: Decimal) -> bool:
+    """Return True when ``fee`` covers this consignment.
+
+    The value must exceed the fee's minimum and not exceed its maximum (the
+    wording of the sources: "over AUD 1,000", "not over USD 2,500").
+    """
     if fee.replaces_duty or not (
         applies(fee.destinations, *_keys(w.p.destination))
         and applies(fee.kinds, w.p.kind)
@@ -281,17 +351,26 @@ def _fee_applies(w: _Work, fee: Fee, customs_value: Decimal) -> bool:
         return False
     floor = w.to_local(Money(fee.min_consignment_value, fee.currency), fee.id)
     ceiling = w.to_local(Money(fee.max_consignment_value, fee.currency), fee.id)
-    return customs_value >= floor and not (ceiling and customs_value >= ceiling)
+    return (not floor or value > floor) and (not ceiling or value <= ceiling)
 
 
-def _fees(w: _Work, rules: CustomsRules, customs_value: Decimal) -> Decimal:
+def _fees(
+    w: _Work, rules: CustomsRules, customs_value: Decimal, value: Decimal
+) -> Decimal:
     total = Decimal(0)
     for fee in rules.fees:
-        if not _fee_applies(w, fee, customs_value):
+        if not _fee_applies(w, fee, value):
+            continue
+        if fee.kind == "per_item_category":
+            amount, basis = _category_charge(w, fee)
+            total += w.add(fee.id, amount, basis, fee.source)
             continue
         if fee.kind != "ad_valorem":
-            amount = w.to_local(Money(fee.amount, fee.currency), fee.id)
+            lines = len(_parcel_lines(w.p))
+            amount = w.to_local(Money(fee.amount, fee.currency), fee.id) / lines
             basis = f"{fee.amount} {fee.currency} {fee.kind}"
+            if lines > 1:
+                basis += f", shared by the parcel's {lines} lines"
             total += w.add(fee.id, amount, basis, fee.source)
             continue
         amount = customs_value * fee.rate
@@ -377,7 +456,8 @@ def landed_cost(
     cif = goods + freight + insurance
     customs_value = cif if valuation.duty_basis == "CIF" else goods
     duty = _duty(w, rules, valuation, customs_value, goods)
-    fees = _fees(w, rules, customs_value)
+    value = _consignment(w, customs_value)
+    fees = _fees(w, rules, customs_value, value)
     vat = _vat(w, valuation, goods, cif, duty)
     total = cif + duty + fees + (Decimal(0) if p.vat_recoverable else vat)
     if p.vat_recoverable and vat:

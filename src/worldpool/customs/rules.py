@@ -207,9 +207,9 @@ class Fee:
     currency: str
     """ISO 4217 code of the amounts."""
     min_consignment_value: Decimal
-    """Applies only to consignments of at least this value in ``currency``."""
+    """Applies only to consignments over this value in ``currency`` (0: any)."""
     max_consignment_value: Decimal
-    """Applies only to consignments below this value in ``currency`` (0: any)."""
+    """Applies only to consignments not over this value in ``currency`` (0: any)."""
     replaces_duty: bool
     """True when the fee is charged instead of the ad valorem duty."""
     source: str
