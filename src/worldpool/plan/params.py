@@ -57,7 +57,7 @@ class PlanParams:
             "review_days": self.review_days >= 1,
             "ffo_lost_share": 0.0 <= self.ffo_lost_share <= 1.0,
             "capital_rate_year": self.capital_rate_year >= 0.0,
-            "max_service": 0.5 <= self.max_service < 1.0,
+            "max_service": 0.0 < self.max_service < 1.0,
             "hub_service": self.hub_service is None or 0.0 < self.hub_service < 1.0,
             "correlation": 0.0 <= self.correlation <= 1.0,
             "launch_min_days": self.launch_min_days >= 0,
