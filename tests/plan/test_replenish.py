@@ -64,6 +64,10 @@ def test_hub_target_covers_the_fc_levels_it_refills(small_world: PlanProblem) ->
         weights=np.where(t.mode >= 0, t.target, 0.0),
         minlength=len(small_world.skus),
     )
-    assert (ho.target >= fc_levels).all()
-    stocked = fc_levels > 0
-    assert (ho.target[stocked] > fc_levels[stocked]).all()
+    mu = np.bincount(
+        small_world.pair_sku,
+        weights=small_world.demand_mean * t.served,
+        minlength=len(small_world.skus),
+    )
+    lead = small_world.supplier_lead_days + p.review_days
+    assert (ho.target >= fc_levels + mu * lead).all()
