@@ -12,11 +12,13 @@ marketplaces by ``worldpool.sim.COUNTRY_TO_MARKETPLACE`` (unmapped countries
 are dropped); prices are GBP (``avg_price``), catalog rates USD at 0.79 GBP/USD.
 Any other market label (M5 store ids) takes the US marketplace's economics.
 
-Each policy is run at its cost-minimising service target; pool and FFO are
+Each policy is run at its cost-minimising service target; the others are
 then tuned (bisection) to the split's fill rate and to its on-hand inventory
-value. ``pool`` ships every order the hub can serve from origin (no
-cancellations); ``pool_econ`` only where the sale is worth the parcel
-(``cost_ratio_pool_econ``). The clairvoyant LP (HiGHS) runs on
+value. ``pool`` is the one pool run by the real planner (``worldpool.plan``:
+targets, hub orders, allocation) and ships every order the hub can serve from
+origin (no cancellations); ``pool_econ`` only where the sale is worth the
+parcel (``cost_ratio_pool_econ``); ``echelon`` is the textbook pooled
+order-up-to rule (``*_echelon`` keys) for reference. The clairvoyant LP (HiGHS) runs on
 ``--oracle-skus`` sampled SKUs, and cost gaps are measured on those SKUs only.
 Last line: one JSON object.
 """
@@ -36,6 +38,8 @@ from worldpool.catalog import load_catalog
 from worldpool.sim import (
     BuildParams,
     CompareParams,
+    Comparison,
+    EchelonPolicy,
     FfoPolicy,
     PoolPolicy,
     Scenario,
@@ -77,7 +81,7 @@ def throughput(sc: Scenario, sim: SimParams) -> dict[str, float]:
     draws = draw_transits(sc, 0)
     cells = len(sc.skus) * len(sc.markets) * (sc.days - sim.warmup_days)
     out = {}
-    for policy in (SplitPolicy(), FfoPolicy(), PoolPolicy()):
+    for policy in (SplitPolicy(), FfoPolicy(), PoolPolicy(), EchelonPolicy()):
         best = float("inf")
         for _ in range(2):
             t0 = time.perf_counter()
@@ -85,6 +89,23 @@ def throughput(sc: Scenario, sim: SimParams) -> dict[str, float]:
             best = min(best, time.perf_counter() - t0)
         out[policy.name] = cells / best
     return out
+
+
+def reference(result: Comparison, name: str) -> dict[str, float]:
+    """Headline ratios of another pooled policy against split (suffix _NAME)."""
+    base, runs = result.runs[result.baseline]["best"].kpis, result.runs[name]
+    return {
+        f"inventory_value_ratio_equal_fill_{name}": round(
+            runs["equal_fill"].kpis.avg_on_hand_value / base.avg_on_hand_value, 4
+        ),
+        f"stockout_ratio_equal_inventory_{name}": round(
+            runs["equal_inventory"].kpis.stockout_rate / base.stockout_rate, 4
+        ),
+        f"turnover_ratio_{name}": round(
+            runs["equal_fill"].kpis.turnover / base.turnover, 4
+        ),
+        f"cost_ratio_{name}": round(runs["best"].kpis.total_cost / base.total_cost, 4),
+    }
 
 
 def main() -> None:
@@ -114,7 +135,7 @@ def main() -> None:
     econ = PoolPolicy(always_origin=False, name="pool_econ")
     result = compare(
         sc,
-        [SplitPolicy(), PoolPolicy(), FfoPolicy(), econ],
+        [SplitPolicy(), PoolPolicy(), FfoPolicy(), econ, EchelonPolicy()],
         CompareParams(iterations=args.iterations, oracle_skus=args.oracle_skus),
         sim,
         seed=args.seed,
@@ -132,6 +153,7 @@ def main() -> None:
         **{k: round(v, 4) for k, v in result.headline.items()},
         "sku_market_days_per_s": round(min(speed["split"], speed["ffo"])),
         "pool_sku_market_days_per_s": round(speed["pool"]),
+        "echelon_sku_market_days_per_s": round(speed["echelon"]),
         "oracle_skus": args.oracle_skus,
         "unit_weight_kg": args.unit_weight_kg,
         "cost_ratio_pool_econ": round(
@@ -139,6 +161,7 @@ def main() -> None:
             / result.runs["split"]["best"].kpis.total_cost,
             4,
         ),
+        **reference(result, "echelon"),
         "fill_split": round(result.runs["split"]["best"].kpis.fill_rate, 4),
         "fill_pool_equal_fill": round(
             result.runs["pool"]["equal_fill"].kpis.fill_rate, 4

@@ -20,8 +20,9 @@ from worldpool.sim.engine import simulate
 from worldpool.sim.kpi import Kpis
 from worldpool.sim.oracle import OracleResult, solve_oracle
 from worldpool.sim.params import CompareParams, SimParams
+from worldpool.sim.planned import PoolPolicy, plan_problem
 from worldpool.sim.planner import PooledTargets, pooled_targets
-from worldpool.sim.policies import FfoPolicy, PoolPolicy, SplitPolicy
+from worldpool.sim.policies import EchelonPolicy, FfoPolicy, SplitPolicy
 from worldpool.sim.policy import Decision, Network, PolicyView, ReplenishmentPolicy
 from worldpool.sim.result import SimResult
 from worldpool.sim.scenario import Scenario, TransitDraws, draw_transits
@@ -32,6 +33,7 @@ __all__ = [
     "CompareParams",
     "Comparison",
     "Decision",
+    "EchelonPolicy",
     "FfoPolicy",
     "Kpis",
     "Network",
@@ -49,6 +51,7 @@ __all__ = [
     "TransitDraws",
     "compare",
     "draw_transits",
+    "plan_problem",
     "pooled_targets",
     "read_demand",
     "scenario_from_frame",

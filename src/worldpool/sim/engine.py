@@ -77,7 +77,7 @@ class _Run:
         self._add(slice(self.synced - w, t - w), -1.0)
         self.synced = t
 
-    def view(self, t: int) -> PolicyView:
+    def view(self, t: int, opening: bool = False) -> PolicyView:
         """Return what the policy may see on day t (state, trailing estimates)."""
         # The window sums slide once per decision, by the days since the last.
         self.slide(t)
@@ -96,6 +96,7 @@ class _Run:
             var=np.maximum(self.sums[1] / n - mean**2, 0.0),
             total_var=np.maximum(self.totals[1] / n - total_mean**2, 0.0),
             sale_share=self.sums[2] / n,
+            opening=opening,
         )
 
     def ship(self, t: int, units: FloatArray) -> None:
@@ -159,7 +160,7 @@ class _Run:
 
     def decide(self, t: int, opening: bool) -> None:
         """Ask the policy and apply its decision and routing mask."""
-        view = self.view(t)
+        view = self.view(t, opening)
         decision = self.policy.decide(view)
         if self.network is Network.ORIGIN:
             self.fallback = np.ones_like(self.fallback)

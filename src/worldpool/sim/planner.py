@@ -1,10 +1,12 @@
-"""The pooled planner the twin uses until ``worldpool.plan`` lands.
+"""Textbook echelon targets for :class:`worldpool.sim.EchelonPolicy`.
 
-One function, :func:`pooled_targets`, turns the state of the pool into stock
-targets: an FC order-up-to level per (SKU, market) from a newsvendor whose
-underage cost knows that a stock-out at the FC is not a lost sale when the
-hub can still ship from origin, and an echelon (whole-system) order-up-to
-level per SKU on the pooled demand. The real planner replaces this function.
+The twin's ``pool`` policy uses the real planner (:mod:`worldpool.sim.planned`);
+this module is the simple reference it is compared with. One function,
+:func:`pooled_targets`, turns the state of the pool into stock targets: an FC
+order-up-to level per (SKU, market) from a newsvendor whose underage cost
+knows that a stock-out at the FC is not a lost sale when the hub can still
+ship from origin, and an echelon (whole-system) order-up-to level per SKU on
+the pooled demand.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""The three replenishment policies the twin ships: split, pool and FFO.
+"""Replenishment policies of the twin besides the planner's pool: split, echelon, FFO.
 
-The fourth comparison point, the clairvoyant bound, is an LP, not a policy
-(see :mod:`worldpool.sim.oracle`).
+The one-pool policy driven by the real planner is :class:`worldpool.sim.PoolPolicy`
+(:mod:`worldpool.sim.planned`); :class:`EchelonPolicy` is the textbook pooled
+order-up-to rule it is measured against. The clairvoyant bound is an LP, not a
+policy (see :mod:`worldpool.sim.oracle`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from worldpool.sim.planner import order_up_to, pooled_targets
 from worldpool.sim.policy import Decision, Network, PolicyView
 from worldpool.sim.scenario import FloatArray
 
-__all__ = ["FfoPolicy", "PoolPolicy", "SplitPolicy"]
+__all__ = ["EchelonPolicy", "FfoPolicy", "SplitPolicy"]
 
 
 def _check_service(service: float) -> None:
@@ -65,12 +67,13 @@ class SplitPolicy:
 
 
 @dataclass(frozen=True, slots=True)
-class PoolPolicy:
-    """One pool at the hub + the pooled planner + fulfil-from-origin fallback.
+class EchelonPolicy:
+    """One pool at the hub run by a textbook echelon rule + fulfil-from-origin.
 
     The hub buys up to the echelon target of :func:`pooled_targets`; FCs are
-    topped up from the hub to their FC targets (rationed by the engine when
-    the hub is short); a short FC falls back to origin where it pays.
+    topped up from the hub to their FC targets (rationed pro rata by the
+    engine when the hub is short); a short FC falls back to origin. A simple
+    reference for :class:`worldpool.sim.PoolPolicy`, which uses the planner.
     """
 
     service: float = 0.95
@@ -78,7 +81,7 @@ class PoolPolicy:
     always_origin: bool = True
     """Ship every order the hub can serve from origin (no cancellations);
     False ships from origin only where the sale is worth the parcel."""
-    name: str = "pool"
+    name: str = "echelon"
     """Name in tables."""
 
     def __post_init__(self) -> None:
@@ -89,7 +92,7 @@ class PoolPolicy:
         """Pool: hub + FCs + fallback from origin."""
         return Network.POOL
 
-    def with_service(self, service: float) -> PoolPolicy:
+    def with_service(self, service: float) -> EchelonPolicy:
         """Return a copy with another service target (0..1)."""
         return dataclasses.replace(self, service=service)
 

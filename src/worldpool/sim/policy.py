@@ -54,6 +54,8 @@ class PolicyView:
     """Estimated variance of the SKU's daily demand summed over markets (S)."""
     sale_share: FloatArray
     """Share of trailing-window days with any demand (S, M), 0..1."""
+    opening: bool = False
+    """True on the first decision, whose hub order is on hand at once."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -328,8 +328,8 @@ class TwinRequest(BaseModel):
 
     warmup_days: int = Field(default=91, ge=14, le=365)
     demand: list[DemandRowIn] = Field(min_length=1, max_length=200_000)
-    policies: list[Literal["split", "pool", "ffo", "oracle"]] = Field(
-        default=["split", "pool", "ffo"], min_length=1, max_length=4
+    policies: list[Literal["split", "pool", "echelon", "ffo", "oracle"]] = Field(
+        default=["split", "pool", "ffo"], min_length=1, max_length=5
     )
     seed: int = Field(default=0, ge=0)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")

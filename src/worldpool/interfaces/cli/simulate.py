@@ -14,7 +14,7 @@ from rich.table import Table
 __all__ = ["simulate"]
 
 console = Console(soft_wrap=True)
-KNOWN = ("split", "pool", "ffo", "oracle")
+KNOWN = ("split", "pool", "echelon", "ffo", "oracle")
 
 
 class _Bars:
@@ -85,7 +85,7 @@ def simulate(
         ),
     ],
     policies: Annotated[
-        str, typer.Option(help="Comma list of split,pool,ffo,oracle.")
+        str, typer.Option(help="Comma list of split,pool,echelon,ffo,oracle.")
     ] = "split,pool,ffo,oracle",
     skus: Annotated[int, typer.Option(help="Sample this many SKUs (0 = all).")] = 0,
     seed: Annotated[int, typer.Option(help="Seed of transit draws and samples.")] = 0,
@@ -109,6 +109,7 @@ def simulate(
     from worldpool.sim import (
         BuildParams,
         CompareParams,
+        EchelonPolicy,
         FfoPolicy,
         PoolPolicy,
         ReplenishmentPolicy,
@@ -138,6 +139,7 @@ def simulate(
     made: dict[str, ReplenishmentPolicy] = {
         "split": SplitPolicy(),
         "pool": PoolPolicy(),
+        "echelon": EchelonPolicy(),
         "ffo": FfoPolicy(),
     }
     chosen = [made[n] for n in names if n in made]

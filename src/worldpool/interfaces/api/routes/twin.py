@@ -16,6 +16,7 @@ from worldpool.sim import (
     BuildParams,
     CompareParams,
     Comparison,
+    EchelonPolicy,
     FfoPolicy,
     PoolPolicy,
     ReplenishmentPolicy,
@@ -37,12 +38,13 @@ def _policies(names: Sequence[str]) -> list[ReplenishmentPolicy]:
     made: dict[str, ReplenishmentPolicy] = {
         "split": SplitPolicy(),
         "pool": PoolPolicy(),
+        "echelon": EchelonPolicy(),
         "ffo": FfoPolicy(),
     }
     chosen = [made[n] for n in dict.fromkeys(names) if n in made]
     if not chosen:
         raise InputError(
-            "name at least one of split, pool, ffo besides oracle",
+            "name at least one of split, pool, echelon, ffo besides oracle",
             record="twin",
             field="policies",
             value=names,

@@ -1,0 +1,200 @@
+"""The one-pool policy driven by the real planner, :mod:`worldpool.plan`.
+
+Each decision day the twin's state becomes a :class:`~worldpool.plan.PlanProblem`
+(one pair per live SKU x market, one FC per market, the sea lane as the
+inbound mode), and the planner's own functions decide:
+:func:`~worldpool.plan.targets` (order-up-to level, or "serve from origin",
+per pair), :func:`~worldpool.plan.hub_orders` (pooled purchase orders and the
+hub's buffer for origin sales) and :func:`~worldpool.plan.allocate` (short hub
+stock shared by marginal value).
+What the twin measures for this policy is therefore what ``worldpool plan``
+would do for the seller, day after day.
+
+The tunable ``service`` is the planner's critical-ratio cap
+(``PlanParams.max_service``): the planner's economics choose every level,
+and the cap bounds how far into the demand tail a level may reach.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+from numpy.typing import NDArray
+
+from worldpool.plan import PlanParams, PlanProblem, allocate, hub_orders, targets
+from worldpool.sim.fallback import origin_unit_cost
+from worldpool.sim.policy import Decision, Network, PolicyView
+from worldpool.sim.scenario import FloatArray, Scenario
+
+__all__ = ["PoolPolicy", "origin_allowed", "plan_problem"]
+
+
+def _storage_factors(sc: Scenario) -> tuple[FloatArray, FloatArray, float]:
+    """Split per-unit storage (S, M) into a per-SKU size and a per-FC rate.
+
+    Returns the size (S), the FC rates (M) and the hub rate, such that
+    ``size[s] * rate[m] == holding_fc[s, m]``: exact for scenarios built by
+    :func:`worldpool.sim.scenario_from_frame` (volume x rate by construction).
+    """
+    size = sc.holding_fc.mean(axis=1)
+    total = float(size.sum())
+    if total <= 0:
+        return np.ones(len(sc.skus)), np.zeros(len(sc.markets)), 0.0
+    rate = sc.holding_fc.sum(axis=0) / total
+    hub = float(sc.holding_hub.sum()) / total
+    return size, rate, hub
+
+
+def _lost_share(sc: Scenario, mean: FloatArray) -> float:
+    """Demand-weighted share of buyers lost to the origin promise, 0..1."""
+    weight = mean.sum(axis=0)
+    if weight.sum() <= 0:
+        return float(sc.ffo_loss.mean())
+    return float((sc.ffo_loss * weight).sum() / weight.sum())
+
+
+def origin_allowed(view: PolicyView, always_origin: bool) -> NDArray[np.bool_]:
+    """Return where a short FC may fall back to origin (S, M) bool.
+
+    Everywhere when the seller ships every paid order (``always_origin``),
+    else only where the margin pays the parcel (c_x < m).
+    """
+    sc = view.scenario
+    if always_origin:
+        return np.ones(view.mean.shape, dtype=bool)
+    c_x = origin_unit_cost(sc, view.mean, view.sale_share)
+    return np.asarray(c_x < sc.margin[:, None])
+
+
+def plan_problem(
+    view: PolicyView, always_origin: bool = True, window_days: int = 91
+) -> PlanProblem:
+    """Return the planning problem the twin's state poses on a decision day.
+
+    Only live pairs become planner pairs: those with demand in the trailing
+    window or stock on hand or on order (the planner would give every other
+    pair a zero level anyway).
+
+    Args:
+        view: The decision-day view (stock positions, trailing demand).
+        always_origin: Every pair may be served from origin (the seller ships
+            paid orders); False allows origin only where the margin pays the
+            parcel.
+        window_days: Days behind the trailing estimates (history of a pair).
+
+    Returns:
+        One pair per live (SKU, market) (FC = the market's FC, mode ``sea``),
+        money in the scenario currency, units and days as in the scenario.
+    """
+    sc = view.scenario
+    s_n, m_n = view.mean.shape
+    position = view.fc_on_hand + view.fc_on_order
+    pair_sku, pair_market = np.nonzero((view.mean > 0) | (position > 0))
+    size, rate, hub_rate = _storage_factors(sc)
+    cell = (pair_sku, pair_market)
+    c_x = origin_unit_cost(sc, view.mean, view.sale_share)[cell]
+    allowed = origin_allowed(view, always_origin)[cell]
+    sea_mean, sea_var = sc.sea_moments()
+    ones = np.ones(s_n, dtype=np.int64)
+    return PlanProblem(
+        as_of=sc.start + timedelta(days=view.day),
+        hub="hub",
+        skus=sc.skus,
+        markets=sc.markets,
+        fcs=sc.markets,
+        modes=("sea",),
+        unit_cost=sc.unit_cost,
+        unit_volume_m3=size,
+        case_pack=ones,
+        moq=np.zeros(s_n, dtype=np.int64),
+        supplier_lead_days=np.full(s_n, float(sc.supplier_lead_days)),
+        hub_available=np.floor(view.hub_on_hand).astype(np.int64),
+        hub_inbound=np.floor(view.hub_on_order).astype(np.int64),
+        pair_sku=pair_sku.astype(np.int64),
+        pair_market=pair_market.astype(np.int64),
+        pair_fc=pair_market.astype(np.int64),
+        demand_mean=view.mean[cell],
+        demand_std=np.sqrt(view.var[cell]),
+        margin=sc.margin[pair_sku],
+        ffo_extra_cost=c_x,
+        ffo_allowed=allowed,
+        ffo_days=sc.parcel_transit[pair_market, 0],
+        history_days=np.full(len(pair_sku), window_days, dtype=np.int64),
+        history_units=view.mean[cell] * window_days,
+        position=np.round(position[cell]).astype(np.int64),
+        lane_cost=sc.sea_cost[cell][:, None],
+        lane_days=sea_mean[pair_market][:, None],
+        lane_std_days=np.sqrt(sea_var)[pair_market][:, None],
+        fc_free_m3=np.full(m_n, np.inf),
+        fc_hold_m3_day=rate,
+        hub_hold_m3_day=hub_rate,
+        currency=sc.currency,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PoolPolicy:
+    """One pool at the hub run by ``worldpool.plan``, with fulfil-from-origin.
+
+    The planner picks, per (SKU, market), forward stock by sea or origin-only
+    service, sets order-up-to levels, buys the hub up to its pooled echelon
+    level and shares a short hub by marginal value. ``service`` caps the
+    planner's critical ratios (0..1).
+    """
+
+    service: float = 0.95
+    """Highest critical ratio a planner level may use, 0..1. [CR_max]"""
+    always_origin: bool = True
+    """Ship every order the hub can serve from origin (no cancellations)."""
+    plan: PlanParams = dataclasses.field(
+        default_factory=lambda: PlanParams(
+            lp=False, launch_min_days=0, launch_min_units=0.0
+        )
+    )
+    """Planner settings; ``review_days``, ``ffo_lost_share`` and
+    ``max_service`` are set from the twin on every decision."""
+    name: str = "pool"
+    """Name in tables."""
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.service < 1.0:
+            raise ValueError(f"service must be in (0, 1), got {self.service}")
+
+    @property
+    def network(self) -> Network:
+        """Pool: hub + FCs + fallback from origin."""
+        return Network.POOL
+
+    def with_service(self, service: float) -> PoolPolicy:
+        """Return a copy with another critical-ratio cap (0..1)."""
+        return dataclasses.replace(self, service=service)
+
+    def decide(self, view: PolicyView) -> Decision:
+        """Plan transfers hub -> FC and purchase orders with the real planner."""
+        pb = plan_problem(view, self.always_origin)
+        params = dataclasses.replace(
+            self.plan,
+            review_days=view.review_days,
+            ffo_lost_share=_lost_share(view.scenario, view.mean),
+            max_service=self.service,
+        )
+        t = targets(pb, params)
+        ho = hub_orders(pb, params, t)
+        pack = np.ones(pb.n_pairs, dtype=np.int64)
+        need = np.maximum(np.round(t.target - pb.position), 0).astype(np.int64)
+        need[t.mode < 0] = 0
+        supply = pb.hub_available + (ho.qty if view.opening else 0)
+        supply = np.maximum(supply - ho.buffer, 0)
+        sent = allocate(
+            need, pb.pair_sku, supply, pb.position, t.cu, t.co, t.mean, t.var, pack
+        )
+        fc_order = np.zeros(view.mean.shape)
+        fc_order[pb.pair_sku, pb.pair_market] = sent
+        return Decision(
+            fc_order,
+            ho.qty.astype(np.float64),
+            origin_allowed(view, self.always_origin),
+        )
