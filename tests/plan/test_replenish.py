@@ -5,6 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from tests.plan.conftest import one_pair
 from worldpool.plan import PlanParams, PlanProblem, hub_orders, solve, targets
 
 
@@ -71,3 +72,20 @@ def test_hub_target_covers_the_fc_levels_it_refills(small_world: PlanProblem) ->
     )
     lead = small_world.supplier_lead_days + p.review_days
     assert (ho.target >= fc_levels + mu * lead).all()
+
+
+def test_hub_keeps_back_stock_for_the_fcs_expected_shortfalls() -> None:
+    """A stocked pair that may fall back to origin gets a hub buffer; a closed one none.
+
+    The FC level assumes origin serves part of its stock-outs, so the hub must
+    keep that much back from the transfers.
+    """
+    p = PlanParams(max_service=0.6)
+    open_pb = one_pair()
+    t = targets(open_pb, p)
+    assert t.mode[0] >= 0 and t.local_fill[0] < 1.0
+    assert hub_orders(open_pb, p, t).buffer[0] > 0
+    closed = one_pair(ffo_allowed=np.array([False]))
+    t_closed = targets(closed, p)
+    assert t_closed.mode[0] >= 0
+    assert hub_orders(closed, p, t_closed).buffer[0] == 0

@@ -114,10 +114,13 @@ def hub_orders(problem: PlanProblem, params: PlanParams, t: Targets) -> HubOrder
     now = pos.astype(float)
     gain = _value(cu, co, mean, var, now + qty) - _value(cu, co, mean, var, now)
     skip = (qty > packs) & (gain <= 0)
-    ffo = np.where(t.mode < 0, pb.demand_mean * t.served, 0.0)
+    # Units the hub expects to ship from origin over the review: all of an
+    # origin-only pair's kept demand, and a stocked pair's kept shortfall.
+    origin_share = np.clip(t.served - np.where(t.mode < 0, 0.0, t.local_fill), 0, 1)
+    ffo = pb.demand_mean * origin_share
     b_mean, b_var = _pooled(
         ffo * p.review_days,
-        np.where(t.mode < 0, pb.demand_std, 0.0) * np.sqrt(p.review_days),
+        pb.demand_std * np.sqrt(origin_share * p.review_days),
         g,
         n,
         p.correlation,
