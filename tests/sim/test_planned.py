@@ -7,6 +7,8 @@ import pytest
 
 from worldpool.plan import targets
 from worldpool.sim import (
+    Decision,
+    Network,
     PolicyView,
     Scenario,
     SimParams,
@@ -15,6 +17,7 @@ from worldpool.sim import (
     simulate,
     synthetic_scenario,
 )
+from worldpool.sim.oracle import solve_oracle
 from worldpool.sim.planned import PoolPolicy, plan_problem
 from worldpool.testing.checks import check_policy
 
@@ -115,3 +118,56 @@ def test_pooling_with_the_real_planner_beats_split_on_poisson_demand() -> None:
     assert pool.fill_rate >= split.fill_rate
     assert pool.avg_on_hand_value < split.avg_on_hand_value
     assert pool.capital_tied < split.capital_tied
+
+
+def test_planner_flies_stock_when_air_pays_and_ties_up_less_capital() -> None:
+    """With a cheap air lane the planner replenishes by air: less capital, same fill.
+
+    Air at 0.3/unit vs sea at 0.2 with a 5-day instead of a 30-day transit:
+    the FC needs cover for a week, not a month, so stock on hand and at sea
+    falls; the clairvoyant bound (which may also fly) stays below the cost.
+    """
+    kw = {"mean": 1.0, "seed": 3}
+    air = synthetic_scenario(10, 4, 400, air_days=(5.0, 8.0), air_cost=0.3, **kw)
+    sea = synthetic_scenario(10, 4, 400, **kw)
+    assert air.has_air and not sea.has_air
+    draws = draw_transits(air, 0)
+    np.testing.assert_array_equal(draws.sea_days, draw_transits(sea, 0).sea_days)
+    flown = simulate(air, PoolPolicy(0.9), draws=draws).kpis
+    shipped = simulate(sea, PoolPolicy(0.9), draws=draw_transits(sea, 0)).kpis
+    assert flown.air_freight_cost > 0 and shipped.air_freight_cost == 0
+    assert flown.capital_tied < 0.6 * shipped.capital_tied
+    assert flown.fill_rate >= shipped.fill_rate - 0.005
+    bound = solve_oracle(air, draws, np.arange(10)).total_cost
+    assert bound <= flown.total_cost
+
+
+def test_dear_air_is_left_alone() -> None:
+    """When air costs three times sea's premium the planner ships by sea only."""
+    sc = synthetic_scenario(6, 3, 300, air_days=(5.0, 8.0), air_cost=1.0, seed=4)
+    kpis = simulate(sc, PoolPolicy(0.9)).kpis
+    assert kpis.air_freight_cost == 0
+
+
+def test_air_orders_need_air_lanes() -> None:
+    """A policy that flies stock in a scenario without air lanes gets a clear error."""
+    sc = synthetic_scenario(3, 2, 150, seed=5)
+
+    @dataclasses.dataclass(frozen=True)
+    class Flyer:
+        service: float = 0.9
+        name: str = "flyer"
+
+        @property
+        def network(self) -> Network:
+            return Network.POOL
+
+        def with_service(self, service: float) -> Flyer:
+            return dataclasses.replace(self, service=service)
+
+        def decide(self, view: PolicyView) -> Decision:
+            ones = np.ones_like(view.mean)
+            return Decision(ones, np.full(len(view.hub_on_hand), 100.0), None, ones)
+
+    with pytest.raises(ValueError, match="air lanes"):
+        simulate(sc, Flyer())

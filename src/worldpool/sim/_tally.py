@@ -37,6 +37,7 @@ class Tally:
             "demand_days",
             "parcels",
             "shipped",
+            "shipped_air",
             "fc_days",
             "transit_days",
         )

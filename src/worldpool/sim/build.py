@@ -76,6 +76,9 @@ class BuildParams:
     """Units of ``currency`` per unit of the catalog's currency (USD)."""
     currency: str = "USD"
     """ISO 4217 code of prices and of every result."""
+    air: bool = True
+    """Offer hub -> FC air freight to the pool's planner where the catalog has
+    an air lane to every FC (the legacy split ships by sea only)."""
 
 
 def read_demand(path: Path | str) -> pd.DataFrame:
@@ -147,12 +150,16 @@ def _network(
     places: list[str],
     table: pd.DataFrame,
     params: BuildParams,
-) -> dict[str, FloatArray]:
+) -> tuple[dict[str, FloatArray], tuple[FloatArray, FloatArray] | None]:
     hub = catalog.node(params.hub)
     w = table["unit_weight_kg"].to_numpy(float)
     v = table["unit_volume_m3"].to_numpy(float)
-    cols: dict[str, list[FloatArray]] = {k: [] for k in ("hold", "sea", "parcel")}
-    rows: dict[str, list[object]] = {k: [] for k in ("fixed", "sea_t", "par_t", "dlv")}
+    cols: dict[str, list[FloatArray]] = {
+        k: [] for k in ("hold", "sea", "parcel", "air")
+    }
+    rows: dict[str, list[object]] = {
+        k: [] for k in ("fixed", "sea_t", "par_t", "dlv", "air_t")
+    }
     for place in places:
         fc = _fc(catalog, place)
         sea = catalog.lanes_between(hub.id, fc.id, Mode.SEA)
@@ -162,6 +169,11 @@ def _network(
         cols["hold"].append(v * float(fc.storage_cost_m3_day))
         cols["sea"].append(_unit_cost(sea[0], w, v))
         cols["parcel"].append(_unit_cost(parcel, w, v))
+        by_air = catalog.lanes_between(hub.id, fc.id, Mode.AIR)
+        if by_air:
+            lane = by_air[0]
+            cols["air"].append(_unit_cost(lane, w, v))
+            rows["air_t"].append((lane.transit.p50_days, lane.transit.p90_days))
         rows["fixed"].append(float(parcel.cost_per_parcel))
         rows["sea_t"].append((sea[0].transit.p50_days, sea[0].transit.p90_days))
         rows["par_t"].append((parcel.transit.p50_days, parcel.transit.p90_days))
@@ -169,6 +181,12 @@ def _network(
     fx = params.fx_rate
     par_t = np.array(rows["par_t"], dtype=float)
     dlv = np.array(rows["dlv"], dtype=float)
+    air: tuple[FloatArray, FloatArray] | None = None
+    if params.air and len(cols["air"]) == len(places):
+        air = (
+            np.stack(cols["air"], axis=1) * fx,
+            np.array(rows["air_t"], dtype=float),
+        )
     return {
         "holding_fc": np.stack(cols["hold"], axis=1) * fx,
         "sea_cost": np.stack(cols["sea"], axis=1) * fx,
@@ -179,7 +197,7 @@ def _network(
         "fc_delivery_days": dlv,
         "ffo_loss": np.clip(params.loss_per_day * (par_t[:, 0] - dlv), 0.0, 1.0),
         "holding_hub": v * float(hub.storage_cost_m3_day) * fx,
-    }
+    }, air
 
 
 def scenario_from_frame(
@@ -243,7 +261,7 @@ def scenario_from_frame(
     m = pd.Index(markets).get_indexer(df["market"])
     np.add.at(demand, (t, s, m), df["units"].to_numpy(np.float32))
     table = _sku_table(df, skus, params, sku_frame, price_col)
-    net = _network(catalog, markets, [place_of[k] for k in markets], table, params)
+    net, air = _network(catalog, markets, [place_of[k] for k in markets], table, params)
     cost = table["unit_cost"].to_numpy(float)
     return Scenario(
         skus=tuple(skus),
@@ -255,5 +273,7 @@ def scenario_from_frame(
         capital_day=cost * params.capital_rate_year / 365.0,
         supplier_lead_days=params.supplier_lead_days,
         currency=params.currency,
+        air_cost=None if air is None else air[0],
+        air_transit=None if air is None else air[1],
         **net,
     )

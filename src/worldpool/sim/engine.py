@@ -99,12 +99,15 @@ class _Run:
             opening=opening,
         )
 
-    def ship(self, t: int, units: FloatArray) -> None:
-        """Send units hub -> FC by sea today; they arrive after the drawn transit."""
-        slot = (t + self.draws.sea_days[t]) % self.ring
+    def ship(self, t: int, units: FloatArray, air: bool = False) -> None:
+        """Send units hub -> FC by sea (or air) today; they land after the transit."""
+        days = self.draws.air_days if air else self.draws.sea_days
+        if days is None:
+            raise ValueError("an air shipment needs a scenario with air lanes")
+        slot = (t + days[t]) % self.ring
         self.pipe_fc[slot, :, self.markets] += units.T
         self.fc_transit += units
-        self.tally.shipped += units
+        self.tally.flows["shipped_air" if air else "shipped"] += units
 
     def arrive(self, t: int) -> None:
         """Land today's arrivals at FCs and hub; split orders leave the supplier."""
@@ -144,19 +147,28 @@ class _Run:
             self.pipe_hub[(t + lead) % self.ring] += decision.hub_order
             self.hub_on_order += decision.hub_order
         if self.network is Network.POOL:
-            self.transfer(t, decision.fc_order, opening)
+            self.transfer(t, decision.fc_order, decision.fc_air_order, opening)
 
-    def transfer(self, t: int, order: FloatArray, opening: bool) -> None:
-        """Move FC orders out of the hub, rationed pro rata when the hub is short."""
-        wanted = order.sum(axis=1)
+    def transfer(
+        self, t: int, order: FloatArray, air: FloatArray | None, opening: bool
+    ) -> None:
+        """Move FC orders (sea, air) out of the hub, pro rata when the hub is short."""
+        wanted = order.sum(axis=1) + (0.0 if air is None else air.sum(axis=1))
         scale = np.where(wanted > self.hub, self.hub / np.maximum(wanted, 1e-12), 1.0)
         units = np.floor(order * scale[:, None])
+        flown = None if air is None else np.floor(air * scale[:, None])
         self.hub -= units.sum(axis=1)
+        if flown is not None:
+            self.hub -= flown.sum(axis=1)
         if opening:
-            self.fc += units
-            self.tally.shipped += units
-        else:
-            self.ship(t, units)
+            # Opening stock is placed at the FCs before day 0 (by sea).
+            placed = units if flown is None else units + flown
+            self.fc += placed
+            self.tally.shipped += placed
+            return
+        self.ship(t, units)
+        if flown is not None and flown.any():
+            self.ship(t, flown, air=True)
 
     def decide(self, t: int, opening: bool) -> None:
         """Ask the policy and apply its decision and routing mask."""

@@ -49,9 +49,11 @@ class Kpis:
     capital_cost: float
     """Cost of capital on stock on hand and at sea."""
     transport_cost: float
-    """Sea freight to FCs + origin parcels."""
+    """Sea and air freight to FCs + origin parcels."""
     parcel_cost: float
     """Of ``transport_cost``, the fulfil-from-origin parcels."""
+    air_freight_cost: float
+    """Of ``transport_cost``, hub -> FC air freight."""
     lost_margin: float
     """Margin of the lost units (the shortage penalty)."""
     total_cost: float
@@ -87,6 +89,9 @@ def _sku_costs(
         + hub_days * sc.holding_hub,
         "capital": owned_days * sc.capital_day,
         "sea": (f["shipped"] * sc.sea_cost).sum(axis=1),
+        "air": np.zeros(len(sc.skus))
+        if sc.air_cost is None
+        else (f["shipped_air"] * sc.air_cost).sum(axis=1),
         "parcel": parcel,
         "lost": lost * sc.margin,
     }
@@ -135,7 +140,7 @@ def compute_kpis(
         sc: The scenario.
         f: Flow totals (S, M) by name: demand, served_fc, served_origin,
             lost_stock, lost_slow, stockout_days, demand_days, parcels, shipped,
-            fc_days and transit_days (units or unit-days).
+            shipped_air, fc_days and transit_days (units or unit-days).
         hub_days: Hub unit-days per SKU (S).
         origin_buckets: Origin units served per delivery bucket.
         transit_value: Value at sea per simulated day, in currency.
@@ -177,8 +182,9 @@ def compute_kpis(
         turnover=_ratio(cogs * 365.0 / days, on_hand),
         storage_cost=total["storage"],
         capital_cost=total["capital"],
-        transport_cost=total["sea"] + total["parcel"],
+        transport_cost=total["sea"] + total["air"] + total["parcel"],
         parcel_cost=total["parcel"],
+        air_freight_cost=total["air"],
         lost_margin=total["lost"],
         total_cost=float(sku_cost.sum()),
         revenue=revenue,
@@ -187,6 +193,7 @@ def compute_kpis(
         - total["storage"]
         - total["capital"]
         - total["sea"]
+        - total["air"]
         - total["parcel"],
         delivery_mix=_delivery_mix(sc, f, origin_buckets),
         fill_rate_by_market={

@@ -2,7 +2,8 @@
 
 It sees the whole realised demand path and the same transit draws as the
 policies, may place free opening stock anywhere, buy into the hub on any day
-(arriving after the supplier lead time), ship hub -> FC on any day, serve
+(arriving after the supplier lead time), ship hub -> FC by sea (or air, where
+the scenario has air lanes) on any day, serve
 from the FC or from origin, or lose the sale. Every action of every policy
 the engine runs is feasible here at no lower cost, so its optimum is a lower
 bound on their total cost (an information relaxation). Solved with HiGHS.
@@ -43,7 +44,7 @@ class OracleResult:
 class _Cols:
     """Column blocks of one SKU's LP, each a (days, markets) or (days,) grid."""
 
-    def __init__(self, n: int, a: int) -> None:
+    def __init__(self, n: int, a: int, air: bool = False) -> None:
         self.n, self.a = n, a
         size = n * a
         self.fc = 0  # end-of-day FC stock
@@ -54,7 +55,8 @@ class _Cols:
         self.buy = 4 * size + n  # supplier arrivals at the hub (n)
         self.fc0 = 4 * size + 2 * n  # opening FC stock (a)
         self.hub0 = 4 * size + 2 * n + a  # opening hub stock (1)
-        self.count = self.hub0 + 1
+        self.xa = self.hub0 + 1  # hub -> FC air shipments (when air lanes exist)
+        self.count = self.xa + (size if air else 0)
 
     def grid(self, base: int) -> IntArray:
         """Return the column ids of a (days, markets) block starting at base."""
@@ -71,7 +73,7 @@ def _sku_lp(
     active = np.flatnonzero(demand.sum(axis=0) > 0)
     d = demand[:, active]
     n, a = d.shape
-    c = _Cols(n, a)
+    c = _Cols(n, a, sc.has_air)
     keep = 1.0 - sc.ffo_loss[active]
     margin = float(sc.margin[s])
     hold_fc = sc.holding_fc[s, active] + sc.capital_day[s]
@@ -101,6 +103,13 @@ def _sku_lp(
     rows.append(target[ok])
     cols.append(c.grid(c.x)[ok])
     vals.append(-np.ones(int(ok.sum())))
+    if sc.air_cost is not None and draws.air_days is not None:
+        r_air, k_air, v_air = _add_air(
+            sc, s, start, draws.air_days, active, c, cost, upper
+        )
+        rows.append(r_air)
+        cols.append(k_air)
+        vals.append(v_air)
     # Hub balance (n rows): hub[t] - hub[t-1] - buy[t] + sum x[t] + keep*org[t] = 0.
     r_hub = n * a + np.arange(n)
     rows += [
@@ -127,6 +136,10 @@ def _sku_lp(
         np.ones(n * a),
         np.broadcast_to(keep, (n, a)).ravel(),
     ]
+    if sc.has_air:
+        rows.append(np.repeat(r_hub, a))
+        cols.append(c.grid(c.xa).ravel())
+        vals.append(np.ones(n * a))
     # Demand (n x a rows): sfc + org <= d.
     r_dem = n * a + n + np.arange(n * a)
     rows += [r_dem, r_dem]
@@ -140,6 +153,28 @@ def _sku_lp(
         np.concatenate([np.ravel(v) for v in vals]),
     ]
     return cost, np.zeros(c.count), upper, coo, lo, hi, margin * float(d.sum())
+
+
+def _add_air(
+    sc: Scenario,
+    s: int,
+    start: int,
+    air_days: IntArray,
+    active: IntArray,
+    c: _Cols,
+    cost: FloatArray,
+    upper: FloatArray,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Set the air columns' cost and window; return their FC-arrival triplets."""
+    assert sc.air_cost is not None
+    n, a = c.n, c.a
+    lead = air_days[start:, active]
+    arrive = np.arange(n)[:, None] + lead
+    cost[c.grid(c.xa)] = sc.air_cost[s, active] + sc.capital_day[s] * lead
+    upper[c.grid(c.xa)] = np.where(arrive < n, np.inf, 0.0)
+    ok = arrive < n
+    target = arrive.clip(max=n - 1) * a + np.arange(a)[None, :]
+    return target[ok], c.grid(c.xa)[ok], -np.ones(int(ok.sum()))
 
 
 @contextlib.contextmanager

@@ -1,12 +1,12 @@
 """The one-pool policy driven by the real planner, :mod:`worldpool.plan`.
 
 Each decision day the twin's state becomes a :class:`~worldpool.plan.PlanProblem`
-(one pair per live SKU x market, one FC per market, the sea lane as the
-inbound mode), and the planner's own functions decide:
-:func:`~worldpool.plan.targets` (order-up-to level, or "serve from origin",
-per pair), :func:`~worldpool.plan.hub_orders` (pooled purchase orders and the
-hub's buffer for origin sales) and :func:`~worldpool.plan.allocate` (short hub
-stock shared by marginal value).
+(one pair per live SKU x market, one FC per market; inbound modes: the sea
+lane and, where the scenario has them, the air lanes), and the planner's own
+functions decide: :func:`~worldpool.plan.targets` (mode and order-up-to
+level, or "serve from origin", per pair), :func:`~worldpool.plan.hub_orders`
+(pooled purchase orders and the hub's buffer for origin sales) and
+:func:`~worldpool.plan.allocate` (short hub stock shared by marginal value).
 What the twin measures for this policy is therefore what ``worldpool plan``
 would do for the seller, day after day.
 
@@ -56,6 +56,21 @@ def _lost_share(sc: Scenario, mean: FloatArray) -> float:
     return float((sc.ffo_loss * weight).sum() / weight.sum())
 
 
+def _lanes(
+    sc: Scenario, cell: tuple[NDArray[np.intp], NDArray[np.intp]]
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return per-pair freight per unit, mean and std transit (P, modes)."""
+    market = cell[1]
+    mean, var = sc.sea_moments()
+    costs, means, stds = [sc.sea_cost[cell]], [mean[market]], [np.sqrt(var[market])]
+    if sc.air_cost is not None:
+        a_mean, a_var = sc.air_moments()
+        costs.append(sc.air_cost[cell])
+        means.append(a_mean[market])
+        stds.append(np.sqrt(a_var[market]))
+    return np.stack(costs, 1), np.stack(means, 1), np.stack(stds, 1)
+
+
 def origin_allowed(view: PolicyView, always_origin: bool) -> NDArray[np.bool_]:
     """Return where a short FC may fall back to origin (S, M) bool.
 
@@ -86,7 +101,8 @@ def plan_problem(
         window_days: Days behind the trailing estimates (history of a pair).
 
     Returns:
-        One pair per live (SKU, market) (FC = the market's FC, mode ``sea``),
+        One pair per live (SKU, market) (FC = the market's FC; modes ``sea``
+        and, with air lanes, ``air``),
         money in the scenario currency, units and days as in the scenario.
     """
     sc = view.scenario
@@ -97,7 +113,7 @@ def plan_problem(
     cell = (pair_sku, pair_market)
     c_x = origin_unit_cost(sc, view.mean, view.sale_share)[cell]
     allowed = origin_allowed(view, always_origin)[cell]
-    sea_mean, sea_var = sc.sea_moments()
+    lane_cost, lane_days, lane_std = _lanes(sc, cell)
     ones = np.ones(s_n, dtype=np.int64)
     return PlanProblem(
         as_of=sc.start + timedelta(days=view.day),
@@ -105,7 +121,7 @@ def plan_problem(
         skus=sc.skus,
         markets=sc.markets,
         fcs=sc.markets,
-        modes=("sea",),
+        modes=("sea", "air") if sc.has_air else ("sea",),
         unit_cost=sc.unit_cost,
         unit_volume_m3=size,
         case_pack=ones,
@@ -125,9 +141,9 @@ def plan_problem(
         history_days=np.full(len(pair_sku), window_days, dtype=np.int64),
         history_units=view.mean[cell] * window_days,
         position=np.round(position[cell]).astype(np.int64),
-        lane_cost=sc.sea_cost[cell][:, None],
-        lane_days=sea_mean[pair_market][:, None],
-        lane_std_days=np.sqrt(sea_var)[pair_market][:, None],
+        lane_cost=lane_cost,
+        lane_days=lane_days,
+        lane_std_days=lane_std,
         fc_free_m3=np.full(m_n, np.inf),
         fc_hold_m3_day=rate,
         hub_hold_m3_day=hub_rate,
@@ -191,10 +207,15 @@ class PoolPolicy:
         sent = allocate(
             need, pb.pair_sku, supply, pb.position, t.cu, t.co, t.mean, t.var, pack
         )
-        fc_order = np.zeros(view.mean.shape)
-        fc_order[pb.pair_sku, pb.pair_market] = sent
+        by_sea = np.zeros(view.mean.shape)
+        by_sea[pb.pair_sku, pb.pair_market] = np.where(t.mode == 1, 0, sent)
+        by_air = None
+        if len(pb.modes) > 1:
+            by_air = np.zeros(view.mean.shape)
+            by_air[pb.pair_sku, pb.pair_market] = np.where(t.mode == 1, sent, 0)
         return Decision(
-            fc_order,
+            by_sea,
             ho.qty.astype(np.float64),
             origin_allowed(view, self.always_origin),
+            by_air,
         )

@@ -69,6 +69,9 @@ class Decision:
     origin_ok: NDArray[np.bool_] | None = None
     """Where a short FC may fall back to fulfil-from-origin until the next
     decision (S, M); None keeps the economic default rule (pool only)."""
+    fc_air_order: FloatArray | None = None
+    """Units to send hub -> FC by air (S, M), pool only and only where the
+    scenario has air lanes; ``fc_order`` then goes by sea."""
 
     @classmethod
     def empty(cls, skus: int, markets: int) -> Decision:

@@ -62,6 +62,10 @@ class Scenario:
     """Supplier production lead time to the origin (hub) in days. [L_s]"""
     currency: str = "USD"
     """ISO 4217 code of every money array."""
+    air_cost: FloatArray | None = None
+    """Air freight hub -> FC per unit, in ``currency`` (S, M); None = no air lane."""
+    air_transit: FloatArray | None = None
+    """Hub -> FC air transit P50 and P90, in days (M, 2); set with ``air_cost``."""
 
     def __post_init__(self) -> None:
         _, s, m = self.demand.shape
@@ -78,6 +82,11 @@ class Scenario:
             _check_shape(name, getattr(self, name), (m,))
         _check_shape("sea_transit", self.sea_transit, (m, 2))
         _check_shape("parcel_transit", self.parcel_transit, (m, 2))
+        if (self.air_cost is None) != (self.air_transit is None):
+            raise ValueError("air_cost and air_transit go together (both or neither)")
+        if self.air_cost is not None and self.air_transit is not None:
+            _check_shape("air_cost", self.air_cost, (s, m))
+            _check_shape("air_transit", self.air_transit, (m, 2))
         if np.any(self.demand < 0):
             raise ValueError("demand holds negative units")
         if self.supplier_lead_days < 0:
@@ -93,12 +102,24 @@ class Scenario:
         """Unit margin before logistics, price - cost, in ``currency`` (S). [m]."""
         return np.maximum(self.unit_price - self.unit_cost, 0.0)
 
+    @property
+    def has_air(self) -> bool:
+        """True when hub -> FC air lanes are part of the scenario."""
+        return self.air_cost is not None
+
     def sea_moments(self) -> tuple[FloatArray, FloatArray]:
         """Return mean and variance of the sea transit (days, days²) per market."""
-        mu, sigma = _lognormal(self.sea_transit)
-        mean = np.exp(mu + sigma**2 / 2)
-        var = (np.exp(sigma**2) - 1) * np.exp(2 * mu + sigma**2)
-        return mean, var
+        return _moments(self.sea_transit)
+
+    def air_moments(self) -> tuple[FloatArray, FloatArray]:
+        """Return mean and variance of the air transit (days, days²) per market.
+
+        Raises:
+            ValueError: when the scenario has no air lanes.
+        """
+        if self.air_transit is None:
+            raise ValueError("the scenario has no air lanes")
+        return _moments(self.air_transit)
 
     def subset(self, sku_index: IntArray) -> Scenario:
         """Return the scenario restricted to the SKUs at ``sku_index`` (positions)."""
@@ -116,6 +137,8 @@ class Scenario:
             "parcel_cost",
         ):
             fields[name] = getattr(self, name)[idx]
+        if self.air_cost is not None:
+            fields["air_cost"] = self.air_cost[idx]
         return Scenario(**fields)
 
 
@@ -127,11 +150,29 @@ class TransitDraws:
     """Sea transit of a hub -> FC shipment leaving on day t, whole days (T, M)."""
     parcel_days: FloatArray
     """Parcel transit of an origin shipment leaving on day t, in days (T, M)."""
+    air_days: IntArray | None = None
+    """Air transit of a hub -> FC shipment leaving on day t, whole days (T, M);
+    None when the scenario has no air lanes."""
 
 
 def _check_shape(name: str, array: FloatArray, shape: tuple[int, ...]) -> None:
     if array.shape != shape:
         raise ValueError(f"Scenario.{name} has shape {array.shape}, expected {shape}")
+
+
+def _moments(transit: FloatArray) -> tuple[FloatArray, FloatArray]:
+    mu, sigma = _lognormal(transit)
+    mean = np.exp(mu + sigma**2 / 2)
+    var = (np.exp(sigma**2) - 1) * np.exp(2 * mu + sigma**2)
+    return mean, var
+
+
+def _whole_days(
+    rng: np.random.Generator, transit: FloatArray, shape: tuple[int, int]
+) -> IntArray:
+    mu, sigma = _lognormal(transit)
+    days = np.ceil(rng.lognormal(mu, sigma, size=shape))
+    return np.clip(days, 1, np.ceil(3 * transit[:, 1])).astype(np.int64)
 
 
 def _lognormal(transit: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -148,20 +189,23 @@ def draw_transits(scenario: Scenario, seed: int) -> TransitDraws:
         seed: Seed of the NumPy generator; the same seed gives the same draws.
 
     Returns:
-        Sea transits rounded up to whole days (at least 1, at most 3 x P90)
-        and parcel transits in days, one per (day, market).
+        Sea (and air) transits rounded up to whole days (at least 1, at most
+        3 x P90) and parcel transits in days, one per (day, market). Air is
+        drawn last, so adding air lanes leaves the sea and parcel draws alone.
     """
     rng = np.random.default_rng(seed)
     shape = (scenario.days, len(scenario.markets))
-    mu, sigma = _lognormal(scenario.sea_transit)
-    sea = np.ceil(rng.lognormal(mu, sigma, size=shape))
-    cap = np.ceil(3 * scenario.sea_transit[:, 1])
-    sea_days = np.clip(sea, 1, cap).astype(np.int64)
+    sea_days = _whole_days(rng, scenario.sea_transit, shape)
     pmu, psigma = _lognormal(scenario.parcel_transit)
     parcel = rng.lognormal(pmu, psigma, size=shape)
-    return TransitDraws(sea_days=sea_days, parcel_days=parcel)
+    air = scenario.air_transit
+    air_days = None if air is None else _whole_days(rng, air, shape)
+    return TransitDraws(sea_days=sea_days, parcel_days=parcel, air_days=air_days)
 
 
 def max_sea_days(scenario: Scenario) -> int:
-    """Return the longest sea transit a draw can take, in days."""
-    return math.ceil(3 * float(np.max(scenario.sea_transit[:, 1])))
+    """Return the longest hub -> FC transit a draw can take (sea or air), in days."""
+    longest = float(np.max(scenario.sea_transit[:, 1]))
+    if scenario.air_transit is not None:
+        longest = max(longest, float(np.max(scenario.air_transit[:, 1])))
+    return math.ceil(3 * longest)

@@ -22,6 +22,8 @@ def synthetic_scenario(
     parcel_days: tuple[float, float] = (9.0, 15.0),
     ffo_loss: float = 0.12,
     supplier_lead_days: int = 14,
+    air_days: tuple[float, float] | None = None,
+    air_cost: float = 0.6,
 ) -> Scenario:
     """Return a scenario of independent Poisson demand, equal in every market.
 
@@ -39,6 +41,8 @@ def synthetic_scenario(
         parcel_days: Origin parcel transit P50 and P90, in days.
         ffo_loss: Share of demand lost to the slow origin promise (0..1).
         supplier_lead_days: Supplier lead time to the hub, in days.
+        air_days: Hub -> FC air transit P50 and P90, in days; None = no air lane.
+        air_cost: Air freight per unit, in USD (used with ``air_days``).
     """
     rng = np.random.default_rng(seed)
     demand = rng.poisson(mean, size=(days, skus, markets)).astype(np.float32)
@@ -61,4 +65,8 @@ def synthetic_scenario(
         fc_delivery_days=ones_m.copy(),
         ffo_loss=ffo_loss * ones_m,
         supplier_lead_days=supplier_lead_days,
+        air_cost=None if air_days is None else air_cost * ones_sm,
+        air_transit=None
+        if air_days is None
+        else np.tile(np.array(air_days, dtype=float), (markets, 1)),
     )

@@ -45,6 +45,11 @@ def _check_decision(name: str, d: Decision, s: int, m: int) -> None:
         a = getattr(d, field)
         assert np.all(np.isfinite(a)), f"{name}: {field} holds NaN or inf"
         assert np.all(a >= 0), f"{name}: {field} holds negative units"
+    if d.fc_air_order is not None:
+        a = d.fc_air_order
+        assert a.shape == (s, m), f"{name}: fc_air_order shape {a.shape}"
+        assert np.all(np.isfinite(a)), f"{name}: fc_air_order holds NaN or inf"
+        assert np.all(a >= 0), f"{name}: fc_air_order holds negative units"
     if d.origin_ok is not None:
         assert d.origin_ok.shape == (s, m), f"{name}: origin_ok shape wrong"
 
