@@ -113,3 +113,32 @@ def test_zero_supplier_lead_time_delivers_at_once(policy: object) -> None:
     sc = synthetic_scenario(4, 2, 250, supplier_lead_days=0, seed=8)
     k = simulate(sc, policy).kpis  # type: ignore[arg-type]
     assert k.fill_rate > 0.8
+
+
+def test_a_partial_fill_is_a_short_day_not_a_stockout() -> None:
+    """Stock-out = demand and no stock to serve; a partial fill is only a short day."""
+    from worldpool.sim._tally import Tally
+
+    sc = synthetic_scenario(1, 3, 10, seed=0)
+    tally = Tally(sc, 0, draw_transits(sc, 0))
+    demand = np.array([[5.0, 5.0, 5.0]])
+    served = np.array([[2.0, 0.0, 5.0]])  # partial, none, all
+    tally.serve(0, demand, served, demand - served, None, None)
+    f = tally.flows
+    np.testing.assert_array_equal(f["short_days"], [[1, 1, 0]])
+    np.testing.assert_array_equal(f["stockout_days"], [[0, 1, 0]])
+    # Day 2, empty FCs: market 1's order went out from origin (stock to serve,
+    # even if one buyer would not wait); markets 0 and 2 got nothing.
+    origin = np.array([[0.0, 3.0, 0.0]])
+    slow = np.array([[0.0, 1.0, 0.0]])
+    lost = np.array([[5.0, 1.0, 5.0]])
+    tally.serve(1, demand, np.zeros((1, 3)), lost, origin, slow)
+    np.testing.assert_array_equal(f["stockout_days"], [[1, 1, 1]])
+    np.testing.assert_array_equal(f["short_days"], [[2, 2, 1]])
+
+
+def test_short_days_bound_stockouts_from_above(small: Scenario) -> None:
+    """Every stock-out day is a short day; with lean stock both happen."""
+    for policy in (SplitPolicy(0.3), PoolPolicy(0.3)):
+        k = simulate(small, policy).kpis
+        assert 0 < k.stockout_rate <= k.short_day_rate

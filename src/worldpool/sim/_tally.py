@@ -34,6 +34,7 @@ class Tally:
             "lost_stock",
             "lost_slow",
             "stockout_days",
+            "short_days",
             "demand_days",
             "parcels",
             "shipped",
@@ -74,10 +75,15 @@ class Tally:
         f["demand"] += demand
         f["served_fc"] += served_fc
         f["lost_stock"] += lost_stock
-        f["demand_days"] += demand > 0
-        f["stockout_days"] += lost_stock > 1e-9
+        asked = demand > 0
+        short = lost_stock > 1e-9
+        f["demand_days"] += asked
+        f["short_days"] += short
         if origin is None or lost_slow is None:
+            # No stock to serve: nothing left the FC (and nothing from origin).
+            f["stockout_days"] += short & (served_fc <= 1e-9)
             return
+        f["stockout_days"] += short & (served_fc + origin + lost_slow <= 1e-9)
         f["served_origin"] += origin
         f["lost_slow"] += lost_slow
         f["parcels"] += origin > 1e-9

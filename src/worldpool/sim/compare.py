@@ -173,6 +173,8 @@ def _headline(
         "fill_gap_equal_fill": o["equal_fill"].kpis.fill_rate - b.fill_rate,
         "stockout_ratio_equal_inventory": o["equal_inventory"].kpis.stockout_rate
         / max(b.stockout_rate, 1e-12),
+        "short_day_ratio_equal_inventory": o["equal_inventory"].kpis.short_day_rate
+        / max(b.short_day_rate, 1e-12),
         "turnover_ratio": o["equal_fill"].kpis.turnover / max(b.turnover, 1e-12),
         "cost_ratio": o["best"].kpis.total_cost / max(b.total_cost, 1e-12),
     }

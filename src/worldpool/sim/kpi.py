@@ -33,7 +33,11 @@ class Kpis:
     fill_rate: float
     """Served / demanded units, 0..1."""
     stockout_rate: float
-    """Share of SKU-market-days with demand where stock could not serve it all."""
+    """Share of SKU-market-days with demand and no stock to serve it: the FC
+    had none and origin could not (or might not) ship any, 0..1."""
+    short_day_rate: float
+    """Share of SKU-market-days with demand where some of it went unserved for
+    want of stock (a partial fill counts), 0..1; >= ``stockout_rate``."""
     avg_inventory_units: dict[str, float]
     """Average end-of-day units by node: ``hub``, one per market FC, ``at sea``."""
     avg_inventory_value: dict[str, float]
@@ -139,7 +143,8 @@ def compute_kpis(
     Args:
         sc: The scenario.
         f: Flow totals (S, M) by name: demand, served_fc, served_origin,
-            lost_stock, lost_slow, stockout_days, demand_days, parcels, shipped,
+            lost_stock, lost_slow, stockout_days, short_days, demand_days,
+            parcels, shipped,
             shipped_air, fc_days and transit_days (units or unit-days).
         hub_days: Hub unit-days per SKU (S).
         origin_buckets: Origin units served per delivery bucket.
@@ -172,6 +177,11 @@ def compute_kpis(
         fill_rate=_ratio(served_fc + served_origin, demand),
         stockout_rate=_ratio(
             float(f["stockout_days"].sum()), float(f["demand_days"].sum())
+        )
+        if demand
+        else 0.0,
+        short_day_rate=_ratio(
+            float(f["short_days"].sum()), float(f["demand_days"].sum())
         )
         if demand
         else 0.0,
