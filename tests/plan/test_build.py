@@ -63,3 +63,28 @@ def test_duplicate_demand_rows_are_refused(catalog: Catalog) -> None:
             hub="CN-SZX",
             as_of=date(2026, 11, 24),
         )
+
+
+def _one_market() -> DemandTable:
+    return DemandTable(
+        ("MUG-1",),
+        ("US",),
+        np.array([2.0]),
+        np.array([1.0]),
+        np.array([365]),
+        np.array([700.0]),
+    )
+
+
+def test_costs_in_another_currency_need_a_rate(catalog: Catalog) -> None:
+    """A GBP SKU on a USD hub is refused, naming the SKU, unless a rate is given."""
+    sku = make_sku("MUG-1", unit_cost="2.00", currency="GBP")
+    kw = {"hub": "CN-SZX", "as_of": date(2026, 11, 24)}
+    with pytest.raises(InputError, match="fx_to_plan") as err:
+        problem_from_records(catalog, [sku], [], _one_market(), **kw)
+    assert err.value.record == "sku MUG-1" and err.value.field == "currency"
+    terms = SupplyTerms(margin={"MUG-1": 3.0}, fx_to_plan={"GBP": 1.27})
+    pb = problem_from_records(catalog, [sku], [], _one_market(), terms=terms, **kw)
+    assert pb.currency == "USD"
+    assert pb.unit_cost[0] == pytest.approx(2.54)
+    assert pb.margin[0] == pytest.approx(3.81)

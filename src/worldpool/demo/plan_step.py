@@ -64,7 +64,12 @@ def plan_demo(
     demand = (forecaster or demand_from_history)(history)
     url = f"sqlite:///{(folder / 'worldpool.db').resolve()}"
     as_of = pd.to_datetime(history["date"]).max().date()
-    terms = SupplyTerms(margin=_price_margins(), moq={}, default_lead_days=30.0)
+    terms = SupplyTerms(
+        margin=_price_margins(),
+        moq={},
+        default_lead_days=30.0,
+        fx_to_plan=_fx_to_usd(),
+    )
     with Ledger.open(url) as ledger:
         plan = make_plan(
             ledger, demand, as_of=as_of, terms=terms, params=params, callbacks=callbacks
@@ -82,4 +87,15 @@ def _price_margins() -> dict[str, float]:
         return {
             r["sku"]: max(float(r["unit_price_gbp"]) - float(r["unit_cost"]), 0.01)
             for r in csv.DictReader(fh)
+        }
+
+
+def _fx_to_usd() -> dict[str, float]:
+    """Return USD per unit of each demo currency (``data/fx_rates.csv``, dated)."""
+    here = Path(__file__).with_name("data") / "fx_rates.csv"
+    with here.open(newline="") as fh:
+        return {
+            r["base"]: float(r["rate"])
+            for r in csv.DictReader(fh)
+            if r["quote"] == "USD"
         }

@@ -1,7 +1,9 @@
 """Build a :class:`PlanProblem` from catalog, SKU, balance and demand records (pure).
 
 Each marketplace is served by one FC: the catalog FC in the market's own
-country, else its first FC. Freight per unit is the lane's price for one
+country, else its first FC. Money is in the hub's currency: SKU costs and
+margins in another currency are converted with ``SupplyTerms.fx_to_plan``
+(never mixed silently). Freight per unit is the lane's price for one
 unit's chargeable weight / volume (fixed per-shipment fees are left out);
 the fulfil-from-origin extra cost is the parcel lane's price for one unit
 minus the local last-mile cost it replaces.
@@ -50,6 +52,10 @@ class SupplyTerms:
     """Local delivery cost an FC sale pays and an origin parcel replaces."""
     budget: float = float("inf")
     """Cash the plan may commit, in the hub's currency. [B]"""
+    fx_to_plan: Mapping[str, float] = field(default_factory=dict)
+    """Units of the plan currency (the hub's) per unit of another currency, by
+    ISO 4217 code (e.g. ``{"GBP": 1.27}`` for a USD hub): SKU costs and margins
+    in that currency are converted; a SKU in a currency without a rate is refused."""
 
 
 def _fc_for(catalog: Catalog, market: str) -> Node | None:
@@ -118,8 +124,10 @@ def problem_from_records(
                 field="sku",
                 value=demand.sku[i],
             )
+    fx = _fx(skus, hub_node.currency, tm)
     bal = {(b.sku, b.node): b for b in balances}
     pairs = _pairs(catalog, skus, sku_ix, demand, rows, fc_of, fcs, bal, hub, tm)
+    pairs["margin"] = pairs["margin"] * fx[pairs["pair_sku"]]
     used = _fc_used(catalog, skus, bal, fcs)
     return PlanProblem(
         as_of=as_of,
@@ -128,7 +136,7 @@ def problem_from_records(
         markets=markets,
         fcs=fcs,
         modes=tuple(m.value for m in _MODES),
-        unit_cost=np.array([float(s.unit_cost) for s in skus]),
+        unit_cost=np.array([float(s.unit_cost) for s in skus]) * fx,
         unit_volume_m3=np.array([float(s.unit_volume_m3) for s in skus]),
         case_pack=np.array([tm.case_pack.get(s.sku, 1) for s in skus], np.int64),
         moq=np.array([tm.moq.get(s.sku, 0) for s in skus], np.int64),
@@ -156,6 +164,29 @@ def problem_from_records(
         currency=hub_node.currency,
         **pairs,
     )
+
+
+def _fx(skus: Sequence[SkuRecord], plan_currency: str, tm: SupplyTerms) -> np.ndarray:
+    """Return each SKU's rate into the plan currency (1.0 when already in it).
+
+    Raises:
+        InputError: naming the SKU when its currency has no rate.
+    """
+    rates = np.ones(len(skus))
+    for i, s in enumerate(skus):
+        if s.currency == plan_currency:
+            continue
+        rate = tm.fx_to_plan.get(s.currency)
+        if rate is None or not rate > 0:
+            raise InputError(
+                f"costs in {s.currency} but the plan is in {plan_currency}: give "
+                f"terms.fx_to_plan[{s.currency!r}] ({plan_currency} per {s.currency})",
+                record=f"sku {s.sku}",
+                field="currency",
+                value=s.currency,
+            )
+        rates[i] = rate
+    return rates
 
 
 def _get(bal: Mapping[tuple[str, str], Balance], sku: str, node: str) -> Balance:

@@ -217,6 +217,11 @@ class TermsIn(BaseModel):
     default_lead_days: float = Field(default=30.0, ge=0)
     local_last_mile: float = Field(default=3.0, ge=0)
     budget: float | None = Field(default=None, ge=0, description="None: no limit")
+    fx_to_plan: dict[str, float] = Field(
+        default_factory=dict,
+        description="Plan (hub) currency per unit of another ISO 4217 currency, "
+        "e.g. {'GBP': 1.27}; needed for SKUs priced in another currency",
+    )
 
 
 class PlanSettingsIn(BaseModel):
