@@ -10,9 +10,13 @@ A product text is compared (cosine, TF-IDF of word 1-2-grams and character
 
 The score of a subheading adds its centroid similarity, its heading's
 centroid similarity (the hierarchical part: a code inherits the evidence of
-its heading), its best national line, and the similarity-weighted votes of
-the nearest labelled products for the code and for its heading. Suggestions
-carry the reason: the heading text matched and the nearest labelled product.
+its heading), its best national line, the similarity-weighted votes of
+the nearest labelled products for the code and for its heading, the margin of
+a linear chapter classifier (a support vector machine on the word TF-IDF of
+all the labelled text: a discriminative chapter prior), and the evidence of
+the commodity glossary (everyday product words mapped to HS codes, see
+:mod:`worldpool.customs.glossary`). Suggestions carry the reason: the heading
+text matched, the glossary term and the nearest labelled product.
 
 With ``HsParams(embeddings=True)`` and the ``embeddings`` extra installed, the
 same evidence measured in sentence-embedding space is added to the score (see
@@ -37,7 +41,9 @@ from sklearn.feature_extraction.text import (
 )
 from sklearn.preprocessing import normalize
 
+from worldpool.customs._chapters import ChapterModel
 from worldpool.customs.examples import Example
+from worldpool.customs.glossary import Glossary, load_glossary
 from worldpool.customs.nomenclature import Nomenclature
 
 if TYPE_CHECKING:
@@ -58,18 +64,30 @@ class HsParams:
     """Labelled products that vote for a query."""
     vote_power: float = 2.0
     """Exponent on a neighbour's cosine similarity before it votes."""
-    w_subheading: float = 1.0
+    w_subheading: float = 0.5
     """Weight of the subheading centroid similarity."""
-    w_heading: float = 1.0
+    w_heading: float = 0.5
     """Weight of the heading centroid similarity (hierarchical prior)."""
-    w_line: float = 1.0
+    w_line: float = 1.4
     """Weight of the best national tariff line similarity."""
     w_examples: float = 4.0
     """Weight of labelled-product votes for the subheading."""
-    w_examples_heading: float = 2.0
+    w_examples_heading: float = 1.0
     """Weight of labelled-product votes for the whole heading."""
-    temperature: float = 0.05
-    """Softmax temperature turning scores into confidences."""
+    w_chapter_model: float = 0.7
+    """Weight of the chapter classifier's margin (0 skips fitting it)."""
+    glossary: bool = True
+    """Add the evidence of the commodity glossary."""
+    w_glossary_chapter: float = 1.25
+    """Weight of a glossary term that names a 2-digit chapter."""
+    w_glossary_heading: float = 1.0
+    """Weight of a glossary term that names a 4-digit heading."""
+    w_glossary_subheading: float = 2.0
+    """Weight of a glossary term that names a 6-digit subheading."""
+    temperature: float = 0.3
+    """Softmax temperature turning scores into confidences (0.3 minimises the
+    cross-validated log-loss of the lexical model: mean top-1 confidence 36 %
+    against 33 % top-1 accuracy)."""
     char_features: int = 300_000
     """Most character n-gram features kept."""
     prune: float = 0.04
@@ -78,13 +96,13 @@ class HsParams:
     """Add sentence-embedding evidence (needs the ``embeddings`` extra)."""
     w_embed_subheading: float = 1.0
     """Weight of the subheading centroid cosine in embedding space."""
-    w_embed_heading: float = 2.0
+    w_embed_heading: float = 1.0
     """Weight of the heading centroid cosine in embedding space."""
     w_embed_line: float = 4.0
     """Weight of the best tariff line cosine in embedding space."""
-    w_embed_examples: float = 4.0
+    w_embed_examples: float = 2.0
     """Weight of the embedding-space votes of labelled products for the code."""
-    w_embed_examples_heading: float = 2.0
+    w_embed_examples_heading: float = 1.0
     """Weight of the embedding-space votes for the whole heading."""
     embed_vote_power: float = 4.0
     """Exponent on a neighbour's embedding cosine before it votes."""
@@ -151,14 +169,22 @@ class HsSuggester:
         params: Model settings.
         encoder: Sentence encoder for ``params.embeddings`` (default: the
             packaged all-MiniLM-L6-v2 with the user cache folder).
+        glossary: Commodity glossary for ``params.glossary`` (default: the
+            packaged one).
     """
 
     def __init__(
-        self, params: HsParams | None = None, encoder: TextEncoder | None = None
+        self,
+        params: HsParams | None = None,
+        encoder: TextEncoder | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
         self.params = params or HsParams()
         self.encoder = encoder
+        self.glossary = glossary
         self.semantic_: SemanticScorer | None = None
+        self.chapters_: ChapterModel | None = None
+        self.glossary_: Glossary | None = None
 
     def fit(
         self,
@@ -193,12 +219,25 @@ class HsSuggester:
         self.words_, self.chars_ = _vectorizers(self.params.char_features)
         corpus = docs + [e.text for e in self.examples_]
         # One pass over the corpus: fit and transform together, then split.
+        words = self.words_.fit_transform(corpus)
         vectors = normalize(
-            sparse.hstack(
-                [self.words_.fit_transform(corpus), self.chars_.fit_transform(corpus)]
-            ).tocsr()
+            sparse.hstack([words, self.chars_.fit_transform(corpus)]).tocsr()
         )
         self._fit_matrices(vectors, len(docs), labels, len(heads))
+        if self.params.w_chapter_model > 0:
+            self.chapters_ = ChapterModel().fit(
+                words, np.concatenate([labels, self.example_labels_]), codes, len(docs)
+            )
+        if self.params.glossary:
+            self.glossary_ = self.glossary or load_glossary()
+            self.glossary_codes_ = self.glossary_.code_matrix(
+                codes,
+                (
+                    self.params.w_glossary_chapter,
+                    self.params.w_glossary_heading,
+                    self.params.w_glossary_subheading,
+                ),
+            )
         if self.params.embeddings:
             self.semantic_ = self._fit_semantic(docs, labels)
         return self
@@ -250,10 +289,15 @@ class HsSuggester:
         )
 
     def _vectors(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        both = sparse.hstack(
-            [self.words_.transform(texts), self.chars_.transform(texts)]
-        )
-        return normalize(both.tocsr())
+        return self._features(texts)[1]
+
+    def _features(
+        self, texts: Sequence[str]
+    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """Return the word TF-IDF rows and the normalised word + char rows."""
+        words = self.words_.transform(texts)
+        both = sparse.hstack([words, self.chars_.transform(texts)])
+        return words, normalize(both.tocsr())
 
     def scores(self, texts: Sequence[str]) -> Floats:
         """Return the (texts x subheadings) score matrix (higher is better).
@@ -269,7 +313,7 @@ class HsSuggester:
 
     def _chunk_scores(self, texts: Sequence[str]) -> Floats:
         p = self.params
-        q = self._vectors(texts)
+        words, q = self._features(texts)
         total = p.w_subheading * (q @ self.sub_centroids_).toarray()
         total += (
             p.w_heading * (q @ self.head_centroids_).toarray()[:, self.code_heading_]
@@ -284,6 +328,11 @@ class HsSuggester:
             np.add.at(heads.T, self.code_heading_, votes.T)
             total += p.w_examples * votes
             total += p.w_examples_heading * heads[:, self.code_heading_]
+        if self.chapters_ is not None:
+            total += p.w_chapter_model * self.chapters_.margins(words)
+        if self.glossary_ is not None:
+            terms = self.glossary_.term_matrix(texts)
+            total += (terms @ self.glossary_codes_).toarray()
         if self.semantic_ is not None:
             total += self.semantic_.scores(texts)
         return np.asarray(total, dtype=np.float64)
@@ -329,10 +378,21 @@ class HsSuggester:
         probs /= probs.sum(axis=1, keepdims=True)
         top = np.argsort(-scores, axis=1)[:, :k]
         nearest = self._nearest(texts)
+        terms = [self._terms(t) for t in texts]
         return [
-            tuple(self._suggestion(int(j), float(probs[i, j]), nearest[i]) for j in row)
+            tuple(
+                self._suggestion(int(j), float(probs[i, j]), nearest[i], terms[i])
+                for j in row
+            )
             for i, row in enumerate(top)
         ]
+
+    def _terms(self, text: str) -> list[tuple[str, str]]:
+        """Return the (term, code) pairs of the glossary terms in ``text``."""
+        if self.glossary_ is None:
+            return []
+        found = dict.fromkeys(self.glossary_.match(text))
+        return [(t, c) for t in found for c in self.glossary_.codes(t)]
 
     def _nearest(self, texts: Sequence[str]) -> list[Example | None]:
         if self.example_vectors_ is None:
@@ -341,11 +401,19 @@ class HsSuggester:
         return [self.examples_[int(i)] for i in sims.argmax(axis=1)]
 
     def _suggestion(
-        self, j: int, confidence: float, nearest: Example | None
+        self,
+        j: int,
+        confidence: float,
+        nearest: Example | None,
+        terms: list[tuple[str, str]],
     ) -> HsSuggestion:
         code = str(self.codes_[j])
         heading = self.nomenclature_.describe(code[:4])
         reason = f"heading {code[:4]} '{heading}'"
+        named = [(t, c) for t, c in terms if code.startswith(c)]
+        if named:
+            term, prefix = max(named, key=lambda pair: len(pair[1]))
+            reason += f"; glossary '{term}' -> {prefix}"
         if nearest is not None and nearest.hs6[:4] == code[:4]:
             reason += f"; similar labelled product ({nearest.source}, {nearest.hs6}): "
             reason += f"'{nearest.text[:80]}'"
