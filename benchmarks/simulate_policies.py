@@ -108,6 +108,17 @@ def reference(result: Comparison, name: str) -> dict[str, float]:
     }
 
 
+def oracle_gaps(result: Comparison) -> dict[str, float]:
+    """Cost gap to the clairvoyant bound of every policy (its best run, same SKUs)."""
+    if result.oracle is None or result.oracle.total_cost <= 0:
+        return {}
+    lb = result.oracle.total_cost
+    return {
+        f"cost_gap_to_oracle_{name}": round((cost - lb) / lb, 4)
+        for name, cost in result.oracle_costs.items()
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT)
@@ -162,6 +173,7 @@ def main() -> None:
             4,
         ),
         **reference(result, "echelon"),
+        **oracle_gaps(result),
         "fill_split": round(result.runs["split"]["best"].kpis.fill_rate, 4),
         "fill_pool_equal_fill": round(
             result.runs["pool"]["equal_fill"].kpis.fill_rate, 4
