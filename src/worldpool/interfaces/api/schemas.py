@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 __all__ = [
+    "LATEST_AS_OF",
+    "MAX_LEAD_DAYS",
     "MAX_TWIN_SKUS",
     "AddressIn",
     "ApplyPublic",
@@ -15,6 +17,7 @@ __all__ = [
     "BalancePublic",
     "DeadLetterPublic",
     "DemandRowIn",
+    "ErrorPublic",
     "ForecastPublic",
     "HsPublic",
     "HsRequest",
@@ -33,6 +36,15 @@ __all__ = [
     "TermsIn",
     "TwinRequest",
 ]
+
+MAX_LEAD_DAYS = 3650
+"""Longest supplier lead time a plan accepts, in days (ten years)."""
+LATEST_AS_OF = date(2999, 12, 31)
+"""Latest plan date accepted (lead times are added to it)."""
+
+_STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
+"""Input models: unknown fields and NaN/Infinity literals are 422s."""
+_LeadDays = Annotated[float, Field(ge=0, le=MAX_LEAD_DAYS)]
 
 MAX_TWIN_SKUS = 200
 """Most distinct SKUs one ``POST /twin/simulate`` request may carry."""
@@ -78,6 +90,13 @@ class OrderCreate(BaseModel):
     cancelled: bool = False
     ship_to: AddressIn
     lines: list[LineIn] = Field(min_length=1, max_length=500)
+
+
+class ErrorPublic(BaseModel):
+    """An error that is not about one input field (401, 403, 404, 409, 413, 503)."""
+
+    detail: str
+    type: str | None = Field(default=None, description="worldpool error class")
 
 
 class OutcomePublic(BaseModel):
@@ -207,17 +226,19 @@ class ForecastPublic(BaseModel):
 class TermsIn(BaseModel):
     """Commercial terms of a plan (see ``SupplyTerms``); per-SKU maps by SKU id."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT
 
-    margin_rate: float = Field(default=1.0, ge=0)
-    margin: dict[str, float] = Field(default_factory=dict)
-    case_pack: dict[str, int] = Field(default_factory=dict)
-    moq: dict[str, int] = Field(default_factory=dict)
-    supplier_lead_days: dict[str, float] = Field(default_factory=dict)
-    default_lead_days: float = Field(default=30.0, ge=0)
-    local_last_mile: float = Field(default=3.0, ge=0)
+    margin_rate: float = Field(default=1.0, ge=0, le=1000)
+    margin: dict[str, Annotated[float, Field(ge=0, le=1e9)]] = Field(
+        default_factory=dict
+    )
+    case_pack: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    moq: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    supplier_lead_days: dict[str, _LeadDays] = Field(default_factory=dict)
+    default_lead_days: _LeadDays = 30.0
+    local_last_mile: float = Field(default=3.0, ge=0, le=1e6)
     budget: float | None = Field(default=None, ge=0, description="None: no limit")
-    fx_to_plan: dict[str, float] = Field(
+    fx_to_plan: dict[str, Annotated[float, Field(gt=0)]] = Field(
         default_factory=dict,
         description="Plan (hub) currency per unit of another ISO 4217 currency, "
         "e.g. {'GBP': 1.27}; needed for SKUs priced in another currency",
@@ -227,10 +248,10 @@ class TermsIn(BaseModel):
 class PlanSettingsIn(BaseModel):
     """Planner settings to change (``PlanParams``; unset ones keep its defaults).
 
-    Types are checked here, ranges by ``PlanParams`` itself.
+    Types are checked here, ranges by ``PlanParams`` itself; null is unset.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT
 
     review_days: int | None = None
     ffo_lost_share: float | None = None
@@ -252,7 +273,7 @@ class PlanSettingsIn(BaseModel):
 class PlanCreate(BaseModel):
     """What to plan from: the ledger's forecast, or demand rows (a what-if)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT
 
     demand: list[dict[str, str | float | int]] | None = Field(
         default=None,
@@ -264,7 +285,7 @@ class PlanCreate(BaseModel):
     horizon_days: int = Field(default=28, ge=1, le=365)
     demand_scale: float = Field(default=1.0, gt=0, le=100)
     hub: str | None = Field(default=None, max_length=32)
-    as_of: date | None = None
+    as_of: date | None = Field(default=None, le=LATEST_AS_OF)
     seed: int = Field(default=0, ge=0)
     plan: PlanSettingsIn = Field(
         default_factory=PlanSettingsIn, description="The what-if [plan] table"
@@ -318,7 +339,7 @@ class HsPublic(BaseModel):
 class DemandRowIn(BaseModel):
     """Units sold of one SKU in one market on one day."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT
 
     date: date
     sku: str = Field(min_length=1, max_length=64)
@@ -329,7 +350,7 @@ class DemandRowIn(BaseModel):
 class TwinRequest(BaseModel):
     """A small demand history and the policies to compare on it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT
 
     warmup_days: int = Field(default=91, ge=14, le=365)
     demand: list[DemandRowIn] = Field(min_length=1, max_length=200_000)

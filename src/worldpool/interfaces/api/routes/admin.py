@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
 
 from worldpool.interfaces.api.deps import AdminKey, ReadKey, ServiceDep
+from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
 from worldpool.interfaces.api.schemas import (
     DeadLetterPublic,
     KeyCreate,
@@ -12,15 +15,21 @@ from worldpool.interfaces.api.schemas import (
     OutcomePublic,
 )
 from worldpool.ledger.api_keys import create_api_key
+from worldpool.ledger.order_dead_letters import get_dead_letter
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["admin"])
+router = APIRouter(tags=["admin"], responses=AUTH)
+
+MAX_ID = 2**63 - 1
+"""Largest row id a database integer holds (larger ones are 422, not a crash)."""
 
 
 @router.get("/dead-letters", response_model=list[DeadLetterPublic])
 def dead_letters(
-    service: ServiceDep, _key: ReadKey, limit: int = 100
+    service: ServiceDep,
+    _key: ReadKey,
+    limit: Annotated[int, Query(ge=1, description="At most 1000 are returned")] = 100,
 ) -> list[DeadLetterPublic]:
     """Rejected order records with their reason, oldest first."""
     return [
@@ -37,9 +46,19 @@ def dead_letters(
     ]
 
 
-@router.post("/dead-letters/{letter_id}/redrive", response_model=OutcomePublic)
-def redrive(letter_id: int, service: ServiceDep, _key: AdminKey) -> OutcomePublic:
+@router.post(
+    "/dead-letters/{letter_id}/redrive",
+    response_model=OutcomePublic,
+    responses=NOT_FOUND,
+)
+def redrive(
+    letter_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    service: ServiceDep,
+    _key: AdminKey,
+) -> OutcomePublic:
     """Submit a dead letter again (after fixing the SKU master, say)."""
+    with not_found():  # only the letter's own absence is a 404
+        get_dead_letter(service.ledger.engine, letter_id)
     o = service.redrive(letter_id)
     return OutcomePublic(
         key=o.key, action=o.action, status=o.status, decision=o.decision

@@ -19,12 +19,12 @@ from starlette.concurrency import run_in_threadpool
 from worldpool.customs import service
 from worldpool.customs.report import ValidationReport
 from worldpool.interfaces.api.deps import FxDep, LedgerDep, ReadKey
-from worldpool.interfaces.api.errors import not_found
+from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
 from worldpool.interfaces.api.schemas import HsPublic, HsRequest
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/customs", tags=["customs"])
+router = APIRouter(prefix="/customs", tags=["customs"], responses=AUTH)
 
 
 def _blocked(report: ValidationReport) -> JSONResponse:
@@ -92,7 +92,7 @@ async def documents(
     return result.documents
 
 
-@router.get("/landed-cost/{sku}", response_model=dict[str, Any])
+@router.get("/landed-cost/{sku}", response_model=dict[str, Any], responses=NOT_FOUND)
 def landed_cost(
     sku: str,
     ledger: LedgerDep,

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Query
 
 from worldpool.demand.service import ledger_forecasts
 from worldpool.interfaces.api.deps import LedgerDep, ReadKey
+from worldpool.interfaces.api.errors import AUTH
 from worldpool.interfaces.api.schemas import ForecastPublic
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/forecasts", tags=["forecasts"])
+router = APIRouter(prefix="/forecasts", tags=["forecasts"], responses=AUTH)
 
 
 def _public(row: dict[Hashable, Any], qcols: list[str]) -> ForecastPublic:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from fastapi import APIRouter
 
 from worldpool.interfaces.api.deps import ReadKey, ServiceDep
+from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
 from worldpool.interfaces.api.schemas import (
     AtpPublic,
     BalancePublic,
@@ -16,15 +17,16 @@ from worldpool.interfaces.api.schemas import (
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["inventory"])
+router = APIRouter(tags=["inventory"], responses=AUTH)
 
 
-@router.get("/stock/{sku}", response_model=list[BalancePublic])
+@router.get("/stock/{sku}", response_model=list[BalancePublic], responses=NOT_FOUND)
 def stock(
     sku: str, service: ServiceDep, _key: ReadKey, market: str | None = None
 ) -> list[BalancePublic]:
     """Balances of a SKU per node (optionally only nodes serving a marketplace)."""
-    service.ledger.sku(sku)
+    with not_found():
+        service.ledger.sku(sku)
     return [
         BalancePublic(
             sku=b.sku,
@@ -38,20 +40,24 @@ def stock(
     ]
 
 
-@router.get("/atp/{market}/{sku}", response_model=AtpPublic)
+@router.get("/atp/{market}/{sku}", response_model=AtpPublic, responses=NOT_FOUND)
 def atp(market: str, sku: str, service: ServiceDep, _key: ReadKey) -> AtpPublic:
     """Available-to-promise of a SKU in a marketplace, fastest source first."""
-    service.ledger.sku(sku)
-    a = service.ledger.atp(sku, market)
+    with not_found():
+        service.ledger.sku(sku)
+        a = service.ledger.atp(sku, market)
     return AtpPublic(
         sku=sku, market=market, total=a.total, sources=[asdict(s) for s in a.sources]
     )
 
 
-@router.get("/promise/{market}/{sku}", response_model=PromisePublic)
+@router.get(
+    "/promise/{market}/{sku}", response_model=PromisePublic, responses=NOT_FOUND
+)
 def promise(market: str, sku: str, service: ServiceDep, _key: ReadKey) -> PromisePublic:
     """Delivery promise for a channel's checkout ("delivers in 2-3 days")."""
-    p = service.promise(sku, market)
+    with not_found():
+        p = service.promise(sku, market)
     return PromisePublic(
         sku=p.sku,
         market=p.market,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from worldpool.errors import InputError
 from worldpool.interfaces.api.deps import ReadKey, ServiceDep, WriteKey
+from worldpool.interfaces.api.errors import AUTH, CONFLICT, NOT_FOUND
 from worldpool.interfaces.api.schemas import (
     ImportPublic,
     OrderCreate,
@@ -23,7 +24,7 @@ from worldpool.orders.service import ImportReport, Outcome
 
 __all__ = ["public_import", "read_document", "router"]
 
-router = APIRouter(prefix="/orders", tags=["orders"])
+router = APIRouter(prefix="/orders", tags=["orders"], responses=AUTH)
 
 
 def _outcome(o: Outcome) -> OutcomePublic:
@@ -69,7 +70,7 @@ async def read_document(request: Request, fmt: str) -> Any:
         raise InputError(f"body is not {fmt}: {exc}", record="body") from None
 
 
-@router.post("", response_model=OutcomePublic)
+@router.post("", response_model=OutcomePublic, responses=CONFLICT)
 def submit(body: OrderCreate, service: ServiceDep, _key: WriteKey) -> OutcomePublic:
     """Route and reserve one normalised order (idempotent by channel + order id)."""
     order = order_from_dict(body.model_dump(mode="json"))
@@ -93,13 +94,13 @@ def list_orders(
     _key: ReadKey,
     status: str | None = None,
     channel: str | None = None,
-    limit: int = 100,
+    limit: Annotated[int, Query(ge=1, description="At most 1000 are returned")] = 100,
 ) -> list[OrderPublic]:
     """List orders, newest first."""
     return [_public(r) for r in service.list_orders(status, channel, min(limit, 1000))]
 
 
-@router.get("/{channel}/{order_id}", response_model=OrderPublic)
+@router.get("/{channel}/{order_id}", response_model=OrderPublic, responses=NOT_FOUND)
 def get_order(
     channel: str, order_id: str, service: ServiceDep, _key: ReadKey
 ) -> OrderPublic:
@@ -107,7 +108,11 @@ def get_order(
     return _public(service.get(channel, order_id))
 
 
-@router.post("/{channel}/{order_id}/cancel", response_model=OutcomePublic)
+@router.post(
+    "/{channel}/{order_id}/cancel",
+    response_model=OutcomePublic,
+    responses={**NOT_FOUND, **CONFLICT},
+)
 def cancel(
     channel: str, order_id: str, service: ServiceDep, _key: WriteKey
 ) -> OutcomePublic:
@@ -115,7 +120,11 @@ def cancel(
     return _outcome(service.cancel(channel, order_id))
 
 
-@router.post("/{channel}/{order_id}/ship", response_model=OutcomePublic)
+@router.post(
+    "/{channel}/{order_id}/ship",
+    response_model=OutcomePublic,
+    responses={**NOT_FOUND, **CONFLICT},
+)
 def ship(
     channel: str, order_id: str, service: ServiceDep, _key: WriteKey
 ) -> OutcomePublic:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse
 
 from worldpool.errors import InputError
 from worldpool.interfaces.api.deps import LedgerDep, PlansDep, ReadKey, WriteKey
-from worldpool.interfaces.api.errors import not_found
+from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, json_errors, not_found
 from worldpool.interfaces.api.schemas import (
     ApplyPublic,
     PlanCreate,
@@ -33,12 +34,15 @@ from worldpool.report.plan_report import plan_html
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/plans", tags=["plans"])
+router = APIRouter(prefix="/plans", tags=["plans"], responses=AUTH)
+
+MAX_DAILY_UNITS = 1e9
+"""Largest daily demand (mean or standard deviation) a plan takes, in units."""
 
 
 def _params(settings: PlanSettingsIn) -> PlanParams:
     try:
-        return PlanParams(**settings.model_dump(exclude_unset=True))
+        return PlanParams(**settings.model_dump(exclude_unset=True, exclude_none=True))
     except InputError as exc:
         # Point the 422 at the body's own path (plan.<setting>).
         field = f"plan.{exc.field}" if exc.field else "plan"
@@ -82,6 +86,14 @@ def _demand(ledger: Ledger, body: PlanCreate) -> DemandTable:
     else:
         table = _rows_demand(body.demand)
     k = body.demand_scale
+    moments = np.concatenate([table.mean * k, table.std * k])
+    if not (np.isfinite(moments) & (moments <= MAX_DAILY_UNITS)).all():
+        raise InputError(
+            f"daily demand mean and spread must be at most {MAX_DAILY_UNITS:.0e} "
+            "units (after demand_scale)",
+            record="plan",
+            field="demand",
+        )
     return DemandTable(
         table.sku,
         table.market,
@@ -117,14 +129,14 @@ def create(
     )
 
 
-@router.get("/{plan_id}", response_model=dict[str, Any])
+@router.get("/{plan_id}", response_model=dict[str, Any], responses=NOT_FOUND)
 def read(plan_id: str, ledger: LedgerDep, _key: ReadKey) -> dict[str, Any]:
     """A stored plan as plain data: lines with their why, costs, ``status``."""
     with not_found():
         return get_plan(ledger, plan_id)
 
 
-@router.post("/{plan_id}/apply", response_model=ApplyPublic)
+@router.post("/{plan_id}/apply", response_model=ApplyPublic, responses=NOT_FOUND)
 def apply(plan_id: str, ledger: LedgerDep, _key: WriteKey) -> ApplyPublic:
     """Post the plan's transfers to the ledger; a second apply writes nothing."""
     with not_found():
@@ -138,7 +150,11 @@ def apply(plan_id: str, ledger: LedgerDep, _key: WriteKey) -> ApplyPublic:
     )
 
 
-@router.get("/{plan_id}/report", response_class=HTMLResponse)
+@router.get(
+    "/{plan_id}/report",
+    response_class=HTMLResponse,
+    responses=json_errors({**AUTH, **NOT_FOUND}),
+)
 def report(plan_id: str, plans: PlansDep, _key: ReadKey) -> HTMLResponse:
     """The plan's HTML report with charts (plans made by this server process)."""
     plan = plans.get(plan_id)

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from worldpool.catalog import Catalog
 from worldpool.errors import InputError
 from worldpool.interfaces.api.deps import LedgerDep, ReadKey
+from worldpool.interfaces.api.errors import AUTH
 from worldpool.interfaces.api.schemas import MAX_TWIN_SKUS, TwinRequest
 from worldpool.sim import (
     BuildParams,
@@ -28,7 +29,7 @@ from worldpool.sim import (
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/twin", tags=["twin"])
+router = APIRouter(prefix="/twin", tags=["twin"], responses=AUTH)
 
 _ORACLE_SKUS = 30
 """SKUs the clairvoyant LP bound is solved on (a sample), as in the CLI."""

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from worldpool.errors import InputError
 from worldpool.interfaces.api.deps import ServiceDep
 from worldpool.interfaces.api.routes.orders import public_import
-from worldpool.interfaces.api.schemas import ImportPublic
+from worldpool.interfaces.api.schemas import ErrorPublic, ImportPublic
 
 __all__ = ["TOPICS", "router", "shopify_signature"]
 
@@ -38,7 +38,14 @@ def shopify_signature(body: bytes, secret: str) -> str:
     return base64.b64encode(mac).decode()
 
 
-@router.post("/shopify", response_model=ImportPublic)
+@router.post(
+    "/shopify",
+    response_model=ImportPublic,
+    responses={
+        401: {"model": ErrorPublic, "description": "Bad or missing signature"},
+        503: {"model": ErrorPublic, "description": "No Shopify secret configured"},
+    },
+)
 async def shopify(
     request: Request,
     service: ServiceDep,
