@@ -107,11 +107,12 @@ def test_landed_cost_breakdown(server: Server) -> None:
         names = {ln["name"] for ln in r.json()["lines"]}
         assert {"product", "freight", "duty", "import VAT/GST"} <= names
         r = c.get("/customs/landed-cost/MUG-1", params={"to": "DE"})
-        assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "hs_code"
+        # A missing HS code is the query parameter `hs`, not a body field.
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "hs"]
         r = c.get("/customs/landed-cost/MUG-1", params={"hs": "691110"})
         assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "to"]
         assert (
             c.get("/customs/landed-cost/NOPE", params={"to": "DE"}).status_code == 404
         )
         r = c.get("/customs/landed-cost/MUG-1", params={"to": "XX", "hs": "691110"})
-        assert r.status_code == 422
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"][0] == "query"

@@ -13,11 +13,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from worldpool.customs import service
 from worldpool.customs.report import ValidationReport
+from worldpool.errors import InputError
 from worldpool.interfaces.api.deps import FxDep, LedgerDep, ReadKey
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
 from worldpool.interfaces.api.schemas import HsPublic, HsRequest
@@ -92,6 +94,25 @@ async def documents(
     return result.documents
 
 
+_LANDED_QUERY = {"hs_code": "hs", "quantity": "qty", "lane_id": "lane"}
+"""Service field -> query parameter of ``/customs/landed-cost`` (others: ``to``)."""
+
+
+def _query_error(exc: InputError) -> RequestValidationError:
+    """Return a 422 that names the query parameter behind a landed-cost InputError."""
+    name = _LANDED_QUERY.get(exc.field or "", "to")
+    return RequestValidationError(
+        [
+            {
+                "loc": ("query", name),
+                "msg": f"{exc.message} ({exc.record}: {exc.field})",
+                "type": "value_error",
+                "input": exc.value if isinstance(exc.value, str | int) else None,
+            }
+        ]
+    )
+
+
 @router.get("/landed-cost/{sku}", response_model=dict[str, Any], responses=NOT_FOUND)
 def landed_cost(
     sku: str,
@@ -112,15 +133,18 @@ def landed_cost(
     """Landed cost of a registered SKU in a marketplace, with its breakdown."""
     with not_found():
         ledger.sku(sku)
-    result = service.sku_landed_cost(
-        ledger,
-        sku,
-        to.upper(),
-        quantity=qty,
-        lane_id=lane,
-        fx_path=fx,
-        duty_rate=None if duty_rate is None else Decimal(str(duty_rate)) / 100,
-        additional_duty_rate=Decimal(str(additional_duty)) / 100,
-        hs_code=hs,
-    )
+    try:
+        result = service.sku_landed_cost(
+            ledger,
+            sku,
+            to.upper(),
+            quantity=qty,
+            lane_id=lane,
+            fx_path=fx,
+            duty_rate=None if duty_rate is None else Decimal(str(duty_rate)) / 100,
+            additional_duty_rate=Decimal(str(additional_duty)) / 100,
+            hs_code=hs,
+        )
+    except InputError as exc:
+        raise _query_error(exc) from None
     return result.to_dict()
