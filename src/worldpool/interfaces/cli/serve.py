@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 import typer
@@ -10,10 +11,24 @@ from rich.console import Console
 from worldpool.interfaces.cli.context import DbOption, open_ledger
 from worldpool.interfaces.cli.errors import handled
 
-__all__ = ["api_key_app", "serve"]
+__all__ = ["api_key_app", "serve", "warm_hs_model"]
 
 console = Console(soft_wrap=True)
 api_key_app = typer.Typer(help="API keys (stored hashed).", no_args_is_help=True)
+
+
+def warm_hs_model() -> bool:
+    """Fit the packaged HS suggester now, so the first /customs/hs is fast (~10 s).
+
+    Returns:
+        True when fitted; False when the ``customs`` extra is not installed.
+    """
+    try:
+        from worldpool.customs import service
+    except ImportError:
+        return False
+    service.hs_model(())
+    return True
 
 
 def serve(
@@ -22,6 +37,9 @@ def serve(
     split: Annotated[
         bool, typer.Option(help="Let one order ship from several nodes.")
     ] = False,
+    warm: Annotated[
+        bool, typer.Option(help="Fit the HS suggester in the background at start.")
+    ] = True,
     db: DbOption = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs); loopback only unless --host says."""
@@ -36,6 +54,8 @@ def serve(
         ledger.init()
     console.print(f"worldpool API on http://{host}:{port} (docs at /docs)")
     app = create_app(ledger, params=RoutingParams(split=split))
+    if warm:
+        threading.Thread(target=warm_hs_model, name="hs-warm-up", daemon=True).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")
     ledger.close()
 
