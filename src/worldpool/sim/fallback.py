@@ -1,7 +1,10 @@
 """The twin's routing rule: when may a short FC fall back to fulfil-from-origin.
 
-This is where ``worldpool.orders.route`` plugs in once its API is final: the
-twin needs a vectorised yes/no per (SKU, market) and a per-unit origin cost.
+A vectorised stand-in for ``worldpool.orders.route``'s origin step: a yes/no
+per (SKU, market) and a per-unit origin cost. The twin's scenarios carry no
+product attributes, so route()'s clearance rules (loose lithium, value and
+weight limits) are not applied here; same-zone FCs are not modelled either
+(each market has its own FC).
 """
 
 from __future__ import annotations
