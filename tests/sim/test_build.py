@@ -55,3 +55,24 @@ def test_no_known_market_is_an_error(catalog: Catalog) -> None:
     """A frame whose markets all fail to map is refused."""
     with pytest.raises(ValueError, match="no market"):
         scenario_from_frame(ROWS.assign(market="Narnia"), catalog)
+
+
+def test_origin_parcel_limits_come_from_the_routing_rules(catalog: Catalog) -> None:
+    """One origin parcel carries at most USD 800 and 30 kg of a SKU (RoutingParams)."""
+    skus = pd.DataFrame(
+        {
+            "sku": ["A", "B"],
+            "unit_price": [5.0, 40.0],
+            "unit_weight_kg": [0.3, 0.1],
+        }
+    )
+    sc = scenario_from_frame(ROWS, catalog, BuildParams(), sku_frame=skus)
+    assert sc.origin_max_units is not None
+    assert list(sc.origin_max_units) == [100.0, 20.0]  # 30 kg / 0.3; $800 / $40
+    gbp = scenario_from_frame(
+        ROWS, catalog, BuildParams(fx_rate=0.8, currency="GBP"), sku_frame=skus
+    )
+    assert gbp.origin_max_units is not None
+    assert gbp.origin_max_units[1] == 16.0  # GBP 40 = USD 50
+    free = scenario_from_frame(ROWS, catalog, BuildParams(origin_limits=False))
+    assert free.origin_max_units is None

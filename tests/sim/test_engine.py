@@ -142,3 +142,15 @@ def test_short_days_bound_stockouts_from_above(small: Scenario) -> None:
     for policy in (SplitPolicy(0.3), PoolPolicy(0.3)):
         k = simulate(small, policy).kpis
         assert 0 < k.stockout_rate <= k.short_day_rate
+
+
+def test_a_line_over_the_parcel_limit_is_not_shipped_from_origin() -> None:
+    """Orders too big for one origin parcel are lost, not sent as a parcel."""
+    sc = synthetic_scenario(4, 2, 200, mean=5.0, seed=2)
+    free = simulate(sc, FfoPolicy(0.9)).kpis
+    capped = simulate(
+        dataclasses.replace(sc, origin_max_units=np.full(4, 3.0)), FfoPolicy(0.9)
+    ).kpis
+    assert free.served_origin_units > 0
+    assert capped.served_origin_units < 0.5 * free.served_origin_units
+    assert capped.lost_units > free.lost_units

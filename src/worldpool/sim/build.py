@@ -16,6 +16,7 @@ import pandas as pd
 
 from worldpool.catalog import Catalog
 from worldpool.domain.network import Lane, Mode, Node
+from worldpool.orders.rules import RoutingParams
 from worldpool.sim.scenario import FloatArray, Scenario
 
 __all__ = [
@@ -79,6 +80,9 @@ class BuildParams:
     air: bool = True
     """Offer hub -> FC air freight to the pool's planner where the catalog has
     an air lane to every FC (the legacy split ships by sea only)."""
+    origin_limits: bool = True
+    """Apply the routing rules' fulfil-from-origin parcel limits (value and
+    weight, ``worldpool.orders.rules.RoutingParams``) to every policy."""
 
 
 def read_demand(path: Path | str) -> pd.DataFrame:
@@ -117,6 +121,21 @@ def _unit_cost(lane: Lane, weight: FloatArray, volume: FloatArray) -> FloatArray
     if lane.dim_divisor > 0:
         kg = np.maximum(weight, volume * 1_000_000 / lane.dim_divisor)
     return float(lane.cost_per_kg) * kg + float(lane.cost_per_m3) * volume
+
+
+def _origin_max_units(table: pd.DataFrame, params: BuildParams) -> FloatArray:
+    """Return the most units of each SKU one origin parcel may carry (S).
+
+    The routing rules refuse fulfil-from-origin above a parcel value (USD) and
+    weight (kg); prices are converted to USD with ``params.fx_rate``.
+    """
+    rules = RoutingParams()
+    price_usd = table["unit_price"].to_numpy(float) / params.fx_rate
+    weight = table["unit_weight_kg"].to_numpy(float)
+    by_value = float(rules.ffo_max_value_usd) / np.maximum(price_usd, 1e-9)
+    by_weight = float(rules.ffo_max_weight_kg) / np.maximum(weight, 1e-9)
+    units: FloatArray = np.maximum(np.floor(np.minimum(by_value, by_weight)), 0.0)
+    return units
 
 
 def _sku_table(
@@ -263,6 +282,7 @@ def scenario_from_frame(
     table = _sku_table(df, skus, params, sku_frame, price_col)
     net, air = _network(catalog, markets, [place_of[k] for k in markets], table, params)
     cost = table["unit_cost"].to_numpy(float)
+    limits = _origin_max_units(table, params) if params.origin_limits else None
     return Scenario(
         skus=tuple(skus),
         markets=tuple(markets),
@@ -273,6 +293,7 @@ def scenario_from_frame(
         capital_day=cost * params.capital_rate_year / 365.0,
         supplier_lead_days=params.supplier_lead_days,
         currency=params.currency,
+        origin_max_units=limits,
         air_cost=None if air is None else air[0],
         air_transit=None if air is None else air[1],
         **net,

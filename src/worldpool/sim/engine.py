@@ -191,6 +191,11 @@ class _Run:
             self.tally.serve(t, demand, served, short, None, None)
             return
         offered = np.where(self.fallback, short, 0.0)
+        if self.sc.origin_max_units is not None:
+            # The routing rules' parcel limits: a line too big or too valuable
+            # for one origin parcel is not offered from origin at all.
+            fits = short <= self.sc.origin_max_units[:, None]
+            offered = np.where(fits, offered, 0.0)
         need = offered * self.keep
         wanted = need.sum(axis=1)
         scale = np.where(wanted > self.hub, self.hub / np.maximum(wanted, 1e-12), 1.0)

@@ -88,7 +88,8 @@ def _sku_lp(
     cost[c.grid(c.x)] = sc.sea_cost[s, active] + sc.capital_day[s] * lead
     cost[c.hub : c.hub + n] = sc.holding_hub[s] + sc.capital_day[s]
     upper[c.grid(c.sfc)] = d
-    upper[c.grid(c.org)] = d
+    cap = sc.origin_max_units
+    upper[c.grid(c.org)] = d if cap is None else np.minimum(d, float(cap[s]))
     upper[c.grid(c.x)] = np.where(arrive < n, np.inf, 0.0)
     buy_ok = np.arange(n) >= sc.supplier_lead_days
     upper[c.buy : c.buy + n] = np.where(buy_ok, np.inf, 0.0)

@@ -66,6 +66,9 @@ class Scenario:
     """Air freight hub -> FC per unit, in ``currency`` (S, M); None = no air lane."""
     air_transit: FloatArray | None = None
     """Hub -> FC air transit P50 and P90, in days (M, 2); set with ``air_cost``."""
+    origin_max_units: FloatArray | None = None
+    """Most units of a SKU one fulfil-from-origin parcel may carry (S): the
+    routing rules' parcel value and weight limits; None = no limit."""
 
     def __post_init__(self) -> None:
         _, s, m = self.demand.shape
@@ -87,6 +90,8 @@ class Scenario:
         if self.air_cost is not None and self.air_transit is not None:
             _check_shape("air_cost", self.air_cost, (s, m))
             _check_shape("air_transit", self.air_transit, (m, 2))
+        if self.origin_max_units is not None:
+            _check_shape("origin_max_units", self.origin_max_units, (s,))
         if np.any(self.demand < 0):
             raise ValueError("demand holds negative units")
         if self.supplier_lead_days < 0:
@@ -139,6 +144,8 @@ class Scenario:
             fields[name] = getattr(self, name)[idx]
         if self.air_cost is not None:
             fields["air_cost"] = self.air_cost[idx]
+        if self.origin_max_units is not None:
+            fields["origin_max_units"] = self.origin_max_units[idx]
         return Scenario(**fields)
 
 
