@@ -18,8 +18,12 @@ value. ``pool`` is the one pool run by the real planner (``worldpool.plan``:
 targets, hub orders, allocation) and ships every order the hub can serve from
 origin (no cancellations); ``pool_econ`` only where the sale is worth the
 parcel (``cost_ratio_pool_econ``); ``echelon`` is the textbook pooled
-order-up-to rule (``*_echelon`` keys) for reference. The clairvoyant LP (HiGHS) runs on
-``--oracle-skus`` sampled SKUs, and cost gaps are measured on those SKUs only.
+order-up-to rule (``*_echelon`` keys) for reference. ``split_foresight`` and
+``pool_foresight`` are the same rules fed the true demand moments of the next
+56 days (a perfect forecast, not clairvoyance): their ``cost_gap_to_oracle_*``
+show how much of the gap to the bound better forecasting could close. The
+clairvoyant LP (HiGHS) runs on ``--oracle-skus`` sampled SKUs, and cost gaps
+are measured on those SKUs only.
 Last line: one JSON object.
 """
 
@@ -41,6 +45,7 @@ from worldpool.sim import (
     Comparison,
     EchelonPolicy,
     FfoPolicy,
+    Foresight,
     PoolPolicy,
     Scenario,
     SimParams,
@@ -129,6 +134,11 @@ def main() -> None:
     ap.add_argument("--unit-weight-kg", type=float, default=0.3)
     ap.add_argument("--unit-volume-m3", type=float, default=0.0015)
     ap.add_argument("--json", type=Path, help="also write the full comparison here")
+    ap.add_argument(
+        "--no-foresight",
+        action="store_true",
+        help="skip the perfect-forecast references (split/pool_foresight)",
+    )
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     sim = SimParams()
@@ -146,7 +156,12 @@ def main() -> None:
     econ = PoolPolicy(always_origin=False, name="pool_econ")
     result = compare(
         sc,
-        [SplitPolicy(), PoolPolicy(), FfoPolicy(), econ, EchelonPolicy()],
+        [SplitPolicy(), PoolPolicy(), FfoPolicy(), econ, EchelonPolicy()]
+        + (
+            []
+            if args.no_foresight
+            else [Foresight(SplitPolicy()), Foresight(PoolPolicy())]
+        ),
         CompareParams(iterations=args.iterations, oracle_skus=args.oracle_skus),
         sim,
         seed=args.seed,

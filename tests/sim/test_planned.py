@@ -8,6 +8,7 @@ import pytest
 from worldpool.plan import targets
 from worldpool.sim import (
     Decision,
+    Foresight,
     Network,
     PolicyView,
     Scenario,
@@ -171,3 +172,24 @@ def test_air_orders_need_air_lanes() -> None:
 
     with pytest.raises(ValueError, match="air lanes"):
         simulate(sc, Flyer())
+
+
+def test_foresight_keeps_the_contract_and_sees_a_surge_coming() -> None:
+    """Fed the coming weeks' true demand, a policy stocks up before a surge.
+
+    (It reads the future on purpose, so check_policy's "no demand, no orders"
+    rule, which fakes the view's estimates, does not apply to it.)
+    """
+    wrapped = Foresight(SplitPolicy(0.8))
+    assert wrapped.with_service(0.9).service == 0.9 and wrapped.service == 0.8
+    sc = synthetic_scenario(6, 3, 400, mean=1.0, seed=8)
+    surge = sc.demand.copy()
+    surge[250:] *= 4.0
+    sc = dataclasses.replace(sc, demand=surge)
+    draws = draw_transits(sc, 0)
+    blind = simulate(sc, SplitPolicy(0.9), draws=draws).kpis
+    seen = simulate(sc, Foresight(SplitPolicy(0.9)), draws=draws).kpis
+    assert Foresight(SplitPolicy()).name == "split_foresight"
+    assert seen.fill_rate > blind.fill_rate + 0.05
+    with pytest.raises(ValueError, match="horizon_days"):
+        Foresight(SplitPolicy(), horizon_days=0)

@@ -17,6 +17,7 @@ from worldpool.sim.build import (
 from worldpool.sim.callbacks import NullCallbacks, SimCallbacks
 from worldpool.sim.compare import Comparison, compare
 from worldpool.sim.engine import simulate
+from worldpool.sim.foresight import Foresight
 from worldpool.sim.kpi import Kpis
 from worldpool.sim.oracle import OracleResult, solve_oracle
 from worldpool.sim.params import CompareParams, SimParams
@@ -35,6 +36,7 @@ __all__ = [
     "Decision",
     "EchelonPolicy",
     "FfoPolicy",
+    "Foresight",
     "Kpis",
     "Network",
     "NullCallbacks",
