@@ -21,25 +21,11 @@ from worldpool.sim import (
 from worldpool.sim.oracle import solve_oracle
 from worldpool.sim.planned import PoolPolicy, plan_problem
 from worldpool.testing.checks import check_policy
+from worldpool.testing.views import trailing_view
 
 
 def _view(sc: Scenario, hub: float = 0.0, opening: bool = False) -> PolicyView:
-    s, m = len(sc.skus), len(sc.markets)
-    window = sc.demand[:91].astype(np.float64)
-    return PolicyView(
-        day=91,
-        scenario=sc,
-        review_days=7,
-        fc_on_hand=np.zeros((s, m)),
-        fc_on_order=np.zeros((s, m)),
-        hub_on_hand=np.full(s, hub),
-        hub_on_order=np.zeros(s),
-        mean=window.mean(axis=0),
-        var=window.var(axis=0),
-        total_var=window.sum(axis=2).var(axis=0),
-        sale_share=(window > 0).mean(axis=0),
-        opening=opening,
-    )
+    return trailing_view(sc, hub_on_hand=hub, opening=opening)
 
 
 @pytest.mark.parametrize("always_origin", [True, False])

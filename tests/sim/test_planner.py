@@ -7,24 +7,11 @@ import pytest
 
 from worldpool.sim import PolicyView, Scenario, pooled_targets, synthetic_scenario
 from worldpool.sim.planner import fc_critical_ratio, order_up_to
+from worldpool.testing.views import trailing_view
 
 
 def _view(sc: Scenario) -> PolicyView:
-    s, m = len(sc.skus), len(sc.markets)
-    window = sc.demand[:91].astype(np.float64)
-    return PolicyView(
-        day=91,
-        scenario=sc,
-        review_days=7,
-        fc_on_hand=np.zeros((s, m)),
-        fc_on_order=np.zeros((s, m)),
-        hub_on_hand=np.zeros(s),
-        hub_on_order=np.zeros(s),
-        mean=window.mean(axis=0),
-        var=window.var(axis=0),
-        total_var=window.sum(axis=2).var(axis=0),
-        sale_share=(window > 0).mean(axis=0),
-    )
+    return trailing_view(sc)
 
 
 def test_order_up_to_is_mean_plus_z_sigma() -> None:

@@ -14,27 +14,13 @@ from worldpool.sim import (
     simulate,
     synthetic_scenario,
 )
+from worldpool.testing.views import trailing_view
 
 __all__ = ["check_policy"]
 
 
 def _view(sc: Scenario, scale: float) -> PolicyView:
-    s, m = len(sc.skus), len(sc.markets)
-    window = sc.demand[:60].astype(np.float64)
-    totals = window.sum(axis=2)
-    return PolicyView(
-        day=60,
-        scenario=sc,
-        review_days=7,
-        fc_on_hand=np.zeros((s, m)),
-        fc_on_order=np.zeros((s, m)),
-        hub_on_hand=np.zeros(s),
-        hub_on_order=np.zeros(s),
-        mean=window.mean(axis=0) * scale,
-        var=window.var(axis=0) * scale,
-        total_var=totals.var(axis=0) * scale,
-        sale_share=(window > 0).mean(axis=0) * min(scale, 1.0),
-    )
+    return trailing_view(sc, 60, scale=scale)
 
 
 def _check_decision(name: str, d: Decision, s: int, m: int) -> None:
