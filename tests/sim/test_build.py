@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from worldpool.catalog import Catalog
+from worldpool.errors import InputError
 from worldpool.sim import BuildParams, Scenario, scenario_from_frame
 
 ROWS = pd.DataFrame(
@@ -76,3 +77,24 @@ def test_origin_parcel_limits_come_from_the_routing_rules(catalog: Catalog) -> N
     assert gbp.origin_max_units[1] == 16.0  # GBP 40 = USD 50
     free = scenario_from_frame(ROWS, catalog, BuildParams(origin_limits=False))
     assert free.origin_max_units is None
+
+
+def test_sku_clearance_follows_the_routing_rules(catalog: Catalog) -> None:
+    """Loose lithium never ships from origin; ffo_markets limits where others may."""
+    skus = pd.DataFrame(
+        {
+            "sku": ["A", "B"],
+            "battery": ["loose", None],
+            "ffo_markets": ["*", "DE"],
+        }
+    )
+    sc = scenario_from_frame(ROWS, catalog, BuildParams(), sku_frame=skus)
+    assert sc.markets == ("DE", "UK")
+    assert sc.origin_cleared is not None
+    assert sc.origin_cleared.tolist() == [[False, False], [True, False]]
+    plain = scenario_from_frame(ROWS, catalog, BuildParams())
+    assert plain.origin_cleared is None
+    bad = skus.assign(battery=["lithium-ish", None])
+    with pytest.raises(InputError, match="battery") as err:
+        scenario_from_frame(ROWS, catalog, BuildParams(), sku_frame=bad)
+    assert err.value.record == "sku A"

@@ -154,3 +154,20 @@ def test_a_line_over_the_parcel_limit_is_not_shipped_from_origin() -> None:
     assert free.served_origin_units > 0
     assert capped.served_origin_units < 0.5 * free.served_origin_units
     assert capped.lost_units > free.lost_units
+
+
+def test_uncleared_skus_never_ship_from_origin() -> None:
+    """A SKU not cleared for origin to a market is lost there, whatever the policy."""
+    sc = synthetic_scenario(4, 2, 200, mean=3.0, seed=6)
+    cleared = np.ones((4, 2), dtype=bool)
+    cleared[0, :] = False  # e.g. a loose lithium battery
+    blocked = dataclasses.replace(sc, origin_cleared=cleared)
+    for policy in (FfoPolicy(0.9), PoolPolicy(0.5)):
+        run = simulate(blocked, policy)
+        assert run.kpis.served_origin_units > 0
+        # SKU 0 had demand every week yet nothing went out as a parcel for it.
+        assert run.kpis.fill_rate < simulate(sc, policy).kpis.fill_rate
+    ffo = simulate(blocked, FfoPolicy(0.9)).sku_cost
+    assert ffo[0] == pytest.approx(
+        float(blocked.demand[91:, 0, :].sum()) * float(blocked.margin[0]), rel=0.02
+    )

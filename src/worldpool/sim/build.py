@@ -17,6 +17,7 @@ import pandas as pd
 from worldpool.catalog import Catalog
 from worldpool.domain.network import Lane, Mode, Node
 from worldpool.orders.rules import RoutingParams
+from worldpool.sim.clearance import origin_cleared
 from worldpool.sim.scenario import FloatArray, Scenario
 
 __all__ = [
@@ -240,7 +241,9 @@ def scenario_from_frame(
         catalog: Reference data: FC per marketplace, lanes from ``params.hub``.
         params: Assumptions; defaults to :class:`BuildParams`.
         sku_frame: Optional SKU table (sku, unit_price, unit_cost,
-            unit_weight_kg, unit_volume_m3) overriding the defaults.
+            unit_weight_kg, unit_volume_m3) overriding the defaults; optional
+            ``battery`` and ``ffo_markets`` columns restrict origin shipping
+            as the routing rules do (:mod:`worldpool.sim.clearance`).
         sku_col: Column of SKU ids.
         market_col: Column of markets (marketplace id, country or store).
         date_col: Column of dates.
@@ -294,6 +297,7 @@ def scenario_from_frame(
         supplier_lead_days=params.supplier_lead_days,
         currency=params.currency,
         origin_max_units=limits,
+        origin_cleared=origin_cleared(sku_frame, skus, [place_of[k] for k in markets]),
         air_cost=None if air is None else air[0],
         air_transit=None if air is None else air[1],
         **net,

@@ -180,6 +180,8 @@ class _Run:
             self.fallback = np.asarray(decision.origin_ok, dtype=bool)
         elif self.network is Network.POOL:
             self.fallback = origin_fallback(self.sc, view.mean, view.sale_share)
+        if self.sc.origin_cleared is not None:
+            self.fallback = self.fallback & self.sc.origin_cleared
         self.replenish(t, decision, opening)
 
     def serve(self, t: int, demand: FloatArray) -> None:

@@ -1,10 +1,10 @@
 """The twin's routing rule: when may a short FC fall back to fulfil-from-origin.
 
 A vectorised stand-in for ``worldpool.orders.route``'s origin step: a yes/no
-per (SKU, market) and a per-unit origin cost. The twin's scenarios carry no
-product attributes, so route()'s clearance rules (loose lithium, value and
-weight limits) are not applied here; same-zone FCs are not modelled either
-(each market has its own FC).
+per (SKU, market) and a per-unit origin cost. The routing rules' clearance
+(``Scenario.origin_cleared``) and parcel limits (``origin_max_units``) are
+applied by the engine to every policy; same-zone FCs are not modelled (each
+market has its own FC).
 """
 
 from __future__ import annotations
@@ -52,8 +52,12 @@ def origin_fallback(
             currency; defaults to the margin m.
 
     Returns:
-        True where the value of a kept sale exceeds the parcel cost c_x.
+        True where the value of a kept sale exceeds the parcel cost c_x and
+        the SKU is cleared for origin to the market.
     """
     cost = origin_unit_cost(scenario, mean, sale_share)
     worth = scenario.margin[:, None] if value is None else value
-    return np.asarray(worth > cost)
+    ok = np.asarray(worth > cost)
+    if scenario.origin_cleared is not None:
+        ok &= scenario.origin_cleared
+    return ok

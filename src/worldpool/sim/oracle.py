@@ -90,6 +90,8 @@ def _sku_lp(
     upper[c.grid(c.sfc)] = d
     cap = sc.origin_max_units
     upper[c.grid(c.org)] = d if cap is None else np.minimum(d, float(cap[s]))
+    if sc.origin_cleared is not None:
+        upper[c.grid(c.org)] *= sc.origin_cleared[s, active]
     upper[c.grid(c.x)] = np.where(arrive < n, np.inf, 0.0)
     buy_ok = np.arange(n) >= sc.supplier_lead_days
     upper[c.buy : c.buy + n] = np.where(buy_ok, np.inf, 0.0)

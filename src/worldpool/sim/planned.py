@@ -75,13 +75,18 @@ def origin_allowed(view: PolicyView, always_origin: bool) -> NDArray[np.bool_]:
     """Return where a short FC may fall back to origin (S, M) bool.
 
     Everywhere when the seller ships every paid order (``always_origin``),
-    else only where the margin pays the parcel (c_x < m).
+    else only where the margin pays the parcel (c_x < m); never where the SKU
+    is not cleared for origin to the market (``Scenario.origin_cleared``).
     """
     sc = view.scenario
     if always_origin:
-        return np.ones(view.mean.shape, dtype=bool)
-    c_x = origin_unit_cost(sc, view.mean, view.sale_share)
-    return np.asarray(c_x < sc.margin[:, None])
+        ok = np.ones(view.mean.shape, dtype=bool)
+    else:
+        c_x = origin_unit_cost(sc, view.mean, view.sale_share)
+        ok = np.asarray(c_x < sc.margin[:, None])
+    if sc.origin_cleared is not None:
+        ok &= sc.origin_cleared
+    return ok
 
 
 def plan_problem(

@@ -69,6 +69,9 @@ class Scenario:
     origin_max_units: FloatArray | None = None
     """Most units of a SKU one fulfil-from-origin parcel may carry (S): the
     routing rules' parcel value and weight limits; None = no limit."""
+    origin_cleared: NDArray[np.bool_] | None = None
+    """Where a SKU may ship from origin at all (S, M): the routing rules'
+    clearance (loose lithium, the SKU's FFO markets); None = everywhere."""
 
     def __post_init__(self) -> None:
         _, s, m = self.demand.shape
@@ -87,15 +90,24 @@ class Scenario:
         _check_shape("parcel_transit", self.parcel_transit, (m, 2))
         if (self.air_cost is None) != (self.air_transit is None):
             raise ValueError("air_cost and air_transit go together (both or neither)")
-        if self.air_cost is not None and self.air_transit is not None:
-            _check_shape("air_cost", self.air_cost, (s, m))
-            _check_shape("air_transit", self.air_transit, (m, 2))
-        if self.origin_max_units is not None:
-            _check_shape("origin_max_units", self.origin_max_units, (s,))
+        self._check_optional(s, m)
         if np.any(self.demand < 0):
             raise ValueError("demand holds negative units")
         if self.supplier_lead_days < 0:
             raise ValueError(f"supplier_lead_days={self.supplier_lead_days} < 0")
+
+    def _check_optional(self, s: int, m: int) -> None:
+        """Check the shapes of the optional arrays that are set."""
+        shapes = {
+            "air_cost": (s, m),
+            "air_transit": (m, 2),
+            "origin_max_units": (s,),
+            "origin_cleared": (s, m),
+        }
+        for name, shape in shapes.items():
+            value = getattr(self, name)
+            if value is not None:
+                _check_shape(name, value, shape)
 
     @property
     def days(self) -> int:
@@ -146,6 +158,8 @@ class Scenario:
             fields["air_cost"] = self.air_cost[idx]
         if self.origin_max_units is not None:
             fields["origin_max_units"] = self.origin_max_units[idx]
+        if self.origin_cleared is not None:
+            fields["origin_cleared"] = self.origin_cleared[idx]
         return Scenario(**fields)
 
 
@@ -162,7 +176,7 @@ class TransitDraws:
     None when the scenario has no air lanes."""
 
 
-def _check_shape(name: str, array: FloatArray, shape: tuple[int, ...]) -> None:
+def _check_shape(name: str, array: NDArray[np.generic], shape: tuple[int, ...]) -> None:
     if array.shape != shape:
         raise ValueError(f"Scenario.{name} has shape {array.shape}, expected {shape}")
 
