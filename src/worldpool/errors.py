@@ -11,7 +11,9 @@ seller can fix the input without reading code::
     │   ├── InsufficientStock      a transfer/reserve/ship exceeds what is there
     │   ├── IdempotencyConflict    a key was reused with a different payload
     │   └── DriftDetected          balances disagree with the journal
-    └── ConfigError                settings cannot be used
+    ├── ConfigError                settings cannot be used
+    │   └── NotInitialised         no database, or its schema is missing/old
+    └── Forbidden                  the acting user/key may not do this (seller, role)
 
 Interfaces map each class to one exit code / HTTP status in one place
 (``worldpool.interfaces.cli.errors``).
@@ -23,10 +25,12 @@ __all__ = [
     "CatalogError",
     "ConfigError",
     "DriftDetected",
+    "Forbidden",
     "IdempotencyConflict",
     "InputError",
     "InsufficientStock",
     "LedgerError",
+    "NotInitialised",
     "UnknownReference",
     "WorldpoolError",
 ]
@@ -125,3 +129,15 @@ class DriftDetected(LedgerError):
 
 class ConfigError(WorldpoolError):
     """Settings (env vars, config file) cannot be used."""
+
+
+class NotInitialised(ConfigError):
+    """The database does not exist or its schema is not at this version.
+
+    The fix is always the same: run ``worldpool init`` (which creates or
+    upgrades the schema) against the same database URL.
+    """
+
+
+class Forbidden(WorldpoolError):
+    """The acting user or key may not do this (another seller's data, a role)."""

@@ -9,6 +9,7 @@ interfaces call.
 import importlib
 from typing import TYPE_CHECKING
 
+from worldpool.catalog.fx import FxRate, FxTable, read_fx
 from worldpool.customs.documents import (
     CommercialInvoice,
     PackingList,
@@ -16,7 +17,6 @@ from worldpool.customs.documents import (
     documents_to_dict,
 )
 from worldpool.customs.examples import Example
-from worldpool.customs.fx import FxRate, FxTable, read_fx
 from worldpool.customs.landed import (
     CostLine,
     LandedCost,

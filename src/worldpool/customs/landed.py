@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from worldpool.customs.fx import FxRate, FxTable
+from worldpool.catalog.fx import FxRate, FxTable
 from worldpool.customs.rules import CustomsRules, Fee, Valuation, applies
 from worldpool.customs.tariff import DutyRate, duty_rate
 from worldpool.domain.market import Marketplace

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from worldpool.catalog import Catalog, load_catalog
 from worldpool.catalog.as_of import today_utc
+from worldpool.catalog.fx import FxTable, read_fx
 from worldpool.customs.documents import build_documents, documents_to_dict
 from worldpool.customs.examples import Example, append_confirmed, read_examples
-from worldpool.customs.fx import FxTable, read_fx
 from worldpool.customs.landed import LandedCost, LandedCostProblem, landed_cost
 from worldpool.customs.nomenclature import hs_digits, load_nomenclature
 from worldpool.customs.report import Issue, Severity, ValidationReport

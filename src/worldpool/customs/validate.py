@@ -11,8 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from worldpool.catalog.fx import FxTable
 from worldpool.customs._restricted import restriction_issues
-from worldpool.customs.fx import FxTable
 from worldpool.customs.nomenclature import Nomenclature, hs_digits
 from worldpool.customs.report import Issue, Severity, ValidationReport
 from worldpool.customs.rules import CustomsRules, Limit, applies

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -42,6 +43,23 @@ __all__ = ["BatchResult", "Ledger"]
 _RETRY_SQLSTATES = frozenset({"40001", "40P01"})
 _RETRIES = 5
 
+# One write lock per engine, shared by every Ledger view of it (a Context builds
+# a cheap view per request; the lock must not be per view).
+_LOCKS: weakref.WeakKeyDictionary[Engine, AbstractContextManager[object]] = (
+    weakref.WeakKeyDictionary()
+)
+_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(engine: Engine) -> AbstractContextManager[object]:
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    with _LOCKS_GUARD:
+        lock = _LOCKS.get(engine)
+        if lock is None:
+            lock = _LOCKS[engine] = threading.Lock()
+        return lock
+
 
 @dataclass(frozen=True, slots=True)
 class BatchResult:
@@ -58,15 +76,16 @@ class BatchResult:
 class Ledger:
     """The global inventory pool, persisted in SQLite or PostgreSQL."""
 
-    def __init__(self, engine: Engine, catalog: Catalog) -> None:
+    def __init__(
+        self, engine: Engine, catalog: Catalog, *, seller: str = "default"
+    ) -> None:
         self.engine = engine
         self.catalog = catalog
+        self.seller = seller
         self._reader = reader(engine)
         # SQLite has one writer at a time anyway; queueing our own threads on a
         # lock avoids its busy-handler's millisecond sleeps (see BENCHMARKS.md).
-        self._write_lock: AbstractContextManager[object] = (
-            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
-        )
+        self._write_lock = _write_lock(engine)
 
     @classmethod
     def open(cls, url: str | None = None, catalog: Catalog | None = None) -> Ledger:

@@ -12,7 +12,7 @@ from pathlib import Path
 from worldpool.domain.money import Money, is_currency_code
 from worldpool.errors import InputError
 
-__all__ = ["FxRate", "FxTable", "read_fx"]
+__all__ = ["FxRate", "FxTable", "load_fx", "read_fx"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,3 +115,23 @@ def _rate(name: str, number: int, row: Mapping[str, str]) -> FxRate:
     except ValueError:
         raise fail("date", "must be an ISO date") from None
     return FxRate(base, quote, rate, row["source"].strip(), day)
+
+
+_PACKAGED_FX = Path(__file__).with_name("data") / "fx_rates.csv"
+
+
+def load_fx(override: Path | None = None) -> FxTable:
+    """Return the packaged FX table with the rows of ``override`` applied on top.
+
+    Args:
+        override: The user's rates CSV (``base,quote,rate,source,date``); its
+            rates replace packaged rates for the same pair.
+
+    Raises:
+        InputError: naming the file, row and field of a bad rate.
+    """
+    packaged = read_fx(_PACKAGED_FX)
+    if override is None:
+        return packaged
+    mine = read_fx(override)
+    return FxTable({**packaged.rates, **mine.rates})
