@@ -70,9 +70,10 @@ MARKETS = {
 
 def app_factory() -> Any:
     """Build the app for uvicorn's ``--factory`` (database URL from the env)."""
+    from worldpool.context import open_context
     from worldpool.interfaces.api import create_app
 
-    return create_app(Ledger.open(os.environ["WORLDPOOL_DATABASE_URL"]))
+    return create_app(open_context())
 
 
 def bench_url(raw: str | None, schema: str, tmp: Path) -> str:

@@ -19,6 +19,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from worldpool.catalog import Catalog, load_catalog
+from worldpool.catalog.fx import load_fx
+from worldpool.config import Settings
+from worldpool.context import Context
 from worldpool.ledger import Ledger
 from worldpool.ledger.db import make_engine, normalise_url
 
@@ -96,3 +99,23 @@ def sqlite_url(tmp_path: Path) -> str:
 def is_postgres(url: str) -> bool:
     """True when ``url`` points at PostgreSQL."""
     return make_url(url).get_backend_name() == "postgresql"
+
+
+def context_for(ledger: Ledger, **settings: str) -> Context:
+    """Return a context over ``ledger``'s database (default seller, owner role)."""
+    url = ledger.engine.url.render_as_string(hide_password=False)
+    fx_file = os.environ.get("WORLDPOOL_FX_FILE")
+    return Context(
+        engine=ledger.engine,
+        catalog=ledger.catalog,
+        fx=load_fx(Path(fx_file) if fx_file else None),
+        settings=Settings(database_url=url, **settings),
+        seller=ledger.seller,
+        user="test",
+    )
+
+
+@pytest.fixture
+def ctx(ledger: Ledger) -> Context:
+    """A context over the initialised, empty ``ledger`` (SQLite and PostgreSQL)."""
+    return context_for(ledger)

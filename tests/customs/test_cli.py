@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from worldpool.catalog import Catalog
+from worldpool.config import Settings
+from worldpool.context import open_context
 from worldpool.customs import HsSuggester, service
 from worldpool.domain.product import BatteryType, SkuRecord
 from worldpool.interfaces.cli.customs import app
@@ -93,8 +95,9 @@ def test_docs_fill_gaps_from_ledger(
     del de_transfer["lines"][0]["hs_code"]
     path = tmp_path / "s.json"
     path.write_text(json.dumps(de_transfer))
-    with Ledger.open(db) as led:
-        report = service.check_shipment(path, led, Path(FX))
+    ctx = open_context(Settings(database_url=db, fx_file=FX))
+    report = service.check_shipment(ctx, path)
+    ctx.close()
     assert "lines[0].hs_code" not in {i.field for i in report.errors}
 
 

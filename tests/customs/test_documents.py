@@ -7,6 +7,8 @@ from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
+from worldpool.config import Settings
+from worldpool.context import open_context
 from worldpool.customs import (
     build_documents,
     documents_to_dict,
@@ -70,8 +72,11 @@ def test_blocked_document_gets_no_pdf_unless_forced(
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(de_transfer))
     fx = Path(__file__).parents[1] / "data" / "customs" / "fx.csv"
-    blocked = shipment_documents(path, pdf=True, fx_path=fx)
+    ctx = open_context(
+        Settings(database_url="sqlite://", fx_file=str(fx)), require_schema=False
+    )
+    blocked = shipment_documents(ctx, path, pdf=True, use_ledger=False)
     assert (blocked.documents, blocked.pdf) == (None, None)
-    forced = shipment_documents(path, pdf=True, force=True, fx_path=fx)
+    forced = shipment_documents(ctx, path, pdf=True, force=True, use_ledger=False)
     assert forced.pdf is not None and forced.documents is not None
     assert forced.documents["validation"]["ok"] is False  # type: ignore[index]

@@ -149,3 +149,20 @@ def test_order_survives_dropped_connection(pool: Ledger) -> None:
     report = svc.import_document("shopify", load(CHANNEL_FILES["shopify"]), "hook")
     assert report.count("created") == 1
     assert pool.check().ok
+
+
+def test_order_for_an_unlisted_market_is_refused(pool: Ledger) -> None:
+    """A SKU listed only in US/UK is refused (named) in DE, not taken as a backorder."""
+    pool.register_skus(
+        [make_sku("PB-10", title="Phone case", listed_markets=("US", "UK"))]
+    )
+    doc = load(CHANNEL_FILES["shopify"])
+    doc["line_items"][0]["sku"] = "PB-10"
+    doc["shipping_address"].update(country_code="DE")
+    doc["currency"] = "EUR"
+    report = OrderService(pool).import_document("shopify", doc, "hook")
+    (rejected,) = report.rejected
+    assert (
+        rejected[2] == "lines[0].sku" and "not listed in marketplace DE" in rejected[1]
+    )
+    assert OrderService(pool).list_orders() == []

@@ -1,7 +1,8 @@
-"""Customs service: the pure core plus SKUs from the Ledger.
+"""Customs service: the pure core plus SKUs from the ledger, as functions of a Context.
 
-One function per action; the CLI (and later the API and MCP tools) call
-these and only render the result.
+One function per action; the CLI, the API (and the MCP tools, the assistant)
+call these and only render the result. A shipment document is accepted as a
+file path or as raw JSON bytes (an HTTP body) through the same functions.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from worldpool.catalog import Catalog, load_catalog
 from worldpool.catalog.as_of import today_utc
-from worldpool.catalog.fx import FxTable, read_fx
+from worldpool.catalog.fx import FxTable
+from worldpool.context import Context, ledger_of
 from worldpool.customs.documents import build_documents, documents_to_dict
 from worldpool.customs.examples import Example, append_confirmed, read_examples
 from worldpool.customs.landed import LandedCost, LandedCostProblem, landed_cost
@@ -33,26 +35,28 @@ from worldpool.domain.money import Money
 from worldpool.domain.network import Lane
 from worldpool.domain.product import SkuRecord
 from worldpool.errors import InputError, UnknownReference
-from worldpool.ledger import Ledger
 
 if TYPE_CHECKING:
     from worldpool.customs.suggest import HsSuggester, HsSuggestion
 
 __all__ = [
     "DocumentsResult",
+    "LandedCostRequest",
+    "ShipmentSource",
     "check_shipment",
-    "check_shipment_json",
     "confirm_hs",
     "hs_model",
     "pick_lane",
     "shipment_documents",
-    "shipment_documents_json",
     "sku_landed_cost",
     "sku_text",
     "suggest_hs",
 ]
 
 _LEDGER = "ledger SKU record"
+
+ShipmentSource = Path | bytes
+"""A shipment document: a JSON file, or its bytes (an HTTP body)."""
 
 
 def hs_model(confirmed: tuple[Example, ...] = ()) -> HsSuggester:
@@ -86,17 +90,13 @@ def suggest_hs(
     return hs_model(confirmed).suggest(text, k)
 
 
-def sku_text(ledger: Ledger, sku: str) -> str:
+def sku_text(ctx: Context, sku: str) -> str:
     """Return the text a registered SKU is classified from (title ; category).
 
-    Args:
-        ledger: The ledger holding the SKU.
-        sku: SKU id.
-
     Raises:
-        UnknownReference: when the SKU is not registered.
+        UnknownReference: when the SKU is not registered for the context's seller.
     """
-    rec = ledger.sku(sku)
+    rec = ledger_of(ctx).sku(sku)
     return " ; ".join(part for part in (rec.title, rec.category or "") if part)
 
 
@@ -124,10 +124,6 @@ def confirm_hs(text: str, code: str, examples: Path) -> int:
     return append_confirmed(examples, [Example(text.strip(), digits[:6], "confirmed")])
 
 
-def _fx(path: Path | None) -> FxTable:
-    return read_fx(path) if path else FxTable.of(())
-
-
 def _fill(
     line: ShipmentLine, rec: SkuRecord, currency: str, fx: FxTable
 ) -> ShipmentLine:
@@ -146,9 +142,8 @@ def _fill(
     )
 
 
-def _with_skus(
-    s: Shipment, ledger: Ledger, fx: FxTable
-) -> tuple[Shipment, list[Issue]]:
+def _with_skus(s: Shipment, ctx: Context) -> tuple[Shipment, list[Issue]]:
+    ledger = ledger_of(ctx)
     lines, issues = [], []
     for i, line in enumerate(s.lines):
         try:
@@ -166,55 +161,70 @@ def _with_skus(
             )
             lines.append(line)
             continue
-        lines.append(_fill(line, rec, s.currency, fx))
+        lines.append(_fill(line, rec, s.currency, ctx.fx))
     return replace(s, lines=tuple(lines)), issues
 
 
-def _context(
+def _validation(
     day: date, fx: FxTable, rules_dir: Path | None
 ) -> tuple[ValidationContext, Catalog]:
     catalog = load_catalog(as_of=day)
     overrides = (rules_dir,) if rules_dir else ()
-    ctx = ValidationContext(
+    vctx = ValidationContext(
         load_rules(day, overrides), load_nomenclature(), catalog.marketplaces, fx
     )
-    return ctx, catalog
+    return vctx, catalog
+
+
+def _parse(source: ShipmentSource) -> ParsedShipment:
+    if isinstance(source, Path):
+        return read_shipment(source)
+    try:
+        return parse_shipment(json.loads(source.decode("utf-8-sig")))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        empty = Shipment(id="shipment", kind="", destination="", mode="")
+        issue = Issue(Severity.ERROR, "(document)", f"cannot read JSON: {exc}",
+                      "format", "shipment format (docs/how-to/customs.md)")  # fmt: skip
+        return ParsedShipment(empty, (issue,))
 
 
 def _checked(
-    path: Path,
-    ledger: Ledger | None,
-    fx_path: Path | None,
+    ctx: Context,
+    source: ShipmentSource,
+    use_ledger: bool,
     rules_dir: Path | None,
     today: date,
 ) -> tuple[Shipment, ValidationReport]:
-    parsed = read_shipment(path)
-    fx = _fx(fx_path)
+    parsed = _parse(source)
     shipment, issues = parsed.shipment, list(parsed.issues)
-    if ledger is not None:
-        shipment, more = _with_skus(shipment, ledger, fx)
+    if use_ledger:
+        shipment, more = _with_skus(shipment, ctx)
         issues += more
-    ctx, _ = _context(shipment.date or today, fx, rules_dir)
-    return shipment, validate(shipment, ctx, tuple(issues))
+    vctx, _ = _validation(shipment.date or today, ctx.fx, rules_dir)
+    return shipment, validate(shipment, vctx, tuple(issues))
 
 
 def check_shipment(
-    path: Path,
-    ledger: Ledger | None = None,
-    fx_path: Path | None = None,
+    ctx: Context,
+    source: ShipmentSource,
+    *,
+    use_ledger: bool = True,
     rules_dir: Path | None = None,
     today: date | None = None,
 ) -> ValidationReport:
-    """Validate a shipment file against its destination's rules.
+    """Validate a shipment against its destination's rules; never raises on content.
+
+    Unreadable JSON, a non-object document or bad values are errors in the report.
 
     Args:
-        path: The shipment JSON file.
-        ledger: Fills missing line fields from registered SKUs when given.
-        fx_path: FX table CSV (``base,quote,rate,source,date``).
+        ctx: The context (FX table; SKUs of its seller fill missing line fields).
+        source: The shipment JSON file or its bytes (docs/how-to/customs.md).
+        use_ledger: Fill missing line fields from registered SKUs.
         rules_dir: Directory with user rule files overriding the packaged ones.
         today: Rules day when the shipment has no date (default: today, UTC).
     """
-    return _checked(path, ledger, fx_path, rules_dir, today or today_utc())[1]
+    day = today or today_utc()
+    return _checked(ctx, source, use_ledger, rules_dir, day)[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,25 +240,25 @@ class DocumentsResult:
 
 
 def shipment_documents(
-    path: Path,
-    ledger: Ledger | None = None,
+    ctx: Context,
+    source: ShipmentSource,
     *,
     pdf: bool = False,
     force: bool = False,
-    fx_path: Path | None = None,
+    use_ledger: bool = True,
     rules_dir: Path | None = None,
 ) -> DocumentsResult:
-    """Build the commercial invoice and packing list of a shipment file.
+    """Build the commercial invoice and packing list of a shipment.
 
     Args:
-        path: The shipment JSON file.
-        ledger: Fills missing line fields from registered SKUs when given.
+        ctx: The context.
+        source: The shipment JSON file or its bytes.
         pdf: Also render the PDF.
         force: Produce documents even with blocking errors.
-        fx_path: FX table CSV.
+        use_ledger: Fill missing line fields from registered SKUs.
         rules_dir: Directory with user rule files.
     """
-    shipment, report = _checked(path, ledger, fx_path, rules_dir, today_utc())
+    shipment, report = _checked(ctx, source, use_ledger, rules_dir, today_utc())
     if not report.ok and not force:
         return DocumentsResult(report, None, None)
     from worldpool.customs.pdf import render_pdf  # fpdf2 only when documents are made
@@ -283,117 +293,59 @@ def pick_lane(catalog: Catalog, market: str, lane_id: str | None = None) -> Lane
     return min(lanes, key=lambda ln: (ln.cost(Decimal(1), Decimal("0.005")), ln.id))
 
 
-def sku_landed_cost(
-    ledger: Ledger,
-    sku: str,
-    market: str,
-    *,
-    quantity: int = 1,
-    lane_id: str | None = None,
-    fx_path: Path | None = None,
-    duty_rate: Decimal | None = None,
-    additional_duty_rate: Decimal = Decimal(0),
-    hs_code: str | None = None,
-) -> LandedCost:
-    """Return the landed cost of ``quantity`` units of a registered SKU in a market.
+@dataclass(frozen=True, slots=True)
+class LandedCostRequest:
+    """What to cost: units of a registered SKU delivered into a marketplace."""
 
-    Args:
-        ledger: The ledger holding the SKU.
-        sku: SKU id.
-        market: Marketplace id (``DE``, ``US`` ...).
-        quantity: Units in the consignment.
-        lane_id: Lane whose cost gives the freight share (default: cheapest).
-        fx_path: FX table CSV (needed when currencies differ).
-        duty_rate: Duty rate (fraction) when the tariff data lacks the code.
-        additional_duty_rate: Extra duty (fraction), e.g. US Section 301.
-        hs_code: Overrides the SKU's HS code.
+    sku: str
+    """SKU id."""
+    market: str
+    """Marketplace id (``DE``, ``US`` ...; case-insensitive)."""
+    quantity: int = 1
+    """Units in the consignment."""
+    lane_id: str | None = None
+    """Lane whose cost gives the freight share (default: the cheapest)."""
+    duty_rate_pct: Decimal | None = None
+    """Duty rate in percent, used when the tariff data lacks the code."""
+    additional_duty_pct: Decimal = Decimal(0)
+    """Extra duty in percent (e.g. US Section 301)."""
+    hs_code: str | None = None
+    """Overrides the SKU's HS code."""
+
+
+def sku_landed_cost(ctx: Context, request: LandedCostRequest) -> LandedCost:
+    """Return the landed cost (duty, VAT, fees, freight; currency) of a SKU in a market.
 
     Raises:
         InputError: on an unknown SKU/market, a missing HS code or FX rate.
     """
-    rec, catalog = ledger.sku(sku), ledger.catalog
-    code = hs_code or rec.hs_code
+    ledger = ledger_of(ctx)
+    rec, catalog = ledger.sku(request.sku), ledger.catalog
+    market = request.market.upper()
+    code = request.hs_code or rec.hs_code
     if not code:
         raise InputError(
-            "the SKU has no HS code: set one or pass --hs", record=sku, field="hs_code"
+            "the SKU has no HS code: set one or pass --hs",
+            record=request.sku,
+            field="hs_code",
         )
-    lane = pick_lane(catalog, market, lane_id)
-    weight, volume = rec.unit_weight_kg * quantity, rec.unit_volume_m3 * quantity
-    freight = lane.cost(weight, volume) / quantity
+    lane = pick_lane(catalog, market, request.lane_id)
+    qty = request.quantity
+    freight = lane.cost(rec.unit_weight_kg * qty, rec.unit_volume_m3 * qty) / qty
     kind = "parcel" if lane.destination == market else "transfer"
+    duty = request.duty_rate_pct
     problem = LandedCostProblem(
-        sku=sku,
+        sku=request.sku,
         hs_code=code,
-        quantity=quantity,
+        quantity=qty,
         unit_cost=Money(rec.unit_cost, rec.currency),
         freight_per_unit=Money(freight, lane.currency),
         insurance_per_unit=Money(Decimal(0), rec.currency),
         destination=catalog.marketplace(market),
         kind=kind,
         vat_recoverable=kind == "transfer",
-        user_duty_rate=duty_rate,
-        additional_duty_rate=additional_duty_rate,
+        user_duty_rate=None if duty is None else duty / 100,
+        additional_duty_rate=request.additional_duty_pct / 100,
         route=lane.id,
     )
-    return landed_cost(problem, load_rules(catalog.as_of), _fx(fx_path))
-
-
-def _checked_json(
-    raw: bytes, ledger: Ledger | None, fx_path: Path | None, today: date
-) -> tuple[Shipment, ValidationReport]:
-    try:
-        parsed = parse_shipment(json.loads(raw.decode("utf-8-sig")))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        empty = Shipment(id="shipment", kind="", destination="", mode="")
-        issue = Issue(Severity.ERROR, "(document)", f"cannot read JSON: {exc}",
-                      "format", "shipment format (docs/how-to/customs.md)")  # fmt: skip
-        parsed = ParsedShipment(empty, (issue,))
-    fx = _fx(fx_path)
-    shipment, issues = parsed.shipment, list(parsed.issues)
-    if ledger is not None:
-        shipment, more = _with_skus(shipment, ledger, fx)
-        issues += more
-    ctx, _ = _context(shipment.date or today, fx, None)
-    return shipment, validate(shipment, ctx, tuple(issues))
-
-
-def check_shipment_json(
-    raw: bytes, ledger: Ledger | None = None, fx_path: Path | None = None
-) -> ValidationReport:
-    """Validate a shipment given as JSON bytes (an HTTP body); never raises.
-
-    Unreadable JSON, a non-object document or bad values are errors in the report.
-
-    Args:
-        raw: The shipment document, UTF-8 JSON (format of docs/how-to/customs.md).
-        ledger: Fills missing line fields from registered SKUs when given.
-        fx_path: FX table CSV (``base,quote,rate,source,date``).
-    """
-    return _checked_json(raw, ledger, fx_path, today_utc())[1]
-
-
-def shipment_documents_json(
-    raw: bytes,
-    ledger: Ledger | None = None,
-    *,
-    pdf: bool = False,
-    force: bool = False,
-    fx_path: Path | None = None,
-) -> DocumentsResult:
-    """Build the invoice and packing list of a shipment given as JSON bytes.
-
-    Args:
-        raw: The shipment document, UTF-8 JSON.
-        ledger: Fills missing line fields from registered SKUs when given.
-        pdf: Also render the PDF.
-        force: Produce documents even with blocking errors.
-        fx_path: FX table CSV.
-    """
-    shipment, report = _checked_json(raw, ledger, fx_path, today_utc())
-    if not report.ok and not force:
-        return DocumentsResult(report, None, None)
-    from worldpool.customs.pdf import render_pdf  # fpdf2 only when documents are made
-
-    invoice, packing = build_documents(shipment, report.tax_scheme)
-    data = documents_to_dict(invoice, packing) | {"validation": report.to_dict()}
-    return DocumentsResult(report, data, render_pdf(invoice, packing) if pdf else None)
+    return landed_cost(problem, load_rules(catalog.as_of), ctx.fx)

@@ -12,9 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from worldpool.ledger import Ledger
+from worldpool.catalog import Catalog
+from worldpool.context import Context
+from worldpool.inventory import balances
 from worldpool.orders.samples import SampleLine, sample_payload
-from worldpool.orders.service import OrderService
+from worldpool.orders.service import import_orders
 
 __all__ = ["CHANNEL_MARKETS", "OrdersDaySummary", "orders_day"]
 
@@ -46,25 +48,24 @@ class OrdersDaySummary:
     """A few (order key, why) pairs to show."""
 
 
-def orders_day(ledger: Ledger, *, orders: int = 200, seed: int = 7) -> OrdersDaySummary:
+def orders_day(ctx: Context, *, orders: int = 200, seed: int = 7) -> OrdersDaySummary:
     """Send ``orders`` channel orders for SKUs the pool holds; return the summary.
 
     Args:
-        ledger: A ledger with registered, stocked SKUs (e.g. the demo's).
+        ctx: Context of a database with registered, stocked SKUs (the demo's).
         orders: Number of orders to send.
         seed: Random seed (same seed, same day).
     """
     rng = random.Random(seed)
-    stocked = [b for b in ledger.balances() if b.available > 0]
+    stocked = [b for b in balances(ctx) if b.available > 0]
     skus = sorted({b.sku for b in stocked})
     # Shoppers mostly buy what their country's FCs show in stock; one order in
     # five picks from the whole pool, which brings in FFO and backorders.
     local = {
-        m: sorted({b.sku for b in stocked if b.node in _fc_ids(ledger, m)}) or skus
+        m: sorted({b.sku for b in stocked if b.node in _fc_ids(ctx.catalog, m)}) or skus
         for ms in CHANNEL_MARKETS.values()
         for m in ms
     }
-    service = OrderService(ledger)
     by_channel: Counter[str] = Counter()
     by_source: Counter[str] = Counter()
     rejected = 0
@@ -83,7 +84,7 @@ def orders_day(ledger: Ledger, *, orders: int = 200, seed: int = 7) -> OrdersDay
         ]
         oid = f"D{seed}-{n:05d}"
         doc = sample_payload(channel, oid, market, lines)
-        report = service.import_document(channel, doc, "demo day")
+        report = import_orders(ctx, channel, doc, "demo day")
         by_channel[channel] += 1
         rejected += len(report.rejected)
         for o in report.outcomes:
@@ -100,7 +101,7 @@ def orders_day(ledger: Ledger, *, orders: int = 200, seed: int = 7) -> OrdersDay
     )
 
 
-def _fc_ids(ledger: Ledger, market: str) -> set[str]:
-    if market not in ledger.catalog.marketplaces:
+def _fc_ids(catalog: Catalog, market: str) -> set[str]:
+    if market not in catalog.marketplaces:
         return set()
-    return {fc.id for fc in ledger.catalog.fcs_for(market)}
+    return {fc.id for fc in catalog.fcs_for(market)}

@@ -64,7 +64,29 @@ def validate_order(
         )
     market = market_for(order, catalog)
     _check_lines(order, skus, rec)
+    _check_listed(order, skus, market, rec)
     return market
+
+
+def _check_listed(
+    order: Order, skus: Mapping[str, SkuRecord], market: str, rec: str
+) -> None:
+    """Refuse a line whose SKU is not listed in the order's marketplace.
+
+    The same rule the planner applies (``listed_markets``; empty means every
+    marketplace): a SKU the seller does not sell in a market is neither
+    forward-deployed there nor accepted there as a backorder.
+    """
+    for i, line in enumerate(order.lines):
+        listed = skus[line.sku].listed_markets
+        if listed and market not in listed:
+            raise InputError(
+                f"SKU is not listed in marketplace {market} "
+                f"(listed: {', '.join(listed)})",
+                record=rec,
+                field=f"lines[{i}].sku",
+                value=line.sku,
+            )
 
 
 def _check_lines(order: Order, skus: Mapping[str, SkuRecord], rec: str) -> None:

@@ -13,12 +13,15 @@ The only module of ``worldpool.orders`` that touches the ledger. Policy:
 from __future__ import annotations
 
 import json
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from worldpool.context import Context, ledger_of
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.domain.product import SkuRecord
 from worldpool.errors import InputError, InsufficientStock, LedgerError, WorldpoolError
@@ -50,7 +53,23 @@ from worldpool.orders.promise import Promise, promise
 from worldpool.orders.route import RoutingDecision, route
 from worldpool.orders.rules import RoutingParams, SourceKind
 
-__all__ = ["ImportReport", "OrderService", "Outcome"]
+__all__ = [
+    "ImportReport",
+    "OrderRow",
+    "OrderService",
+    "Outcome",
+    "StoredDeadLetter",
+    "cancel_order",
+    "checkout_promise",
+    "get_order",
+    "import_orders",
+    "list_orders",
+    "order_dead_letters",
+    "redrive",
+    "reservations",
+    "ship_order",
+    "submit_order",
+]
 
 _ATTEMPTS = 8
 _SKU_TTL_S = 60.0
@@ -375,3 +394,118 @@ def _letter(channel: str, source: str, record: Any, exc: WorldpoolError) -> Dead
         error=str(exc),
         payload={"channel": channel, "record": raw},
     )
+
+
+# -- context-form service functions (what every interface calls) ----------------
+_SERVICES: weakref.WeakKeyDictionary[Any, dict[str, OrderService]]
+_SERVICES = weakref.WeakKeyDictionary()
+_SERVICES_GUARD = threading.Lock()
+
+
+def _service(ctx: Context, params: RoutingParams | None = None) -> OrderService:
+    """Return the order service of ``ctx``'s engine and seller.
+
+    With default routing parameters the service is kept per engine and seller
+    (its SKU cache saves a query per order line); other parameters get a fresh one.
+    """
+    if params is not None:
+        return OrderService(ledger_of(ctx), params)
+    with _SERVICES_GUARD:
+        per_engine = _SERVICES.setdefault(ctx.engine, {})
+        svc = per_engine.get(ctx.seller)
+        if svc is None:
+            svc = per_engine[ctx.seller] = OrderService(ledger_of(ctx))
+        return svc
+
+
+def import_orders(
+    ctx: Context,
+    channel: str,
+    document: Any,
+    source: str,
+    params: RoutingParams | None = None,
+) -> ImportReport:
+    """Import every order of a channel document (bad ones are dead-lettered).
+
+    Args:
+        ctx: The context (orders belong to its seller).
+        channel: Channel id (``amazon``, ``shopify`` ...).
+        document: The channel's reply (parsed JSON) or CSV text.
+        source: Where it came from (file name, webhook), kept with dead letters.
+        params: Routing costs, promises and split policy.
+    """
+    ctx.require("operator")
+    return _service(ctx, params).import_document(channel, document, source)
+
+
+def submit_order(
+    ctx: Context, order: Order, params: RoutingParams | None = None
+) -> Outcome:
+    """Route and reserve one order (or apply its edit or cancellation)."""
+    ctx.require("operator")
+    return _service(ctx, params).submit(order)
+
+
+def cancel_order(ctx: Context, channel: str, channel_order_id: str) -> Outcome:
+    """Cancel a stored order and release every unit it holds."""
+    ctx.require("operator")
+    return _service(ctx).cancel(channel, channel_order_id)
+
+
+def ship_order(ctx: Context, channel: str, channel_order_id: str) -> Outcome:
+    """Mark an open order shipped: its reserved units leave the nodes."""
+    ctx.require("operator")
+    return _service(ctx).ship(channel, channel_order_id)
+
+
+def get_order(ctx: Context, channel: str, channel_order_id: str) -> OrderRow:
+    """Return one stored order of the context's seller (OrderNotFound otherwise)."""
+    return _service(ctx).get(channel, channel_order_id)
+
+
+def list_orders(
+    ctx: Context,
+    *,
+    status: str | None = None,
+    channel: str | None = None,
+    limit: int = 100,
+) -> list[OrderRow]:
+    """Return stored orders, newest first."""
+    return _service(ctx).list_orders(status, channel, limit)
+
+
+def checkout_promise(ctx: Context, sku: str, market: str) -> Promise:
+    """Return the checkout promise (days, cost, source) for one unit in ``market``."""
+    return _service(ctx).promise(sku, market)
+
+
+def order_dead_letters(ctx: Context, limit: int = 100) -> list[StoredDeadLetter]:
+    """Return unresolved order dead letters with their ids."""
+    return _service(ctx).dead_letters(limit)
+
+
+def redrive(ctx: Context, letter_id: int) -> Outcome:
+    """Submit a dead-lettered order again; resolve the letter when it goes through.
+
+    Raises:
+        InputError: the record is still bad, or the letter is not an order
+            (only order dead letters can be re-driven; fix a file and import it).
+    """
+    ctx.require("operator")
+    stored = get_dead_letter(ctx.engine, letter_id)
+    if stored.letter.kind != "order" or "channel" not in stored.letter.payload:
+        raise InputError(
+            f"dead letter {letter_id} is a {stored.letter.kind!r} record; only "
+            "orders can be re-driven (fix the file and import it again)",
+            record="dead letter",
+            field="kind",
+            value=stored.letter.kind,
+        )
+    return _service(ctx).redrive(letter_id)
+
+
+def reservations(
+    ctx: Context, sku: str | None = None
+) -> list[tuple[str, str, str, int]]:
+    """Return open reservations as (order reference, SKU, node, units)."""
+    return list(_service(ctx).book.reservations(sku))

@@ -14,6 +14,7 @@ import httpx
 import pytest
 import uvicorn
 
+from tests.conftest import context_for
 from tests.orders.conftest import stock_pool
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.interfaces.api import create_app
@@ -58,7 +59,7 @@ def server(ledger: Ledger) -> Iterator[Server]:
     }
     port = free_port()
     config = uvicorn.Config(
-        create_app(ledger, shopify_secret=SECRET),
+        create_app(context_for(ledger, shopify_secret=SECRET)),
         host="127.0.0.1",
         port=port,
         log_level="warning",

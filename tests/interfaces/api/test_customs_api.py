@@ -9,7 +9,6 @@ from tests.customs.conftest import CHAPTERS, DATA
 from tests.interfaces.api.conftest import SQLITE_ONLY, Server
 from worldpool.customs import HsSuggester, Nomenclature, load_nomenclature, service
 from worldpool.customs.examples import read_examples, tariff_lines
-from worldpool.interfaces.api.app import FX_FILE_ENV
 
 pytestmark = SQLITE_ONLY
 
@@ -28,7 +27,7 @@ def small_hs_model() -> HsSuggester:
 @pytest.fixture(autouse=True)
 def fx_file(monkeypatch: pytest.MonkeyPatch) -> None:
     """The servers of these tests convert with the test FX table."""
-    monkeypatch.setenv(FX_FILE_ENV, str(DATA / "fx.csv"))
+    monkeypatch.setenv("WORLDPOOL_FX_FILE", str(DATA / "fx.csv"))
 
 
 @pytest.fixture

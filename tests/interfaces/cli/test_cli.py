@@ -42,7 +42,7 @@ def world(tmp_path: Path, db_url: str) -> str:
 
 def test_bad_rows_reported_and_dead_lettered(world: str) -> None:
     """Rejected SKU and ASN rows land in the dead-letter list with file, row and field."""
-    code, out = cli("dead-letters", "--db", world)
+    code, out = cli("dead-letters", "list", "--db", world)
     assert code == 0
     assert "unit_weight_kg" in out and "GHOST" in out
 

@@ -1,19 +1,11 @@
 from __future__ import annotations
 
-import typer
 from typer.testing import CliRunner
 
 from tests.orders.conftest import CHANNEL_FILES, FIXTURES, stock_pool
-from worldpool.interfaces.cli import orders, serve
+from worldpool.interfaces.cli.app import app
 from worldpool.ledger import Ledger
 
-# The lead registers these groups in interfaces/cli/app.py; this test builds the
-# same tree so it does not depend on that edit.
-app = typer.Typer()
-app.add_typer(orders.orders_app, name="orders")
-app.add_typer(orders.deadletter_app, name="deadletter")
-app.add_typer(serve.api_key_app, name="api-key")
-app.command("route")(orders.route)
 runner = CliRunner()
 
 
@@ -23,7 +15,7 @@ def cli(*args: str) -> tuple[int, str]:
 
 
 def test_import_list_route_and_deadletters(ledger: Ledger) -> None:
-    """Orders import/list, route and deadletter list/redrive work end to end."""
+    """Orders import/list, route and dead-letters list/redrive work end to end."""
     stock_pool(ledger)
     db = ledger.engine.url.render_as_string(hide_password=False)
     code, out = cli(
@@ -43,9 +35,9 @@ def test_import_list_route_and_deadletters(ledger: Ledger) -> None:
     bad = FIXTURES / CHANNEL_FILES["walmart"]
     code, out = cli("orders", "import", str(bad), "--channel", "amazon", "--db", db)
     assert code == 8 and "dead-lettered" in out
-    code, out = cli("deadletter", "list", "--db", db)
-    assert code == 0 and "amazon" in out
-    code, out = cli("deadletter", "redrive", "1", "--db", db)
+    code, out = cli("dead-letters", "list", "--db", db)
+    assert code == 0 and "amazon" in out and "order" in out
+    code, out = cli("dead-letters", "redrive", "1", "--db", db)
     assert code == 8 and "still rejected" in out
     code, out = cli("api-key", "create", "ci", "--scope", "write", "--db", db)
     assert code == 0 and out.strip().startswith("wp_")

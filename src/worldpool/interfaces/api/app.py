@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from worldpool._version import __version__
+from worldpool.context import Context
 from worldpool.interfaces.api.deps import PlanCache
 from worldpool.interfaces.api.errors import install_error_handlers
 from worldpool.interfaces.api.limits import BodyLimit
@@ -21,40 +19,30 @@ from worldpool.interfaces.api.routes import (
     twin,
     webhooks,
 )
-from worldpool.ledger import Ledger
 from worldpool.orders.rules import RoutingParams
-from worldpool.orders.service import OrderService
 
-__all__ = ["FX_FILE_ENV", "MAX_BODY_BYTES", "SHOPIFY_SECRET_ENV", "create_app"]
+__all__ = ["MAX_BODY_BYTES", "create_app"]
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """Largest request body accepted, in bytes (larger ones get 413)."""
 
-SHOPIFY_SECRET_ENV = "WORLDPOOL_SHOPIFY_SECRET"
-"""Environment variable holding the Shopify app's client secret (webhook HMAC)."""
-
-FX_FILE_ENV = "WORLDPOOL_FX_FILE"
-"""Environment variable naming the FX table CSV the customs endpoints use."""
-
 
 def create_app(
-    ledger: Ledger,
+    ctx: Context,
     *,
-    shopify_secret: str | None = None,
     params: RoutingParams | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
-    fx_path: Path | None = None,
 ) -> FastAPI:
-    """Return the API app serving ``ledger``.
+    """Return the API app serving the database of ``ctx``.
+
+    Each request acts through ``ctx`` as its API key's seller and role. The
+    Shopify webhook secret comes from ``ctx.settings.shopify_secret``
+    (``WORLDPOOL_SHOPIFY_SECRET``); FX rates from ``ctx.fx``.
 
     Args:
-        ledger: The pool (opened and initialised by the caller).
-        shopify_secret: Shopify client secret for webhook signatures; default
-            from ``WORLDPOOL_SHOPIFY_SECRET``.
-        params: Routing parameters (split policy, costs).
+        ctx: The server's context (database opened and initialised).
+        params: Routing parameters (split policy, costs); None: the defaults.
         max_body_bytes: Largest request body, in bytes.
-        fx_path: FX table CSV (``base,quote,rate,source,date``) for customs
-            conversions; default from ``WORLDPOOL_FX_FILE``, else no rates.
     """
     app = FastAPI(
         title="worldpool",
@@ -62,11 +50,10 @@ def create_app(
         description="Orders from every channel, routed from one global pool; "
         "forecasts, plans, customs and the digital twin on top of it.",
     )
-    app.state.service = OrderService(ledger, params)
-    app.state.shopify_secret = shopify_secret or os.environ.get(SHOPIFY_SECRET_ENV)
-    app.state.key_cache = {}
-    env_fx = os.environ.get(FX_FILE_ENV)
-    app.state.fx_path = fx_path or (Path(env_fx) if env_fx else None)
+    app.state.ctx = ctx
+    app.state.routing = params
+    app.state.shopify_secret = ctx.settings.shopify_secret
+    app.state.fx_path = None
     app.state.plans = PlanCache()
     install_error_handlers(app)
     routers = (orders, inventory, admin, webhooks, forecasts, plans, customs, twin)

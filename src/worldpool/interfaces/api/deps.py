@@ -1,51 +1,38 @@
-"""Shared API dependencies as ``Annotated`` aliases: services, settings, API keys."""
+"""Shared API dependencies as ``Annotated`` aliases: the request's context, plans.
+
+Every route gets a :class:`~worldpool.context.Context` for the request: the
+server's base context acting as the API key's seller and role. The key is
+looked up on every request (one indexed query), so a revoked key stops working
+at once.
+"""
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
-from worldpool.ledger import Ledger
-from worldpool.ledger.api_keys import SCOPES, digest, scope_of
-from worldpool.orders.service import OrderService
+from worldpool.access import authenticate_key
+from worldpool.context import ROLES, Context, Role
+from worldpool.i18n import normalise_language
+from worldpool.orders.rules import RoutingParams
 from worldpool.plan import Plan
 
 __all__ = [
-    "AdminKey",
+    "AdminCtx",
     "FxDep",
-    "LedgerDep",
     "PlanCache",
     "PlansDep",
-    "ReadKey",
-    "ServiceDep",
-    "WriteKey",
+    "ReadCtx",
+    "RoutingDep",
+    "WriteCtx",
 ]
 
-_KEY_CACHE_S = 10.0
 _header = APIKeyHeader(name="X-API-Key", auto_error=False)
-
-
-async def _service(request: Request) -> OrderService:
-    service: OrderService = request.app.state.service
-    return service
-
-
-ServiceDep = Annotated[OrderService, Depends(_service)]
-"""The order service bound to the app's ledger."""
-
-
-async def _ledger(request: Request) -> Ledger:
-    service: OrderService = request.app.state.service
-    return service.ledger
-
-
-LedgerDep = Annotated[Ledger, Depends(_ledger)]
-"""The app's ledger (the pool), for the capability services."""
 
 
 async def _fx(request: Request) -> Path | None:
@@ -54,7 +41,16 @@ async def _fx(request: Request) -> Path | None:
 
 
 FxDep = Annotated[Path | None, Depends(_fx)]
-"""FX table CSV the customs endpoints convert with (None: no rates)."""
+"""FX table CSV the customs endpoints convert with (None: the packaged table)."""
+
+
+async def _routing(request: Request) -> RoutingParams | None:
+    params: RoutingParams | None = request.app.state.routing
+    return params
+
+
+RoutingDep = Annotated[RoutingParams | None, Depends(_routing)]
+"""The server's routing parameters (None: the defaults)."""
 
 
 class PlanCache:
@@ -92,51 +88,55 @@ PlansDep = Annotated[PlanCache, Depends(_plans)]
 """Recent plans made by this server (for reports)."""
 
 
-class _Scope:
-    """Dependency: the request's key must exist and hold ``scope`` (or stronger)."""
+class _Actor:
+    """Dependency: the request's context; its key must exist and act as ``role``+."""
 
-    def __init__(self, scope: str) -> None:
-        self.scope = scope
+    def __init__(self, role: Role) -> None:
+        self.role = role
 
     async def __call__(
         self,
         request: Request,
         key: Annotated[str | None, Security(_header)] = None,
-    ) -> str:
+    ) -> Context:
         if not key:
             raise HTTPException(
                 401,
                 "missing API key (X-API-Key header)",
                 {"WWW-Authenticate": "ApiKey"},
             )
-        granted = _lookup(request, key)
-        if granted is None:
+        base: Context = request.app.state.ctx
+        ctx = await run_in_threadpool(authenticate_key, base, key)
+        if ctx is None:
             raise HTTPException(401, "invalid API key", {"WWW-Authenticate": "ApiKey"})
-        if SCOPES.index(granted) < SCOPES.index(self.scope):
+        if ROLES.index(ctx.role) < ROLES.index(self.role):
             raise HTTPException(
-                403, f"this key has scope {granted!r}; needs {self.scope!r}"
+                403, f"this key acts as {ctx.role!r}; needs {self.role!r}"
             )
-        return granted
+        language = request.headers.get("accept-language")
+        return ctx.acting_as(language=normalise_language(language)) if language else ctx
 
 
-def _lookup(request: Request, key: str) -> str | None:
-    # Keys are checked against the database at most every few seconds per key,
-    # so a busy client does not cost one extra query per request. The
-    # dependencies are async on purpose: a sync one costs a thread hop each.
-    cache: dict[str, tuple[float, str | None]] = request.app.state.key_cache
-    hashed = digest(key)
-    now = time.monotonic()
-    hit = cache.get(hashed)
-    if hit is None or now - hit[0] > _KEY_CACHE_S:
-        service: OrderService = request.app.state.service
-        hit = (now, scope_of(service.ledger.engine, key))
-        cache[hashed] = hit
-    return hit[1]
+ReadCtx = Annotated[Context, Depends(_Actor("viewer"))]
+"""The request's context; any valid key (read, write or admin)."""
+WriteCtx = Annotated[Context, Depends(_Actor("operator"))]
+"""The request's context; a key with scope write or admin."""
+AdminCtx = Annotated[Context, Depends(_Actor("owner"))]
+"""The request's context; a key with scope admin."""
 
 
-ReadKey = Annotated[str, Depends(_Scope("read"))]
-"""A key with scope read, write or admin."""
-WriteKey = Annotated[str, Depends(_Scope("write"))]
-"""A key with scope write or admin."""
-AdminKey = Annotated[str, Depends(_Scope("admin"))]
-"""A key with scope admin."""
+# -- transitional: the forecasts/plans/twin routers move to ReadCtx/WriteCtx -------
+ReadKey = ReadCtx
+"""Transitional alias of :data:`ReadCtx` (removed when every router takes a ctx)."""
+WriteKey = WriteCtx
+"""Transitional alias of :data:`WriteCtx`."""
+
+
+async def _ledger(request: Request) -> Any:
+    from worldpool.context import ledger_of
+
+    return ledger_of(request.app.state.ctx)
+
+
+LedgerDep = Annotated[Any, Depends(_ledger)]
+"""Transitional: the default seller's ledger view (forecasts/plans/twin routers)."""

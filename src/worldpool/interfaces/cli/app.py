@@ -36,7 +36,7 @@ app.command("receive")(ledger_cmds.receive)
 app.command("move", context_settings={"ignore_unknown_options": True})(ledger_cmds.move)
 app.command("check")(ledger_cmds.check)
 app.command("journal")(ledger_cmds.journal)
-app.command("dead-letters")(ledger_cmds.dead_letters)
+app.add_typer(ledger_cmds.dead_letter_app, name="dead-letters")
 app.command("stock")(stock)
 app.command("demo")(demo)
 
@@ -47,7 +47,6 @@ _OPTIONAL: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
         "server",
         (
             ("group", "orders_app", "orders"),
-            ("group", "deadletter_app", "deadletter"),
             ("command", "route", "route"),
         ),
     ),

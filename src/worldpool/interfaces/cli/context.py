@@ -1,14 +1,17 @@
-"""Open the ledger for a CLI command (database URL from option or environment)."""
+"""Build the application context for a CLI command (``--db`` or the environment)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
 
 import typer
 
-from worldpool.ledger import Ledger
+from worldpool.config import Settings
+from worldpool.context import Context, open_context
 
-__all__ = ["DbOption", "open_ledger"]
+__all__ = ["DbOption", "SellerOption", "cli_context"]
 
 DbOption = Annotated[
     str | None,
@@ -20,7 +23,50 @@ DbOption = Annotated[
     ),
 ]
 
+SellerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--seller",
+        envvar="WORLDPOOL_SELLER",
+        help="Seller to act for (3PL hubs; default: the configured default seller).",
+        show_default=False,
+    ),
+]
 
-def open_ledger(db: str | None) -> Ledger:
-    """Open the ledger at ``db`` (or the configured default)."""
+
+@contextmanager
+def cli_context(
+    db: str | None,
+    *,
+    seller: str | None = None,
+    require_schema: bool = True,
+    fx_file: str | None = None,
+) -> Iterator[Context]:
+    """Yield the context for ``db`` (None: settings) and close it afterwards.
+
+    The CLI acts as the machine's owner (``role="owner"``, user ``cli``).
+
+    Args:
+        db: Database URL from ``--db`` (None: settings).
+        seller: Seller to act for (None: the default seller).
+        require_schema: Refuse a missing or uninitialised database.
+        fx_file: FX rates CSV from ``--fx`` (over the packaged table).
+    """
+    settings = Settings.from_env().with_(database_url=db, fx_file=fx_file)
+    ctx = open_context(
+        settings, seller=seller, user="cli", require_schema=require_schema
+    )
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+def open_ledger(db: str | None) -> Any:
+    """Transitional: the default seller's ledger view (forecast/plan commands).
+
+    Removed when those commands call their services with a context.
+    """
+    from worldpool.ledger import Ledger
+
     return Ledger.open(db)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
@@ -13,11 +14,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from worldpool.context import Context
 from worldpool.customs import service
 from worldpool.customs.report import ValidationReport
-from worldpool.interfaces.cli.context import DbOption, open_ledger
+from worldpool.interfaces.cli.context import DbOption, SellerOption, cli_context
 from worldpool.interfaces.cli.errors import handled
-from worldpool.ledger import Ledger
 
 __all__ = ["app"]
 
@@ -33,7 +34,11 @@ ShipmentArg = Annotated[
     Path, typer.Argument(help="Shipment JSON file (docs/how-to/customs.md).")
 ]
 FxOption = Annotated[
-    Path | None, typer.Option("--fx", help="FX table CSV: base,quote,rate,source,date.")
+    Path | None,
+    typer.Option(
+        "--fx",
+        help="FX table CSV (base,quote,rate,source,date) over the packaged rates.",
+    ),
 ]
 RulesOption = Annotated[
     Path | None,
@@ -42,9 +47,14 @@ RulesOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
-def _ledger(db: str | None) -> Ledger | nullcontext[None]:
-    # Shipment files are self-contained; the ledger only fills gaps when named.
-    return open_ledger(db) if db else nullcontext()
+@contextmanager
+def _customs_context(
+    db: str | None, fx: Path | None, seller: str | None, *, need_db: bool
+) -> Iterator[Context]:
+    """Context for a customs command; the database is only opened when used."""
+    fx_file = str(fx) if fx is not None else None
+    with cli_context(db, seller=seller, require_schema=need_db, fx_file=fx_file) as ctx:
+        yield ctx
 
 
 def _print_report(report: ValidationReport, as_json: bool) -> None:
@@ -73,13 +83,14 @@ def hs(
         str | None, typer.Option(help="Describe a registered SKU (title, category).")
     ] = None,
     db: DbOption = None,
+    seller: SellerOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Suggest 6-digit HS codes with confidence and the reason."""
     with handled():
         if sku is not None:
-            with open_ledger(db) as ledger:
-                text = f"{service.sku_text(ledger, sku)} {text}".strip()
+            with cli_context(db, seller=seller) as ctx:
+                text = f"{service.sku_text(ctx, sku)} {text}".strip()
         if confirm is not None:
             service.confirm_hs(text, confirm, examples or Path("hs_confirmed.csv"))
             console.print(f"recorded {confirm} for {text!r}", highlight=False)
@@ -100,11 +111,17 @@ def check(
     fx: FxOption = None,
     rules: RulesOption = None,
     db: DbOption = None,
+    seller: SellerOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Validate a shipment against its destination's rules (exit 2 on errors)."""
-    with handled(), _ledger(db) as ledger:
-        report = service.check_shipment(shipment, ledger, fx, rules)
+    """Validate a shipment against its destination's rules (exit 2 on errors).
+
+    Shipment files are self-contained; registered SKUs fill gaps with --db.
+    """
+    with handled(), _customs_context(db, fx, seller, need_db=bool(db)) as ctx:
+        report = service.check_shipment(
+            ctx, shipment, use_ledger=bool(db), rules_dir=rules
+        )
     _print_report(report, as_json)
     if not report.ok:
         raise typer.Exit(EXIT_BLOCKED)
@@ -123,11 +140,12 @@ def docs(
     fx: FxOption = None,
     rules: RulesOption = None,
     db: DbOption = None,
+    seller: SellerOption = None,
 ) -> None:
     """Write the commercial invoice and packing list (JSON, and PDF with --pdf)."""
-    with handled(), _ledger(db) as ledger:
+    with handled(), _customs_context(db, fx, seller, need_db=bool(db)) as ctx:
         result = service.shipment_documents(
-            shipment, ledger, pdf=pdf, force=force, fx_path=fx, rules_dir=rules
+            ctx, shipment, pdf=pdf, force=force, use_ledger=bool(db), rules_dir=rules
         )
     _print_report(result.report, as_json=False)
     if result.documents is None:
@@ -166,21 +184,21 @@ def landed_cost(
     ] = None,
     fx: FxOption = None,
     db: DbOption = None,
+    seller: SellerOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show the landed cost of a SKU in a marketplace, with its breakdown."""
-    with handled(), open_ledger(db) as ledger:
-        result = service.sku_landed_cost(
-            ledger,
-            sku,
-            to.upper(),
-            quantity=quantity,
-            lane_id=lane,
-            fx_path=fx,
-            duty_rate=None if duty_rate is None else Decimal(str(duty_rate)) / 100,
-            additional_duty_rate=Decimal(str(additional_duty)) / 100,
-            hs_code=hs,
-        )
+    request = service.LandedCostRequest(
+        sku,
+        to,
+        quantity=quantity,
+        lane_id=lane,
+        duty_rate_pct=None if duty_rate is None else Decimal(str(duty_rate)),
+        additional_duty_pct=Decimal(str(additional_duty)),
+        hs_code=hs,
+    )
+    with handled(), _customs_context(db, fx, seller, need_db=True) as ctx:
+        result = service.sku_landed_cost(ctx, request)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:

@@ -18,10 +18,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from worldpool.context import Context
 from worldpool.demo import DemoSummary, build_demo
 from worldpool.demo.orders_day import OrdersDaySummary, orders_day
+from worldpool.interfaces.cli.context import cli_context
 from worldpool.interfaces.cli.errors import handled
-from worldpool.ledger import Ledger
+from worldpool.inventory import check
 
 __all__ = ["demo"]
 
@@ -52,18 +54,18 @@ def demo(
 
             summary = build_demo(directory, progress=report)
             report("routing a day of channel orders", 0, 1)
-            with Ledger.open(summary.database_url) as ledger:
-                day = orders_day(ledger, orders=200, seed=7)
-            report("routing a day of channel orders", 1, 1)
-            report("forecasting and planning", 0, 1)
-            planned = _forecast_and_plan(summary.directory)
-            report("forecasting and planning", 1, 1)
-        _show(summary, day)
+            with cli_context(summary.database_url) as ctx:
+                day = orders_day(ctx, orders=200, seed=7)
+                report("routing a day of channel orders", 1, 1)
+                report("forecasting and planning", 0, 1)
+                planned = _forecast_and_plan(summary.directory)
+                report("forecasting and planning", 1, 1)
+                _show(ctx, summary, day)
         for line in planned:
             console.print(escape(line), highlight=False)
 
 
-def _show(s: DemoSummary, day: OrdersDaySummary) -> None:
+def _show(ctx: Context, s: DemoSummary, day: OrdersDaySummary) -> None:
     console.print(
         f"[bold]worldpool demo[/] in {s.directory} — {s.skus} SKUs from "
         f"Online Retail II (CC BY 4.0, UCI), {len(s.markets)} marketplaces: "
@@ -76,40 +78,39 @@ def _show(s: DemoSummary, day: OrdersDaySummary) -> None:
         row[1] += b.reserved
         row[2] += b.in_transit
         row[3] += 1
-    with Ledger.open(s.database_url) as ledger:
-        t = Table(
-            "node",
-            "kind",
-            "SKUs",
-            "on hand",
-            "reserved",
-            "available",
-            "in transit",
-            "value GBP",
-            title="The pool, by node (units; value at unit cost)",
+    t = Table(
+        "node",
+        "kind",
+        "SKUs",
+        "on hand",
+        "reserved",
+        "available",
+        "in transit",
+        "value GBP",
+        title="The pool, by node (units; value at unit cost)",
+    )
+    for node_id, (oh, rs, it, n) in sorted(totals.items()):
+        kind = ctx.catalog.node(node_id).kind.value
+        value = s.value_by_node.get(node_id, 0)
+        t.add_row(
+            *(node_id, kind, str(n), f"{oh:,}", f"{rs:,}", f"{oh - rs:,}"),
+            *(f"{it:,}", f"{value:,.0f}"),
         )
-        for node_id, (oh, rs, it, n) in sorted(totals.items()):
-            kind = ledger.catalog.node(node_id).kind.value
-            value = s.value_by_node.get(node_id, 0)
-            t.add_row(
-                *(node_id, kind, str(n), f"{oh:,}", f"{rs:,}", f"{oh - rs:,}"),
-                *(f"{it:,}", f"{value:,.0f}"),
-            )
-        console.print(t)
-        console.print(
-            f"last 14 days of real orders: {s.orders_from_fc} lines from local FCs, "
-            f"{s.orders_from_origin} fulfilled from origin, {s.orders_lost} lost"
-        )
-        _show_orders(day)
-        report = ledger.check()
-        console.print(
-            f"journal check: {report.movements} movements, "
-            f"{report.rows_checked} balance rows, drift {len(report.drifts)}"
-        )
-        console.print(
-            f"next: [bold]WORLDPOOL_DATABASE_URL={s.database_url} worldpool stock "
-            f"--marketplace DE[/]"
-        )
+    console.print(t)
+    console.print(
+        f"last 14 days of real orders: {s.orders_from_fc} lines from local FCs, "
+        f"{s.orders_from_origin} fulfilled from origin, {s.orders_lost} lost"
+    )
+    _show_orders(day)
+    report = check(ctx)
+    console.print(
+        f"journal check: {report.movements} movements, "
+        f"{report.rows_checked} balance rows, drift {len(report.drifts)}"
+    )
+    console.print(
+        f"next: [bold]WORLDPOOL_DATABASE_URL={s.database_url} worldpool stock "
+        f"--marketplace DE[/]"
+    )
 
 
 def _show_orders(day: OrdersDaySummary) -> None:

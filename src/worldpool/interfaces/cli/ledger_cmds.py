@@ -1,4 +1,7 @@
-"""Ledger commands: ``init``, ``sku import``, ``receive``, ``move``, ``check``."""
+"""Inventory commands: init, sku import, receive, move, check, journal, dead-letters.
+
+Each parses its input, calls the inventory service and renders the result.
+"""
 
 from __future__ import annotations
 
@@ -10,69 +13,56 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Column, Table
 
+from worldpool import inventory
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.errors import DriftDetected
-from worldpool.interfaces.cli.context import DbOption, open_ledger
+from worldpool.interfaces.cli.context import DbOption, SellerOption, cli_context
 from worldpool.interfaces.cli.errors import handled
-from worldpool.ledger import DeadLetter, Ledger
-from worldpool.ledger.asn_file import parse_asn_file
-from worldpool.ledger.rows import RowError
-from worldpool.ledger.sku_file import parse_sku_file
 
-__all__ = ["check", "dead_letters", "init", "journal", "move", "receive", "sku_app"]
+__all__ = ["check", "dead_letter_app", "init", "journal", "move", "receive", "sku_app"]
 
 EXIT_PARTIAL = 8
 """Exit code when a file had bad rows: the good rows were kept."""
 
 console = Console(soft_wrap=True)
 sku_app = typer.Typer(help="SKU master data.", no_args_is_help=True)
+dead_letter_app = typer.Typer(
+    help="Rejected records (file rows and orders): list, re-drive.",
+    no_args_is_help=True,
+)
 
 
 def init(db: DbOption = None) -> None:
     """Create the database or upgrade it to the newest schema."""
-    with handled(), open_ledger(db) as ledger:
-        revision = ledger.init()
-    console.print(
-        f"database ready at [bold]{ledger.engine.url.render_as_string()}[/] "
-        f"(schema {revision})"
-    )
+    with handled(), cli_context(db, require_schema=False) as ctx:
+        revision = inventory.init_schema(ctx)
+        where = ctx.engine.url.render_as_string(hide_password=True)
+    console.print(f"database ready at [bold]{where}[/] (schema {revision})")
 
 
 @sku_app.command("import")
-def sku_import(file: Path, db: DbOption = None) -> None:
+def sku_import(file: Path, db: DbOption = None, seller: SellerOption = None) -> None:
     """Import or update SKUs from a CSV file (bad rows are reported and kept aside)."""
-    with handled(), open_ledger(db) as ledger:
-        parsed = parse_sku_file(file, ledger.catalog.marketplaces)
-        new, updated = ledger.register_skus(rec for _, rec in parsed.records)
-        _dead_letter(ledger, parsed.source, "sku", parsed.errors)
-    console.print(f"SKUs: {new} new, {updated} updated, {len(parsed.errors)} rejected")
-    _exit_if_rejected(len(parsed.errors))
+    with handled(), cli_context(db, seller=seller) as ctx:
+        outcome = inventory.import_skus(ctx, file)
+    _render_batch(outcome, "SKUs: {posted} new, {updated} updated, {rejected} rejected")
 
 
-def receive(file: Path, db: DbOption = None) -> None:
+def receive(file: Path, db: DbOption = None, seller: SellerOption = None) -> None:
     """Receive an ASN CSV at the hub (idempotent: a repeated file changes nothing)."""
-    with handled(), open_ledger(db) as ledger:
-        parsed = parse_asn_file(file, [h.id for h in ledger.catalog.hubs()])
-        with Progress(console=console, transient=True) as bar:
-            task = bar.add_task("posting receipts", total=len(parsed.records))
-            posted = dups = 0
-            errors = list(parsed.errors)
-            for row, movement in parsed.records:
-                outcome = ledger.post_many([movement])
-                posted += outcome.posted
-                dups += outcome.duplicates
-                errors += [
-                    RowError(
-                        row, "sku", f"{parsed.source}, row {row}: {exc}", {"sku": m.sku}
-                    )
-                    for m, exc in outcome.rejected
-                ]
-                bar.advance(task)
-        _dead_letter(ledger, parsed.source, "asn", errors)
-    console.print(
-        f"ASN lines: {posted} posted, {dups} already posted, {len(errors)} rejected"
+    with (
+        handled(),
+        cli_context(db, seller=seller) as ctx,
+        Progress(console=console, transient=True) as bar,
+    ):
+        task = bar.add_task("posting receipts", total=None)
+        outcome = inventory.receive_asn(
+            ctx, file, lambda done, total: bar.update(task, completed=done, total=total)
+        )
+    _render_batch(
+        outcome,
+        "ASN lines: {posted} posted, {updated} already posted, {rejected} rejected",
     )
-    _exit_if_rejected(len(errors))
 
 
 def move(
@@ -90,32 +80,32 @@ def move(
     damaged: int = 0,
     short: int = 0,
     db: DbOption = None,
+    seller: SellerOption = None,
 ) -> None:
     """Post one movement (transfer, reserve, ship, adjust ...) to the journal."""
-    with handled(), open_ledger(db) as ledger:
-        result = ledger.post(
-            Movement(
-                kind,
-                sku,
-                node,
-                qty,
-                reason,
-                reference,
-                key,
-                from_node=from_node,
-                lane=lane,
-                damaged=damaged,
-                short=short,
-            )
-        )
+    movement = Movement(
+        kind,
+        sku,
+        node,
+        qty,
+        reason,
+        reference,
+        key,
+        from_node=from_node,
+        lane=lane,
+        damaged=damaged,
+        short=short,
+    )
+    with handled(), cli_context(db, seller=seller) as ctx:
+        result = inventory.post_movement(ctx, movement)
     state = "already posted (no change)" if result.duplicate else "posted"
     console.print(f"movement {result.movement_id} {state}")
 
 
-def check(db: DbOption = None) -> None:
+def check(db: DbOption = None, seller: SellerOption = None) -> None:
     """Recompute every balance from the journal and report drift (exit 5 on drift)."""
-    with handled(), open_ledger(db) as ledger:
-        report = ledger.check()
+    with handled(), cli_context(db, seller=seller) as ctx:
+        report = inventory.check(ctx)
         if not report.ok:
             t = Table(
                 "sku", "node", "stored (oh/res/transit)", "journal (oh/res/transit)"
@@ -137,33 +127,53 @@ def check(db: DbOption = None) -> None:
     )
 
 
-def dead_letters(
+@dead_letter_app.command("list")
+def dead_letter_list(
     kind: Annotated[
-        str | None, typer.Option(help="Only this kind (asn, sku ...).")
+        str | None, typer.Option(help="Only this kind (asn, sku, order ...).")
     ] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show at most.")] = 100,
     db: DbOption = None,
+    seller: SellerOption = None,
 ) -> None:
-    """List rejected input records with the reason."""
-    with handled(), open_ledger(db) as ledger:
-        letters = ledger.dead_letters(kind)
-    t = Table("kind", "source", "row", "field", "error")
+    """List rejected records with their id, kind, source, row, field and reason."""
+    with handled(), cli_context(db, seller=seller) as ctx:
+        letters = inventory.dead_letters(ctx, kind, limit)
+    t = Table("id", "kind", "source", "row", "field", "error")
     for d in letters:
-        t.add_row(d.kind, d.source, str(d.row or ""), d.field or "", d.error)
+        letter = d.letter
+        t.add_row(
+            str(d.id),
+            letter.kind,
+            letter.source,
+            str(letter.row or ""),
+            letter.field or "",
+            letter.error,
+        )
     console.print(t)
 
 
-def _dead_letter(
-    ledger: Ledger, source: str, kind: str, errors: list[RowError]
+@dead_letter_app.command("redrive")
+def dead_letter_redrive(
+    ids: Annotated[list[int], typer.Argument(help="Dead-letter ids (orders).")],
+    db: DbOption = None,
+    seller: SellerOption = None,
 ) -> None:
-    ledger.dead_letter(
-        DeadLetter(source, kind, e.row, e.field, e.message, e.raw) for e in errors
-    )
-    for e in errors:
-        console.print(f"[yellow]rejected[/] {e.message}", highlight=False)
+    """Submit dead-lettered orders again (after fixing the cause); 8 if any fail."""
+    from worldpool.errors import InputError
+    from worldpool.orders.service import redrive
 
-
-def _exit_if_rejected(count: int) -> None:
-    if count:
+    failed = 0
+    with handled(), cli_context(db, seller=seller) as ctx:
+        for letter_id in ids:
+            try:
+                outcome = redrive(ctx, letter_id)
+            except InputError as exc:
+                failed += 1
+                console.print(f"[yellow]{letter_id} still rejected[/]: {exc}")
+                continue
+            console.print(f"{letter_id}: {outcome.key} {outcome.action}")
+    if failed:
         raise typer.Exit(EXIT_PARTIAL)
 
 
@@ -175,10 +185,13 @@ def journal(
     reference: Annotated[str | None, typer.Option(help="Only this reference.")] = None,
     limit: Annotated[int, typer.Option(help="Entries to show at most.")] = 50,
     db: DbOption = None,
+    seller: SellerOption = None,
 ) -> None:
     """Show the newest journal movements: what changed, where, why, and by what."""
-    with handled(), open_ledger(db) as ledger:
-        entries = ledger.journal(sku=sku, node=node, reference=reference, limit=limit)
+    with handled(), cli_context(db, seller=seller) as ctx:
+        entries = inventory.journal(
+            ctx, sku=sku, node=node, reference=reference, limit=limit
+        )
     t = Table(
         "id",
         "when (UTC)",
@@ -199,3 +212,17 @@ def journal(
             e.reference,
         )
     console.print(t)
+
+
+def _render_batch(outcome: inventory.BatchOutcome, line: str) -> None:
+    for problem in outcome.rejected:
+        console.print(f"[yellow]rejected[/] {problem.message}", highlight=False)
+    console.print(
+        line.format(
+            posted=outcome.posted,
+            updated=outcome.updated,
+            rejected=len(outcome.rejected),
+        )
+    )
+    if outcome.rejected:
+        raise typer.Exit(EXIT_PARTIAL)

@@ -1,4 +1,4 @@
-"""``worldpool orders``, ``worldpool route`` and ``worldpool deadletter``."""
+"""``worldpool orders`` and ``worldpool route`` (dead letters: ``dead-letters``)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from rich.console import Console
 from rich.table import Table
 
 from worldpool.errors import InputError
-from worldpool.interfaces.cli.context import DbOption, open_ledger
+from worldpool.interfaces.cli.context import DbOption, SellerOption, cli_context
 from worldpool.interfaces.cli.errors import handled
+from worldpool.orders import service
 from worldpool.orders.channels import adapter, adapters
 from worldpool.orders.rules import RoutingParams
-from worldpool.orders.service import OrderService
 
-__all__ = ["deadletter_app", "orders_app", "route"]
+__all__ = ["orders_app", "route"]
 
 EXIT_PARTIAL = 8
 """Exit code when some records were dead-lettered (the good ones were kept)."""
@@ -26,7 +26,6 @@ console = Console(soft_wrap=True)
 orders_app = typer.Typer(
     help="Channel orders: import, list, cancel.", no_args_is_help=True
 )
-deadletter_app = typer.Typer(help="Rejected order records.", no_args_is_help=True)
 
 
 def _read(path: Path, fmt: str) -> Any:
@@ -47,12 +46,14 @@ def import_orders(
         bool, typer.Option(help="Let one order ship from several nodes.")
     ] = False,
     db: DbOption = None,
+    seller: SellerOption = None,
 ) -> None:
     """Import a channel's orders file (JSON reply or CSV export); bad ones are kept."""
-    with handled(), open_ledger(db) as ledger:
+    with handled(), cli_context(db, seller=seller) as ctx:
         ad = adapter(channel)
-        service = OrderService(ledger, RoutingParams(split=split))
-        report = service.import_document(channel, _read(file, ad.FORMAT), str(file))
+        params = RoutingParams(split=True) if split else None
+        document = _read(file, ad.FORMAT)
+        report = service.import_orders(ctx, channel, document, str(file), params)
     for o in report.outcomes:
         why = (o.decision or {}).get("why", "")
         console.print(f"{o.key}: [bold]{o.action}[/] {why}", highlight=False)
@@ -75,10 +76,11 @@ def list_orders(
     channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,
     limit: int = 50,
     db: DbOption = None,
+    seller: SellerOption = None,
 ) -> None:
     """List orders, newest first, with where they ship from."""
-    with handled(), open_ledger(db) as ledger:
-        rows = OrderService(ledger).list_orders(status, channel, limit)
+    with handled(), cli_context(db, seller=seller) as ctx:
+        rows = service.list_orders(ctx, status=status, channel=channel, limit=limit)
     t = Table("order", "market", "status", "value", "from", "backordered")
     for r in rows:
         nodes = {a["node"] for a in json.loads(r.decision).get("assignments", [])}
@@ -101,23 +103,26 @@ def channels() -> None:
 
 
 @orders_app.command("cancel")
-def cancel(channel: str, order_id: str, db: DbOption = None) -> None:
+def cancel(
+    channel: str, order_id: str, db: DbOption = None, seller: SellerOption = None
+) -> None:
     """Cancel an order and release what it holds."""
-    with handled(), open_ledger(db) as ledger:
-        outcome = OrderService(ledger).cancel(channel, order_id)
+    with handled(), cli_context(db, seller=seller) as ctx:
+        outcome = service.cancel_order(ctx, channel, order_id)
     console.print(f"{outcome.key}: {outcome.status}")
 
 
 def route(
     order: Annotated[str, typer.Argument(help="CHANNEL:ORDER_ID, e.g. shopify:1001.")],
     db: DbOption = None,
+    seller: SellerOption = None,
 ) -> None:
     """Show where an order ships from, its promise, cost and the reason."""
     channel, _, order_id = order.partition(":")
-    with handled(), open_ledger(db) as ledger:
+    with handled(), cli_context(db, seller=seller) as ctx:
         if not order_id:
             raise InputError("expected CHANNEL:ORDER_ID", record="order", value=order)
-        row = OrderService(ledger).get(channel, order_id)
+        row = service.get_order(ctx, channel, order_id)
     d = json.loads(row.decision)
     t = Table("line", "sku", "units", "source", "node", "P50/P90 days")
     for a in d.get("assignments", []):
@@ -132,35 +137,3 @@ def route(
     console.print(f"[bold]{row.key}[/] to {row.market} ({row.status})")
     console.print(t)
     console.print(f"cost ${d.get('cost_usd', '0')}; why: {d['why']}", highlight=False)
-
-
-@deadletter_app.command("list")
-def deadletter_list(limit: int = 50, db: DbOption = None) -> None:
-    """List rejected order records with their id and reason."""
-    with handled(), open_ledger(db) as ledger:
-        letters = OrderService(ledger).dead_letters(limit)
-    t = Table("id", "source", "field", "error")
-    for d in letters:
-        t.add_row(str(d.id), d.letter.source, d.letter.field or "", d.letter.error)
-    console.print(t)
-
-
-@deadletter_app.command("redrive")
-def deadletter_redrive(
-    ids: Annotated[list[int], typer.Argument(help="Dead-letter ids.")],
-    db: DbOption = None,
-) -> None:
-    """Submit dead-lettered orders again (after fixing the cause)."""
-    failed = 0
-    with handled(), open_ledger(db) as ledger:
-        svc = OrderService(ledger)
-        for letter_id in ids:
-            try:
-                outcome = svc.redrive(letter_id)
-            except InputError as exc:
-                failed += 1
-                console.print(f"[yellow]{letter_id} still rejected[/]: {exc}")
-                continue
-            console.print(f"{letter_id}: {outcome.key} {outcome.action}")
-    if failed:
-        raise typer.Exit(EXIT_PARTIAL)

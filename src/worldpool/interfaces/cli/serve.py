@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from worldpool.interfaces.cli.context import DbOption, open_ledger
+from worldpool.interfaces.cli.context import DbOption, cli_context
 from worldpool.interfaces.cli.errors import handled
 
 __all__ = ["api_key_app", "serve", "warm_hs_model"]
@@ -47,17 +47,18 @@ def serve(
     import uvicorn
 
     from worldpool.interfaces.api import create_app
+    from worldpool.inventory import init_schema
     from worldpool.orders.rules import RoutingParams
 
-    with handled():
-        ledger = open_ledger(db)
-        ledger.init()
-    console.print(f"worldpool API on http://{host}:{port} (docs at /docs)")
-    app = create_app(ledger, params=RoutingParams(split=split))
-    if warm:
-        threading.Thread(target=warm_hs_model, name="hs-warm-up", daemon=True).start()
-    uvicorn.run(app, host=host, port=port, log_level="warning")
-    ledger.close()
+    with handled(), cli_context(db, require_schema=False) as ctx:
+        init_schema(ctx)
+        console.print(f"worldpool API on http://{host}:{port} (docs at /docs)")
+        app = create_app(ctx, params=RoutingParams(split=True) if split else None)
+        if warm:
+            threading.Thread(
+                target=warm_hs_model, name="hs-warm-up", daemon=True
+            ).start()
+        uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @api_key_app.command("create")
@@ -67,18 +68,18 @@ def create(
     db: DbOption = None,
 ) -> None:
     """Create an API key; it is printed once and stored only as a hash."""
-    from worldpool.ledger.api_keys import create_api_key
+    from worldpool.access import create_key
 
-    with handled(), open_ledger(db) as ledger:
-        key = create_api_key(ledger.engine, name, scope)
+    with handled(), cli_context(db) as ctx:
+        key = create_key(ctx, name, scope)
     console.print(key, highlight=False)
 
 
 @api_key_app.command("revoke")
 def revoke(name: str, db: DbOption = None) -> None:
-    """Revoke every key with this name."""
-    from worldpool.ledger.api_keys import revoke_api_key
+    """Revoke every key with this name (effective at once)."""
+    from worldpool.access import revoke_key
 
-    with handled(), open_ledger(db) as ledger:
-        count = revoke_api_key(ledger.engine, name)
+    with handled(), cli_context(db) as ctx:
+        count = revoke_key(ctx, name)
     console.print(f"{count} key(s) revoked")

@@ -8,7 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from worldpool.interfaces.cli.context import DbOption, open_ledger
+from worldpool import inventory
+from worldpool.interfaces.cli.context import DbOption, SellerOption, cli_context
 from worldpool.interfaces.cli.errors import handled
 
 __all__ = ["stock"]
@@ -24,10 +25,11 @@ def stock(
     ] = None,
     limit: Annotated[int, typer.Option(help="Rows to show at most.")] = 50,
     db: DbOption = None,
+    seller: SellerOption = None,
 ) -> None:
     """Show stock balances (on hand, reserved, available, in transit) and ATP."""
-    with handled(), open_ledger(db) as ledger:
-        rows = ledger.balances(sku=sku, node=node, market=marketplace)
+    with handled(), cli_context(db, seller=seller) as ctx:
+        rows = inventory.balances(ctx, sku=sku, node=node, market=marketplace)
         t = Table("sku", "node", "on hand", "reserved", "available", "in transit")
         for b in rows[:limit]:
             t.add_row(
@@ -48,7 +50,7 @@ def stock(
             f"sku @ {marketplace}", "ATP", "sources (node: units, P50/P90 days)"
         )
         for s in skus[:limit]:
-            a = ledger.atp(s, marketplace)
+            a = inventory.atp(ctx, s, marketplace)
             atp.add_row(
                 s,
                 str(a.total),

@@ -6,7 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from worldpool.interfaces.api.deps import AdminKey, ReadKey, ServiceDep
+from worldpool import inventory
+from worldpool.access import create_key
+from worldpool.interfaces.api.deps import AdminCtx, ReadCtx
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
 from worldpool.interfaces.api.schemas import (
     DeadLetterPublic,
@@ -14,8 +16,7 @@ from worldpool.interfaces.api.schemas import (
     KeyPublic,
     OutcomePublic,
 )
-from worldpool.ledger.api_keys import create_api_key
-from worldpool.ledger.order_dead_letters import get_dead_letter
+from worldpool.orders import service
 
 __all__ = ["router"]
 
@@ -27,11 +28,13 @@ MAX_ID = 2**63 - 1
 
 @router.get("/dead-letters", response_model=list[DeadLetterPublic])
 def dead_letters(
-    service: ServiceDep,
-    _key: ReadKey,
+    ctx: ReadCtx,
+    kind: Annotated[
+        str | None, Query(max_length=32, description="Only this kind (order, sku ...)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, description="At most 1000 are returned")] = 100,
 ) -> list[DeadLetterPublic]:
-    """Rejected order records with their reason, oldest first."""
+    """Rejected records (orders, file rows) with their reason, oldest first."""
     return [
         DeadLetterPublic(
             id=d.id,
@@ -42,7 +45,7 @@ def dead_letters(
             error=d.letter.error,
             payload=d.letter.payload,
         )
-        for d in service.dead_letters(min(limit, 1000))
+        for d in inventory.dead_letters(ctx, kind, min(limit, 1000))
     ]
 
 
@@ -52,21 +55,19 @@ def dead_letters(
     responses=NOT_FOUND,
 )
 def redrive(
-    letter_id: Annotated[int, Path(ge=1, le=MAX_ID)],
-    service: ServiceDep,
-    _key: AdminKey,
+    letter_id: Annotated[int, Path(ge=1, le=MAX_ID)], ctx: AdminCtx
 ) -> OutcomePublic:
-    """Submit a dead letter again (after fixing the SKU master, say)."""
+    """Submit an order dead letter again (after fixing the SKU master, say)."""
     with not_found():  # only the letter's own absence is a 404
-        get_dead_letter(service.ledger.engine, letter_id)
-    o = service.redrive(letter_id)
+        inventory.dead_letter(ctx, letter_id)
+    o = service.redrive(ctx, letter_id)
     return OutcomePublic(
         key=o.key, action=o.action, status=o.status, decision=o.decision
     )
 
 
 @router.post("/api-keys", response_model=KeyPublic, status_code=201)
-def new_key(body: KeyCreate, service: ServiceDep, _key: AdminKey) -> KeyPublic:
+def new_key(body: KeyCreate, ctx: AdminCtx) -> KeyPublic:
     """Create an API key; the plain key is in this reply only."""
-    key = create_api_key(service.ledger.engine, body.name, body.scope)
+    key = create_key(ctx, body.name, body.scope)
     return KeyPublic(name=body.name, scope=body.scope, key=key)

@@ -17,10 +17,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from worldpool import inventory
 from worldpool.customs import service
 from worldpool.customs.report import ValidationReport
 from worldpool.errors import InputError
-from worldpool.interfaces.api.deps import FxDep, LedgerDep, ReadKey
+from worldpool.interfaces.api.deps import ReadCtx
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
 from worldpool.interfaces.api.schemas import HsPublic, HsRequest
 
@@ -38,7 +39,7 @@ def _blocked(report: ValidationReport) -> JSONResponse:
 
 
 @router.post("/hs", response_model=list[HsPublic])
-def hs(body: HsRequest, _key: ReadKey) -> list[HsPublic]:
+def hs(body: HsRequest, _ctx: ReadCtx) -> list[HsPublic]:
     """Top-k 6-digit HS 2022 codes with confidence and the reason (offline)."""
     attrs = " ; ".join(f"{k}: {v}" for k, v in body.attributes.items())
     text = " ; ".join(p for p in (body.title, body.description, attrs) if p.strip())
@@ -46,16 +47,14 @@ def hs(body: HsRequest, _key: ReadKey) -> list[HsPublic]:
 
 
 @router.post("/check", response_model=dict[str, Any])
-async def check(
-    request: Request, ledger: LedgerDep, fx: FxDep, _key: ReadKey
-) -> dict[str, Any]:
+async def check(request: Request, ctx: ReadCtx) -> dict[str, Any]:
     """Validate a shipment (JSON body) against its destination's rules.
 
     Always 200 with a report; ``ok`` is false when an error blocks documents.
     Line fields left out are filled from the SKUs registered in the ledger.
     """
     raw = await request.body()
-    report = await run_in_threadpool(service.check_shipment_json, raw, ledger, fx)
+    report = await run_in_threadpool(service.check_shipment, ctx, raw)
     return report.to_dict()
 
 
@@ -66,9 +65,7 @@ async def check(
 )
 async def documents(
     request: Request,
-    ledger: LedgerDep,
-    fx: FxDep,
-    _key: ReadKey,
+    ctx: ReadCtx,
     pdf: Annotated[bool, Query(description="Answer application/pdf")] = False,
     force: Annotated[bool, Query(description="Despite blocking errors")] = False,
 ) -> Any:
@@ -78,9 +75,7 @@ async def documents(
     """
     raw = await request.body()
     result = await run_in_threadpool(
-        lambda: service.shipment_documents_json(
-            raw, ledger, pdf=pdf, force=force, fx_path=fx
-        )
+        lambda: service.shipment_documents(ctx, raw, pdf=pdf, force=force)
     )
     if result.documents is None:
         return _blocked(result.report)
@@ -116,9 +111,7 @@ def _query_error(exc: InputError) -> RequestValidationError:
 @router.get("/landed-cost/{sku}", response_model=dict[str, Any], responses=NOT_FOUND)
 def landed_cost(
     sku: str,
-    ledger: LedgerDep,
-    fx: FxDep,
-    _key: ReadKey,
+    ctx: ReadCtx,
     to: Annotated[str, Query(min_length=2, max_length=8, description="Market id")],
     qty: Annotated[int, Query(ge=1, le=10_000_000, description="Units")] = 1,
     lane: Annotated[str | None, Query(description="Lane id (default cheapest)")] = None,
@@ -132,19 +125,18 @@ def landed_cost(
 ) -> dict[str, Any]:
     """Landed cost of a registered SKU in a marketplace, with its breakdown."""
     with not_found():
-        ledger.sku(sku)
+        inventory.get_sku(ctx, sku)
+    request = service.LandedCostRequest(
+        sku,
+        to,
+        quantity=qty,
+        lane_id=lane,
+        duty_rate_pct=None if duty_rate is None else Decimal(str(duty_rate)),
+        additional_duty_pct=Decimal(str(additional_duty)),
+        hs_code=hs,
+    )
     try:
-        result = service.sku_landed_cost(
-            ledger,
-            sku,
-            to.upper(),
-            quantity=qty,
-            lane_id=lane,
-            fx_path=fx,
-            duty_rate=None if duty_rate is None else Decimal(str(duty_rate)) / 100,
-            additional_duty_rate=Decimal(str(additional_duty)) / 100,
-            hs_code=hs,
-        )
+        result = service.sku_landed_cost(ctx, request)
     except InputError as exc:
         raise _query_error(exc) from None
     return result.to_dict()

@@ -6,7 +6,8 @@ from dataclasses import asdict
 
 from fastapi import APIRouter
 
-from worldpool.interfaces.api.deps import ReadKey, ServiceDep
+from worldpool import inventory
+from worldpool.interfaces.api.deps import ReadCtx
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
 from worldpool.interfaces.api.schemas import (
     AtpPublic,
@@ -14,6 +15,7 @@ from worldpool.interfaces.api.schemas import (
     PromisePublic,
     ReservationPublic,
 )
+from worldpool.orders import service as orders
 
 __all__ = ["router"]
 
@@ -21,12 +23,10 @@ router = APIRouter(tags=["inventory"], responses=AUTH)
 
 
 @router.get("/stock/{sku}", response_model=list[BalancePublic], responses=NOT_FOUND)
-def stock(
-    sku: str, service: ServiceDep, _key: ReadKey, market: str | None = None
-) -> list[BalancePublic]:
+def stock(sku: str, ctx: ReadCtx, market: str | None = None) -> list[BalancePublic]:
     """Balances of a SKU per node (optionally only nodes serving a marketplace)."""
     with not_found():
-        service.ledger.sku(sku)
+        inventory.get_sku(ctx, sku)
     return [
         BalancePublic(
             sku=b.sku,
@@ -36,16 +36,16 @@ def stock(
             available=b.available,
             in_transit=b.in_transit,
         )
-        for b in service.ledger.balances(sku=sku, market=market)
+        for b in inventory.balances(ctx, sku=sku, market=market)
     ]
 
 
 @router.get("/atp/{market}/{sku}", response_model=AtpPublic, responses=NOT_FOUND)
-def atp(market: str, sku: str, service: ServiceDep, _key: ReadKey) -> AtpPublic:
+def atp(market: str, sku: str, ctx: ReadCtx) -> AtpPublic:
     """Available-to-promise of a SKU in a marketplace, fastest source first."""
     with not_found():
-        service.ledger.sku(sku)
-        a = service.ledger.atp(sku, market)
+        inventory.get_sku(ctx, sku)
+        a = inventory.atp(ctx, sku, market)
     return AtpPublic(
         sku=sku, market=market, total=a.total, sources=[asdict(s) for s in a.sources]
     )
@@ -54,10 +54,10 @@ def atp(market: str, sku: str, service: ServiceDep, _key: ReadKey) -> AtpPublic:
 @router.get(
     "/promise/{market}/{sku}", response_model=PromisePublic, responses=NOT_FOUND
 )
-def promise(market: str, sku: str, service: ServiceDep, _key: ReadKey) -> PromisePublic:
+def promise(market: str, sku: str, ctx: ReadCtx) -> PromisePublic:
     """Delivery promise for a channel's checkout ("delivers in 2-3 days")."""
     with not_found():
-        p = service.promise(sku, market)
+        p = orders.checkout_promise(ctx, sku, market)
     return PromisePublic(
         sku=p.sku,
         market=p.market,
@@ -72,11 +72,9 @@ def promise(market: str, sku: str, service: ServiceDep, _key: ReadKey) -> Promis
 
 
 @router.get("/reservations", response_model=list[ReservationPublic])
-def reservations(
-    service: ServiceDep, _key: ReadKey, sku: str | None = None
-) -> list[ReservationPublic]:
+def reservations(ctx: ReadCtx, sku: str | None = None) -> list[ReservationPublic]:
     """Open reservations (order, SKU, node, units)."""
     return [
         ReservationPublic(reference=r, sku=s, node=n, qty=q)
-        for r, s, n, q in service.book.reservations(sku)
+        for r, s, n, q in orders.reservations(ctx, sku)
     ]

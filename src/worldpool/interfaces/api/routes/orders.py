@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from worldpool.errors import InputError
-from worldpool.interfaces.api.deps import ReadKey, ServiceDep, WriteKey
+from worldpool.interfaces.api.deps import ReadCtx, RoutingDep, WriteCtx
 from worldpool.interfaces.api.errors import AUTH, CONFLICT, NOT_FOUND
 from worldpool.interfaces.api.schemas import (
     ImportPublic,
@@ -17,10 +17,10 @@ from worldpool.interfaces.api.schemas import (
     OrderPublic,
     OutcomePublic,
 )
-from worldpool.ledger.order_book import OrderRow
+from worldpool.orders import service
 from worldpool.orders.channels import adapter
 from worldpool.orders.codec import order_from_dict
-from worldpool.orders.service import ImportReport, Outcome
+from worldpool.orders.service import ImportReport, OrderRow, Outcome
 
 __all__ = ["public_import", "read_document", "router"]
 
@@ -71,41 +71,43 @@ async def read_document(request: Request, fmt: str) -> Any:
 
 
 @router.post("", response_model=OutcomePublic, responses=CONFLICT)
-def submit(body: OrderCreate, service: ServiceDep, _key: WriteKey) -> OutcomePublic:
+def submit(body: OrderCreate, ctx: WriteCtx, params: RoutingDep) -> OutcomePublic:
     """Route and reserve one normalised order (idempotent by channel + order id)."""
     order = order_from_dict(body.model_dump(mode="json"))
-    return _outcome(service.submit(order))
+    return _outcome(service.submit_order(ctx, order, params))
 
 
 @router.post("/import/{channel}", response_model=ImportPublic)
 async def import_channel(
-    channel: str, request: Request, service: ServiceDep, _key: WriteKey
+    channel: str, request: Request, ctx: WriteCtx, params: RoutingDep
 ) -> ImportPublic:
     """Import a channel's own payload (JSON, or CSV text for Temu/SHEIN exports)."""
     ad = adapter(channel)
     document = await read_document(request, ad.FORMAT)
-    report = await run_in_threadpool(service.import_document, channel, document, "api")
+    report = await run_in_threadpool(
+        service.import_orders, ctx, channel, document, "api", params
+    )
     return public_import(report)
 
 
 @router.get("", response_model=list[OrderPublic])
 def list_orders(
-    service: ServiceDep,
-    _key: ReadKey,
+    ctx: ReadCtx,
     status: str | None = None,
     channel: str | None = None,
     limit: Annotated[int, Query(ge=1, description="At most 1000 are returned")] = 100,
 ) -> list[OrderPublic]:
     """List orders, newest first."""
-    return [_public(r) for r in service.list_orders(status, channel, min(limit, 1000))]
+    rows = service.list_orders(
+        ctx, status=status, channel=channel, limit=min(limit, 1000)
+    )
+    return [_public(r) for r in rows]
 
 
 @router.get("/{channel}/{order_id}", response_model=OrderPublic, responses=NOT_FOUND)
-def get_order(
-    channel: str, order_id: str, service: ServiceDep, _key: ReadKey
-) -> OrderPublic:
+def get_order(channel: str, order_id: str, ctx: ReadCtx) -> OrderPublic:
     """Return one order with its routing decision and explanation."""
-    return _public(service.get(channel, order_id))
+    return _public(service.get_order(ctx, channel, order_id))
 
 
 @router.post(
@@ -113,11 +115,9 @@ def get_order(
     response_model=OutcomePublic,
     responses={**NOT_FOUND, **CONFLICT},
 )
-def cancel(
-    channel: str, order_id: str, service: ServiceDep, _key: WriteKey
-) -> OutcomePublic:
+def cancel(channel: str, order_id: str, ctx: WriteCtx) -> OutcomePublic:
     """Cancel an order and release its reservations."""
-    return _outcome(service.cancel(channel, order_id))
+    return _outcome(service.cancel_order(ctx, channel, order_id))
 
 
 @router.post(
@@ -125,8 +125,6 @@ def cancel(
     response_model=OutcomePublic,
     responses={**NOT_FOUND, **CONFLICT},
 )
-def ship(
-    channel: str, order_id: str, service: ServiceDep, _key: WriteKey
-) -> OutcomePublic:
+def ship(channel: str, order_id: str, ctx: WriteCtx) -> OutcomePublic:
     """Mark an order shipped: its reserved units leave the nodes."""
-    return _outcome(service.ship(channel, order_id))
+    return _outcome(service.ship_order(ctx, channel, order_id))

@@ -19,10 +19,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
+from worldpool.context import Context
 from worldpool.errors import InputError
-from worldpool.interfaces.api.deps import ServiceDep
+from worldpool.interfaces.api.deps import RoutingDep
 from worldpool.interfaces.api.routes.orders import public_import
 from worldpool.interfaces.api.schemas import ErrorPublic, ImportPublic
+from worldpool.orders import service
 
 __all__ = ["TOPICS", "router", "shopify_signature"]
 
@@ -48,7 +50,7 @@ def shopify_signature(body: bytes, secret: str) -> str:
 )
 async def shopify(
     request: Request,
-    service: ServiceDep,
+    params: RoutingDep,
     x_shopify_hmac_sha256: Annotated[str | None, Header()] = None,
     x_shopify_topic: Annotated[str | None, Header()] = None,
 ) -> ImportPublic:
@@ -71,9 +73,13 @@ async def shopify(
         )
     try:
         document = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"body is not JSON: {exc}", record="webhook") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"body is not UTF-8 JSON: {exc}", record="webhook") from None
+    # A signed webhook acts for the shop's seller as worldpool itself.
+    base: Context = request.app.state.ctx
+    ctx = base.acting_as(user="webhook:shopify", role="system")
+    source = f"webhook {x_shopify_topic}"
     report = await run_in_threadpool(
-        service.import_document, "shopify", document, f"webhook {x_shopify_topic}"
+        service.import_orders, ctx, "shopify", document, source, params
     )
     return public_import(report)

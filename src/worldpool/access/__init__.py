@@ -1,0 +1,10 @@
+"""Access capability: API keys for machines (users and sessions: the cockpit)."""
+
+from worldpool.access.service import (
+    SCOPE_ROLES,
+    authenticate_key,
+    create_key,
+    revoke_key,
+)
+
+__all__ = ["SCOPE_ROLES", "authenticate_key", "create_key", "revoke_key"]

@@ -1,0 +1,216 @@
+"""Inventory service: the one way in for SKU files, ASNs, movements and reads.
+
+Each function takes the :class:`~worldpool.context.Context` first and works on
+the context's seller. Imports keep their good rows and dead-letter the bad
+ones (named by file, row and field); a repeated file changes nothing because
+every movement carries an idempotency key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from worldpool.audit import record
+from worldpool.context import Context, ledger_of
+from worldpool.domain.inventory import Atp, Balance, Movement
+from worldpool.domain.product import SkuRecord
+from worldpool.errors import DriftDetected
+from worldpool.ledger import DeadLetter, DriftReport, JournalEntry, PostResult
+from worldpool.ledger.asn_file import parse_asn_file
+from worldpool.ledger.order_dead_letters import (
+    StoredDeadLetter,
+    get_dead_letter,
+    list_dead_letters,
+)
+from worldpool.ledger.rows import RowError
+from worldpool.ledger.sku_file import parse_sku_file
+
+__all__ = [
+    "BatchOutcome",
+    "DeadLetter",
+    "DriftReport",
+    "JournalEntry",
+    "PostResult",
+    "RowProblem",
+    "StoredDeadLetter",
+    "atp",
+    "balances",
+    "check",
+    "dead_letter",
+    "dead_letters",
+    "get_sku",
+    "import_skus",
+    "init_schema",
+    "journal",
+    "post_movement",
+    "receive_asn",
+]
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) rows while a file is posted."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One rejected row of a file: where and why (it is in the dead letters)."""
+
+    row: int | None
+    """1-based data row."""
+    field: str | None
+    """The wrong field, if known."""
+    message: str
+    """What is wrong, naming file, row and field."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    """What importing one file did."""
+
+    source: str
+    """The file."""
+    posted: int
+    """Records newly written (SKUs new or movements posted)."""
+    updated: int
+    """Records already there: SKUs updated, or movements already posted."""
+    rejected: tuple[RowProblem, ...]
+    """Rows refused and dead-lettered; the good rows were kept."""
+
+
+def init_schema(ctx: Context) -> str | None:
+    """Create or upgrade the database schema; return the revision it is now at."""
+    return ledger_of(ctx).init()
+
+
+def import_skus(ctx: Context, path: Path) -> BatchOutcome:
+    """Import or update SKUs from a CSV file; bad rows are dead-lettered.
+
+    Args:
+        ctx: The context (its seller owns the SKUs).
+        path: The SKU master CSV (see README for the columns).
+    """
+    ctx.require("operator")
+    ledger = ledger_of(ctx)
+    parsed = parse_sku_file(path, ledger.catalog.marketplaces)
+    new, updated = ledger.register_skus(rec for _, rec in parsed.records)
+    problems = _dead_letter(ctx, parsed.source, "sku", list(parsed.errors))
+    outcome = BatchOutcome(parsed.source, new, updated, problems)
+    record(ctx, "sku.import", target=parsed.source, result=_brief(outcome))
+    return outcome
+
+
+def receive_asn(
+    ctx: Context, path: Path, progress: Progress | None = None
+) -> BatchOutcome:
+    """Receive an ASN CSV at the hub, one movement per line (idempotent by key).
+
+    Args:
+        ctx: The context.
+        path: The ASN CSV (``asn_id, sku, node, qty`` ...).
+        progress: Called with (lines done, lines total) as lines are posted.
+    """
+    ctx.require("operator")
+    ledger = ledger_of(ctx)
+    parsed = parse_asn_file(path, [h.id for h in ledger.catalog.hubs()])
+    errors = list(parsed.errors)
+    posted = dups = 0
+    total = len(parsed.records)
+    for done, (row, movement) in enumerate(parsed.records, start=1):
+        outcome = ledger.post_many([movement])
+        posted += outcome.posted
+        dups += outcome.duplicates
+        errors += [
+            RowError(row, "sku", f"{parsed.source}, row {row}: {exc}", {"sku": m.sku})
+            for m, exc in outcome.rejected
+        ]
+        if progress is not None:
+            progress(done, total)
+    problems = _dead_letter(ctx, parsed.source, "asn", errors)
+    result = BatchOutcome(parsed.source, posted, dups, problems)
+    record(ctx, "asn.receive", target=parsed.source, result=_brief(result))
+    return result
+
+
+def post_movement(ctx: Context, movement: Movement) -> PostResult:
+    """Post one movement atomically (idempotent by its key)."""
+    ctx.require("operator")
+    result = ledger_of(ctx).post(movement)
+    record(
+        ctx,
+        f"movement.{movement.kind.value}",
+        target=movement.reference,
+        inputs={"sku": movement.sku, "node": movement.node, "qty": movement.qty},
+        result={"id": result.movement_id, "duplicate": result.duplicate},
+    )
+    return result
+
+
+def get_sku(ctx: Context, sku: str) -> SkuRecord:
+    """Return a registered SKU of the context's seller (UnknownReference if none)."""
+    return ledger_of(ctx).sku(sku)
+
+
+def balances(
+    ctx: Context,
+    *,
+    sku: str | None = None,
+    node: str | None = None,
+    market: str | None = None,
+) -> list[Balance]:
+    """Return balance rows (units), filtered by SKU, node or a market's nodes."""
+    return ledger_of(ctx).balances(sku=sku, node=node, market=market)
+
+
+def atp(ctx: Context, sku: str, market: str) -> Atp:
+    """Return available-to-promise in ``market`` (units; P50/P90 days per source)."""
+    return ledger_of(ctx).atp(sku, market)
+
+
+def check(ctx: Context, *, strict: bool = False) -> DriftReport:
+    """Recompute balances from the journal; ``strict`` raises DriftDetected on drift."""
+    report = ledger_of(ctx).check()
+    if strict and not report.ok:
+        raise DriftDetected(f"{len(report.drifts)} balance rows drift from the journal")
+    return report
+
+
+def journal(
+    ctx: Context,
+    *,
+    sku: str | None = None,
+    node: str | None = None,
+    reference: str | None = None,
+    limit: int = 100,
+) -> list[JournalEntry]:
+    """Return the newest journal movements (newest first), optionally filtered."""
+    return ledger_of(ctx).journal(sku=sku, node=node, reference=reference, limit=limit)
+
+
+def dead_letters(
+    ctx: Context, kind: str | None = None, limit: int = 100
+) -> list[StoredDeadLetter]:
+    """Return unresolved dead letters of every kind (or one), oldest first, with ids."""
+    return list_dead_letters(ctx.engine, kind, limit)
+
+
+def dead_letter(ctx: Context, letter_id: int) -> StoredDeadLetter:
+    """Return one dead letter by id (UnknownReference when there is none)."""
+    return get_dead_letter(ctx.engine, letter_id)
+
+
+def _dead_letter(
+    ctx: Context, source: str, kind: str, errors: list[RowError]
+) -> tuple[RowProblem, ...]:
+    ledger_of(ctx).dead_letter(
+        DeadLetter(source, kind, e.row, e.field, e.message, e.raw) for e in errors
+    )
+    return tuple(RowProblem(e.row, e.field, e.message) for e in errors)
+
+
+def _brief(outcome: BatchOutcome) -> dict[str, int]:
+    return {
+        "posted": outcome.posted,
+        "updated": outcome.updated,
+        "rejected": len(outcome.rejected),
+    }
