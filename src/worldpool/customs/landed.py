@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from worldpool.catalog.fx import FxRate, FxTable
+from worldpool.customs.landed_records import CostLine, LandedCost, LandedCostProblem
 from worldpool.customs.rules import CustomsRules, Fee, Valuation, applies
 from worldpool.customs.tariff import DutyRate, duty_rate
 from worldpool.domain.market import Marketplace
@@ -46,129 +47,6 @@ _DEFAULT_VALUATION = Valuation(
     "worldpool default (no valuation row)",
     date.min,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class LandedCostProblem:
-    """What landed cost is asked for: one SKU, a quantity, a marketplace, a route."""
-
-    sku: str
-    """SKU id."""
-    hs_code: str
-    """HS code (6 digits, or a national 8-10 digit code for an exact duty)."""
-    quantity: int
-    """Units in the consignment (a parcel's units, or a transfer's)."""
-    unit_cost: Money
-    """Product cost per unit (the customs transaction value basis)."""
-    freight_per_unit: Money
-    """International freight per unit (the lane cost share)."""
-    insurance_per_unit: Money
-    """Insurance per unit."""
-    destination: Marketplace
-    """The marketplace (its VAT rate, de minimis and currency apply)."""
-    kind: str = "transfer"
-    """``transfer`` (B2B, VAT usually recoverable) or ``parcel`` (B2C)."""
-    vat_recoverable: bool = True
-    """True when the importer reclaims import VAT (VAT-registered B2B import)."""
-    user_duty_rate: Decimal | None = None
-    """Duty rate (fraction) used when the tariff data does not cover the code."""
-    additional_duty_rate: Decimal = Decimal(0)
-    """Extra ad valorem duty (e.g. US Section 301), as a fraction."""
-    route: str = ""
-    """Lane id the freight share comes from (for the breakdown)."""
-    parcel_hs_codes: tuple[str, ...] = ()
-    """HS codes of every line in the parcel, this SKU's included, when the
-    parcel holds other SKUs too (empty: this SKU alone). Per-item-category
-    duties count their distinct 6-digit subheadings; per-shipment fees are
-    shared equally by the lines."""
-    parcel_value: Money | None = None
-    """Intrinsic value of the whole parcel when it holds other SKUs (None: this
-    SKU's product cost); value thresholds (de minimis, EUR 150, entry type) use it."""
-
-
-@dataclass(frozen=True, slots=True)
-class CostLine:
-    """One component of the landed cost."""
-
-    name: str
-    """Component (``product``, ``freight``, ``duty``, ``import VAT`` ...)."""
-    amount: Money
-    """Amount for the whole consignment, in the marketplace currency."""
-    basis: str
-    """How it was computed (base and rate)."""
-    source: str
-    """Where the rate or amount comes from."""
-
-
-@dataclass(frozen=True, slots=True)
-class LandedCost:
-    """The landed cost and its breakdown."""
-
-    sku: str
-    """SKU id."""
-    destination: str
-    """Marketplace id."""
-    quantity: int
-    """Units the amounts are for."""
-    lines: tuple[CostLine, ...]
-    """Components, in order."""
-    total: Money
-    """Sum of the components (import VAT left out when recoverable)."""
-    per_unit: Money
-    """``total / quantity``."""
-    notes: tuple[str, ...] = ()
-    """Caveats a planner should read."""
-    fx: tuple[FxRate, ...] = field(default_factory=tuple)
-    """Exchange rates used."""
-
-    def summary(self) -> str:
-        """Return the breakdown as text (what the CLI prints)."""
-        rows = [f"landed cost of {self.quantity} x {self.sku} in {self.destination}"]
-        rows += [
-            f"  {ln.name:<22} {ln.amount.amount:>12} {ln.amount.currency}  {ln.basis}"
-            for ln in self.lines
-        ]
-        rows.append(f"  {'total':<22} {self.total.amount:>12} {self.total.currency}")
-        rows.append(
-            f"  {'per unit':<22} {self.per_unit.amount:>12} {self.per_unit.currency}"
-        )
-        rows += [f"  note: {n}" for n in self.notes]
-        rows += [
-            f"  fx: 1 {r.base} = {r.rate} {r.quote} ({r.source}, {r.date})"
-            for r in self.fx
-        ]
-        return "\n".join(rows)
-
-    def to_dict(self) -> dict[str, object]:
-        """Return plain data (for JSON and the API)."""
-        return {
-            "sku": self.sku,
-            "destination": self.destination,
-            "quantity": self.quantity,
-            "currency": self.total.currency,
-            "lines": [
-                {
-                    "name": ln.name,
-                    "amount": str(ln.amount.amount),
-                    "basis": ln.basis,
-                    "source": ln.source,
-                }
-                for ln in self.lines
-            ],
-            "total": str(self.total.amount),
-            "per_unit": str(self.per_unit.amount),
-            "notes": list(self.notes),
-            "fx": [
-                {
-                    "base": r.base,
-                    "quote": r.quote,
-                    "rate": str(r.rate),
-                    "source": r.source,
-                    "date": r.date.isoformat(),
-                }
-                for r in self.fx
-            ],
-        }
 
 
 @dataclass(slots=True)
@@ -425,34 +303,9 @@ def landed_cost(
             rate is missing.
     """
     p = problem
-    if p.quantity < 1:
-        raise InputError(
-            "must be at least 1", record=p.sku, field="quantity", value=p.quantity
-        )
-    for name in ("unit_cost", "freight_per_unit", "insurance_per_unit"):
-        if getattr(p, name).amount < 0:
-            raise InputError(
-                "must not be negative", record=p.sku, field=name, value=getattr(p, name)
-            )
+    _check(p)
     w, valuation = _Work(p, fx), _valuation(rules, p.destination)
-    goods = w.add(
-        "product",
-        w.to_local(p.unit_cost.times(p.quantity), "product cost"),
-        f"{p.quantity} x {_show(p.unit_cost)}",
-        "SKU unit cost",
-    )
-    freight = w.add(
-        "freight",
-        w.to_local(p.freight_per_unit.times(p.quantity), "freight"),
-        f"{p.quantity} x {_show(p.freight_per_unit)}",
-        p.route or "caller",
-    )
-    insurance = w.add(
-        "insurance",
-        w.to_local(p.insurance_per_unit.times(p.quantity), "insurance"),
-        f"{p.quantity} x {_show(p.insurance_per_unit)}",
-        "caller",
-    )
+    goods, freight, insurance = _cif_parts(w)
     cif = goods + freight + insurance
     customs_value = cif if valuation.duty_basis == "CIF" else goods
     duty = _duty(w, rules, valuation, customs_value, goods)
@@ -474,3 +327,39 @@ def landed_cost(
         notes=tuple(w.notes),
         fx=tuple(w.used.values()),
     )
+
+
+def _check(p: LandedCostProblem) -> None:
+    if p.quantity < 1:
+        raise InputError(
+            "must be at least 1", record=p.sku, field="quantity", value=p.quantity
+        )
+    for name in ("unit_cost", "freight_per_unit", "insurance_per_unit"):
+        if getattr(p, name).amount < 0:
+            raise InputError(
+                "must not be negative", record=p.sku, field=name, value=getattr(p, name)
+            )
+
+
+def _cif_parts(w: _Work) -> tuple[Decimal, Decimal, Decimal]:
+    """Product, freight and insurance lines in the marketplace currency."""
+    p = w.p
+    goods = w.add(
+        "product",
+        w.to_local(p.unit_cost.times(p.quantity), "product cost"),
+        f"{p.quantity} x {_show(p.unit_cost)}",
+        "SKU unit cost",
+    )
+    freight = w.add(
+        "freight",
+        w.to_local(p.freight_per_unit.times(p.quantity), "freight"),
+        f"{p.quantity} x {_show(p.freight_per_unit)}",
+        p.route or "caller",
+    )
+    insurance = w.add(
+        "insurance",
+        w.to_local(p.insurance_per_unit.times(p.quantity), "insurance"),
+        f"{p.quantity} x {_show(p.insurance_per_unit)}",
+        "caller",
+    )
+    return goods, freight, insurance
