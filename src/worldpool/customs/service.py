@@ -312,6 +312,29 @@ class LandedCostRequest:
     hs_code: str | None = None
     """Overrides the SKU's HS code."""
 
+    @classmethod
+    def parse(
+        cls,
+        sku: str,
+        market: str,
+        quantity: int = 1,
+        lane_id: str | None = None,
+        duty_rate_pct: float | None = None,
+        additional_duty_pct: float = 0.0,
+        hs_code: str | None = None,
+    ) -> LandedCostRequest:
+        """Build a request from interface values (percentages as floats, exact)."""
+        duty = None if duty_rate_pct is None else Decimal(str(duty_rate_pct))
+        return cls(
+            sku,
+            market,
+            quantity,
+            lane_id,
+            duty,
+            Decimal(str(additional_duty_pct)),
+            hs_code,
+        )
+
 
 def sku_landed_cost(ctx: Context, request: LandedCostRequest) -> LandedCost:
     """Return the landed cost (duty, VAT, fees, freight; currency) of a SKU in a market.

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -188,14 +187,8 @@ def landed_cost(
     as_json: JsonOption = False,
 ) -> None:
     """Show the landed cost of a SKU in a marketplace, with its breakdown."""
-    request = service.LandedCostRequest(
-        sku,
-        to,
-        quantity=quantity,
-        lane_id=lane,
-        duty_rate_pct=None if duty_rate is None else Decimal(str(duty_rate)),
-        additional_duty_pct=Decimal(str(additional_duty)),
-        hs_code=hs,
+    request = service.LandedCostRequest.parse(
+        sku, to, quantity, lane, duty_rate, additional_duty, hs
     )
     with handled(), _customs_context(db, fx, seller, need_db=True) as ctx:
         result = service.sku_landed_cost(ctx, request)

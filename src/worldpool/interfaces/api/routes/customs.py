@@ -9,7 +9,6 @@ report listing the errors, and documents answer 422 with that report unless
 from __future__ import annotations
 
 from dataclasses import asdict
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -126,14 +125,8 @@ def landed_cost(
     """Landed cost of a registered SKU in a marketplace, with its breakdown."""
     with not_found():
         inventory.get_sku(ctx, sku)
-    request = service.LandedCostRequest(
-        sku,
-        to,
-        quantity=qty,
-        lane_id=lane,
-        duty_rate_pct=None if duty_rate is None else Decimal(str(duty_rate)),
-        additional_duty_pct=Decimal(str(additional_duty)),
-        hs_code=hs,
+    request = service.LandedCostRequest.parse(
+        sku, to, qty, lane, duty_rate, additional_duty, hs
     )
     try:
         result = service.sku_landed_cost(ctx, request)
