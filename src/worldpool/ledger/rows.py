@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from worldpool.errors import InputError
+from worldpool.textio import open_text
 
 __all__ = [
     "ParseResult",
@@ -55,11 +56,21 @@ class ParseResult(Generic[T]):
 
 
 def _read(path: Path) -> Iterator[Row]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with open_text(path) as handle:
         reader = csv.DictReader(handle)
-        if reader.fieldnames is None:
-            raise InputError("file is empty (no header row)", record=str(path))
-        yield from reader
+        try:
+            if reader.fieldnames is None:
+                raise InputError("file is empty (no header row)", record=str(path))
+            yield from reader
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"not valid {exc.encoding} text after row {reader.line_num - 1}",
+                record=str(path),
+            ) from None
+        except csv.Error as exc:
+            raise InputError(
+                f"not a CSV file: {exc}", record=str(path), row=reader.line_num
+            ) from None
 
 
 def parse_rows(
@@ -77,8 +88,13 @@ def parse_rows(
     if not path.is_file():
         raise InputError("file not found", record=str(path))
     result: ParseResult[T] = ParseResult(source=str(path))
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        header = next(csv.reader(handle), None)
+    with open_text(path) as handle:
+        try:
+            header = next(csv.reader(handle), None)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise InputError(
+                f"cannot read the header: {exc}", record=str(path)
+            ) from None
     missing = [c for c in required if c not in (header or [])]
     if missing:
         raise InputError("missing column", record=str(path), row=0, field=missing[0])

@@ -16,6 +16,7 @@ from worldpool.interfaces.cli.errors import handled
 from worldpool.orders import service
 from worldpool.orders.channels import adapter, adapters
 from worldpool.orders.rules import RoutingParams
+from worldpool.textio import decode_text, load_json
 
 __all__ = ["orders_app", "route"]
 
@@ -29,13 +30,13 @@ orders_app = typer.Typer(
 
 
 def _read(path: Path, fmt: str) -> Any:
-    text = path.read_text(encoding="utf-8-sig")
-    if fmt == "csv":
-        return text
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc}", record=str(path)) from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", record=str(path)) from None
+    if fmt == "csv":
+        return decode_text(raw, str(path))
+    return load_json(raw, str(path))
 
 
 @orders_app.command("import")

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from worldpool.errors import InputError
 from worldpool.interfaces.api.deps import ReadCtx, RoutingDep, WriteCtx
 from worldpool.interfaces.api.errors import AUTH, CONFLICT, NOT_FOUND
 from worldpool.interfaces.api.schemas import (
@@ -21,6 +20,7 @@ from worldpool.orders import service
 from worldpool.orders.channels import adapter
 from worldpool.orders.codec import order_from_dict
 from worldpool.orders.service import ImportReport, OrderRow, Outcome
+from worldpool.textio import decode_text, load_json
 
 __all__ = ["public_import", "read_document", "router"]
 
@@ -63,11 +63,7 @@ def public_import(r: ImportReport) -> ImportPublic:
 async def read_document(request: Request, fmt: str) -> Any:
     """Return the request body as decoded JSON or CSV text (422 when unreadable)."""
     raw = await request.body()
-    try:
-        text = raw.decode("utf-8-sig")
-        return json.loads(text) if fmt == "json" else text
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"body is not {fmt}: {exc}", record="body") from None
+    return load_json(raw, "body") if fmt == "json" else decode_text(raw, "body")
 
 
 @router.post("", response_model=OutcomePublic, responses=CONFLICT)

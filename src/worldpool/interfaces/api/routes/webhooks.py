@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request
@@ -25,6 +24,7 @@ from worldpool.interfaces.api.deps import RoutingDep
 from worldpool.interfaces.api.routes.orders import public_import
 from worldpool.interfaces.api.schemas import ErrorPublic, ImportPublic
 from worldpool.orders import service
+from worldpool.textio import load_json
 
 __all__ = ["TOPICS", "router", "shopify_signature"]
 
@@ -71,10 +71,7 @@ async def shopify(
             field="X-Shopify-Topic",
             value=x_shopify_topic,
         )
-    try:
-        document = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"body is not UTF-8 JSON: {exc}", record="webhook") from None
+    document = load_json(raw, "webhook")
     # A signed webhook acts for the shop's seller as worldpool itself.
     base: Context = request.app.state.ctx
     ctx = base.acting_as(user="webhook:shopify", role="system")
