@@ -172,3 +172,14 @@ def test_admin_redrives_a_dead_letter(server: Server) -> None:
         assert (
             c.post("/api-keys", json={"name": "x", "scope": "root"}).status_code == 422
         )
+
+
+def test_docs_page_loads_nothing_from_the_internet(server: Server) -> None:
+    """/docs references only this server's own assets, and they are served."""
+    with server.client(None) as c:
+        page = c.get("/docs")
+        assert page.status_code == 200
+        assert "cdn" not in page.text.lower() and "https://" not in page.text
+        for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+            r = c.get(f"/api-docs-assets/{asset}")
+            assert r.status_code == 200 and len(r.content) > 10_000

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from worldpool._version import __version__
 from worldpool.context import Context
 from worldpool.interfaces.api.deps import PlanCache
+from worldpool.interfaces.api.docs_ui import install_docs
 from worldpool.interfaces.api.errors import install_error_handlers
 from worldpool.interfaces.api.limits import BodyLimit
 from worldpool.interfaces.api.routes import (
@@ -49,7 +50,10 @@ def create_app(
         version=__version__,
         description="Orders from every channel, routed from one global pool; "
         "forecasts, plans, customs and the digital twin on top of it.",
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.ctx = ctx
     app.state.routing = params
     app.state.shopify_secret = ctx.settings.shopify_secret
