@@ -19,7 +19,16 @@ from worldpool.errors import DriftDetected
 from worldpool.interfaces.cli.context import DbOption, SellerOption, cli_context
 from worldpool.interfaces.cli.errors import handled
 
-__all__ = ["check", "dead_letter_app", "init", "journal", "move", "receive", "sku_app"]
+__all__ = [
+    "check",
+    "dead_letter_app",
+    "examples",
+    "init",
+    "journal",
+    "move",
+    "receive",
+    "sku_app",
+]
 
 EXIT_PARTIAL = 8
 """Exit code when a file had bad rows: the good rows were kept."""
@@ -226,3 +235,17 @@ def _render_batch(outcome: inventory.BatchOutcome, line: str) -> None:
     )
     if outcome.rejected:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def examples(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder for the example files.")
+    ] = Path(),
+) -> None:
+    """Write the README tour's files: skus.csv, asn.csv, order.json, sales.csv."""
+    from worldpool.examples import write_examples
+
+    with handled():
+        paths = write_examples(directory)
+    for path in paths:
+        console.print(f"wrote {path}", highlight=False)
