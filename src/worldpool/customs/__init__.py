@@ -24,7 +24,7 @@ from worldpool.customs.landed import (
     landed_cost,
 )
 from worldpool.customs.nomenclature import Nomenclature, load_nomenclature
-from worldpool.customs.report import Issue, Severity, ValidationReport
+from worldpool.customs.issues import Issue, Severity, ValidationReport
 from worldpool.customs.rules import CustomsRules, load_rules
 from worldpool.customs.shipment import Carton, Party, Shipment, ShipmentLine
 from worldpool.customs.shipment_file import parse_shipment, read_shipment

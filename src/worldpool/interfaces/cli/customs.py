@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from worldpool.customs import service
-from worldpool.customs.report import ValidationReport
+from worldpool.customs.issues import ValidationReport
 from worldpool.interfaces.cli.context import DbOption, open_ledger
 from worldpool.interfaces.cli.errors import handled
 from worldpool.ledger import Ledger

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from worldpool.customs import service
-from worldpool.customs.report import ValidationReport
+from worldpool.customs.issues import ValidationReport
 from worldpool.errors import InputError
 from worldpool.interfaces.api.deps import FxDep, LedgerDep, ReadKey
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
