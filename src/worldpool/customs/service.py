@@ -18,9 +18,9 @@ from worldpool.catalog.as_of import today_utc
 from worldpool.catalog.fx import FxTable, read_fx
 from worldpool.customs.documents import build_documents, documents_to_dict
 from worldpool.customs.examples import Example, append_confirmed, read_examples
+from worldpool.customs.issues import Issue, Severity, ValidationReport
 from worldpool.customs.landed import LandedCost, LandedCostProblem, landed_cost
 from worldpool.customs.nomenclature import hs_digits, load_nomenclature
-from worldpool.customs.issues import Issue, Severity, ValidationReport
 from worldpool.customs.rules import load_rules
 from worldpool.customs.shipment import Shipment, ShipmentLine
 from worldpool.customs.shipment_file import (

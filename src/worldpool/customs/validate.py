@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from worldpool.catalog.fx import FxTable
 from worldpool.customs._restricted import restriction_issues
-from worldpool.customs.nomenclature import Nomenclature, hs_digits
 from worldpool.customs.issues import Issue, Severity, ValidationReport
+from worldpool.customs.nomenclature import Nomenclature, hs_digits
 from worldpool.customs.rules import CustomsRules, Limit, applies
 from worldpool.customs.shipment import Shipment, ShipmentLine
 from worldpool.domain.market import Marketplace
