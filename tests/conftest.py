@@ -19,6 +19,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from worldpool.catalog import Catalog, load_catalog
+from worldpool.catalog.fx import load_fx
+from worldpool.config import Settings
+from worldpool.context import Context, Role
 from worldpool.ledger import Ledger
 from worldpool.ledger.db import make_engine, normalise_url
 
@@ -96,3 +99,22 @@ def sqlite_url(tmp_path: Path) -> str:
 def is_postgres(url: str) -> bool:
     """True when ``url`` points at PostgreSQL."""
     return make_url(url).get_backend_name() == "postgresql"
+
+
+def context_for(ledger: Ledger, *, role: Role = "owner") -> Context:
+    """Return a context acting for the ledger's seller on the ledger's database."""
+    url = ledger.engine.url.render_as_string(hide_password=False)
+    return Context(
+        engine=ledger.engine,
+        catalog=ledger.catalog,
+        fx=load_fx(),
+        settings=Settings(database_url=url),
+        seller=ledger.seller,
+        role=role,
+    )
+
+
+@pytest.fixture
+def ctx(ledger: Ledger) -> Context:
+    """A context (owner, default seller) on the test ledger."""
+    return context_for(ledger)

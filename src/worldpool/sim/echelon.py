@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from worldpool.sim._normal import norm_ppf
+from worldpool.demand.dist import norm_ppf
 from worldpool.sim.fallback import origin_fallback, origin_unit_cost
 from worldpool.sim.protocol import PolicyView
 from worldpool.sim.scenario import FloatArray
