@@ -127,10 +127,10 @@ def problem_from_records(
                 value=demand.sku[i],
             )
     rows = [i for i in rows if _listed(skus[sku_ix[demand.sku[i]]], demand.market[i])]
-    fx = _fx(skus, hub_node.currency, fx or packaged_fx(), as_of)
+    rate = _fx(skus, hub_node.currency, fx or packaged_fx(), as_of)
     bal = {(b.sku, b.node): b for b in balances}
     pairs = _pairs(catalog, skus, sku_ix, demand, rows, fc_of, fcs, bal, hub, tm)
-    pairs["margin"] = pairs["margin"] * fx[pairs["pair_sku"]]
+    pairs["margin"] = pairs["margin"] * rate[pairs["pair_sku"]]
     used = _fc_used(catalog, skus, bal, fcs)
     return PlanProblem(
         as_of=as_of,
@@ -139,7 +139,7 @@ def problem_from_records(
         markets=markets,
         fcs=fcs,
         modes=tuple(m.value for m in _MODES),
-        unit_cost=np.array([float(s.unit_cost) for s in skus]) * fx,
+        unit_cost=np.array([float(s.unit_cost) for s in skus]) * rate,
         unit_volume_m3=np.array([float(s.unit_volume_m3) for s in skus]),
         case_pack=np.array([tm.case_pack.get(s.sku, 1) for s in skus], np.int64),
         moq=np.array([tm.moq.get(s.sku, 0) for s in skus], np.int64),
@@ -274,7 +274,11 @@ def _pairs(
         history_days=demand.history_days[sel],
         history_units=demand.history_units[sel],
     )
-    if demand.grid is not None and demand.window_days is not None:
+    if (
+        demand.levels is not None
+        and demand.grid is not None
+        and demand.window_days is not None
+    ):
         out.update(
             demand_levels=demand.levels,
             demand_grid=demand.grid[sel],

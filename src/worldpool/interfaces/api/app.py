@@ -8,6 +8,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from worldpool._version import __version__
+from worldpool.catalog.fx import load_fx
+from worldpool.config import Settings
+from worldpool.context import Context
 from worldpool.interfaces.api.deps import PlanCache
 from worldpool.interfaces.api.errors import install_error_handlers
 from worldpool.interfaces.api.limits import BodyLimit
@@ -68,6 +71,13 @@ def create_app(
     env_fx = os.environ.get(FX_FILE_ENV)
     app.state.fx_path = fx_path or (Path(env_fx) if env_fx else None)
     app.state.plans = PlanCache()
+    app.state.ctx = Context(
+        engine=ledger.engine,
+        catalog=ledger.catalog,
+        fx=load_fx(app.state.fx_path),
+        settings=Settings.from_env(),
+        seller=ledger.seller,
+    )
     install_error_handlers(app)
     routers = (orders, inventory, admin, webhooks, forecasts, plans, customs, twin)
     for module in routers:

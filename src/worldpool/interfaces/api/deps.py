@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
+from worldpool.context import Context, Role
 from worldpool.ledger import Ledger
 from worldpool.ledger.api_keys import SCOPES, digest, scope_of
 from worldpool.orders.service import OrderService
@@ -17,6 +18,7 @@ from worldpool.plan import Plan
 
 __all__ = [
     "AdminKey",
+    "CtxDep",
     "FxDep",
     "LedgerDep",
     "PlanCache",
@@ -140,3 +142,27 @@ WriteKey = Annotated[str, Depends(_Scope("write"))]
 """A key with scope write or admin."""
 AdminKey = Annotated[str, Depends(_Scope("admin"))]
 """A key with scope admin."""
+
+
+_ROLE_OF_SCOPE: dict[str | None, Role] = {
+    "read": "viewer",
+    "write": "operator",
+    "admin": "owner",
+}
+
+
+async def _ctx(
+    request: Request, key: Annotated[str | None, Security(_header)] = None
+) -> Context:
+    # Authentication itself is the ReadKey/WriteKey dependency's job; the
+    # context only carries who asks and what their key's scope lets them do.
+    base: Context = request.app.state.ctx
+    scope = _lookup(request, key) if key else None
+    return base.acting_as(
+        user=f"key:{key[:8]}" if key else None,
+        role=_ROLE_OF_SCOPE.get(scope, "viewer"),
+    )
+
+
+CtxDep = Annotated[Context, Depends(_ctx)]
+"""The request's context: the app's base context acting for the request's key."""
