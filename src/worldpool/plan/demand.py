@@ -29,6 +29,7 @@ from worldpool.errors import InputError
 from worldpool.plan.problem import FloatArray, IntArray
 
 __all__ = [
+    "MAX_WINDOW_UNITS",
     "UNKNOWN_HISTORY_DAYS",
     "DemandTable",
     "demand_from_frame",
@@ -36,6 +37,9 @@ __all__ = [
 ]
 
 _QCOL = re.compile(r"^[pq](\d+(?:\.\d+)?)$")
+
+MAX_WINDOW_UNITS = 1e12
+"""Largest window demand a quantile may state, in units (beyond: a typo)."""
 
 UNKNOWN_HISTORY_DAYS = 10_000
 """History length given to pairs when no sales history comes with the forecast:
@@ -135,7 +139,12 @@ def demand_from_quantiles(
         )
     h = np.maximum(df["horizon_days"].to_numpy(float), 1.0)
     values = np.column_stack([df[c].to_numpy(float) for c, _ in found])
-    values = np.nan_to_num(values)
+    values = np.nan_to_num(values, nan=0.0)
+    if not (np.isfinite(values) & (np.abs(values) <= MAX_WINDOW_UNITS)).all():
+        raise InputError(
+            f"quantiles must be finite and at most {MAX_WINDOW_UNITS:.0e} units",
+            record="demand",
+        )
     given = df[mean_col].to_numpy(float) if mean_col in df.columns else None
     levels, grid = anchored([a for _, a in found], values, given)
     g_mean, g_var = grid_moments(levels, grid)
