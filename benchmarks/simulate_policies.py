@@ -9,7 +9,8 @@ Usage::
 Reads ``DIR/daily_units_long.csv.gz`` (``sku, market, date, units``; missing
 days are 0). Online Retail II markets are customer countries, mapped to
 marketplaces by ``worldpool.sim.COUNTRY_TO_MARKETPLACE`` (unmapped countries
-are dropped); prices are GBP (``avg_price``), catalog rates USD at 0.79 GBP/USD.
+are dropped); prices are GBP (``avg_price``), converted from the catalog's
+USD at the FX table's rate (packaged, or ``WORLDPOOL_FX_FILE``).
 Any other market label (M5 store ids) takes the US marketplace's economics.
 
 Each policy is run at its cost-minimising service target; the others are
@@ -39,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from worldpool.catalog import load_catalog
+from worldpool.catalog.fx import load_fx
 from worldpool.sim import (
     BuildParams,
     CompareParams,
@@ -72,8 +74,15 @@ def load(
         )
         frame = frame[frame["sku"].isin(set(pick))]
     countries = bool(set(frame["market"]) & set(COUNTRY_TO_MARKETPLACE))
+    # Prices are GBP: convert at the FX table's rate in force on the last day
+    # (the packaged table, or WORLDPOOL_FX_FILE's override), as the service does.
+    fx_file = os.environ.get("WORLDPOOL_FX_FILE")
+    gbp = load_fx(Path(fx_file) if fx_file else None).rate(
+        "USD", "GBP", frame["date"].max().date()
+    )
+    assert gbp is not None
     params = (
-        BuildParams(fx_rate=0.79, currency="GBP")
+        BuildParams(fx_rate=float(gbp.rate), currency="GBP")
         if countries
         else BuildParams(stores_as="US", currency="USD")
     )

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from worldpool.catalog import Catalog, load_catalog
 from worldpool.catalog.fx import load_fx
 from worldpool.config import Settings
-from worldpool.context import Context
+from worldpool.context import Context, Role
 from worldpool.ledger import Ledger
 from worldpool.ledger.db import make_engine, normalise_url
 
@@ -101,8 +101,8 @@ def is_postgres(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
 
 
-def context_for(ledger: Ledger, **settings: str) -> Context:
-    """Return a context over ``ledger``'s database (default seller, owner role)."""
+def context_for(ledger: Ledger, *, role: Role = "owner", **settings: str) -> Context:
+    """Return a context acting for the ledger's seller on the ledger's database."""
     url = ledger.engine.url.render_as_string(hide_password=False)
     fx_file = os.environ.get("WORLDPOOL_FX_FILE")
     return Context(
@@ -112,10 +112,11 @@ def context_for(ledger: Ledger, **settings: str) -> Context:
         settings=Settings(database_url=url, **settings),
         seller=ledger.seller,
         user="test",
+        role=role,
     )
 
 
 @pytest.fixture
 def ctx(ledger: Ledger) -> Context:
-    """A context over the initialised, empty ``ledger`` (SQLite and PostgreSQL)."""
+    """A context (owner, default seller) over the initialised, empty ``ledger``."""
     return context_for(ledger)

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from worldpool.customs import ValidationContext, parse_shipment, read_shipment, validate
-from worldpool.customs.report import Severity, ValidationReport
+from worldpool.customs.issues import Severity, ValidationReport
 
 
 def check(data: Any, ctx: ValidationContext) -> ValidationReport:

@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.conftest import context_for
 from worldpool.catalog import Catalog
+from worldpool.context import Context
 from worldpool.demand.service import (
-    forecast_from_ledger,
+    ForecastRequest,
+    forecast,
     history_from_ledger,
     on_hand_deltas,
 )
@@ -35,7 +38,7 @@ def _sell(node: str, qty: int, day: int, ref: str) -> list[Movement]:
 
 
 @pytest.fixture
-def pool(sqlite_url: str, catalog: Catalog) -> Ledger:
+def pool(sqlite_url: str, catalog: Catalog) -> Context:
     """A pool where the DE FC sells out on 6 March and the hub ships one FR order."""
     led = Ledger(make_engine(sqlite_url), catalog)
     led.init()
@@ -51,10 +54,10 @@ def pool(sqlite_url: str, catalog: Catalog) -> Ledger:
     ]
     result = led.post_many(moves)
     assert not result.rejected
-    return led
+    return context_for(led)
 
 
-def test_history_has_units_per_market_and_day(pool: Ledger) -> None:
+def test_history_has_units_per_market_and_day(pool: Context) -> None:
     """FC ships count for the FC's market; a hub ship for the market in its reference."""
     h = history_from_ledger(pool)
     de = h.frame[h.frame["market"] == "DE"].set_index("date")
@@ -64,7 +67,7 @@ def test_history_has_units_per_market_and_day(pool: Ledger) -> None:
     assert h.unplaced_ships == 0
 
 
-def test_stockout_days_are_flagged(pool: Ledger) -> None:
+def test_stockout_days_are_flagged(pool: Context) -> None:
     """Days on which the stocked DE FC ended empty are stock-outs; earlier days not."""
     h = history_from_ledger(pool)
     de = h.frame[h.frame["market"] == "DE"].set_index("date")["stockout"]
@@ -72,11 +75,13 @@ def test_stockout_days_are_flagged(pool: Ledger) -> None:
     assert not bool(de.loc["2024-03-05"])
 
 
-def test_forecast_from_ledger(pool: Ledger) -> None:
+def test_forecast_from_ledger(pool: Context) -> None:
     """Every (sku, market) that shipped gets a forecast row."""
-    out = forecast_from_ledger(pool, horizon_days=7)
+    out = forecast(pool, ForecastRequest(horizon_days=7)).frame
     assert set(out["market"]) == {"DE", "FR"}
     assert (out["p99"] >= out["p50"]).all()
+    one = forecast(pool, ForecastRequest(horizon_days=7, market="fr")).frame
+    assert set(one["market"]) == {"FR"}
 
 
 @pytest.mark.parametrize("kind", list(K))

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pytest
 
 from worldpool.catalog import Catalog
+from worldpool.catalog.fx import FxRate, FxTable
 from worldpool.domain.inventory import Balance
 from worldpool.errors import InputError
 from worldpool.plan import solve
@@ -76,15 +79,41 @@ def _one_market() -> DemandTable:
     )
 
 
-def test_costs_in_another_currency_need_a_rate(catalog: Catalog) -> None:
-    """A GBP SKU on a USD hub is refused, naming the SKU, unless a rate is given."""
+def test_costs_in_another_currency_convert_at_the_dated_rate(catalog: Catalog) -> None:
+    """A GBP SKU on a USD hub converts at the rate in force; no rate is refused."""
     sku = make_sku("MUG-1", unit_cost="2.00", currency="GBP")
-    kw = {"hub": "CN-SZX", "as_of": date(2026, 11, 24)}
-    with pytest.raises(InputError, match="fx_to_plan") as err:
-        problem_from_records(catalog, [sku], [], _one_market(), **kw)
+    kw: dict[str, Any] = {"hub": "CN-SZX", "as_of": date(2026, 11, 24)}
+    with pytest.raises(InputError, match="FX table") as err:
+        problem_from_records(catalog, [sku], [], _one_market(), fx=FxTable.of(()), **kw)
     assert err.value.record == "sku MUG-1" and err.value.field == "currency"
-    terms = SupplyTerms(margin={"MUG-1": 3.0}, fx_to_plan={"GBP": 1.27})
-    pb = problem_from_records(catalog, [sku], [], _one_market(), terms=terms, **kw)
+    fx = FxTable.of(
+        [
+            FxRate("GBP", "USD", Decimal("1.20"), "test", date(2026, 1, 1)),
+            FxRate("GBP", "USD", Decimal("1.27"), "test", date(2026, 11, 1)),
+            FxRate("GBP", "USD", Decimal("9.99"), "test", date(2027, 1, 1)),
+        ]
+    )
+    terms = SupplyTerms(margin={"MUG-1": 3.0})
+    pb = problem_from_records(
+        catalog, [sku], [], _one_market(), terms=terms, fx=fx, **kw
+    )
     assert pb.currency == "USD"
     assert pb.unit_cost[0] == pytest.approx(2.54)
     assert pb.margin[0] == pytest.approx(3.81)
+
+
+def test_sku_is_planned_only_where_listed(catalog: Catalog) -> None:
+    """A SKU listed in US and UK gets no DE pair, as the router refuses DE orders."""
+    sku = make_sku("PB-10", listed_markets=("US", "UK"))
+    demand = DemandTable(
+        sku=("PB-10", "PB-10"),
+        market=("US", "DE"),
+        mean=np.array([2.0, 2.0]),
+        std=np.array([1.0, 1.0]),
+        history_days=np.array([365, 365]),
+        history_units=np.array([700.0, 700.0]),
+    )
+    pb = problem_from_records(
+        catalog, [sku], [], demand, hub="CN-SZX", as_of=date(2026, 11, 24)
+    )
+    assert [pb.markets[k] for k in pb.pair_market] == ["US"]

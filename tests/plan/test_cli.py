@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -75,10 +76,36 @@ def test_what_if_is_not_stored(
     assert "what-if: not stored" in res.output
 
 
-def test_missing_demand_exits_with_input_error(
+def test_empty_ledger_without_demand_exits_with_input_error(
     sqlite_url: str, catalog: Catalog, tmp_path: Path
 ) -> None:
-    """Without a demand file the command exits 2 and names the option."""
+    """A ledger that never shipped, and no demand file, exits 2 naming --demand."""
     _world(sqlite_url, catalog, tmp_path)
     res = runner.invoke(app, ["--db", sqlite_url])
     assert res.exit_code == 2 and "--demand" in res.output
+
+
+def test_plan_without_demand_forecasts_the_ledger(
+    sqlite_url: str, catalog: Catalog, tmp_path: Path
+) -> None:
+    """With shipments in the ledger, `worldpool plan` needs no --demand (as the API)."""
+    _world(sqlite_url, catalog, tmp_path)
+    led = Ledger(make_engine(sqlite_url), catalog)
+    for day in range(1, 29):
+        ref = f"ORD-202611{day:02d}-US-MUG-1"
+        at = datetime(2026, 11, day, 12, tzinfo=UTC)
+        for kind in (MovementKind.RESERVE, MovementKind.SHIP):
+            led.post(
+                Movement(kind, "MUG-1", "CN-SZX", 3, "s", ref, f"{kind}:{ref}", at=at)
+            )
+    led.close()
+    res = runner.invoke(app, ["--db", sqlite_url])
+    assert res.exit_code == 0, res.output
+    assert "stored as draft" in res.output
+
+
+def test_missing_database_is_a_friendly_error(tmp_path: Path) -> None:
+    """Pointing at a database that does not exist prints one line, no traceback."""
+    res = runner.invoke(app, ["--db", f"sqlite:///{tmp_path / 'none.db'}"])
+    assert res.exit_code != 0 and "worldpool init" in res.output
+    assert "Traceback" not in res.output

@@ -29,6 +29,8 @@ def test_empty_problem_plans_nothing(small_world: PlanProblem) -> None:
         pair_fc=e,
         demand_mean=f,
         demand_std=f,
+        demand_grid=None,
+        demand_window_days=None,
         margin=f,
         ffo_extra_cost=f,
         ffo_allowed=np.zeros(0, bool),

@@ -35,7 +35,10 @@ def test_all_zero_demand_plans_nothing() -> None:
     """All-zero demand gives no transfers and no purchase orders."""
     pb = synthetic_problem(20, 4, seed=1)
     zero = replace(
-        pb, demand_mean=np.zeros(pb.n_pairs), demand_std=np.zeros(pb.n_pairs)
+        pb,
+        demand_mean=np.zeros(pb.n_pairs),
+        demand_std=np.zeros(pb.n_pairs),
+        demand_grid=np.zeros_like(pb.demand_grid),
     )
     plan = solve(zero)
     assert len(plan.transfers["qty"]) == 0 and len(plan.orders["qty"]) == 0

@@ -32,8 +32,6 @@ def test_simulate_prints_the_table_and_writes_json(tmp_path: Path) -> None:
             "split,pool",
             "--currency",
             "GBP",
-            "--fx",
-            "0.79",
             "--json",
             str(out),
         ],

@@ -17,6 +17,7 @@ from worldpool.customs.documents import (
     documents_to_dict,
 )
 from worldpool.customs.examples import Example
+from worldpool.customs.issues import Issue, Severity, ValidationReport
 from worldpool.customs.landed import (
     CostLine,
     LandedCost,
@@ -24,7 +25,6 @@ from worldpool.customs.landed import (
     landed_cost,
 )
 from worldpool.customs.nomenclature import Nomenclature, load_nomenclature
-from worldpool.customs.report import Issue, Severity, ValidationReport
 from worldpool.customs.rules import CustomsRules, load_rules
 from worldpool.customs.shipment import Carton, Party, Shipment, ShipmentLine
 from worldpool.customs.shipment_file import parse_shipment, read_shipment

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from worldpool.customs.issues import Issue, Severity
 from worldpool.customs.nomenclature import hs_digits
-from worldpool.customs.report import Issue, Severity
 from worldpool.customs.rules import RestrictionRule, applies
 from worldpool.customs.shipment import Shipment, ShipmentLine
 

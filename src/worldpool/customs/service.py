@@ -20,9 +20,9 @@ from worldpool.catalog.fx import FxTable
 from worldpool.context import Context, ledger_of
 from worldpool.customs.documents import build_documents, documents_to_dict
 from worldpool.customs.examples import Example, append_confirmed, read_examples
+from worldpool.customs.issues import Issue, Severity, ValidationReport
 from worldpool.customs.landed import LandedCost, LandedCostProblem, landed_cost
 from worldpool.customs.nomenclature import hs_digits, load_nomenclature
-from worldpool.customs.report import Issue, Severity, ValidationReport
 from worldpool.customs.rules import load_rules
 from worldpool.customs.shipment import Shipment, ShipmentLine
 from worldpool.customs.shipment_file import (

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from worldpool.customs.report import Issue, Severity
+from worldpool.customs.issues import Issue, Severity
 from worldpool.customs.shipment import Carton, Party, Shipment, ShipmentLine
 
 __all__ = ["ParsedShipment", "parse_shipment", "read_shipment"]

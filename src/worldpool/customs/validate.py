@@ -1,7 +1,7 @@
 """Validate a shipment against its destination's rules (all rules are data).
 
 :func:`validate` never raises for a bad document: every problem becomes an
-:class:`~worldpool.customs.report.Issue` naming the field and the source of
+:class:`~worldpool.customs.issues.Issue` naming the field and the source of
 the rule it breaks. The checks are small functions, one per concern.
 """
 
@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from worldpool.catalog.fx import FxTable
 from worldpool.customs._restricted import restriction_issues
+from worldpool.customs.issues import Issue, Severity, ValidationReport
 from worldpool.customs.nomenclature import Nomenclature, hs_digits
-from worldpool.customs.report import Issue, Severity, ValidationReport
 from worldpool.customs.rules import CustomsRules, Limit, applies
 from worldpool.customs.shipment import Shipment, ShipmentLine
 from worldpool.domain.market import Marketplace

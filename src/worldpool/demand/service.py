@@ -1,7 +1,10 @@
-"""Demand service: ledger ship movements → daily history → forecast.
+"""Demand service: the ledger's ship movements -> daily history -> forecast.
 
 The only module of ``worldpool.demand`` that touches the ledger. It reads the
-journal (read-only) and hands plain frames to the pure core.
+journal (read-only) and hands plain frames to the pure core. Every face
+forecasts through :func:`forecast` (and the planner through
+:func:`ledger_history` + :func:`forecast_history`), so the CLI, the API and
+the plan all see the same numbers.
 
 * **Market of a shipment.** A ship from a fulfilment centre belongs to the
   market the FC serves (its first market). A ship from an origin hub
@@ -18,24 +21,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from worldpool.catalog import Catalog
-from worldpool.demand.forecast import forecast
+from worldpool.context import Context
+from worldpool.demand.backtest import BacktestResult, backtest
+from worldpool.demand.forecast import daily_forecast
+from worldpool.demand.forecast import forecast as run_forecast
 from worldpool.demand.params import ForecastCallbacks, ForecastParams
 from worldpool.domain.inventory import MovementKind
 from worldpool.domain.network import NodeKind
 from worldpool.errors import InputError
-from worldpool.ledger import Ledger
 
 __all__ = [
+    "ForecastRequest",
+    "ForecastResult",
     "LedgerHistory",
-    "forecast_from_ledger",
+    "fan",
+    "forecast",
+    "forecast_history",
     "history_from_ledger",
-    "ledger_forecasts",
+    "ledger_history",
     "on_hand_deltas",
     "read_history_file",
 ]
@@ -86,8 +95,8 @@ def on_hand_deltas(
     return []
 
 
-def _journal(ledger: Ledger) -> pd.DataFrame:
-    with ledger.engine.connect() as conn:
+def _journal(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
         rows = conn.execute(_JOURNAL_SQL).all()
     cols = ["kind", "sku", "node", "from_node", "qty", "damaged", "short", "ref", "at"]
     df = pd.DataFrame(rows, columns=cols)
@@ -112,10 +121,14 @@ def _stockouts(journal: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
             str(r["kind"]), str(r["node"]), r["from_node"], int(r["qty"]), off
         )
         deltas += [(r["sku"], node, r["date"], d) for node, d in pairs if d]
+    none = pd.DataFrame(columns=["sku", "market", "date", "stockout"])
     if not deltas:
-        return pd.DataFrame(columns=["sku", "market", "date", "stockout"])
+        return none
     d = pd.DataFrame(deltas, columns=["sku", "node", "date", "delta"])
     d = d[d["node"].map(lambda n: catalog.nodes[n].kind is NodeKind.FC)]
+    if d.empty:
+        # Only the hub ever held stock (fulfil-from-origin): no FC can stock out.
+        return none
     daily = d.groupby(["sku", "node", "date"])["delta"].sum().unstack(["sku", "node"])
     end = journal["date"].max()
     daily = daily.reindex(pd.date_range(daily.index.min(), end), fill_value=0.0)
@@ -134,20 +147,24 @@ def _stockouts(journal: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     return out
 
 
-def history_from_ledger(ledger: Ledger) -> LedgerHistory:
+def history_from_ledger(ctx: Context) -> LedgerHistory:
     """Build the daily demand history of every (sku, market) from the journal.
 
     Args:
-        ledger: An open ledger.
+        ctx: The application context.
 
     Returns:
         The long history (units shipped per day, stock-out flag) and the count
         of ship movements whose market is unknown.
     """
-    journal = _journal(ledger)
+    journal = _journal(ctx.engine)
+    return _history(journal, ctx.catalog)
+
+
+def _history(journal: pd.DataFrame, catalog: Catalog) -> LedgerHistory:
     ships = journal[journal["kind"] == MovementKind.SHIP.value].copy()
     ships["market"] = [
-        _market_of(n, r, ledger.catalog)
+        _market_of(n, r, catalog)
         for n, r in zip(ships["node"], ships["ref"], strict=True)
     ]
     unplaced = int(ships["market"].isna().sum())
@@ -158,7 +175,7 @@ def history_from_ledger(ledger: Ledger) -> LedgerHistory:
     units = ships.groupby(["sku", "market", "date"], as_index=False).agg(
         units=("qty", "sum")
     )
-    flags = _stockouts(journal, ledger.catalog)
+    flags = _stockouts(journal, catalog)
     frame = units.merge(flags, on=["sku", "market", "date"], how="outer")
     frame = frame[frame["sku"].isin(units["sku"])]
     frame["units"] = frame["units"].fillna(0).astype("int64")
@@ -167,39 +184,136 @@ def history_from_ledger(ledger: Ledger) -> LedgerHistory:
     return LedgerHistory(frame=frame, unplaced_ships=unplaced)
 
 
-def forecast_from_ledger(
-    ledger: Ledger,
+def ledger_history(ctx: Context) -> pd.DataFrame:
+    """Return the ledger's daily demand: ``sku, market, date, units, stockout``."""
+    return history_from_ledger(ctx).frame
+
+
+def forecast_history(
+    history: pd.DataFrame,
     *,
     horizon_days: int = 28,
     lead_days: int = 0,
     params: ForecastParams | None = None,
     callbacks: ForecastCallbacks | None = None,
-    **kwargs: Any,
 ) -> pd.DataFrame:
-    """Forecast every (sku, market) that has shipped, from the ledger's journal.
+    """Forecast a daily history; refuse an empty one with a readable error.
 
     Args:
-        ledger: An open ledger.
+        history: Long daily demand ``sku, market, date, units[, stockout]``.
         horizon_days: Days in the window, in days.
         lead_days: Days from tomorrow to the window start, in days.
         params: Pipeline settings.
         callbacks: Progress hooks.
-        **kwargs: Passed to :func:`worldpool.demand.forecast` (cold-start
-            pairs, categories ...).
 
-    Returns:
-        The forecast frame of :func:`worldpool.demand.forecast`.
+    Raises:
+        InputError: when the history holds no sales to forecast from.
     """
-    history = history_from_ledger(ledger)
-    out: pd.DataFrame = forecast(
-        history.frame,
+    if history.empty:
+        raise InputError(
+            "no shipped orders to forecast from; record sales first or pass "
+            "demand rows (--demand FILE)",
+            record="demand",
+            field="demand",
+        )
+    out: pd.DataFrame = run_forecast(
+        history,
         horizon_days=horizon_days,
         lead_days=lead_days,
         params=params,
         callbacks=callbacks,
-        **kwargs,
     )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastRequest:
+    """What to forecast."""
+
+    horizon_days: int = 28
+    """Days in the window (lead time + review), in days."""
+    lead_days: int = 0
+    """Days from tomorrow to the window start, in days."""
+    history: pd.DataFrame | None = None
+    """Daily history to forecast instead of the ledger's (a file the user gave)."""
+    sku: str | None = None
+    """Keep only this SKU id."""
+    market: str | None = None
+    """Keep only this marketplace id."""
+    backtest_windows: int = 0
+    """Also backtest on this many rolling origins (0: no)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ForecastResult:
+    """Quantiles per (sku, market) and the history they came from."""
+
+    frame: pd.DataFrame
+    """``sku, market, horizon_start, horizon_days, lead_days, mean, p50 … p99,
+    model, segment, abc, source, why`` (empty when nothing shipped)."""
+    history: pd.DataFrame
+    """The daily history forecast."""
+    scores: BacktestResult | None = None
+    """Backtest scores when asked for."""
+
+
+def forecast(
+    ctx: Context,
+    request: ForecastRequest,
+    *,
+    callbacks: ForecastCallbacks | None = None,
+) -> ForecastResult:
+    """Forecast every (sku, market) that shipped; keep one SKU/market if named.
+
+    Every series is forecast (cold start and categories see the whole pool),
+    then the rows are filtered. A history without shipments gives no rows.
+
+    Args:
+        ctx: The application context.
+        request: Window, filters, optional history and backtest.
+        callbacks: Progress hooks.
+    """
+    ctx.require("viewer")
+    history = request.history if request.history is not None else ledger_history(ctx)
+    if history.empty:
+        return ForecastResult(pd.DataFrame(columns=["sku", "market", "mean"]), history)
+    out = forecast_history(
+        history,
+        horizon_days=request.horizon_days,
+        lead_days=request.lead_days,
+        callbacks=callbacks,
+    )
+    if request.sku is not None:
+        out = out[out["sku"].astype(str) == request.sku]
+    if request.market is not None:
+        out = out[out["market"].astype(str) == request.market.upper()]
+    scores = None
+    if request.backtest_windows > 0:
+        scores = backtest(
+            history,
+            horizon_days=request.horizon_days,
+            windows=request.backtest_windows,
+            callbacks=callbacks,
+        )
+    return ForecastResult(out.reset_index(drop=True), history, scores)
+
+
+def fan(
+    history: pd.DataFrame, sku: str, market: str, horizon_days: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return one series' history and its daily forecast (for a fan chart).
+
+    Raises:
+        InputError: when the series has no history.
+    """
+    one = history[(history["sku"].astype(str) == sku) & (history["market"] == market)]
+    if one.empty:
+        raise InputError(
+            "no history for this series", field="--plot", value=f"{sku}:{market}"
+        )
+    daily = daily_forecast(history, horizon_days=horizon_days)
+    daily = daily[(daily["sku"] == sku) & (daily["market"] == market)]
+    return one, daily
 
 
 def read_history_file(path: Path) -> pd.DataFrame:
@@ -220,39 +334,3 @@ def read_history_file(path: Path) -> pd.DataFrame:
     if name.endswith((".csv", ".csv.gz")):
         return pd.read_csv(path, dtype={"sku": str, "market": str})
     raise InputError("expected a .csv, .csv.gz or .parquet file", record=str(path))
-
-
-def ledger_forecasts(
-    ledger: Ledger,
-    *,
-    horizon_days: int = 28,
-    lead_days: int = 0,
-    sku: str | None = None,
-    market: str | None = None,
-) -> pd.DataFrame:
-    """Forecast the ledger's shipped series; keep one SKU and/or market if named.
-
-    Every series is forecast (cold start and categories see the whole pool),
-    then the rows are filtered. A journal without shipments gives no rows.
-
-    Args:
-        ledger: An open ledger.
-        horizon_days: Days in the window, in days.
-        lead_days: Days from tomorrow to the window start, in days.
-        sku: Keep only this SKU id.
-        market: Keep only this marketplace id.
-
-    Returns:
-        The frame of :func:`worldpool.demand.forecast` (possibly empty).
-    """
-    history = history_from_ledger(ledger).frame
-    if history.empty:
-        return pd.DataFrame(columns=["sku", "market", "mean"])
-    out: pd.DataFrame = forecast(
-        history, horizon_days=horizon_days, lead_days=lead_days
-    )
-    if sku is not None:
-        out = out[out["sku"].astype(str) == sku]
-    if market is not None:
-        out = out[out["market"].astype(str) == market]
-    return out.reset_index(drop=True)

@@ -7,9 +7,14 @@ Call it after :func:`worldpool.demo.build_demo`::
     print(step.plan.summary())
 
 ``forecaster`` turns the demo's history frame into a
-:class:`~worldpool.plan.demand.DemandTable`; the default takes the moments of
-the last 91 days of sales. Plug the forecasting capability in with, e.g.,
-``lambda df: demand_from_quantiles(forecast(df, horizon_days=42))``.
+:class:`~worldpool.plan.demand.DemandTable`; the default takes the quantiles of
+a gamma law on the last 91 days of sales
+(:func:`~worldpool.demand.moments.quantiles_from_history`). Plug the
+forecasting capability in with, e.g.,
+``lambda df: demand_from_quantiles(forecast(df, horizon_days=42), history=df)``.
+The plan is made and stored through :func:`worldpool.plan.service.make_plan`,
+like every other face's; SKU costs in GBP convert at the packaged FX table's
+rate.
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from worldpool.ledger import Ledger
+from worldpool.config import Settings
+from worldpool.context import open_context
+from worldpool.demand.moments import quantiles_from_history
 from worldpool.plan import Plan, PlanCallbacks, PlanParams
 from worldpool.plan.build import SupplyTerms
-from worldpool.plan.demand import DemandTable, demand_from_history
-from worldpool.plan.service import make_plan, save_plan
+from worldpool.plan.demand import DemandTable, demand_from_quantiles
+from worldpool.plan.service import PlanRequest, make_plan
 
 __all__ = ["PlanStep", "plan_demo"]
 
@@ -61,23 +68,26 @@ def plan_demo(
     history = pd.read_csv(
         folder / "demand_history.csv.gz", dtype={"sku": str, "market": str}
     )
-    demand = (forecaster or demand_from_history)(history)
+    demand = (forecaster or _recent_moments)(history)
     url = f"sqlite:///{(folder / 'worldpool.db').resolve()}"
     as_of = pd.to_datetime(history["date"]).max().date()
-    terms = SupplyTerms(
-        margin=_price_margins(),
-        moq={},
-        default_lead_days=30.0,
-        fx_to_plan=_fx_to_usd(),
-    )
-    with Ledger.open(url) as ledger:
-        plan = make_plan(
-            ledger, demand, as_of=as_of, terms=terms, params=params, callbacks=callbacks
-        )
-        save_plan(ledger, plan)
+    terms = SupplyTerms(margin=_price_margins(), moq={}, default_lead_days=30.0)
+    request = PlanRequest(demand=demand, as_of=as_of, terms=terms)
+    if params is not None:
+        request = PlanRequest(demand=demand, as_of=as_of, terms=terms, params=params)
+    ctx = open_context(Settings.from_env().with_(database_url=url), role="system")
+    try:
+        plan = make_plan(ctx, request, callbacks=callbacks).plan
+    finally:
+        ctx.close()
     path = folder / "plan.json"
     path.write_text(plan.to_json())
     return PlanStep(plan, url, path)
+
+
+def _recent_moments(history: pd.DataFrame) -> DemandTable:
+    """Return the demand of a gamma law on the recent daily sales moments."""
+    return demand_from_quantiles(quantiles_from_history(history), history=history)
 
 
 def _price_margins() -> dict[str, float]:
@@ -87,15 +97,4 @@ def _price_margins() -> dict[str, float]:
         return {
             r["sku"]: max(float(r["unit_price_gbp"]) - float(r["unit_cost"]), 0.01)
             for r in csv.DictReader(fh)
-        }
-
-
-def _fx_to_usd() -> dict[str, float]:
-    """Return USD per unit of each demo currency (``data/fx_rates.csv``, dated)."""
-    here = Path(__file__).with_name("data") / "fx_rates.csv"
-    with here.open(newline="") as fh:
-        return {
-            r["base"]: float(r["rate"])
-            for r in csv.DictReader(fh)
-            if r["quote"] == "USD"
         }

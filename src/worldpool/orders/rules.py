@@ -3,7 +3,7 @@
 A candidate is a node that could ship an order to its marketplace: a local FC,
 an FC elsewhere in the same customs zone (e.g. the EU), or an origin hub with a
 fulfil-from-origin (FFO) parcel lane. Costs are in USD; amounts in other
-currencies are converted with the explicit ``fx_usd`` table.
+currencies are converted with the dated FX table (``RoutingParams.fx``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from worldpool.catalog import Catalog
+from worldpool.catalog.fx import FxTable, packaged_fx
 from worldpool.domain.network import Lane, Node
-from worldpool.domain.product import BatteryType, SkuRecord
+from worldpool.domain.product import SkuRecord
 from worldpool.errors import InputError
+from worldpool.orders.eligibility import origin_block_for
 from worldpool.orders.order import ServiceLevel
 
 __all__ = [
@@ -29,26 +31,6 @@ __all__ = [
     "to_usd",
 ]
 
-_FX = {
-    "USD": "1",
-    "EUR": "1.08",
-    "GBP": "1.27",
-    "CAD": "0.73",
-    "MXN": "0.055",
-    "BRL": "0.18",
-    "SEK": "0.095",
-    "PLN": "0.25",
-    "TRY": "0.029",
-    "AED": "0.27",
-    "SAR": "0.27",
-    "EGP": "0.02",
-    "INR": "0.012",
-    "JPY": "0.0067",
-    "AUD": "0.66",
-    "SGD": "0.75",
-    "ZAR": "0.055",
-    "CNY": "0.14",
-}
 _PROMISE = {
     ServiceLevel.NEXT_DAY: 2,
     ServiceLevel.EXPEDITED: 4,
@@ -104,12 +86,8 @@ class RoutingParams:
         default_factory=lambda: MappingProxyType(dict(_PROMISE))
     )
     """Days promised per service level; a source whose P50 exceeds it is too slow."""
-    fx_usd: Mapping[str, Decimal] = field(
-        default_factory=lambda: MappingProxyType(
-            {k: Decimal(v) for k, v in _FX.items()}
-        )
-    )
-    """USD per unit of each currency (explicit input; editable default rates)."""
+    fx: FxTable = field(default_factory=packaged_fx, repr=False)
+    """Dated exchange rates (pass ``ctx.fx``; default the packaged table)."""
 
     def __post_init__(self) -> None:
         for name in ("pick_pack", "local_parcel", "zone_parcel", "day_cost"):
@@ -126,15 +104,20 @@ class RoutingParams:
 def to_usd(amount: Decimal, currency: str, params: RoutingParams) -> Decimal:
     """Return ``amount`` of ``currency`` in USD.
 
+    Args:
+        amount: The amount, in ``currency``.
+        currency: ISO 4217 code of ``amount``.
+        params: Routing settings holding the FX table (latest rate in force).
+
     Raises:
-        InputError: when ``currency`` has no rate in ``params.fx_usd``.
+        InputError: when ``currency`` has no rate in ``params.fx``.
     """
-    try:
-        return amount * params.fx_usd[currency]
-    except KeyError:
+    rate = params.fx.rate(currency, "USD")
+    if rate is None:
         raise InputError(
             "no FX rate for currency", record="order", field="currency", value=currency
-        ) from None
+        )
+    return amount * rate.rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,9 +237,8 @@ def _in_zone(catalog: Catalog, node: Node, zone: str, market: str) -> bool:
 
 
 def ffo_block(sku: SkuRecord, market: str) -> str | None:
-    """Return why ``sku`` may not ship from origin to ``market``, or None if it may."""
-    if sku.battery is BatteryType.LOOSE:
-        return f"{sku.sku} is a loose lithium battery (UN3480/UN3090)"
-    if market not in sku.ffo_markets:
-        return f"{sku.sku} is not cleared for fulfil-from-origin to {market}"
-    return None
+    """Return why ``sku`` may not ship from origin to ``market``, or None if it may.
+
+    The one rule of :func:`worldpool.orders.eligibility.origin_block`.
+    """
+    return origin_block_for(sku, market)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from worldpool.plan import _dist
+from worldpool.demand import dist as _dist
 from worldpool.plan.problem import FloatArray, IntArray
 
 __all__ = ["allocate", "round_to_packs"]

@@ -1,9 +1,11 @@
 """Build a :class:`PlanProblem` from catalog, SKU, balance and demand records (pure).
 
 Each marketplace is served by one FC: the catalog FC in the market's own
-country, else its first FC. Money is in the hub's currency: SKU costs and
-margins in another currency are converted with ``SupplyTerms.fx_to_plan``
-(never mixed silently). Freight per unit is the lane's price for one
+country, else its first FC. A SKU is planned only for the marketplaces it is
+listed in (``listed_markets``; empty: all), as the order router accepts it.
+Money is in the hub's currency: SKU costs and margins in another currency are
+converted at the FX table's rate in force on the planning day (never mixed
+silently). Freight per unit is the lane's price for one
 unit's chargeable weight / volume (fixed per-shipment fees are left out);
 the fulfil-from-origin extra cost is the parcel lane's price for one unit
 minus the local last-mile cost it replaces.
@@ -20,6 +22,7 @@ from decimal import Decimal
 import numpy as np
 
 from worldpool.catalog import Catalog
+from worldpool.catalog.fx import FxTable, packaged_fx
 from worldpool.domain.inventory import Balance
 from worldpool.domain.network import Lane, Mode, Node
 from worldpool.domain.product import SkuRecord
@@ -52,10 +55,6 @@ class SupplyTerms:
     """Local delivery cost an FC sale pays and an origin parcel replaces."""
     budget: float = float("inf")
     """Cash the plan may commit, in the hub's currency. [B]"""
-    fx_to_plan: Mapping[str, float] = field(default_factory=dict)
-    """Units of the plan currency (the hub's) per unit of another currency, by
-    ISO 4217 code (e.g. ``{"GBP": 1.27}`` for a USD hub): SKU costs and margins
-    in that currency are converted; a SKU in a currency without a rate is refused."""
 
 
 def _fc_for(catalog: Catalog, market: str) -> Node | None:
@@ -82,6 +81,7 @@ def problem_from_records(
     hub: str,
     as_of: date,
     terms: SupplyTerms | None = None,
+    fx: FxTable | None = None,
 ) -> PlanProblem:
     """Return the planning problem for ``skus`` on ``demand`` at ``hub``.
 
@@ -93,9 +93,11 @@ def problem_from_records(
         hub: Origin hub id.
         as_of: Planning day.
         terms: Margins, packs, MOQs, supplier lead times, budget.
+        fx: Exchange rates (``ctx.fx``); default the packaged table.
 
     Raises:
-        InputError: when demand names a SKU not in ``skus``.
+        InputError: when demand names a SKU not in ``skus``, or a SKU's
+            currency has no rate into the hub's.
     """
     tm = terms or SupplyTerms()
     hub_node = catalog.node(hub)
@@ -124,10 +126,11 @@ def problem_from_records(
                 field="sku",
                 value=demand.sku[i],
             )
-    fx = _fx(skus, hub_node.currency, tm)
+    rows = [i for i in rows if _listed(skus[sku_ix[demand.sku[i]]], demand.market[i])]
+    rate = _fx(skus, hub_node.currency, fx or packaged_fx(), as_of)
     bal = {(b.sku, b.node): b for b in balances}
     pairs = _pairs(catalog, skus, sku_ix, demand, rows, fc_of, fcs, bal, hub, tm)
-    pairs["margin"] = pairs["margin"] * fx[pairs["pair_sku"]]
+    pairs["margin"] = pairs["margin"] * rate[pairs["pair_sku"]]
     used = _fc_used(catalog, skus, bal, fcs)
     return PlanProblem(
         as_of=as_of,
@@ -136,7 +139,7 @@ def problem_from_records(
         markets=markets,
         fcs=fcs,
         modes=tuple(m.value for m in _MODES),
-        unit_cost=np.array([float(s.unit_cost) for s in skus]) * fx,
+        unit_cost=np.array([float(s.unit_cost) for s in skus]) * rate,
         unit_volume_m3=np.array([float(s.unit_volume_m3) for s in skus]),
         case_pack=np.array([tm.case_pack.get(s.sku, 1) for s in skus], np.int64),
         moq=np.array([tm.moq.get(s.sku, 0) for s in skus], np.int64),
@@ -166,26 +169,31 @@ def problem_from_records(
     )
 
 
-def _fx(skus: Sequence[SkuRecord], plan_currency: str, tm: SupplyTerms) -> np.ndarray:
-    """Return each SKU's rate into the plan currency (1.0 when already in it).
+def _listed(sku: SkuRecord, market: str) -> bool:
+    return not sku.listed_markets or market in sku.listed_markets
+
+
+def _fx(
+    skus: Sequence[SkuRecord], plan_currency: str, fx: FxTable, day: date
+) -> np.ndarray:
+    """Return each SKU's rate into the plan currency on ``day`` (1.0 when in it).
 
     Raises:
         InputError: naming the SKU when its currency has no rate.
     """
     rates = np.ones(len(skus))
     for i, s in enumerate(skus):
-        if s.currency == plan_currency:
-            continue
-        rate = tm.fx_to_plan.get(s.currency)
-        if rate is None or not rate > 0:
+        rate = fx.rate(s.currency, plan_currency, day)
+        if rate is None:
             raise InputError(
-                f"costs in {s.currency} but the plan is in {plan_currency}: give "
-                f"terms.fx_to_plan[{s.currency!r}] ({plan_currency} per {s.currency})",
+                f"costs in {s.currency} but the plan is in {plan_currency}, and the "
+                f"FX table has no {s.currency}/{plan_currency} rate: add one to "
+                "your FX file (WORLDPOOL_FX_FILE)",
                 record=f"sku {s.sku}",
                 field="currency",
                 value=s.currency,
             )
-        rates[i] = rate
+        rates[i] = float(rate.rate)
     return rates
 
 
@@ -266,4 +274,14 @@ def _pairs(
         history_days=demand.history_days[sel],
         history_units=demand.history_units[sel],
     )
+    if (
+        demand.levels is not None
+        and demand.grid is not None
+        and demand.window_days is not None
+    ):
+        out.update(
+            demand_levels=demand.levels,
+            demand_grid=demand.grid[sel],
+            demand_window_days=demand.window_days[sel],
+        )
     return out

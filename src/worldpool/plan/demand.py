@@ -1,48 +1,54 @@
-"""Demand inputs of the planner: daily mean and spread per (SKU, market).
+"""The planner's demand input: the forecast's quantile function per (SKU, market).
 
-The planner needs, per pair, the mean and standard deviation of *daily*
-demand (it rescales them to each lane's lead time + review period). Two
-adapters build that table:
+:func:`demand_from_quantiles` reads a forecaster's long frame (``sku, market,
+horizon_days``, quantile columns ``p50 … p99`` or ``q50 …``, levels in percent
+or as fractions, and an optional ``mean``) into a :class:`DemandTable` that
+keeps the quantiles themselves: the planner's newsvendor targets and expected
+shortages are read off that quantile function (see
+:mod:`worldpool.demand.dist`). The daily mean and standard deviation it also
+carries are moments *of that same function* (for the pooled hub and the
+allocation steps), not a second fit.
 
-* :func:`demand_from_quantiles` reads a forecaster's long quantile frame with
-  columns ``sku, market, horizon_days`` and quantiles named ``q50, q80, q90,
-  q95, q99`` (or ``p50 …``, ``q0.5 …``; levels in percent or as fractions),
-  plus an optional ``mean``. Quantiles describe total demand over the
-  ``horizon_days`` window.
-* :func:`demand_from_history` reads a long history ``sku, market, date,
-  units`` and takes the moments of daily sales, missing days counting as 0.
-
-Both are robust to short and all-zero series: zero demand gives mean 0 and
-std 0, which never creates stock.
+A sales history is not forecast here: :func:`demand_from_frame` sends it
+through :func:`worldpool.demand.moments.quantiles_from_history` first, and the
+history (when given) supplies each pair's days since launch and units sold.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from worldpool.demand.dist import anchored, grid_moments
+from worldpool.demand.moments import history_stats, quantiles_from_history
 from worldpool.errors import InputError
 from worldpool.plan.problem import FloatArray, IntArray
 
 __all__ = [
+    "MAX_WINDOW_UNITS",
+    "UNKNOWN_HISTORY_DAYS",
     "DemandTable",
     "demand_from_frame",
-    "demand_from_history",
     "demand_from_quantiles",
 ]
 
 _QCOL = re.compile(r"^[pq](\d+(?:\.\d+)?)$")
-_MIN_WINDOW_DAYS = 14
+
+MAX_WINDOW_UNITS = 1e12
+"""Largest window demand a quantile may state, in units (beyond: a typo)."""
+
+UNKNOWN_HISTORY_DAYS = 10_000
+"""History length given to pairs when no sales history comes with the forecast:
+they are taken as established (the launch rule needs the history to apply)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class DemandTable:
-    """Daily demand moments per (SKU, market) pair (arrays of length N)."""
+    """Demand per (SKU, market) pair (arrays of length N)."""
 
     sku: tuple[str, ...]
     """SKU id of each row."""
@@ -56,19 +62,27 @@ class DemandTable:
     """Days since the first sale (0 = never sold), in days."""
     history_units: FloatArray
     """Units sold so far, in units."""
+    levels: FloatArray | None = None
+    """(K,) levels of the quantile grid, from 0 (None: moments only)."""
+    grid: FloatArray | None = None
+    """(N, K) quantiles of demand over ``window_days``, in units."""
+    window_days: FloatArray | None = None
+    """(N,) window of the grid, in days. [H]"""
 
-
-def _pandas(frame: Any) -> pd.DataFrame:
-    if isinstance(frame, pd.DataFrame):
-        return frame
-    if hasattr(frame, "to_pandas"):
-        out: pd.DataFrame = frame.to_pandas()
-        return out
-    raise InputError(
-        "expected a pandas or polars data frame",
-        record="demand",
-        value=type(frame).__name__,
-    )
+    def scaled(self, factor: float) -> DemandTable:
+        """Return the same demand times ``factor`` (a what-if), grid included."""
+        grid = None if self.grid is None else self.grid * factor
+        return DemandTable(
+            self.sku,
+            self.market,
+            self.mean * factor,
+            self.std * factor,
+            self.history_days,
+            self.history_units,
+            self.levels,
+            grid,
+            self.window_days,
+        )
 
 
 def _levels(columns: list[str]) -> dict[str, float]:
@@ -81,116 +95,93 @@ def _levels(columns: list[str]) -> dict[str, float]:
     return out
 
 
-def demand_from_quantiles(
-    frame: Any,
-    *,
-    sku_col: str = "sku",
-    market_col: str = "market",
-    horizon_col: str = "horizon_days",
-    mean_col: str = "mean",
-) -> DemandTable:
-    """Return daily demand moments from a long quantile forecast frame.
+def _history(
+    df: pd.DataFrame, history: pd.DataFrame | None
+) -> tuple[IntArray, FloatArray]:
+    n = len(df)
+    if history is None or history.empty:
+        return np.full(n, UNKNOWN_HISTORY_DAYS, np.int64), np.full(n, np.inf)
+    stats = history_stats(history).set_index(["sku", "market"])
+    keys = pd.MultiIndex.from_arrays([df["sku"].astype(str), df["market"].astype(str)])
+    got = stats.reindex(keys)
+    return (
+        got["history_days"].fillna(0).to_numpy(np.int64),
+        got["history_units"].fillna(0.0).to_numpy(float),
+    )
 
-    The spread is fitted on the upper quantiles (what service levels use):
-    sigma_H = mean over levels a > 0.5 of (q_a - q_50) / z_a, then scaled to
-    a day as sigma_H / sqrt(H); the mean is ``mean`` or else ``q50``, over H.
+
+def demand_from_quantiles(
+    frame: Any, *, history: Any = None, mean_col: str = "mean"
+) -> DemandTable:
+    """Return the planner's demand from a long quantile forecast frame.
 
     Args:
-        frame: Pandas or polars frame, one row per (sku, market).
-        sku_col: Column of SKU ids.
-        market_col: Column of marketplace ids.
-        horizon_col: Window length H of the quantiles, in days.
+        frame: Pandas or polars frame, one row per (sku, market), with
+            ``sku, market, horizon_days`` and quantile columns.
+        history: Optional daily sales ``sku, market, date, units`` the
+            forecast was made from (days since launch, units sold).
         mean_col: Optional column of mean window demand, in units.
 
     Raises:
         InputError: when a column is missing or no median quantile is given.
     """
-    from statistics import NormalDist
-
-    df = _pandas(frame)
-    for col in (sku_col, market_col, horizon_col):
+    df = frame if isinstance(frame, pd.DataFrame) else frame.to_pandas()
+    for col in ("sku", "market", "horizon_days"):
         if col not in df.columns:
             raise InputError("missing column", record="demand", field=col)
-    levels = _levels([str(c) for c in df.columns])
-    med = [c for c, a in levels.items() if abs(a - 0.5) < 1e-9]
-    if not med:
+    found = sorted(_levels([str(c) for c in df.columns]).items(), key=lambda x: x[1])
+    found = [(c, a) for c, a in found if 0.0 < a < 1.0]
+    if not any(abs(a - 0.5) < 1e-9 for _, a in found) or len(found) < 2:
         raise InputError(
-            "needs a median quantile column (q50 or p50)", record="demand", field="q50"
+            "needs a median quantile column (q50 or p50) and one above it",
+            record="demand",
+            field="q50",
         )
-    h = np.maximum(df[horizon_col].to_numpy(float), 1.0)
-    q50 = np.maximum(df[med[0]].to_numpy(float), 0.0)
-    mean = df[mean_col].to_numpy(float) if mean_col in df.columns else q50
-    upper = [(c, a) for c, a in levels.items() if 0.5 < a < 1.0]
-    sig = np.zeros(len(df))
-    for c, a in upper:
-        sig += np.maximum(df[c].to_numpy(float) - q50, 0.0) / NormalDist().inv_cdf(a)
-    sig = sig / max(len(upper), 1)
-    mean = np.nan_to_num(np.maximum(mean, 0.0))
+    h = np.maximum(df["horizon_days"].to_numpy(float), 1.0)
+    values = np.column_stack([df[c].to_numpy(float) for c, _ in found])
+    values = np.nan_to_num(values, nan=0.0)
+    if not (np.isfinite(values) & (np.abs(values) <= MAX_WINDOW_UNITS)).all():
+        raise InputError(
+            f"quantiles must be finite and at most {MAX_WINDOW_UNITS:.0e} units",
+            record="demand",
+        )
+    given = df[mean_col].to_numpy(float) if mean_col in df.columns else None
+    levels, grid = anchored([a for _, a in found], values, given)
+    g_mean, g_var = grid_moments(levels, grid)
+    mean = g_mean if given is None else np.maximum(np.nan_to_num(given), 0.0)
+    days, units = _history(df, None if history is None else _frame(history))
     return DemandTable(
-        sku=tuple(df[sku_col].astype(str)),
-        market=tuple(df[market_col].astype(str)),
+        sku=tuple(df["sku"].astype(str)),
+        market=tuple(df["market"].astype(str)),
         mean=mean / h,
-        std=np.nan_to_num(sig) / np.sqrt(h),
-        history_days=np.full(len(df), 10_000, np.int64),
-        history_units=np.where(mean > 0, np.inf, 0.0),
+        std=np.sqrt(g_var / h),
+        history_days=days,
+        history_units=units,
+        levels=levels,
+        grid=grid,
+        window_days=h,
     )
 
 
-def demand_from_history(
-    frame: Any,
-    *,
-    as_of: date | None = None,
-    window_days: int = 91,
-    sku_col: str = "sku",
-    market_col: str = "market",
-    date_col: str = "date",
-    units_col: str = "units",
-) -> DemandTable:
-    """Return daily demand moments from a long sales history (missing days = 0).
+def _frame(frame: Any) -> pd.DataFrame:
+    out: pd.DataFrame = frame if isinstance(frame, pd.DataFrame) else frame.to_pandas()
+    return out
+
+
+def demand_from_frame(frame: Any, *, horizon_days: int = 28) -> DemandTable:
+    """Return the planner's demand from either a history or a quantile frame.
+
+    A frame with ``date`` and ``units`` columns is a sales history: its window
+    quantiles come from :func:`~worldpool.demand.moments.quantiles_from_history`
+    and it supplies the launch history. Anything else must be a quantile
+    forecast (see :func:`demand_from_quantiles`).
 
     Args:
-        frame: Pandas or polars frame of daily sales.
-        as_of: Last day of history; default the latest date in ``frame``.
-        window_days: Days of history the moments use, in days.
-        sku_col: Column of SKU ids.
-        market_col: Column of marketplace ids.
-        date_col: Column of dates.
-        units_col: Column of units sold, in units.
+        frame: Pandas or polars frame.
+        horizon_days: Window of the quantiles made from a history, in days.
     """
-    df = _pandas(frame)[[sku_col, market_col, date_col, units_col]].copy()
-    df[date_col] = pd.to_datetime(df[date_col]).dt.normalize()
-    end = pd.Timestamp(as_of) if as_of else df[date_col].max()
-    df = df[df[date_col] <= end]
-    keys = [sku_col, market_col]
-    first = df.groupby(keys)[date_col].min()
-    total = df.groupby(keys)[units_col].sum()
-    recent = df[df[date_col] > end - pd.Timedelta(days=window_days)]
-    daily = recent.groupby([*keys, date_col])[units_col].sum().groupby(keys)
-    s1, s2 = daily.sum(), daily.apply(lambda x: float((x**2).sum()))
-    age = ((end - first).dt.days + 1).clip(lower=1)
-    n = np.maximum(np.minimum(age.to_numpy(float), window_days), _MIN_WINDOW_DAYS)
-    s1 = s1.reindex(first.index, fill_value=0.0)
-    s2 = s2.reindex(first.index, fill_value=0.0)
-    mean = s1.to_numpy(float) / n
-    var = np.maximum(s2.to_numpy(float) / n - mean**2, 0.0) * n / np.maximum(n - 1, 1)
-    idx = first.index
-    return DemandTable(
-        sku=tuple(str(x) for x in idx.get_level_values(0)),
-        market=tuple(str(x) for x in idx.get_level_values(1)),
-        mean=np.maximum(mean, 0.0),
-        std=np.sqrt(var),
-        history_days=age.to_numpy(np.int64),
-        history_units=total.reindex(idx, fill_value=0).to_numpy(float),
-    )
-
-
-def demand_from_frame(frame: Any) -> DemandTable:
-    """Return demand moments from either a history or a quantile frame.
-
-    A frame with ``date`` and ``units`` columns is a sales history; anything
-    else must be a quantile forecast (see :func:`demand_from_quantiles`).
-    """
-    df = _pandas(frame)
+    df = _frame(frame)
     if {"date", "units"} <= set(df.columns):
-        return demand_from_history(df)
+        q = quantiles_from_history(df, horizon_days=horizon_days)
+        return demand_from_quantiles(q, history=df)
     return demand_from_quantiles(df)

@@ -16,9 +16,13 @@ from datetime import date
 import numpy as np
 from numpy.typing import NDArray
 
+from worldpool.demand.dist import gamma_grid
 from worldpool.errors import InputError
 
-__all__ = ["FloatArray", "IntArray", "PlanProblem"]
+__all__ = ["GRID_DAYS", "FloatArray", "IntArray", "PlanProblem"]
+
+GRID_DAYS = 28.0
+"""Window of the gamma grid built for a problem given only daily moments, in days."""
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -95,6 +99,30 @@ class PlanProblem:
     """Cash this plan may commit (freight + purchase orders), in currency. [B]"""
     currency: str = "USD"
     """ISO 4217 code of every money array."""
+    demand_levels: FloatArray | None = None
+    """(K,) probability levels of the demand grid, starting at 0 (see
+    :func:`worldpool.demand.dist.anchored`); None: a gamma law on the moments."""
+    demand_grid: FloatArray | None = None
+    """(P, K) quantiles of demand over ``demand_window_days`` at
+    ``demand_levels``, in units: the forecast's own quantile function."""
+    demand_window_days: FloatArray | None = None
+    """(P,) window of ``demand_grid``, in days. [H]"""
+
+    def grid(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Return (levels, quantile grid, window days) of every pair's demand.
+
+        The forecast's grid when the problem carries one; else the grid of a
+        gamma law matched on the daily moments over :data:`GRID_DAYS`.
+        """
+        if self.demand_grid is not None and self.demand_levels is not None:
+            window = self.demand_window_days
+            days = np.full(self.n_pairs, GRID_DAYS) if window is None else window
+            return self.demand_levels, self.demand_grid, days
+        days = np.full(self.n_pairs, GRID_DAYS)
+        levels, grid = gamma_grid(
+            self.demand_mean * GRID_DAYS, self.demand_std**2 * GRID_DAYS
+        )
+        return levels, grid, days
 
     def __post_init__(self) -> None:
         n_s, n_p, n_m = len(self.skus), len(self.pair_sku), len(self.modes)
@@ -127,6 +155,9 @@ class PlanProblem:
             "fc_free_m3": (len(self.fcs),),
             "fc_hold_m3_day": (len(self.fcs),),
         }
+        if self.demand_grid is not None:
+            k = len(self.demand_levels) if self.demand_levels is not None else -1
+            shapes.update(demand_grid=(n_p, k), demand_window_days=(n_p,))
         for name, shape in shapes.items():
             got = np.shape(getattr(self, name))
             if got != shape:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from worldpool.plan import _dist
+from worldpool.demand import dist as _dist
 from worldpool.plan.params import PlanParams
 from worldpool.plan.problem import FloatArray, IntArray, PlanProblem
 from worldpool.plan.targets import Targets

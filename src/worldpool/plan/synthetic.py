@@ -13,7 +13,8 @@ from datetime import date
 
 import numpy as np
 
-from worldpool.plan.problem import PlanProblem
+from worldpool.demand.dist import gamma_grid
+from worldpool.plan.problem import GRID_DAYS, PlanProblem
 
 __all__ = ["synthetic_problem"]
 
@@ -53,6 +54,8 @@ def synthetic_problem(
     air = np.maximum(weight, vol * 1e6 / 6000)[sku] * 5.0 * scale
     ffo = 2.5 + np.maximum(weight, vol * 1e6 / 8000)[sku] * 9.0 * scale
     hub_units = np.bincount(sku, weights=rate, minlength=n_skus) * hub_cover_days
+    # What a forecast would hand over: quantiles of 28-day demand (gamma here).
+    levels, grid = gamma_grid(rate * GRID_DAYS, std**2 * GRID_DAYS)
     return PlanProblem(
         as_of=as_of,
         hub="CN-SZX",
@@ -88,4 +91,7 @@ def synthetic_problem(
         fc_hold_m3_day=rng.uniform(1.0, 1.7, n_markets),
         hub_hold_m3_day=0.9,
         budget=budget,
+        demand_levels=levels,
+        demand_grid=grid,
+        demand_window_days=np.full(n_p, GRID_DAYS),
     )

@@ -26,7 +26,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from worldpool.plan import _dist
+from worldpool.demand import dist as _dist
 from worldpool.plan.params import PlanParams
 from worldpool.plan.problem import FloatArray, IntArray, PlanProblem
 
@@ -74,6 +74,42 @@ class Targets:
     """Expected cost of serving every buyer from origin, per review period."""
 
 
+class _Window:
+    """The pairs' demand quantile function, carried to a window of given moments.
+
+    The grid (the forecast's quantiles over H days) is moved to the window of
+    lead time + review: its mean to the window's mean, its spread by the ratio
+    of standard deviations (lead-time variance included), keeping its shape.
+    """
+
+    def __init__(self, pb: PlanProblem, sl: slice) -> None:
+        levels, grid, _ = pb.grid()
+        self.levels = levels
+        self.grid = grid[sl][:, None, :]
+        g_mean, g_var = _dist.grid_moments(levels, grid[sl])
+        self.g_mean, self.g_std = g_mean[:, None], np.sqrt(g_var)[:, None]
+
+    def _carried(self, mean: FloatArray, var: FloatArray) -> FloatArray:
+        scale = np.sqrt(var) / np.maximum(self.g_std, 1e-12)
+        scale = np.where(self.g_std > 1e-9, scale, 0.0)
+        return _dist.transport(self.grid, self.g_mean, mean, scale)
+
+    def quantile(self, mean: FloatArray, var: FloatArray, p: FloatArray) -> FloatArray:
+        """Return the ``p`` quantile of window demand with these moments (units)."""
+        q = _dist.grid_quantile(self.levels, self._carried(mean, var), p)
+        out: FloatArray = np.where((mean > 1e-9) & (p > 0), np.maximum(q, 0.0), 0.0)
+        return out
+
+    def shortage(self, mean: FloatArray, var: FloatArray, s: FloatArray) -> FloatArray:
+        """Return E[(D - s)+] of window demand with these moments (units)."""
+        out: FloatArray = np.where(
+            mean > 1e-9,
+            _dist.grid_shortage(self.levels, self._carried(mean, var), s),
+            0.0,
+        )
+        return out
+
+
 def _mode_costs(pb: PlanProblem, p: PlanParams, sl: slice) -> dict[str, FloatArray]:
     """Evaluate every mode for the pairs in ``sl``; arrays are (n, M)."""
     s = pb.pair_sku[sl]
@@ -99,9 +135,10 @@ def _mode_costs(pb: PlanProblem, p: PlanParams, sl: slice) -> dict[str, FloatArr
         mu, sig, lead, pb.lane_std_days[sl], p.review_days
     )
     mean_l, var_l = _dist.lead_time_moments(mu, sig, lead, pb.lane_std_days[sl], 0)
-    s_lvl = np.ceil(_dist.quantile(mean, var, cr) - 1e-9)
-    short_lr = mean - _dist.expected_sales(mean, var, s_lvl)
-    short_l = mean_l - _dist.expected_sales(mean_l, var_l, s_lvl)
+    window = _Window(pb, sl)
+    s_lvl = np.ceil(window.quantile(mean, var, cr) - 1e-9)
+    short_lr = window.shortage(mean, var, s_lvl)
+    short_l = window.shortage(mean_l, var_l, s_lvl)
     short = np.maximum(short_lr - short_l, 0.0)
     left = np.maximum(s_lvl - mean + short_lr, 0.0)
     flow = mu * p.review_days

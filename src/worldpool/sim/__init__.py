@@ -16,15 +16,15 @@ from worldpool.sim.build import (
 )
 from worldpool.sim.callbacks import NullCallbacks, SimCallbacks
 from worldpool.sim.compare import Comparison, compare
+from worldpool.sim.echelon import PooledTargets, pooled_targets
 from worldpool.sim.engine import simulate
 from worldpool.sim.foresight import Foresight
 from worldpool.sim.kpi import Kpis
 from worldpool.sim.oracle import OracleResult, solve_oracle
 from worldpool.sim.params import CompareParams, SimParams
-from worldpool.sim.planned import PoolPolicy, plan_problem
-from worldpool.sim.planner import PooledTargets, pooled_targets
 from worldpool.sim.policies import EchelonPolicy, FfoPolicy, SplitPolicy
-from worldpool.sim.policy import Decision, Network, PolicyView, ReplenishmentPolicy
+from worldpool.sim.pool import PoolPolicy, plan_problem
+from worldpool.sim.protocol import Decision, Network, PolicyView, ReplenishmentPolicy
 from worldpool.sim.result import SimResult
 from worldpool.sim.scenario import Scenario, TransitDraws, draw_transits
 from worldpool.sim.synthetic import synthetic_scenario

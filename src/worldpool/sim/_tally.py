@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from worldpool.sim.kpi import DELIVERY_BUCKETS, compute_kpis
-from worldpool.sim.policy import Network
+from worldpool.sim.protocol import Network
 from worldpool.sim.result import SimResult
 from worldpool.sim.scenario import FloatArray, Scenario, TransitDraws
 

@@ -1,8 +1,10 @@
 """Which SKUs may ship from origin to which markets: the routing rules' clearance.
 
-The same rules as :func:`worldpool.orders.rules.ffo_block`, vectorised for the
-twin: a loose lithium battery (UN3480/UN3090) never ships from origin, and a
-SKU whose table lists ``ffo_markets`` ships from origin only to those.
+The twin does not restate the rule: every (SKU, market) cell is decided by
+:func:`worldpool.orders.eligibility.origin_block`, the function the order
+router calls (a hypothesis test checks the two agree). Only the reading of
+the twin's SKU table lives here: ``ffo_markets`` may be ``*`` (every market),
+and a table without that column restricts nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from numpy.typing import NDArray
 
 from worldpool.domain.product import BatteryType
 from worldpool.errors import InputError
+from worldpool.orders.eligibility import origin_block
 
 __all__ = ["origin_cleared"]
 
@@ -43,12 +46,11 @@ def _battery(value: object, sku: str) -> BatteryType:
         ) from None
 
 
-def _listed(value: object, places: Sequence[str]) -> NDArray[np.bool_]:
+def _cleared_for(value: object, places: Sequence[str]) -> tuple[str, ...]:
     raw = _text(value)
     if raw == "*":
-        return np.ones(len(places), dtype=bool)
-    ids = {m.strip().upper() for m in raw.split(";") if m.strip()}
-    return np.array([p in ids for p in places], dtype=bool)
+        return tuple(places)
+    return tuple(m.strip().upper() for m in raw.split(";") if m.strip())
 
 
 def origin_cleared(
@@ -72,16 +74,13 @@ def origin_cleared(
     if sku_frame is None or not {"battery", "ffo_markets"} & set(sku_frame.columns):
         return None
     given = sku_frame.set_index("sku").reindex(list(skus))
+    none = [None] * len(skus)
+    batteries = given["battery"] if "battery" in given.columns else none
+    cleared = given["ffo_markets"] if "ffo_markets" in given.columns else none
     ok = np.ones((len(skus), len(places)), dtype=bool)
-    if "battery" in given.columns:
-        loose = np.array(
-            [
-                _battery(v, s) is BatteryType.LOOSE
-                for s, v in zip(skus, given["battery"], strict=True)
-            ],
-            dtype=bool,
-        )
-        ok &= ~loose[:, None]
-    if "ffo_markets" in given.columns:
-        ok &= np.stack([_listed(v, places) for v in given["ffo_markets"]])
+    for i, (sku, b, f) in enumerate(zip(skus, batteries, cleared, strict=True)):
+        battery = _battery(b, sku)
+        markets = tuple(places) if f is None else _cleared_for(f, places)
+        for j, place in enumerate(places):
+            ok[i, j] = origin_block(sku, battery, markets, place) is None
     return ok

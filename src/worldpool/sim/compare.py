@@ -19,7 +19,7 @@ from worldpool.sim.callbacks import NullCallbacks, SimCallbacks
 from worldpool.sim.engine import simulate
 from worldpool.sim.oracle import OracleResult, solve_oracle
 from worldpool.sim.params import CompareParams, SimParams
-from worldpool.sim.policy import Network, ReplenishmentPolicy
+from worldpool.sim.protocol import Network, ReplenishmentPolicy
 from worldpool.sim.result import SimResult
 from worldpool.sim.scenario import Scenario, TransitDraws, draw_transits
 

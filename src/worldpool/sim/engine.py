@@ -12,7 +12,7 @@ from worldpool.sim._tally import Tally
 from worldpool.sim.callbacks import NullCallbacks, SimCallbacks
 from worldpool.sim.fallback import origin_fallback
 from worldpool.sim.params import SimParams
-from worldpool.sim.policy import Decision, Network, PolicyView, ReplenishmentPolicy
+from worldpool.sim.protocol import Decision, Network, PolicyView, ReplenishmentPolicy
 from worldpool.sim.result import SimResult
 from worldpool.sim.scenario import (
     FloatArray,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from worldpool.sim.policy import Decision, Network, PolicyView, ReplenishmentPolicy
+from worldpool.sim.protocol import Decision, Network, PolicyView, ReplenishmentPolicy
 
 __all__ = ["Foresight"]
 

@@ -1,7 +1,7 @@
 """Replenishment policies of the twin besides the planner's pool: split, echelon, FFO.
 
 The one-pool policy driven by the real planner is :class:`worldpool.sim.PoolPolicy`
-(:mod:`worldpool.sim.planned`); :class:`EchelonPolicy` is the textbook pooled
+(:mod:`worldpool.sim.pool`); :class:`EchelonPolicy` is the textbook pooled
 order-up-to rule it is measured against. The clairvoyant bound is an LP, not a
 policy (see :mod:`worldpool.sim.oracle`).
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from worldpool.sim.planner import order_up_to, pooled_targets
-from worldpool.sim.policy import Decision, Network, PolicyView
+from worldpool.sim.echelon import order_up_to, pooled_targets
+from worldpool.sim.protocol import Decision, Network, PolicyView
 from worldpool.sim.scenario import FloatArray
 
 __all__ = ["EchelonPolicy", "FfoPolicy", "SplitPolicy"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from worldpool.sim.kpi import Kpis
-from worldpool.sim.policy import Network
+from worldpool.sim.protocol import Network
 from worldpool.sim.scenario import FloatArray
 
 __all__ = ["SimResult"]

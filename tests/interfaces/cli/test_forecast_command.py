@@ -54,7 +54,7 @@ def test_empty_ledger_is_an_input_error(tmp_path: Path) -> None:
         led.init()
     res = CliRunner().invoke(app, ["forecast", "--db", url])
     assert res.exit_code == 2
-    assert "no demand rows" in res.output
+    assert "no shipped orders" in res.output
 
 
 def test_backtest_table_per_segment() -> None:

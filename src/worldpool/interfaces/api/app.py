@@ -57,7 +57,6 @@ def create_app(
     app.state.ctx = ctx
     app.state.routing = params
     app.state.shopify_secret = ctx.settings.shopify_secret
-    app.state.fx_path = None
     app.state.plans = PlanCache()
     install_error_handlers(app)
     routers = (orders, inventory, admin, webhooks, forecasts, plans, customs, twin)

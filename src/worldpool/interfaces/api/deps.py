@@ -9,8 +9,7 @@ at once.
 from __future__ import annotations
 
 from collections import OrderedDict
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
@@ -24,7 +23,6 @@ from worldpool.plan import Plan
 
 __all__ = [
     "AdminCtx",
-    "FxDep",
     "PlanCache",
     "PlansDep",
     "ReadCtx",
@@ -33,15 +31,6 @@ __all__ = [
 ]
 
 _header = APIKeyHeader(name="X-API-Key", auto_error=False)
-
-
-async def _fx(request: Request) -> Path | None:
-    path: Path | None = request.app.state.fx_path
-    return path
-
-
-FxDep = Annotated[Path | None, Depends(_fx)]
-"""FX table CSV the customs endpoints convert with (None: the packaged table)."""
 
 
 async def _routing(request: Request) -> RoutingParams | None:
@@ -123,20 +112,3 @@ WriteCtx = Annotated[Context, Depends(_Actor("operator"))]
 """The request's context; a key with scope write or admin."""
 AdminCtx = Annotated[Context, Depends(_Actor("owner"))]
 """The request's context; a key with scope admin."""
-
-
-# -- transitional: the forecasts/plans/twin routers move to ReadCtx/WriteCtx -------
-ReadKey = ReadCtx
-"""Transitional alias of :data:`ReadCtx` (removed when every router takes a ctx)."""
-WriteKey = WriteCtx
-"""Transitional alias of :data:`WriteCtx`."""
-
-
-async def _ledger(request: Request) -> Any:
-    from worldpool.context import ledger_of
-
-    return ledger_of(request.app.state.ctx)
-
-
-LedgerDep = Annotated[Any, Depends(_ledger)]
-"""Transitional: the default seller's ledger view (forecasts/plans/twin routers)."""

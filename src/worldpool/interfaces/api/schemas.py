@@ -238,11 +238,6 @@ class TermsIn(BaseModel):
     default_lead_days: _LeadDays = 30.0
     local_last_mile: float = Field(default=3.0, ge=0, le=1e6)
     budget: float | None = Field(default=None, ge=0, description="None: no limit")
-    fx_to_plan: dict[str, Annotated[float, Field(gt=0)]] = Field(
-        default_factory=dict,
-        description="Plan (hub) currency per unit of another ISO 4217 currency, "
-        "e.g. {'GBP': 1.27}; needed for SKUs priced in another currency",
-    )
 
 
 class PlanSettingsIn(BaseModel):
@@ -359,7 +354,11 @@ class TwinRequest(BaseModel):
     )
     seed: int = Field(default=0, ge=0)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
-    fx_rate: float = Field(default=1.0, gt=0, description="Price currency per USD")
+    fx_rate: float | None = Field(
+        default=None,
+        gt=0,
+        description="Price currency per USD (default: the FX table's rate)",
+    )
     stores_as: str | None = Field(default=None, max_length=8)
     iterations: int = Field(default=6, ge=1, le=10, description="Tuning steps")
 

@@ -42,7 +42,7 @@ def _plan(folder: Path) -> tuple[PlanStep, pd.DataFrame]:
         """Forecast the horizon and keep the quantiles for the report."""
         quantiles = forecast(history, horizon_days=HORIZON_DAYS)
         kept.append(quantiles)
-        return demand_from_quantiles(quantiles)
+        return demand_from_quantiles(quantiles, history=history)
 
     step = plan_demo(folder, forecaster=forecaster)
     return step, kept[0]

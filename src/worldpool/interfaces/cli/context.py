@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -60,13 +60,3 @@ def cli_context(
         yield ctx
     finally:
         ctx.close()
-
-
-def open_ledger(db: str | None) -> Any:
-    """Transitional: the default seller's ledger view (forecast/plan commands).
-
-    Removed when those commands call their services with a context.
-    """
-    from worldpool.ledger import Ledger
-
-    return Ledger.open(db)

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from worldpool.context import Context
 from worldpool.customs import service
-from worldpool.customs.report import ValidationReport
+from worldpool.customs.issues import ValidationReport
 from worldpool.interfaces.cli.context import DbOption, SellerOption, cli_context
 from worldpool.interfaces.cli.errors import handled
 

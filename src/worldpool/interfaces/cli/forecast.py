@@ -12,12 +12,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
-from worldpool.demand import backtest as run_backtest
-from worldpool.demand import daily_forecast
-from worldpool.demand import forecast as run_forecast
-from worldpool.demand.service import history_from_ledger, read_history_file
+from worldpool.demand.service import (
+    ForecastRequest,
+    fan,
+    read_history_file,
+)
+from worldpool.demand.service import (
+    forecast as run_forecast,
+)
 from worldpool.errors import InputError
-from worldpool.interfaces.cli.context import DbOption, open_ledger
+from worldpool.interfaces.cli.context import DbOption, cli_context
 from worldpool.interfaces.cli.errors import handled
 
 __all__ = ["forecast"]
@@ -55,11 +59,7 @@ def _plot(history: pd.DataFrame, series: str, out: Path, horizon: int) -> None:
     from worldpool.report import fan_chart_html, fan_chart_png
 
     sku, _, market = series.partition(":")
-    one = history[(history["sku"].astype(str) == sku) & (history["market"] == market)]
-    if one.empty:
-        raise InputError("no history for this series", field="--plot", value=series)
-    daily = daily_forecast(history, horizon_days=horizon)
-    daily = daily[(daily["sku"] == sku) & (daily["market"] == market)]
+    one, daily = fan(history, sku, market, horizon)
     title = f"SKU {sku} in {market}"
     if out.suffix.lower() == ".png":
         out.write_bytes(fan_chart_png(one, daily, title=title))
@@ -94,31 +94,34 @@ def forecast(
 ) -> None:
     """Forecast demand quantiles (P50-P99) of every SKU in every marketplace."""
     with handled():
-        if history is not None:
-            frame = read_history_file(history)
-        else:
-            with open_ledger(db) as ledger:
-                frame = history_from_ledger(ledger).frame
-        columns = (TextColumn("{task.description:<24}"), BarColumn())
-        with Progress(
-            *columns, MofNCompleteColumn(), console=console, transient=True
-        ) as bar:
-            result = run_forecast(
-                frame, horizon_days=horizon, lead_days=lead, callbacks=_Bar(bar)
+        given = read_history_file(history) if history is not None else None
+        request = ForecastRequest(
+            horizon_days=horizon,
+            lead_days=lead,
+            history=given,
+            backtest_windows=backtest_windows,
+        )
+        # A history file needs no database; the ledger's history does.
+        with cli_context(db, require_schema=given is None) as ctx:
+            columns = (TextColumn("{task.description:<24}"), BarColumn())
+            with Progress(
+                *columns, MofNCompleteColumn(), console=console, transient=True
+            ) as bar:
+                result = run_forecast(ctx, request, callbacks=_Bar(bar))
+        if result.history.empty:
+            raise InputError(
+                "no shipped orders to forecast from; record sales or pass --history",
+                record="worldpool forecast",
+                field="--history",
             )
         if out is not None:
-            _write(result, out)
-            console.print(f"wrote {len(result)} forecasts to {out}")
-        _show(result, limit)
-        if backtest_windows > 0:
-            with Progress(*columns, console=console, transient=True) as bar:
-                scores = run_backtest(
-                    frame, horizon_days=horizon, windows=backtest_windows,
-                    callbacks=_Bar(bar),
-                )  # fmt: skip
-            console.print(scores.summary())
+            _write(result.frame, out)
+            console.print(f"wrote {len(result.frame)} forecasts to {out}")
+        _show(result.frame, limit)
+        if result.scores is not None:
+            console.print(result.scores.summary())
         if plot is not None:
-            _plot(frame, plot, plot_out, horizon)
+            _plot(result.history, plot, plot_out, horizon)
             console.print(f"wrote the quantile fan of {plot} to {plot_out}")
 
 

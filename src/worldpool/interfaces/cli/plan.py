@@ -13,12 +13,11 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
 from worldpool.errors import InputError
-from worldpool.interfaces.cli.context import DbOption, open_ledger
+from worldpool.interfaces.cli.context import DbOption, cli_context
 from worldpool.interfaces.cli.errors import handled
 from worldpool.plan import Plan, PlanCallbacks, PlanParams
 from worldpool.plan.build import SupplyTerms
-from worldpool.plan.demand import DemandTable, demand_from_frame
-from worldpool.plan.service import apply_plan, make_plan, save_plan
+from worldpool.plan.service import PlanRequest, apply_plan, make_plan
 from worldpool.report.plan_report import plan_html
 
 __all__ = ["app"]
@@ -54,29 +53,19 @@ def _what_if(path: Path | None) -> tuple[dict[str, Any], PlanParams, SupplyTerms
     return data, PlanParams.from_mapping(data.get("plan", {})), terms
 
 
-def _demand(
+def _demand_rows(
     file: Path | None, what_if: dict[str, Any], base: Path | None
-) -> DemandTable:
+) -> pd.DataFrame | None:
+    """Read the demand file named by ``--demand`` or the what-if (None: ledger)."""
     name = file or what_if.get("demand")
     if name is None:
-        raise InputError(
-            "pass --demand FILE (forecast quantiles or sales history)",
-            record="worldpool plan",
-            field="--demand",
-        )
+        return None
     path = Path(name)
     if file is None and base is not None and not path.is_absolute():
         path = base.parent / path
-    table = demand_from_frame(pd.read_csv(path))
-    scale = float(what_if.get("demand_scale", 1.0))
-    return DemandTable(
-        table.sku,
-        table.market,
-        table.mean * scale,
-        table.std * scale,
-        table.history_days,
-        table.history_units,
-    )
+    if not path.is_file():
+        raise InputError("file not found", record=str(path), field="--demand")
+    return pd.read_csv(path, dtype={"sku": str, "market": str})
 
 
 def _show(plan: Plan, limit: int) -> None:
@@ -110,7 +99,10 @@ def plan(
     ctx: typer.Context,
     demand: Annotated[
         Path | None,
-        typer.Option(help="CSV of demand: forecast quantiles or daily sales history."),
+        typer.Option(
+            help="CSV of demand (forecast quantiles or daily sales); default: "
+            "forecast the ledger's own order history."
+        ),
     ] = None,
     what_if: Annotated[
         Path | None,
@@ -119,6 +111,9 @@ def plan(
         ),
     ] = None,
     hub: Annotated[str | None, typer.Option(help="Origin hub id.")] = None,
+    horizon: Annotated[
+        int, typer.Option(help="Forecast window for the ledger's demand, days.")
+    ] = 28,
     seed: Annotated[int, typer.Option(help="Solver seed.")] = 0,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write JSON.")] = None,
     csv_dir: Annotated[
@@ -133,38 +128,33 @@ def plan(
     limit: Annotated[int, typer.Option(help="Lines to print per table.")] = 20,
     db: DbOption = None,
 ) -> None:
-    """Make a plan from the ledger and a demand file, store it as a draft, show it."""
+    """Make a plan from the pool and its demand, store it as a draft, show it."""
     if ctx.invoked_subcommand is not None:
         return
-    with handled(), open_ledger(db) as ledger:
+    with handled(), cli_context(db) as app_ctx:
         wi, params, terms = _what_if(what_if)
-        table = _demand(demand, wi, what_if)
-        with Progress(
-            TextColumn("{task.description:<12}"),
-            BarColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("planning", total=5)
-            result = make_plan(
-                ledger,
-                table,
-                hub=hub,
-                terms=terms,
-                params=params,
-                seed=seed,
-                callbacks=_Bar(bar, task),
-            )
-        if what_if is None:
-            save_plan(ledger, result)
-        _show(result, limit)
-        _write(result, json_out, csv_dir, html_out)
-        note = (
-            "what-if: not stored"
-            if what_if
-            else f"stored as draft; apply with: worldpool plan apply {result.id}"
+        request = PlanRequest(
+            demand=_demand_rows(demand, wi, what_if),
+            demand_scale=float(wi.get("demand_scale", 1.0)),
+            horizon_days=horizon,
+            hub=hub,
+            terms=terms,
+            params=params,
+            seed=seed,
+            what_if=what_if is not None,
         )
-        console.print(note)
+        columns = (TextColumn("{task.description:<12}"), BarColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("planning", total=5)
+            outcome = make_plan(app_ctx, request, callbacks=_Bar(bar, task))
+    _show(outcome.plan, limit)
+    _write(outcome.plan, json_out, csv_dir, html_out)
+    note = (
+        "what-if: not stored"
+        if outcome.status == "what-if"
+        else f"stored as draft; apply with: worldpool plan apply {outcome.plan.id}"
+    )
+    console.print(note)
 
 
 @app.command("apply")
@@ -172,9 +162,7 @@ def apply(
     plan_id: Annotated[str, typer.Argument(help="Id of a stored plan.")],
     db: DbOption = None,
 ) -> None:
-    """Post a stored plan's transfers to the ledger (once; re-applying is a no-op)."""
-    with handled(), open_ledger(db) as ledger:
-        result = apply_plan(ledger, plan_id)
-        console.print(result.summary())
-        for msg in result.rejected[:20]:
-            console.print(f"[yellow]refused:[/] {msg}")
+    """Post a stored plan's transfers to the ledger, all in one transaction (once)."""
+    with handled(), cli_context(db) as ctx:
+        result = apply_plan(ctx, plan_id)
+    console.print(result.summary())

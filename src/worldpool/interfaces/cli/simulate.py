@@ -11,10 +11,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
+from worldpool.interfaces.cli.context import DbOption, cli_context
+from worldpool.interfaces.cli.errors import handled
+from worldpool.sim import Comparison
+from worldpool.sim.service import TwinRequest, simulate_policies
+
 __all__ = ["simulate"]
 
 console = Console(soft_wrap=True)
-KNOWN = ("split", "pool", "echelon", "ffo", "oracle")
 
 
 class _Bars:
@@ -37,42 +41,21 @@ class _Bars:
         self.progress.remove_task(self.tasks.pop(label))
 
 
-def _demand_file(data: Path) -> Path:
-    return data / "daily_units_long.csv.gz" if data.is_dir() else data
-
-
-def _show(result: object) -> None:
-    from worldpool.sim import Comparison
-
-    assert isinstance(result, Comparison)
+def _show(result: Comparison) -> None:
     t = Table(
-        "policy",
-        "point",
-        "service",
-        "fill",
-        "stock-outs",
-        "short days",
-        "on hand",
-        "turns/yr",
-        "total cost",
-        "margin",
+        "policy", "point", "service", "fill", "stock-outs", "short days",
+        "on hand", "turns/yr", "total cost", "margin",
         title="Policies at their best, at split's fill, at split's stock",
-    )
+    )  # fmt: skip
     for name, points in result.runs.items():
         for point, r in points.items():
             k = r.kpis
             t.add_row(
-                name,
-                point,
-                f"{r.service:.3f}",
-                f"{k.fill_rate:.1%}",
-                f"{k.stockout_rate:.1%}",
-                f"{k.short_day_rate:.1%}",
-                f"{k.avg_on_hand_value:,.0f}",
-                f"{k.turnover:.2f}",
-                f"{k.total_cost:,.0f}",
-                f"{k.contribution_margin:,.0f}",
-            )
+                name, point, f"{r.service:.3f}", f"{k.fill_rate:.1%}",
+                f"{k.stockout_rate:.1%}", f"{k.short_day_rate:.1%}",
+                f"{k.avg_on_hand_value:,.0f}", f"{k.turnover:.2f}",
+                f"{k.total_cost:,.0f}", f"{k.contribution_margin:,.0f}",
+            )  # fmt: skip
     console.print(t)
     for key, value in result.headline.items():
         console.print(f"{key}: [bold]{value:.3f}[/]")
@@ -92,9 +75,11 @@ def simulate(
     skus: Annotated[int, typer.Option(help="Sample this many SKUs (0 = all).")] = 0,
     seed: Annotated[int, typer.Option(help="Seed of transit draws and samples.")] = 0,
     currency: Annotated[
-        str, typer.Option(help="Currency of prices (ISO 4217).")
+        str,
+        typer.Option(
+            help="Currency of prices (ISO 4217); converted with the FX table."
+        ),
     ] = "USD",
-    fx: Annotated[float, typer.Option(help="Price currency per catalog USD.")] = 1.0,
     stores_as: Annotated[
         str | None,
         typer.Option(help="Marketplace whose lanes non-marketplace markets use."),
@@ -105,60 +90,29 @@ def simulate(
     html: Annotated[
         Path | None, typer.Option(help="Write the HTML report here.")
     ] = None,
+    db: DbOption = None,
 ) -> None:
     """Simulate fulfilment policies on your demand history and compare them."""
-    from worldpool.catalog import load_catalog
-    from worldpool.sim import (
-        BuildParams,
-        CompareParams,
-        EchelonPolicy,
-        FfoPolicy,
-        PoolPolicy,
-        ReplenishmentPolicy,
-        SplitPolicy,
-        compare,
-        read_demand,
-        scenario_from_frame,
+    request = TwinRequest(
+        demand=data,
+        policies=tuple(p.strip() for p in policies.split(",") if p.strip()),
+        skus=skus,
+        seed=seed,
+        currency=currency.upper(),
+        stores_as=stores_as,
     )
-
-    names = [p.strip() for p in policies.split(",") if p.strip()]
-    unknown = sorted(set(names) - set(KNOWN))
-    if unknown or not set(names) - {"oracle"}:
-        raise typer.BadParameter(f"policies must be some of {KNOWN}, got {policies}")
-    frame = read_demand(_demand_file(data))
-    if skus:
-        keep = (
-            frame["sku"]
-            .drop_duplicates()
-            .sample(min(skus, frame["sku"].nunique()), random_state=seed)
-        )
-        frame = frame[frame["sku"].isin(set(keep))]
-    params = BuildParams(fx_rate=fx, currency=currency, stores_as=stores_as)
-    try:
-        scenario = scenario_from_frame(frame, load_catalog(), params)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    made: dict[str, ReplenishmentPolicy] = {
-        "split": SplitPolicy(),
-        "pool": PoolPolicy(),
-        "echelon": EchelonPolicy(),
-        "ffo": FfoPolicy(),
-    }
-    chosen = [made[n] for n in names if n in made]
-    cmp = CompareParams(oracle_skus=30 if "oracle" in names else 0)
-    with Progress(
-        TextColumn("{task.description:<22}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        result = compare(scenario, chosen, cmp, seed=seed, callbacks=_Bars(bar))
-    _show(result)
+    # The twin replays a file: it needs the catalog and FX table, not a database.
+    with handled(), cli_context(db, require_schema=False) as ctx:
+        columns = (TextColumn("{task.description:<22}"), BarColumn())
+        with Progress(
+            *columns, MofNCompleteColumn(), console=console, transient=True
+        ) as bar:
+            result = simulate_policies(ctx, request, callbacks=_Bars(bar))
+    _show(result.comparison)
     if json_out is not None:
-        json_out.write_text(json.dumps(result.to_dict(), indent=1))
+        json_out.write_text(json.dumps(result.comparison.to_dict(), indent=1))
     if html is not None:
         from worldpool.report.twin_report import write_twin_report
 
-        write_twin_report(result, scenario, html)
+        write_twin_report(result.comparison, result.scenario, html)
         console.print(f"report written to {html}")

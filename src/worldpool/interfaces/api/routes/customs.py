@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from worldpool import inventory
 from worldpool.customs import service
-from worldpool.customs.report import ValidationReport
+from worldpool.customs.issues import ValidationReport
 from worldpool.errors import InputError
 from worldpool.interfaces.api.deps import ReadCtx
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from worldpool.demand.service import ledger_forecasts
-from worldpool.interfaces.api.deps import LedgerDep, ReadKey
+from worldpool.demand.service import ForecastRequest, forecast
+from worldpool.interfaces.api.deps import ReadCtx
 from worldpool.interfaces.api.errors import AUTH
 from worldpool.interfaces.api.schemas import ForecastPublic
 
@@ -36,8 +36,7 @@ def _public(row: dict[Hashable, Any], qcols: list[str]) -> ForecastPublic:
 
 @router.get("", response_model=list[ForecastPublic])
 def forecasts(
-    ledger: LedgerDep,
-    _key: ReadKey,
+    ctx: ReadCtx,
     horizon_days: Annotated[
         int, Query(ge=1, le=365, description="Days in the window (lead + review)")
     ] = 28,
@@ -48,12 +47,9 @@ def forecasts(
     market: Annotated[str | None, Query(max_length=8)] = None,
 ) -> list[ForecastPublic]:
     """Quantiles (P50-P99) of demand over a window, for every series that shipped."""
-    frame = ledger_forecasts(
-        ledger,
-        horizon_days=horizon_days,
-        lead_days=lead_days,
-        sku=sku,
-        market=market.upper() if market else None,
+    request = ForecastRequest(
+        horizon_days=horizon_days, lead_days=lead_days, sku=sku, market=market
     )
+    frame = forecast(ctx, request).frame
     qcols = [c for c in frame.columns if c[:1] == "p" and c[1:].isdigit()]
     return [_public(r, qcols) for r in frame.to_dict("records")]

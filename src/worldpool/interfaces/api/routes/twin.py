@@ -2,70 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 from fastapi import APIRouter
 
-from worldpool.catalog import Catalog
-from worldpool.errors import InputError
-from worldpool.interfaces.api.deps import LedgerDep, ReadKey
+from worldpool.interfaces.api.deps import ReadCtx
 from worldpool.interfaces.api.errors import AUTH
 from worldpool.interfaces.api.schemas import MAX_TWIN_SKUS, TwinRequest
-from worldpool.sim import (
-    BuildParams,
-    CompareParams,
-    Comparison,
-    EchelonPolicy,
-    FfoPolicy,
-    PoolPolicy,
-    ReplenishmentPolicy,
-    SimParams,
-    SplitPolicy,
-    compare,
-    scenario_from_frame,
-)
+from worldpool.sim.service import TwinRequest as TwinCall
+from worldpool.sim.service import simulate_policies
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/twin", tags=["twin"], responses=AUTH)
-
-_ORACLE_SKUS = 30
-"""SKUs the clairvoyant LP bound is solved on (a sample), as in the CLI."""
-
-
-def _policies(names: Sequence[str]) -> list[ReplenishmentPolicy]:
-    made: dict[str, ReplenishmentPolicy] = {
-        "split": SplitPolicy(),
-        "pool": PoolPolicy(),
-        "echelon": EchelonPolicy(),
-        "ffo": FfoPolicy(),
-    }
-    chosen = [made[n] for n in dict.fromkeys(names) if n in made]
-    if not chosen:
-        raise InputError(
-            "name at least one of split, pool, echelon, ffo besides oracle",
-            record="twin",
-            field="policies",
-            value=names,
-        )
-    return chosen
-
-
-def _compare(body: TwinRequest, catalog: Catalog) -> Comparison:
-    frame = pd.DataFrame([r.model_dump() for r in body.demand])
-    build = BuildParams(
-        fx_rate=body.fx_rate, currency=body.currency, stores_as=body.stores_as
-    )
-    try:
-        scenario = scenario_from_frame(frame, catalog, build)
-    except ValueError as exc:
-        raise InputError(str(exc), record="twin", field="demand") from None
-    oracle = _ORACLE_SKUS if "oracle" in body.policies else 0
-    sim = SimParams(warmup_days=body.warmup_days, window_days=body.warmup_days)
-    params = CompareParams(iterations=body.iterations, oracle_skus=oracle)
-    return compare(scenario, _policies(body.policies), params, sim, seed=body.seed)
 
 
 @router.post(
@@ -83,6 +33,16 @@ def _compare(body: TwinRequest, catalog: Catalog) -> Comparison:
         "labels. Read scope."
     ),
 )
-def simulate(body: TwinRequest, ledger: LedgerDep, _key: ReadKey) -> dict[str, Any]:
+def simulate(body: TwinRequest, ctx: ReadCtx) -> dict[str, Any]:
     """Compare fulfilment policies on an inline demand history."""
-    return _compare(body, ledger.catalog).to_dict()
+    request = TwinCall(
+        demand=pd.DataFrame([r.model_dump() for r in body.demand]),
+        policies=tuple(body.policies),
+        seed=body.seed,
+        currency=body.currency,
+        fx_rate=body.fx_rate,
+        stores_as=body.stores_as,
+        iterations=body.iterations,
+        warmup_days=body.warmup_days,
+    )
+    return simulate_policies(ctx, request).comparison.to_dict()

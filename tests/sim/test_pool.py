@@ -19,7 +19,7 @@ from worldpool.sim import (
     synthetic_scenario,
 )
 from worldpool.sim.oracle import solve_oracle
-from worldpool.sim.planned import PoolPolicy, plan_problem
+from worldpool.sim.pool import PoolPolicy, plan_problem
 from worldpool.testing.checks import check_policy
 from worldpool.testing.views import trailing_view
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from worldpool.sim import PolicyView, Scenario, pooled_targets, synthetic_scenario
-from worldpool.sim.planner import fc_critical_ratio, order_up_to
+from worldpool.sim.echelon import fc_critical_ratio, order_up_to
 from worldpool.testing.views import trailing_view
 
 

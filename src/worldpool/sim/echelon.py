@@ -1,6 +1,6 @@
 """Textbook echelon targets for :class:`worldpool.sim.EchelonPolicy`.
 
-The twin's ``pool`` policy uses the real planner (:mod:`worldpool.sim.planned`);
+The twin's ``pool`` policy uses the real planner (:mod:`worldpool.sim.pool`);
 this module is the simple reference it is compared with. One function,
 :func:`pooled_targets`, turns the state of the pool into stock targets: an FC
 order-up-to level per (SKU, market) from a newsvendor whose underage cost
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from worldpool.sim._normal import norm_ppf
+from worldpool.demand.dist import norm_ppf
 from worldpool.sim.fallback import origin_fallback, origin_unit_cost
-from worldpool.sim.policy import PolicyView
+from worldpool.sim.protocol import PolicyView
 from worldpool.sim.scenario import FloatArray
 
 __all__ = ["PooledTargets", "fc_critical_ratio", "order_up_to", "pooled_targets"]

@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from worldpool.plan import PlanParams, PlanProblem, allocate, hub_orders, targets
 from worldpool.sim.fallback import origin_unit_cost
-from worldpool.sim.policy import Decision, Network, PolicyView
+from worldpool.sim.protocol import Decision, Network, PolicyView
 from worldpool.sim.scenario import FloatArray, Scenario
 
 __all__ = ["PoolPolicy", "origin_allowed", "plan_problem"]
