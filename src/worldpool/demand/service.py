@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import text
 
 from worldpool.catalog import Catalog
 from worldpool.demand.forecast import forecast
@@ -49,14 +48,6 @@ class LedgerHistory:
     """Long history: ``sku, market, date, units, stockout``."""
     unplaced_ships: int
     """Ship movements whose market could not be told (left out)."""
-
-
-# Read-only and by column name: the journal's public shape (DESIGN.md), so the
-# service needs neither the ledger's private table objects nor its write path.
-_JOURNAL_SQL = text(
-    "SELECT kind, sku, node, from_node, qty, damaged, short, reference, at "
-    "FROM movements ORDER BY id"
-)
 
 
 def on_hand_deltas(
@@ -87,8 +78,7 @@ def on_hand_deltas(
 
 
 def _journal(ledger: Ledger) -> pd.DataFrame:
-    with ledger.engine.connect() as conn:
-        rows = conn.execute(_JOURNAL_SQL).all()
+    rows = ledger.movement_rows()  # this seller's journal, oldest first
     cols = ["kind", "sku", "node", "from_node", "qty", "damaged", "short", "ref", "at"]
     df = pd.DataFrame(rows, columns=cols)
     df["date"] = pd.to_datetime(df["at"], utc=True).dt.tz_localize(None).dt.normalize()

@@ -22,19 +22,13 @@ from typing import Any
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.domain.product import SkuRecord
 from worldpool.errors import InputError, InsufficientStock, LedgerError, WorldpoolError
-from worldpool.ledger import DeadLetter, Ledger
+from worldpool.ledger import DeadLetter, Ledger, StoredDeadLetter, retrying
 from worldpool.ledger.order_book import (
     Change,
     ConcurrentChange,
     OrderBook,
     OrderRow,
     Stock,
-)
-from worldpool.ledger.order_dead_letters import (
-    StoredDeadLetter,
-    get_dead_letter,
-    list_dead_letters,
-    resolve_dead_letter,
 )
 from worldpool.orders.channels import adapter
 from worldpool.orders.codec import (
@@ -52,7 +46,6 @@ from worldpool.orders.rules import RoutingParams, SourceKind
 
 __all__ = ["ImportReport", "OrderService", "Outcome"]
 
-_ATTEMPTS = 8
 _SKU_TTL_S = 60.0
 
 Loader = Callable[[], Stock]
@@ -98,7 +91,7 @@ class OrderService:
     def __init__(self, ledger: Ledger, params: RoutingParams | None = None) -> None:
         self.ledger = ledger
         self.params = params or RoutingParams()
-        self.book = OrderBook(ledger.engine, ledger.catalog.nodes)
+        self.book = OrderBook(ledger.engine, ledger.catalog.nodes, seller=ledger.seller)
         self._skus: dict[str, tuple[float, SkuRecord]] = {}
 
     # -- intake -------------------------------------------------------------
@@ -156,18 +149,18 @@ class OrderService:
             result.append(outcome)
             return change
 
-        for _ in range(_ATTEMPTS):
+        def _attempt() -> Outcome:
             result.clear()
-            try:
-                self.book.change(
-                    order.channel, order.channel_order_id, list(skus), _decide
-                )
-            except (InsufficientStock, ConcurrentChange):
-                # Someone took the stock or stored the order first: read again.
-                time.sleep(0.001)
-                continue
+            self.book.change(order.channel, order.channel_order_id, list(skus), _decide)
             return result[-1]
-        raise LedgerError(f"order {order.key}: too much contention, try again")
+
+        try:
+            # Someone took the stock or stored the order first: read and decide again.
+            return retrying(_attempt, also=(InsufficientStock, ConcurrentChange))
+        except (InsufficientStock, ConcurrentChange) as exc:
+            raise LedgerError(
+                f"order {order.key}: too much contention, try again"
+            ) from exc
 
     def _change(
         self,
@@ -245,7 +238,10 @@ class OrderService:
                 replace(stored, status=OrderStatus.SHIPPED.value, revision=rev), moves
             )
 
-        row = self.book.change(channel, channel_order_id, [], _decide)
+        row = retrying(
+            lambda: self.book.change(channel, channel_order_id, [], _decide),
+            also=(ConcurrentChange,),
+        )
         assert row is not None
         return Outcome(row.key, "shipped", row.status, json.loads(row.decision))
 
@@ -280,7 +276,7 @@ class OrderService:
     # -- dead letters -----------------------------------------------------------
     def dead_letters(self, limit: int = 100) -> list[StoredDeadLetter]:
         """Return unresolved order dead letters with their ids."""
-        return list_dead_letters(self.ledger.engine, "order", limit)
+        return self.ledger.stored_dead_letters("order", limit)
 
     def redrive(self, letter_id: int) -> Outcome:
         """Parse and submit a dead letter again; resolve it when it goes through.
@@ -288,14 +284,14 @@ class OrderService:
         Raises:
             InputError: the record is still bad (the letter stays listed).
         """
-        stored = get_dead_letter(self.ledger.engine, letter_id)
+        stored = self.ledger.stored_dead_letter(letter_id)
         channel = stored.letter.payload["channel"]
         raw = stored.letter.payload["record"]
         ad = adapter(channel)
         record = raw if ad.FORMAT == "csv" and raw.lstrip()[:1] not in "[{" else None
         record = json.loads(raw) if record is None else record
         outcome = self.submit(ad.parse_order(record))
-        resolve_dead_letter(self.ledger.engine, letter_id)
+        self.ledger.resolve_dead_letter(letter_id)
         return outcome
 
     def _sku_records(self, ids: Iterable[str]) -> dict[str, SkuRecord]:

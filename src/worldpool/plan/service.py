@@ -19,7 +19,6 @@ from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.domain.network import Mode
 from worldpool.errors import InputError, UnknownReference
 from worldpool.ledger import Ledger
-from worldpool.ledger.plan_tables import get_plan_on, insert_plan_on, mark_applied_on
 from worldpool.plan.build import SupplyTerms, problem_from_records
 from worldpool.plan.callbacks import PlanCallbacks
 from worldpool.plan.demand import DemandTable, demand_from_quantiles
@@ -112,8 +111,7 @@ def save_plan(ledger: Ledger, plan: Plan) -> bool:
         "payload": json.dumps(plan.to_dict()),
         "created_at": datetime.now(UTC),
     }
-    with ledger.engine.begin() as conn:
-        return insert_plan_on(conn, row)
+    return ledger.save_plan_row(row)
 
 
 def get_plan(ledger: Ledger, plan_id: str) -> dict[str, Any]:
@@ -122,11 +120,10 @@ def get_plan(ledger: Ledger, plan_id: str) -> dict[str, Any]:
     Raises:
         UnknownReference: when no plan has this id.
     """
-    with ledger.engine.connect() as conn:
-        row = get_plan_on(conn, plan_id)
+    row = ledger.plan_row(plan_id)
     if row is None:
         raise UnknownReference("no such plan", record="plan", value=plan_id)
-    data: dict[str, Any] = json.loads(row["payload"])
+    data: dict[str, Any] = json.loads(str(row["payload"]))
     data["status"] = row["status"]
     return data
 
@@ -162,18 +159,15 @@ def apply_plan(ledger: Ledger, plan_id: str) -> ApplyResult:
     data = get_plan(ledger, plan_id)
     if data["status"] == "applied":
         return ApplyResult(plan_id, 0, 0, (), already_applied=True)
-    batch = ledger.post_many(_movements(ledger, data))
-    rejected = tuple(str(err) for _, err in batch.rejected)
-    with ledger.engine.begin() as conn:
-        first = mark_applied_on(
-            conn, plan_id, batch.posted, len(rejected), datetime.now(UTC)
-        )
+    # One transaction: the transfers and the plan's status commit together.
+    done = ledger.apply_plan(plan_id, _movements(ledger, data))
+    rejected = tuple(str(err) for _, err in done.rejected)
     return ApplyResult(
         plan_id,
-        batch.posted,
-        batch.duplicates,
+        done.posted,
+        done.duplicates,
         rejected,
-        already_applied=not first and batch.posted == 0,
+        already_applied=done.already_applied,
     )
 
 

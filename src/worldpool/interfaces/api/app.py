@@ -64,7 +64,7 @@ def create_app(
     )
     app.state.service = OrderService(ledger, params)
     app.state.shopify_secret = shopify_secret or os.environ.get(SHOPIFY_SECRET_ENV)
-    app.state.key_cache = {}
+    app.state.seller_services = {}
     env_fx = os.environ.get(FX_FILE_ENV)
     app.state.fx_path = fx_path or (Path(env_fx) if env_fx else None)
     app.state.plans = PlanCache()

@@ -1,8 +1,14 @@
-"""Shared API dependencies as ``Annotated`` aliases: services, settings, API keys."""
+"""Shared API dependencies as ``Annotated`` aliases: services, settings, API keys.
+
+SELLER SCOPING (issue #11 item 7, seller helper; the lead folds this into the
+per-request Context): the request's API key is looked up once per request (no
+cache, so a revoked key fails at once) and names the seller; every service and
+ledger a route gets is that seller's view. A 3PL operator key (seller ``*``)
+names the seller per request in the ``X-Seller`` header.
+"""
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +17,8 @@ from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
 from worldpool.ledger import Ledger
-from worldpool.ledger.api_keys import SCOPES, digest, scope_of
+from worldpool.ledger.api_keys import SCOPES, KeyInfo, lookup_key
+from worldpool.ledger.tables import DEFAULT_SELLER
 from worldpool.orders.service import OrderService
 from worldpool.plan import Plan
 
@@ -26,12 +33,48 @@ __all__ = [
     "WriteKey",
 ]
 
-_KEY_CACHE_S = 10.0
 _header = APIKeyHeader(name="X-API-Key", auto_error=False)
+_seller_header = APIKeyHeader(name="X-Seller", auto_error=False)
 
 
-async def _service(request: Request) -> OrderService:
+def _grant(
+    request: Request,
+    key: Annotated[str | None, Security(_header)] = None,
+) -> KeyInfo | None:
+    # Sync on purpose: the lookup is a query, so it runs in the threadpool.
+    # FastAPI caches it per request, so the scope check and the services share it.
+    if not key:
+        return None
     service: OrderService = request.app.state.service
+    return lookup_key(service.ledger.engine, key)
+
+
+def _seller(
+    grant: Annotated[KeyInfo | None, Depends(_grant)],
+    asked: Annotated[str | None, Security(_seller_header)] = None,
+) -> str:
+    if grant is None:
+        # Only routes without a key check get here (webhooks: the default seller).
+        return DEFAULT_SELLER
+    if grant.all_sellers:
+        return asked or DEFAULT_SELLER
+    if asked is not None and asked != grant.seller:
+        raise HTTPException(403, "this key acts for another seller")
+    return grant.seller
+
+
+async def _service(
+    request: Request, seller: Annotated[str, Depends(_seller)]
+) -> OrderService:
+    base: OrderService = request.app.state.service
+    if seller == base.ledger.seller:
+        return base
+    # One service per seller, kept for its SKU cache; a race makes two, harmlessly.
+    services: dict[str, OrderService] = request.app.state.seller_services
+    service = services.get(seller)
+    if service is None:
+        ledger = base.ledger.for_seller(seller)
+        service = services[seller] = OrderService(ledger, base.params)
     return service
 
 
@@ -39,8 +82,7 @@ ServiceDep = Annotated[OrderService, Depends(_service)]
 """The order service bound to the app's ledger."""
 
 
-async def _ledger(request: Request) -> Ledger:
-    service: OrderService = request.app.state.service
+async def _ledger(service: Annotated[OrderService, Depends(_service)]) -> Ledger:
     return service.ledger
 
 
@@ -100,8 +142,9 @@ class _Scope:
 
     async def __call__(
         self,
-        request: Request,
+        grant: Annotated[KeyInfo | None, Depends(_grant)],
         key: Annotated[str | None, Security(_header)] = None,
+        _seller: Annotated[str, Depends(_seller)] = DEFAULT_SELLER,
     ) -> str:
         if not key:
             raise HTTPException(
@@ -109,29 +152,13 @@ class _Scope:
                 "missing API key (X-API-Key header)",
                 {"WWW-Authenticate": "ApiKey"},
             )
-        granted = _lookup(request, key)
-        if granted is None:
+        if grant is None:
             raise HTTPException(401, "invalid API key", {"WWW-Authenticate": "ApiKey"})
-        if SCOPES.index(granted) < SCOPES.index(self.scope):
+        if SCOPES.index(grant.scope) < SCOPES.index(self.scope):
             raise HTTPException(
-                403, f"this key has scope {granted!r}; needs {self.scope!r}"
+                403, f"this key has scope {grant.scope!r}; needs {self.scope!r}"
             )
-        return granted
-
-
-def _lookup(request: Request, key: str) -> str | None:
-    # Keys are checked against the database at most every few seconds per key,
-    # so a busy client does not cost one extra query per request. The
-    # dependencies are async on purpose: a sync one costs a thread hop each.
-    cache: dict[str, tuple[float, str | None]] = request.app.state.key_cache
-    hashed = digest(key)
-    now = time.monotonic()
-    hit = cache.get(hashed)
-    if hit is None or now - hit[0] > _KEY_CACHE_S:
-        service: OrderService = request.app.state.service
-        hit = (now, scope_of(service.ledger.engine, key))
-        cache[hashed] = hit
-    return hit[1]
+        return grant.scope
 
 
 ReadKey = Annotated[str, Depends(_Scope("read"))]

@@ -15,7 +15,6 @@ from worldpool.interfaces.api.schemas import (
     OutcomePublic,
 )
 from worldpool.ledger.api_keys import create_api_key
-from worldpool.ledger.order_dead_letters import get_dead_letter
 
 __all__ = ["router"]
 
@@ -58,7 +57,7 @@ def redrive(
 ) -> OutcomePublic:
     """Submit a dead letter again (after fixing the SKU master, say)."""
     with not_found():  # only the letter's own absence is a 404
-        get_dead_letter(service.ledger.engine, letter_id)
+        service.ledger.stored_dead_letter(letter_id)
     o = service.redrive(letter_id)
     return OutcomePublic(
         key=o.key, action=o.action, status=o.status, decision=o.decision
@@ -68,5 +67,8 @@ def redrive(
 @router.post("/api-keys", response_model=KeyPublic, status_code=201)
 def new_key(body: KeyCreate, service: ServiceDep, _key: AdminKey) -> KeyPublic:
     """Create an API key; the plain key is in this reply only."""
-    key = create_api_key(service.ledger.engine, body.name, body.scope)
+    # The new key acts for the seller of the key that made it.
+    key = create_api_key(
+        service.ledger.engine, body.name, body.scope, seller=service.ledger.seller
+    )
     return KeyPublic(name=body.name, scope=body.scope, key=key)

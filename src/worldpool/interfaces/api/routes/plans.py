@@ -155,10 +155,13 @@ def apply(plan_id: str, ledger: LedgerDep, _key: WriteKey) -> ApplyPublic:
     response_class=HTMLResponse,
     responses=json_errors({**AUTH, **NOT_FOUND}),
 )
-def report(plan_id: str, plans: PlansDep, _key: ReadKey) -> HTMLResponse:
+def report(
+    plan_id: str, plans: PlansDep, ledger: LedgerDep, _key: ReadKey
+) -> HTMLResponse:
     """The plan's HTML report with charts (plans made by this server process)."""
     plan = plans.get(plan_id)
-    if plan is None:
+    # The cache is per process, not per seller: show only the key's own plans.
+    if plan is None or ledger.plan_row(plan_id) is None:
         raise HTTPException(
             404,
             f"no report for {plan_id!r}: this server keeps the reports of the "
