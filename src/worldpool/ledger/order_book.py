@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from functools import partial
 
 from sqlalchemy import Connection, Engine, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -44,7 +43,6 @@ from worldpool.ledger.journal import post_on
 from worldpool.ledger.order_records import (
     Change,
     ConcurrentChange,
-    Decide,
     OrderRow,
     Stock,
     order_row,
@@ -53,7 +51,7 @@ from worldpool.ledger.order_tables import orders
 from worldpool.ledger.sellers import scoped
 from worldpool.ledger.tables import DEFAULT_SELLER, movements
 
-__all__ = ["Change", "ConcurrentChange", "Decide", "OrderBook", "OrderRow", "Stock"]
+__all__ = ["Change", "ConcurrentChange", "OrderBook", "OrderRow", "Stock"]
 
 
 class OrderBook:
@@ -130,108 +128,76 @@ class OrderBook:
         with self._reader.connect() as conn:
             return [(r[0], r[1], r[2], int(r[3])) for r in conn.execute(stmt)]
 
-    def change(
-        self,
-        channel: str,
-        channel_order_id: str,
-        skus: Sequence[str],
-        decide: Decide,
-    ) -> OrderRow | None:
-        """Read the order and stock, let ``decide`` act, write it atomically.
+    def read(
+        self, channel: str, channel_order_id: str, skus: Sequence[str]
+    ) -> tuple[OrderRow | None, Stock]:
+        """Return the stored order (or None) and the available units of ``skus``.
 
-        The write is one transaction (on PostgreSQL usually one statement after
-        an autocommit read; see the module docstring).
-        ``decide(stored, available, held)`` gets the stored row (or None) and two
-        loaders that read, on the same connection, the available units of
-        ``skus`` and the units the order holds (the available units are read
-        with the order, in the same query; each call returns a fresh copy).
-        It returns the change to write, or None to write nothing. Movements are
-        posted in (SKU, node) order so concurrent transactions lock balance rows
-        in the same order.
+        One query (the order and the balance rows together).
+        """
+        with self._reader.connect() as conn:
+            return find_with_stock_on(
+                conn, self.seller, channel, channel_order_id, skus
+            )
 
-        One attempt: the caller retries with :func:`worldpool.ledger.retry.retrying`
-        (transient database errors, and :class:`ConcurrentChange` or a shortage
-        after re-deciding), so there is one retry policy.
+    def write(self, change: Change, stored: OrderRow | None) -> OrderRow:
+        """Write ``change`` atomically if the order is still ``stored``.
+
+        The order row is inserted (``stored`` None) or updated under a check
+        that its revision is still ``stored.revision``, and every movement is
+        posted with its stock guard, all or nothing. Movements are posted in
+        (SKU, node) order so concurrent writers lock balance rows in the same
+        order. On PostgreSQL this is usually one statement (see the module
+        docstring). One attempt: callers retry with
+        :func:`worldpool.ledger.retry.retrying`, re-reading and re-deciding.
 
         Returns:
-            The order's row after the call (the stored one when nothing changed).
+            The order's new row.
 
         Raises:
             InsufficientStock: a reservation no longer fits (nothing written).
             ConcurrentChange: the order changed (or appeared) meanwhile.
         """
+        for m in change.moves:
+            validate(m, self._nodes)
+        ordered = sorted(change.moves, key=lambda m: (m.sku, m.node, m.kind.value))
+        change = Change(change.row, ordered)
         try:
-            if self._autocommit is not None:
-                done, row = self._change_in_one(channel, channel_order_id, skus, decide)
-                if done:
-                    return row
-            with self.engine.begin() as conn:
-                stored, stock = find_with_stock_on(
-                    conn, self.seller, channel, channel_order_id, skus
-                )
-                change = decide(
-                    stored,
-                    partial(dict, stock),
-                    lambda: held_on(conn, self.seller, f"{channel}:{channel_order_id}"),
-                )
-                if change is None:
-                    return stored
-                self._apply(conn, change, stored)
+            if self._autocommit is not None and self._write_in_one(change, stored):
                 return change.row
+            with self.engine.begin() as conn:
+                self._apply(conn, change, stored)
         except IntegrityError as exc:
             raise ConcurrentChange(
-                f"order {channel}:{channel_order_id} was stored meanwhile"
+                f"order {change.row.key} was stored meanwhile"
             ) from exc
+        return change.row
 
-    def _change_in_one(
-        self,
-        channel: str,
-        channel_order_id: str,
-        skus: Sequence[str],
-        decide: Decide,
-    ) -> tuple[bool, OrderRow | None]:
-        """PostgreSQL: read in autocommit, write the change with one statement.
+    def _write_in_one(self, change: Change, stored: OrderRow | None) -> bool:
+        """PostgreSQL: write the change with one statement; False if it can't.
 
-        Returns ``(True, row)`` when done, ``(False, None)`` when the change
-        must be made the general way (nothing was written then).
+        False means nothing was written and the general way must be taken
+        (it raises the precise error, or succeeds on the fresh state).
         """
         assert self._autocommit is not None
+        params = write_params(self.seller, change, stored)
+        if params is None:
+            return False
+        stmt = write_statement(stored is not None, len(change.moves))
         with self._autocommit.connect() as conn:
-            stored, stock = find_with_stock_on(
-                conn, self.seller, channel, channel_order_id, skus
-            )
-            change = decide(
-                stored,
-                partial(dict, stock),
-                lambda: held_on(conn, self.seller, f"{channel}:{channel_order_id}"),
-            )
-            if change is None:
-                return True, stored
-            for m in change.moves:
-                validate(m, self._nodes)
-            ordered = sorted(change.moves, key=lambda m: (m.sku, m.node, m.kind.value))
-            change = Change(change.row, ordered)
-            params = write_params(self.seller, change, stored)
-            if params is None:
-                return False, None
-            stmt = write_statement(stored is not None, len(ordered))
             try:
                 counts = conn.execute(stmt, params).one()
             except IntegrityError as exc:
                 if order_exists_error(exc):
-                    raise ConcurrentChange(
-                        f"order {channel}:{channel_order_id} was stored meanwhile"
-                    ) from exc
-                return False, None
+                    raise
+                return False
         if counts[0] != 1:
             raise ConcurrentChange(f"order {change.row.key} changed meanwhile")
-        return True, change.row
+        return True
 
     def _apply(self, conn: Connection, change: Change, stored: OrderRow | None) -> None:
-        for m in change.moves:
-            validate(m, self._nodes)
         self._write(conn, change.row, stored.revision if stored else None)
-        for m in sorted(change.moves, key=lambda m: (m.sku, m.node, m.kind.value)):
+        for m in change.moves:
             post_on(conn, m, seller=self.seller)
 
     def _write(

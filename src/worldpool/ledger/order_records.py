@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -11,7 +11,7 @@ from typing import Any
 from worldpool.domain.inventory import Movement
 from worldpool.errors import LedgerError
 
-__all__ = ["Change", "ConcurrentChange", "Decide", "OrderRow", "Stock", "order_row"]
+__all__ = ["Change", "ConcurrentChange", "OrderRow", "Stock", "order_row"]
 
 
 class ConcurrentChange(LedgerError):
@@ -85,7 +85,3 @@ class Change:
 
 
 Stock = dict[tuple[str, str], int]
-Decide = Callable[
-    [OrderRow | None, Callable[[], Stock], Callable[[], Stock]], Change | None
-]
-"""``decide(stored, available, held) -> Change | None`` (:meth:`OrderBook.change`)."""
