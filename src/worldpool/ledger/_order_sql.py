@@ -124,9 +124,20 @@ def write_statement(is_update: bool, n_moves: int) -> Any:
     revision), ``m<i>_<column>`` for movement ``i`` and ``b<i>_d_oh``,
     ``b<i>_d_rs``, ``b<i>_d_it``, ``b<i>_node`` for its balance effect.
     """
+    ord_cte = _order_statement(is_update).returning(orders.c.id).cte("ord")
+    written = exists(select(ord_cte.c.id))
+    counts: list[Any] = [select(func.count()).select_from(ord_cte).scalar_subquery()]
+    for i in range(n_moves):
+        move = _move_cte(i, written)
+        counts.append(select(func.count()).select_from(move).scalar_subquery())
+    return select(*counts)
+
+
+def _order_statement(is_update: bool) -> Any:
+    """The order's INSERT, or its UPDATE under the revision check."""
     o = orders.c
     if is_update:
-        ord_stmt: Any = (
+        return (
             update(orders)
             .where(
                 and_(
@@ -138,55 +149,51 @@ def write_statement(is_update: bool, n_moves: int) -> Any:
             )
             .values({c: bindparam(f"o_{c}", type_=o[c].type) for c in _ORDER_VALUES})
         )
-    else:
-        cols = ("seller", "channel", "channel_order_id", "created_at", *_ORDER_VALUES)
-        ord_stmt = postgresql.insert(orders).values(
-            {c: bindparam(f"o_{c}", type_=o[c].type) for c in cols}
-        )
-    ord_cte = ord_stmt.returning(o.id).cte("ord")
-    written = exists(select(ord_cte.c.id))
-    counts: list[Any] = [select(func.count()).select_from(ord_cte).scalar_subquery()]
+    cols = ("seller", "channel", "channel_order_id", "created_at", *_ORDER_VALUES)
+    return postgresql.insert(orders).values(
+        {c: bindparam(f"o_{c}", type_=o[c].type) for c in cols}
+    )
+
+
+def _move_cte(i: int, written: Any) -> Any:
+    """Movement ``i``: its guarded balance update, then its journal row."""
     b = balances.c
-    for i in range(n_moves):
-        d_oh = bindparam(f"b{i}_d_oh", type_=Integer())
-        d_rs = bindparam(f"b{i}_d_rs", type_=Integer())
-        d_it = bindparam(f"b{i}_d_it", type_=Integer())
-        mv = {
-            c: bindparam(f"m{i}_{c}", type_=movements.c[c].type)
-            for c in MOVEMENT_COLUMNS
-        }
-        bal = (
-            update(balances)
-            .where(
-                and_(
-                    b.seller == mv["seller"],
-                    b.sku == mv["sku"],
-                    b.node == bindparam(f"b{i}_node", type_=b.node.type),
-                    (b.on_hand + d_oh) - (b.reserved + d_rs) >= 0,
-                    b.reserved + d_rs >= 0,
-                    b.in_transit + d_it >= 0,
-                    written,
-                )
+    d_oh = bindparam(f"b{i}_d_oh", type_=Integer())
+    d_rs = bindparam(f"b{i}_d_rs", type_=Integer())
+    d_it = bindparam(f"b{i}_d_it", type_=Integer())
+    mv = {
+        c: bindparam(f"m{i}_{c}", type_=movements.c[c].type) for c in MOVEMENT_COLUMNS
+    }
+    bal = (
+        update(balances)
+        .where(
+            and_(
+                b.seller == mv["seller"],
+                b.sku == mv["sku"],
+                b.node == bindparam(f"b{i}_node", type_=b.node.type),
+                (b.on_hand + d_oh) - (b.reserved + d_rs) >= 0,
+                b.reserved + d_rs >= 0,
+                b.in_transit + d_it >= 0,
+                written,
             )
-            .values(
-                on_hand=b.on_hand + d_oh,
-                reserved=b.reserved + d_rs,
-                in_transit=b.in_transit + d_it,
-            )
-            .returning(literal(1).label("hit"))
-            .cte(f"b{i}")
         )
-        # NULL (and so a NOT NULL violation) unless the guarded update hit.
-        qty = select(mv["qty"]).select_from(bal).scalar_subquery()
-        row = select(*(qty if c == "qty" else mv[c] for c in MOVEMENT_COLUMNS))
-        move = (
-            postgresql.insert(movements)
-            .from_select(list(MOVEMENT_COLUMNS), row.where(written))
-            .returning(movements.c.id)
-            .cte(f"m{i}")
+        .values(
+            on_hand=b.on_hand + d_oh,
+            reserved=b.reserved + d_rs,
+            in_transit=b.in_transit + d_it,
         )
-        counts.append(select(func.count()).select_from(move).scalar_subquery())
-    return select(*counts)
+        .returning(literal(1).label("hit"))
+        .cte(f"b{i}")
+    )
+    # NULL (and so a NOT NULL violation) unless the guarded update hit.
+    qty = select(mv["qty"]).select_from(bal).scalar_subquery()
+    row = select(*(qty if c == "qty" else mv[c] for c in MOVEMENT_COLUMNS))
+    return (
+        postgresql.insert(movements)
+        .from_select(list(MOVEMENT_COLUMNS), row.where(written))
+        .returning(movements.c.id)
+        .cte(f"m{i}")
+    )
 
 
 def write_params(

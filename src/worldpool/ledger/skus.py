@@ -59,7 +59,17 @@ def upsert_skus_on(
             skus.c.seller == seller, skus.c.sku == bindparam("k_sku")
         )
         conn.execute(stmt, changed)
-    for chunk in _chunks(ids):
+    _replace_listings(conn, seller, latest, all_markets)
+    return len(fresh), len(changed)
+
+
+def _replace_listings(
+    conn: Connection,
+    seller: str,
+    latest: dict[str, SkuRecord],
+    all_markets: Collection[str],
+) -> None:
+    for chunk in _chunks(list(latest)):
         conn.execute(
             delete(sku_markets).where(
                 sku_markets.c.seller == seller, sku_markets.c.sku.in_(chunk)
@@ -78,7 +88,6 @@ def upsert_skus_on(
     ]
     if listings:
         conn.execute(sku_markets.insert(), listings)
-    return len(fresh), len(changed)
 
 
 def _chunks(ids: list[str], size: int = 500) -> list[list[str]]:
