@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
+from tests.ledger.test_sellers import make_order
 from worldpool.catalog import Catalog
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.ledger import Ledger
@@ -120,7 +121,12 @@ def test_the_ledger_works_under_the_policies(seeded: Engine, catalog: Catalog) -
     assert a.check().ok
     # The operator's check runs as '*' and sees both sellers' rows.
     assert a.check(all_sellers=True).rows_checked == 2
-    assert OrderService(a).list_orders() == []
+    service = OrderService(a)
+    assert service.list_orders() == []
+    done = service.submit(make_order("R-1", lines=(("MUG-1", 2),)))
+    assert done.action == "created"
+    assert [r.key for r in service.list_orders()] == ["shopify:R-1"]
+    assert service.ship("shopify", "R-1").status == "shipped"
     with a.engine.connect() as conn:
         rows = conn.execute(text("SELECT seller, sku FROM skus ORDER BY sku")).all()
     assert rows == [("A", "MUG-1"), ("A", "ONLY-A")]

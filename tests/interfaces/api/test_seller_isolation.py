@@ -260,3 +260,14 @@ def test_operator_key_acts_for_the_seller_it_names(world: World) -> None:
         assert as_b.status_code == 200 and "98765" in as_b.text
         as_a = c.get(f"/stock/{B_SKU}", headers={"X-Seller": "A"})
         assert as_a.status_code == 404
+
+
+def test_revoked_key_is_refused_on_the_next_request(world: World) -> None:
+    """Revocation takes effect at once: no cached grant outlives it."""
+    from worldpool.ledger.api_keys import revoke_api_key
+
+    key = create_api_key(world.b.engine, "short-lived", "read", seller="A")
+    with httpx.Client(base_url=world.url, headers={"X-API-Key": key}) as c:
+        assert c.get("/orders").status_code == 200
+        assert revoke_api_key(world.b.engine, "short-lived", seller="A") == 1
+        assert c.get("/orders").status_code == 401

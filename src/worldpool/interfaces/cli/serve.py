@@ -64,13 +64,16 @@ def serve(
 def create(
     name: str,
     scope: Annotated[str, typer.Option(help="read, write or admin.")] = "read",
+    seller: Annotated[
+        str, typer.Option(help="Seller the key acts for; '*' for the 3PL operator.")
+    ] = "default",
     db: DbOption = None,
 ) -> None:
     """Create an API key; it is printed once and stored only as a hash."""
     from worldpool.ledger.api_keys import create_api_key
 
     with handled(), open_ledger(db) as ledger:
-        key = create_api_key(ledger.engine, name, scope)
+        key = create_api_key(ledger.engine, name, scope, seller=seller)
     console.print(key, highlight=False)
 
 
