@@ -12,9 +12,22 @@ from types import MappingProxyType
 
 from worldpool.audit import record
 from worldpool.context import Context, Role
-from worldpool.ledger.api_keys import create_api_key, revoke_api_key, scope_of
+from worldpool.errors import Forbidden
+from worldpool.ledger.api_keys import (
+    KeyInfo,
+    create_api_key,
+    list_api_keys,
+    lookup_key,
+    revoke_api_key,
+)
 
-__all__ = ["SCOPE_ROLES", "authenticate_key", "create_key", "revoke_key"]
+__all__ = [
+    "SCOPE_ROLES",
+    "authenticate_key",
+    "create_key",
+    "list_keys",
+    "revoke_key",
+]
 
 SCOPE_ROLES: MappingProxyType[str, Role] = MappingProxyType(
     {"read": "viewer", "write": "operator", "admin": "owner"}
@@ -22,37 +35,71 @@ SCOPE_ROLES: MappingProxyType[str, Role] = MappingProxyType(
 """The role a key of each scope acts with."""
 
 
-def create_key(ctx: Context, name: str, scope: str) -> str:
+def create_key(ctx: Context, name: str, scope: str, seller: str | None = None) -> str:
     """Create a key named ``name`` with ``scope``; return the plain key (shown once).
+
+    Args:
+        ctx: The context (an owner; the hub role for another seller or ``*``).
+        name: A label for the key.
+        scope: ``read``, ``write`` or ``admin``.
+        seller: The seller it acts for (default: the context's), ``*`` for all.
 
     Raises:
         InputError: when ``scope`` is not read, write or admin.
-        Forbidden: when the actor is not an owner.
+        Forbidden: when the actor may not create it.
     """
     ctx.require("owner")
-    key = create_api_key(ctx.engine, name, scope)
-    record(ctx, "api_key.create", target=name, inputs={"scope": scope})
+    seller = seller or ctx.seller
+    if seller != ctx.seller:
+        ctx.require("hub")
+    key = create_api_key(ctx.engine, name, scope, seller)
+    record(
+        ctx, "api_key.create", target=name, inputs={"scope": scope, "seller": seller}
+    )
     return key
 
 
 def revoke_key(ctx: Context, name: str) -> int:
-    """Revoke every key named ``name``; return how many (effective immediately)."""
+    """Revoke the keys named ``name`` (the seller's; any for the hub role).
+
+    Returns how many; effective at once (keys are never cached).
+    """
     ctx.require("owner")
-    count = revoke_api_key(ctx.engine, name)
+    every = ctx.role in ("hub", "system")
+    count = revoke_api_key(ctx.engine, name, None if every else ctx.seller)
     record(ctx, "api_key.revoke", target=name, result={"revoked": count})
     return count
 
 
-def authenticate_key(base: Context, raw_key: str) -> Context | None:
+def list_keys(ctx: Context) -> list[KeyInfo]:
+    """Return the keys of the context's seller (every seller's for the hub role)."""
+    ctx.require("owner")
+    every = ctx.role in ("hub", "system")
+    return list_api_keys(ctx.engine, None if every else ctx.seller)
+
+
+def authenticate_key(
+    base: Context, raw_key: str, asked_seller: str | None = None
+) -> Context | None:
     """Return ``base`` acting as the key's seller and role, or None for a bad key.
 
     Args:
         base: The server's context (engine, catalog, settings).
         raw_key: The key as sent in ``X-API-Key``.
+        asked_seller: The seller the request names (``X-Seller``); only a 3PL
+            operator key (seller ``*``) may name another seller than its own.
+
+    Raises:
+        Forbidden: the key names a seller it does not act for.
     """
-    scope = scope_of(base.engine, raw_key)
-    if scope is None:
+    grant = lookup_key(base.engine, raw_key)
+    if grant is None:
         return None
-    return base.acting_as(
-        user=f"key:{raw_key[:8]}", role=SCOPE_ROLES[scope], seller=base.seller
-    )
+    if grant.all_sellers:
+        seller = asked_seller or base.settings.default_seller
+    elif asked_seller is not None and asked_seller != grant.seller:
+        raise Forbidden(f"key {grant.name!r} acts for another seller")
+    else:
+        seller = grant.seller
+    role = "hub" if grant.role == "hub" else SCOPE_ROLES[grant.scope]
+    return base.acting_as(user=f"key:{grant.name}", role=role, seller=seller)

@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import cast
 
 import pandas as pd
-from sqlalchemy import Engine, text
 
 from worldpool.catalog import Catalog
-from worldpool.context import Context
+from worldpool.context import Context, ledger_of
 from worldpool.demand.backtest import BacktestResult, backtest
 from worldpool.demand.forecast import daily_forecast
 from worldpool.demand.forecast import forecast as run_forecast
@@ -60,14 +59,6 @@ class LedgerHistory:
     """Ship movements whose market could not be told (left out)."""
 
 
-# Read-only and by column name: the journal's public shape (DESIGN.md), so the
-# service needs neither the ledger's private table objects nor its write path.
-_JOURNAL_SQL = text(
-    "SELECT kind, sku, node, from_node, qty, damaged, short, reference, at "
-    "FROM movements ORDER BY id"
-)
-
-
 def on_hand_deltas(
     kind: str, node: str, from_node: str | None, qty: int, written_off: int
 ) -> list[tuple[str, int]]:
@@ -95,9 +86,8 @@ def on_hand_deltas(
     return []
 
 
-def _journal(engine: Engine) -> pd.DataFrame:
-    with engine.connect() as conn:
-        rows = conn.execute(_JOURNAL_SQL).all()
+def _journal(ctx: Context) -> pd.DataFrame:
+    rows = ledger_of(ctx).movement_rows()  # this seller's journal, oldest first
     cols = ["kind", "sku", "node", "from_node", "qty", "damaged", "short", "ref", "at"]
     df = pd.DataFrame(rows, columns=cols)
     df["date"] = pd.to_datetime(df["at"], utc=True).dt.tz_localize(None).dt.normalize()
@@ -157,7 +147,7 @@ def history_from_ledger(ctx: Context) -> LedgerHistory:
         The long history (units shipped per day, stock-out flag) and the count
         of ship movements whose market is unknown.
     """
-    journal = _journal(ctx.engine)
+    journal = _journal(ctx)
     return _history(journal, ctx.catalog)
 
 

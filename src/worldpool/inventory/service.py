@@ -17,13 +17,14 @@ from worldpool.context import Context, ledger_of
 from worldpool.domain.inventory import Atp, Balance, Movement
 from worldpool.domain.product import SkuRecord
 from worldpool.errors import DriftDetected
-from worldpool.ledger import DeadLetter, DriftReport, JournalEntry, PostResult
-from worldpool.ledger.asn_file import parse_asn_file
-from worldpool.ledger.order_dead_letters import (
+from worldpool.ledger import (
+    DeadLetter,
+    DriftReport,
+    JournalEntry,
+    PostResult,
     StoredDeadLetter,
-    get_dead_letter,
-    list_dead_letters,
 )
+from worldpool.ledger.asn_file import parse_asn_file
 from worldpool.ledger.rows import RowError
 from worldpool.ledger.sku_file import parse_sku_file
 
@@ -191,12 +192,12 @@ def dead_letters(
     ctx: Context, kind: str | None = None, limit: int = 100
 ) -> list[StoredDeadLetter]:
     """Return unresolved dead letters of every kind (or one), oldest first, with ids."""
-    return list_dead_letters(ctx.engine, kind, limit)
+    return ledger_of(ctx).stored_dead_letters(kind, limit)
 
 
 def dead_letter(ctx: Context, letter_id: int) -> StoredDeadLetter:
     """Return one dead letter by id (UnknownReference when there is none)."""
-    return get_dead_letter(ctx.engine, letter_id)
+    return ledger_of(ctx).stored_dead_letter(letter_id)
 
 
 def _dead_letter(

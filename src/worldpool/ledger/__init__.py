@@ -5,9 +5,10 @@ from worldpool.ledger import audit_tables as audit_tables
 from worldpool.ledger import order_tables as order_tables
 from worldpool.ledger import plan_tables as plan_tables
 from worldpool.ledger.check import Drift, DriftReport
-from worldpool.ledger.deadletter import DeadLetter
+from worldpool.ledger.dead_letter_store import DeadLetter, StoredDeadLetter
 from worldpool.ledger.history import JournalEntry
 from worldpool.ledger.journal import PostResult
+from worldpool.ledger.retry import RetryPolicy, retrying
 from worldpool.ledger.store import BatchResult, Ledger
 
 __all__ = [
@@ -18,4 +19,7 @@ __all__ = [
     "JournalEntry",
     "Ledger",
     "PostResult",
+    "RetryPolicy",
+    "StoredDeadLetter",
+    "retrying",
 ]

@@ -11,7 +11,9 @@ from worldpool.ledger.tables import balances, sku_markets
 __all__ = ["atp_on"]
 
 
-def atp_on(conn: Connection, catalog: Catalog, sku: str, market: str) -> Atp:
+def atp_on(
+    conn: Connection, catalog: Catalog, seller: str, sku: str, market: str
+) -> Atp:
     """Return what can be promised for ``sku`` in ``market``, fastest source first.
 
     Local FCs serving ``market`` contribute their available units with their
@@ -21,10 +23,10 @@ def atp_on(conn: Connection, catalog: Catalog, sku: str, market: str) -> Atp:
     SKU not listed in ``market`` has nothing to promise there.
     """
     catalog.marketplace(market)
-    listed, ffo = _eligibility(conn, sku, market)
+    listed, ffo = _eligibility(conn, seller, sku, market)
     if not listed:
         return Atp(sku=sku, market=market)
-    available = _available(conn, sku)
+    available = _available(conn, seller, sku)
     sources = [
         AtpSource(
             node=fc.id,
@@ -53,11 +55,13 @@ def atp_on(conn: Connection, catalog: Catalog, sku: str, market: str) -> Atp:
     return Atp(sku=sku, market=market, sources=tuple(sources))
 
 
-def _eligibility(conn: Connection, sku: str, market: str) -> tuple[bool, bool]:
+def _eligibility(
+    conn: Connection, seller: str, sku: str, market: str
+) -> tuple[bool, bool]:
     rows = conn.execute(
         select(
             sku_markets.c.market, sku_markets.c.listed, sku_markets.c.ffo_allowed
-        ).where(sku_markets.c.sku == sku)
+        ).where(sku_markets.c.seller == seller, sku_markets.c.sku == sku)
     ).all()
     if not rows:
         # No listing rows: listed everywhere, fulfil-from-origin nowhere.
@@ -68,10 +72,10 @@ def _eligibility(conn: Connection, sku: str, market: str) -> tuple[bool, bool]:
     return False, False
 
 
-def _available(conn: Connection, sku: str) -> dict[str, int]:
+def _available(conn: Connection, seller: str, sku: str) -> dict[str, int]:
     rows = conn.execute(
         select(balances.c.node, balances.c.on_hand, balances.c.reserved).where(
-            and_(balances.c.sku == sku)
+            and_(balances.c.seller == seller, balances.c.sku == sku)
         )
     )
     return {r.node: r.on_hand - r.reserved for r in rows}

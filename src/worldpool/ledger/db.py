@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
+from worldpool.ledger import sellers
+
 __all__ = ["READONLY", "make_engine", "normalise_url", "reader"]
 
 READONLY = "worldpool_readonly"
@@ -43,17 +45,29 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo=echo)
-    return create_engine(
+    engine = create_engine(
         parsed,
         echo=echo,
         pool_pre_ping=True,
         pool_recycle=_RECYCLE_S,
         pool_size=_POOL_SIZE,
     )
+    sellers.install(engine)
+    return engine
 
 
 def reader(engine: Engine) -> Engine:
-    """Return a view of ``engine`` whose transactions are read-only (deferred)."""
+    """Return a view of ``engine`` for reads.
+
+    On SQLite its transactions are deferred (they never block writers). On
+    PostgreSQL it runs in autocommit: under READ COMMITTED every statement
+    takes its own snapshot anyway, and it spares the BEGIN/ROLLBACK round
+    trips (and keeps the seller setting of the connection, see
+    :mod:`worldpool.ledger.sellers`). Work that needs one snapshot over several
+    statements sets its own isolation level on top.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
     return engine.execution_options(**{READONLY: True})
 
 

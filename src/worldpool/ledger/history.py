@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
 from worldpool.domain.inventory import MovementKind
 from worldpool.ledger.tables import movements
 
-__all__ = ["JournalEntry", "journal_on"]
+__all__ = ["JOURNAL_COLUMNS", "JournalEntry", "journal_on", "movement_rows_on"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class JournalEntry:
 
 def journal_on(
     conn: Connection,
+    seller: str,
     *,
     sku: str | None = None,
     node: str | None = None,
@@ -47,7 +49,9 @@ def journal_on(
 ) -> list[JournalEntry]:
     """Return up to ``limit`` entries, newest first; ``node`` matches either end."""
     m = movements.c
-    stmt = select(movements).order_by(m.id.desc()).limit(limit)
+    stmt = (
+        select(movements).where(m.seller == seller).order_by(m.id.desc()).limit(limit)
+    )
     if sku is not None:
         stmt = stmt.where(m.sku == sku)
     if node is not None:
@@ -68,3 +72,28 @@ def journal_on(
         )
         for r in conn.execute(stmt)
     ]
+
+
+JOURNAL_COLUMNS = (
+    "kind",
+    "sku",
+    "node",
+    "from_node",
+    "qty",
+    "damaged",
+    "short",
+    "reference",
+    "at",
+)
+"""Columns of :func:`movement_rows_on`, in order (the journal's public shape)."""
+
+
+def movement_rows_on(conn: Connection, seller: str) -> list[tuple[Any, ...]]:
+    """Return the seller's whole journal, oldest first, as ``JOURNAL_COLUMNS``."""
+    m = movements.c
+    stmt = (
+        select(*(m[c] for c in JOURNAL_COLUMNS))
+        .where(m.seller == seller)
+        .order_by(m.id)
+    )
+    return [tuple(r) for r in conn.execute(stmt)]

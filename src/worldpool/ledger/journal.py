@@ -68,7 +68,7 @@ def _statements(dialect_name: str) -> _Statements:
     dialect: Any = postgresql if dialect_name == "postgresql" else sqlite
     insert_movement = (
         dialect.insert(movements)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .on_conflict_do_nothing(index_elements=["seller", "idempotency_key"])
         .returning(movements.c.id)
     )
     d_oh = bindparam("d_oh", type_=Integer())
@@ -81,6 +81,7 @@ def _statements(dialect_name: str) -> _Statements:
         update(balances)
         .where(
             and_(
+                balances.c.seller == bindparam("k_seller"),
                 balances.c.sku == bindparam("k_sku"),
                 balances.c.node == bindparam("k_node"),
                 new_on_hand - new_reserved >= 0,
@@ -92,7 +93,7 @@ def _statements(dialect_name: str) -> _Statements:
     )
     ins = dialect.insert(balances)
     upsert = ins.on_conflict_do_update(
-        index_elements=["sku", "node"],
+        index_elements=["seller", "sku", "node"],
         set_={
             "on_hand": balances.c.on_hand + ins.excluded.on_hand,
             "reserved": balances.c.reserved + ins.excluded.reserved,
@@ -106,6 +107,7 @@ def _statements(dialect_name: str) -> _Statements:
 
 
 MOVEMENT_COLUMNS: tuple[str, ...] = (
+    "seller",
     "idempotency_key",
     "payload_hash",
     "kind",
@@ -138,13 +140,14 @@ def _combined(guarded: Any) -> tuple[Any, Any]:
     ins = (
         postgresql.insert(movements)
         .values(values)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .on_conflict_do_nothing(index_elements=["seller", "idempotency_key"])
         .returning(movements.c.id)
         .cte("ins")
     )
     is_new = exists(select(ins.c.id))
     upd = guarded.where(is_new).returning(literal(1).label("n")).cte("bal")
     new_row = select(
+        values["seller"],
         values["sku"],
         bindparam("b_node", type_=balances.c.node.type),
         bindparam("b_on_hand", type_=Integer()),
@@ -152,10 +155,10 @@ def _combined(guarded: Any) -> tuple[Any, Any]:
         bindparam("b_in_transit", type_=Integer()),
     ).where(is_new)
     up = postgresql.insert(balances).from_select(
-        ["sku", "node", "on_hand", "reserved", "in_transit"], new_row
+        ["seller", "sku", "node", "on_hand", "reserved", "in_transit"], new_row
     )
     up = up.on_conflict_do_update(
-        index_elements=["sku", "node"],
+        index_elements=["seller", "sku", "node"],
         set_={
             "on_hand": balances.c.on_hand + up.excluded.on_hand,
             "reserved": balances.c.reserved + up.excluded.reserved,
@@ -184,8 +187,8 @@ class _Statements:
     """PostgreSQL only: insert + balance upsert in one statement (else None)."""
 
 
-def post_on(conn: Connection, m: Movement) -> PostResult:
-    """Post ``m`` inside the caller's open transaction (already validated).
+def post_on(conn: Connection, m: Movement, *, seller: str) -> PostResult:
+    """Post ``m`` for ``seller`` inside the caller's open transaction (validated).
 
     Raises:
         IdempotencyConflict: the key was posted before with another payload.
@@ -193,7 +196,7 @@ def post_on(conn: Connection, m: Movement) -> PostResult:
         UnknownReference: the SKU is not registered.
     """
     stmts = _statements(conn.dialect.name)
-    row = movement_row(m, datetime.now(UTC))
+    row = movement_row(m, datetime.now(UTC), seller)
     digest = row["payload_hash"]
     changes = effects(m)
     if stmts.one_guarded is not None and len(changes) == 1:
@@ -205,15 +208,16 @@ def post_on(conn: Connection, m: Movement) -> PostResult:
             "SKU is not registered", record="movement", field="sku", value=m.sku
         ) from exc
     if new_id is None:
-        return _duplicate(conn, m, digest)
+        return _duplicate(conn, seller, m, digest)
     for effect in changes:
-        _apply(conn, stmts, m.sku, effect)
+        _apply(conn, stmts, seller, m.sku, effect)
     return PostResult(movement_id=int(new_id), duplicate=False)
 
 
-def movement_row(m: Movement, now: datetime) -> dict[str, Any]:
-    """Return the journal row of ``m`` (its ``at`` defaults to ``now``)."""
+def movement_row(m: Movement, now: datetime, seller: str) -> dict[str, Any]:
+    """Return the journal row of ``m`` for ``seller`` (``at`` defaults to ``now``)."""
     return {
+        "seller": seller,
         "idempotency_key": m.idempotency_key,
         "payload_hash": payload_hash(m),
         "kind": m.kind.value,
@@ -252,6 +256,7 @@ def _post_combined(
     else:
         stmt = stmts.one_guarded
         params |= {
+            "k_seller": row["seller"],
             "k_sku": m.sku,
             "k_node": e.node,
             "d_oh": e.on_hand,
@@ -265,16 +270,17 @@ def _post_combined(
             "SKU is not registered", record="movement", field="sku", value=m.sku
         ) from exc
     if new_id is None:
-        return _duplicate(conn, m, digest)
+        return _duplicate(conn, row["seller"], m, digest)
     if changed != 1:
-        raise _shortage(conn, m.sku, e)
+        raise _shortage(conn, row["seller"], m.sku, e)
     return PostResult(movement_id=int(new_id), duplicate=False)
 
 
-def _duplicate(conn: Connection, m: Movement, digest: str) -> PostResult:
+def _duplicate(conn: Connection, seller: str, m: Movement, digest: str) -> PostResult:
     row = conn.execute(
         select(movements.c.id, movements.c.payload_hash).where(
-            movements.c.idempotency_key == m.idempotency_key
+            movements.c.seller == seller,
+            movements.c.idempotency_key == m.idempotency_key,
         )
     ).one()
     if row.payload_hash != digest:
@@ -285,9 +291,12 @@ def _duplicate(conn: Connection, m: Movement, digest: str) -> PostResult:
     return PostResult(movement_id=int(row.id), duplicate=True)
 
 
-def _apply(conn: Connection, stmts: _Statements, sku: str, e: Effect) -> None:
+def _apply(
+    conn: Connection, stmts: _Statements, seller: str, sku: str, e: Effect
+) -> None:
     if e.only_adds:
         params = {
+            "seller": seller,
             "sku": sku,
             "node": e.node,
             "on_hand": e.on_hand,
@@ -302,6 +311,7 @@ def _apply(conn: Connection, stmts: _Statements, sku: str, e: Effect) -> None:
             ) from exc
         return
     params = {
+        "k_seller": seller,
         "k_sku": sku,
         "k_node": e.node,
         "d_oh": e.on_hand,
@@ -309,13 +319,14 @@ def _apply(conn: Connection, stmts: _Statements, sku: str, e: Effect) -> None:
         "d_it": e.in_transit,
     }
     if conn.execute(stmts.guarded_update, params).rowcount != 1:
-        raise _shortage(conn, sku, e)
+        raise _shortage(conn, seller, sku, e)
 
 
-def _shortage(conn: Connection, sku: str, e: Effect) -> InsufficientStock:
+def _shortage(conn: Connection, seller: str, sku: str, e: Effect) -> InsufficientStock:
+    b = balances.c
     row = conn.execute(
-        select(balances.c.on_hand, balances.c.reserved, balances.c.in_transit).where(
-            and_(balances.c.sku == sku, balances.c.node == e.node)
+        select(b.on_hand, b.reserved, b.in_transit).where(
+            and_(b.seller == seller, b.sku == sku, b.node == e.node)
         )
     ).one_or_none()
     on_hand, reserved, transit = (0, 0, 0) if row is None else tuple(row)

@@ -20,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from worldpool.ledger.tables import metadata
+from worldpool.ledger.tables import metadata, seller_column
 
 __all__ = ["api_keys", "orders"]
 
@@ -30,6 +30,7 @@ orders = Table(
     "orders",
     metadata,
     Column("id", _BigId, primary_key=True, autoincrement=True),
+    seller_column(),
     Column("channel", String(32), nullable=False),
     Column("channel_order_id", String(128), nullable=False),
     Column("market", String(8), nullable=False),
@@ -43,8 +44,8 @@ orders = Table(
     Column("decision", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("channel", "channel_order_id"),
-    Index("ix_orders_status", "status"),
+    UniqueConstraint("seller", "channel", "channel_order_id", name="uq_orders_channel"),
+    Index("ix_orders_status", "seller", "status"),
 )
 
 api_keys = Table(
@@ -54,6 +55,8 @@ api_keys = Table(
     Column("name", String(100), nullable=False),
     Column("key_hash", String(64), nullable=False, unique=True),
     Column("scope", String(16), nullable=False),
+    # The seller the key acts for, or "*" for the 3PL operator across sellers.
+    seller_column(index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
 )

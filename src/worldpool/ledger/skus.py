@@ -15,7 +15,10 @@ __all__ = ["get_sku_on", "list_skus_on", "upsert_skus_on"]
 
 
 def upsert_skus_on(
-    conn: Connection, records: Sequence[SkuRecord], all_markets: Collection[str]
+    conn: Connection,
+    seller: str,
+    records: Sequence[SkuRecord],
+    all_markets: Collection[str],
 ) -> tuple[int, int]:
     """Insert or update ``records`` and their listing rows; return (new, updated).
 
@@ -24,6 +27,7 @@ def upsert_skus_on(
 
     Args:
         conn: Connection in an open transaction.
+        seller: Seller owning the SKUs.
         records: The SKUs; a later record of the same id wins.
         all_markets: Every marketplace id, used when ``listed_markets`` is empty
             (listed everywhere).
@@ -35,11 +39,13 @@ def upsert_skus_on(
     existing: set[str] = set()
     for chunk in _chunks(ids):
         existing.update(
-            conn.execute(select(skus.c.sku).where(skus.c.sku.in_(chunk))).scalars()
+            conn.execute(
+                select(skus.c.sku).where(skus.c.seller == seller, skus.c.sku.in_(chunk))
+            ).scalars()
         )
     now = datetime.now(UTC)
     fresh = [
-        _values(r) | {"sku": r.sku, "created_at": now}
+        _values(r) | {"seller": seller, "sku": r.sku, "created_at": now}
         for r in latest.values()
         if r.sku not in existing
     ]
@@ -49,18 +55,39 @@ def upsert_skus_on(
         _values(r) | {"k_sku": r.sku} for r in latest.values() if r.sku in existing
     ]
     if changed:
-        stmt = skus.update().where(skus.c.sku == bindparam("k_sku"))
+        stmt = skus.update().where(
+            skus.c.seller == seller, skus.c.sku == bindparam("k_sku")
+        )
         conn.execute(stmt, changed)
-    for chunk in _chunks(ids):
-        conn.execute(delete(sku_markets).where(sku_markets.c.sku.in_(chunk)))
+    _replace_listings(conn, seller, latest, all_markets)
+    return len(fresh), len(changed)
+
+
+def _replace_listings(
+    conn: Connection,
+    seller: str,
+    latest: dict[str, SkuRecord],
+    all_markets: Collection[str],
+) -> None:
+    for chunk in _chunks(list(latest)):
+        conn.execute(
+            delete(sku_markets).where(
+                sku_markets.c.seller == seller, sku_markets.c.sku.in_(chunk)
+            )
+        )
     listings = [
-        {"sku": r.sku, "market": mk, "listed": True, "ffo_allowed": mk in r.ffo_markets}
+        {
+            "seller": seller,
+            "sku": r.sku,
+            "market": mk,
+            "listed": True,
+            "ffo_allowed": mk in r.ffo_markets,
+        }
         for r in latest.values()
         for mk in (r.listed_markets or tuple(sorted(all_markets)))
     ]
     if listings:
         conn.execute(sku_markets.insert(), listings)
-    return len(fresh), len(changed)
 
 
 def _chunks(ids: list[str], size: int = 500) -> list[list[str]]:
@@ -81,14 +108,16 @@ def _values(rec: SkuRecord) -> dict[str, object]:
     }
 
 
-def get_sku_on(conn: Connection, sku: str) -> SkuRecord | None:
-    """Return the SKU record, or None when ``sku`` is not registered."""
-    row = conn.execute(select(skus).where(skus.c.sku == sku)).one_or_none()
+def get_sku_on(conn: Connection, seller: str, sku: str) -> SkuRecord | None:
+    """Return the seller's SKU record, or None when ``sku`` is not registered."""
+    row = conn.execute(
+        select(skus).where(skus.c.seller == seller, skus.c.sku == sku)
+    ).one_or_none()
     if row is None:
         return None
     markets = conn.execute(
         select(sku_markets.c.market, sku_markets.c.ffo_allowed).where(
-            sku_markets.c.sku == sku
+            sku_markets.c.seller == seller, sku_markets.c.sku == sku
         )
     ).all()
     return SkuRecord(
@@ -107,6 +136,7 @@ def get_sku_on(conn: Connection, sku: str) -> SkuRecord | None:
     )
 
 
-def list_skus_on(conn: Connection) -> list[str]:
-    """Return every registered SKU id, sorted."""
-    return list(conn.execute(select(skus.c.sku).order_by(skus.c.sku)).scalars())
+def list_skus_on(conn: Connection, seller: str) -> list[str]:
+    """Return every SKU id the seller registered, sorted."""
+    stmt = select(skus.c.sku).where(skus.c.seller == seller).order_by(skus.c.sku)
+    return list(conn.execute(stmt).scalars())

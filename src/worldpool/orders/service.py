@@ -16,42 +16,38 @@ import json
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from worldpool.context import Context, ledger_of
-from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.domain.product import SkuRecord
 from worldpool.errors import InputError, InsufficientStock, LedgerError, WorldpoolError
-from worldpool.ledger import DeadLetter, Ledger
+from worldpool.ledger import DeadLetter, Ledger, StoredDeadLetter, retrying
 from worldpool.ledger.order_book import (
     Change,
     ConcurrentChange,
     OrderBook,
     OrderRow,
-    Stock,
-)
-from worldpool.ledger.order_dead_letters import (
-    StoredDeadLetter,
-    get_dead_letter,
-    list_dead_letters,
-    resolve_dead_letter,
 )
 from worldpool.orders.channels import adapter
 from worldpool.orders.codec import (
-    decision_to_dict,
     order_from_dict,
     order_hash,
-    order_to_dict,
+)
+from worldpool.orders.decide import (
+    OrderWrite,
+    StoredOrder,
+    decide_order,
+    decide_ship,
+    needs_held,
 )
 from worldpool.orders.errors import OrderLocked, OrderNotFound
 from worldpool.orders.intake import validate_order
 from worldpool.orders.order import Order, OrderStatus
 from worldpool.orders.promise import Promise, promise
-from worldpool.orders.route import RoutingDecision, route
-from worldpool.orders.rules import RoutingParams, SourceKind
+from worldpool.orders.rules import RoutingParams
 
 __all__ = [
     "ImportReport",
@@ -71,10 +67,7 @@ __all__ = [
     "submit_order",
 ]
 
-_ATTEMPTS = 8
 _SKU_TTL_S = 60.0
-
-Loader = Callable[[], Stock]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +110,7 @@ class OrderService:
     def __init__(self, ledger: Ledger, params: RoutingParams | None = None) -> None:
         self.ledger = ledger
         self.params = params or RoutingParams()
-        self.book = OrderBook(ledger.engine, ledger.catalog.nodes)
+        self.book = OrderBook(ledger.engine, ledger.catalog.nodes, seller=ledger.seller)
         self._skus: dict[str, tuple[float, SkuRecord]] = {}
 
     # -- intake -------------------------------------------------------------
@@ -151,87 +144,36 @@ class OrderService:
         skus = self._sku_records(ln.sku for ln in order.lines)
         market = validate_order(order, self.ledger.catalog, skus)
         digest = order_hash(order)
-        result: list[Outcome] = []
 
-        def _decide(
-            stored: OrderRow | None, available: Loader, held: Loader
-        ) -> Change | None:
-            if stored is not None and stored.payload_hash == digest:
-                result.append(Outcome(order.key, "duplicate", stored.status))
-                return None
-            if stored is not None and stored.status != OrderStatus.OPEN:
-                if order.cancelled and stored.status == OrderStatus.CANCELLED:
-                    result.append(Outcome(order.key, "unchanged", stored.status))
-                    return None
-                raise OrderLocked(
-                    f"order {order.key} is {stored.status}; edits are refused"
-                )
-            if order.shipped and not order.cancelled:
-                change, outcome = _shipped(order, market, digest, stored, held)
-            else:
-                change, outcome = self._change(
-                    order, market, skus, digest, stored, available, held
-                )
-            result.append(outcome)
-            return change
-
-        for _ in range(_ATTEMPTS):
-            result.clear()
-            try:
-                self.book.change(
-                    order.channel, order.channel_order_id, list(skus), _decide
-                )
-            except (InsufficientStock, ConcurrentChange):
-                # Someone took the stock or stored the order first: read again.
-                time.sleep(0.001)
-                continue
-            return result[-1]
-        raise LedgerError(f"order {order.key}: too much contention, try again")
-
-    def _change(
-        self,
-        order: Order,
-        market: str,
-        skus: dict[str, SkuRecord],
-        digest: str,
-        stored: OrderRow | None,
-        available: Loader,
-        held_units: Loader,
-    ) -> tuple[Change, Outcome]:
-        held = held_units() if stored else {}
-        rev = stored.revision + 1 if stored else 1
-        moves = [
-            _move(MovementKind.RELEASE, order.key, rev, sku, node, qty)
-            for (sku, node), qty in sorted(held.items())
-        ]
-        decision: RoutingDecision | None = None
-        if not order.cancelled:
-            view = available()
-            for k, qty in held.items():
-                view[k] = view.get(k, 0) + qty
-            decision = route(
-                order, market, view, skus, self.ledger.catalog, self.params
+        def _attempt() -> Outcome:
+            # Read, decide (pure), write under the revision and stock guards.
+            row, available = self.book.read(
+                order.channel, order.channel_order_id, list(skus)
             )
-            moves += _reserves(decision, rev)
-        status = OrderStatus.CANCELLED if order.cancelled else OrderStatus.OPEN
-        body = decision_to_dict(decision) if decision else {"why": "cancelled"}
-        row = OrderRow(
-            order.channel,
-            order.channel_order_id,
-            market,
-            status.value,
-            rev,
-            digest,
-            order.currency,
-            order.value,
-            decision.backordered if decision else 0,
-            json.dumps(order_to_dict(order), sort_keys=True),
-            json.dumps(body, sort_keys=True),
-        )
-        action = (
-            "cancelled" if order.cancelled else ("updated" if stored else "created")
-        )
-        return Change(row, moves), Outcome(order.key, action, status.value, body)
+            stored = _stored(row)
+            held = self.book.held(order.key) if needs_held(digest, stored) else {}
+            verdict = decide_order(
+                order,
+                market,
+                digest,
+                stored,
+                available,
+                held,
+                skus,
+                self.ledger.catalog,
+                self.params,
+            )
+            if verdict.write is not None:
+                self.book.write(_change(order, verdict.write), row)
+            return Outcome(order.key, verdict.action, verdict.status, verdict.decision)
+
+        try:
+            # Someone took the stock or stored the order first: read and decide again.
+            return retrying(_attempt, also=(InsufficientStock, ConcurrentChange))
+        except (InsufficientStock, ConcurrentChange) as exc:
+            raise LedgerError(
+                f"order {order.key}: too much contention, try again"
+            ) from exc
 
     # -- state changes --------------------------------------------------------
     def cancel(self, channel: str, channel_order_id: str) -> Outcome:
@@ -243,29 +185,17 @@ class OrderService:
 
     def ship(self, channel: str, channel_order_id: str) -> Outcome:
         """Mark an open order shipped: its reserved units leave the nodes."""
+        key = f"{channel}:{channel_order_id}"
 
-        def _decide(
-            stored: OrderRow | None, _available: Loader, held: Loader
-        ) -> Change:
-            if stored is None:
-                raise OrderNotFound(
-                    "no such order",
-                    record="order",
-                    value=f"{channel}:{channel_order_id}",
-                )
-            if stored.status != OrderStatus.OPEN:
-                raise OrderLocked(f"order {stored.key} is {stored.status}")
-            rev = stored.revision + 1
-            moves = [
-                _move(MovementKind.SHIP, stored.key, rev, sku, node, qty)
-                for (sku, node), qty in sorted(held().items())
-            ]
-            return Change(
-                replace(stored, status=OrderStatus.SHIPPED.value, revision=rev), moves
-            )
+        def _attempt() -> OrderRow:
+            row = self.book.find(channel, channel_order_id)
+            held = self.book.held(key) if row is not None else {}
+            ship = decide_ship(key, _stored(row), held)
+            assert row is not None  # decide_ship raised otherwise
+            new = replace(row, status=OrderStatus.SHIPPED.value, revision=ship.revision)
+            return self.book.write(Change(new, ship.moves), row)
 
-        row = self.book.change(channel, channel_order_id, [], _decide)
-        assert row is not None
+        row = retrying(_attempt, also=(ConcurrentChange,))
         return Outcome(row.key, "shipped", row.status, json.loads(row.decision))
 
     # -- reads ----------------------------------------------------------------
@@ -299,7 +229,7 @@ class OrderService:
     # -- dead letters -----------------------------------------------------------
     def dead_letters(self, limit: int = 100) -> list[StoredDeadLetter]:
         """Return unresolved order dead letters with their ids."""
-        return list_dead_letters(self.ledger.engine, "order", limit)
+        return self.ledger.stored_dead_letters("order", limit)
 
     def redrive(self, letter_id: int) -> Outcome:
         """Parse and submit a dead letter again; resolve it when it goes through.
@@ -307,14 +237,14 @@ class OrderService:
         Raises:
             InputError: the record is still bad (the letter stays listed).
         """
-        stored = get_dead_letter(self.ledger.engine, letter_id)
+        stored = self.ledger.stored_dead_letter(letter_id)
         channel = stored.letter.payload["channel"]
         raw = stored.letter.payload["record"]
         ad = adapter(channel)
         record = raw if ad.FORMAT == "csv" and raw.lstrip()[:1] not in "[{" else None
         record = json.loads(raw) if record is None else record
         outcome = self.submit(ad.parse_order(record))
-        resolve_dead_letter(self.ledger.engine, letter_id)
+        self.ledger.resolve_dead_letter(letter_id)
         return outcome
 
     def _sku_records(self, ids: Iterable[str]) -> dict[str, SkuRecord]:
@@ -332,56 +262,29 @@ class OrderService:
         return out
 
 
-def _move(
-    kind: MovementKind, key: str, rev: int, sku: str, node: str, qty: int
-) -> Movement:
-    return Movement(
-        kind,
-        sku,
-        node,
-        qty,
-        f"order {kind.value}",
-        key,
-        f"{kind.value}:{key}:r{rev}:{sku}:{node}",
+def _stored(row: OrderRow | None) -> StoredOrder | None:
+    if row is None:
+        return None
+    return StoredOrder(
+        row.key, row.status, row.revision, row.payload_hash, row.decision
     )
 
 
-def _shipped(
-    order: Order, market: str, digest: str, stored: OrderRow | None, held: Loader
-) -> tuple[Change, Outcome]:
-    """The channel reports the order shipped: what it holds leaves the nodes."""
-    rev = stored.revision + 1 if stored else 1
-    moves = [
-        _move(MovementKind.SHIP, order.key, rev, sku, node, qty)
-        for (sku, node), qty in sorted((held() if stored else {}).items())
-    ]
-    decision = stored.decision if stored else json.dumps({"why": "shipped elsewhere"})
+def _change(order: Order, w: OrderWrite) -> Change:
     row = OrderRow(
         order.channel,
         order.channel_order_id,
-        market,
-        OrderStatus.SHIPPED.value,
-        rev,
-        digest,
-        order.currency,
-        order.value,
-        0,
-        json.dumps(order_to_dict(order), sort_keys=True),
-        decision,
+        w.market,
+        w.status,
+        w.revision,
+        w.payload_hash,
+        w.currency,
+        w.order_value,
+        w.backordered,
+        w.payload,
+        w.decision,
     )
-    outcome = Outcome(order.key, "shipped", row.status, json.loads(decision))
-    return Change(row, moves), outcome
-
-
-def _reserves(decision: RoutingDecision, rev: int) -> list[Movement]:
-    units: dict[tuple[str, str], int] = {}
-    for a in decision.assignments:
-        if a.node is not None and a.kind is not SourceKind.BACKORDER:
-            units[(a.sku, a.node)] = units.get((a.sku, a.node), 0) + a.qty
-    return [
-        _move(MovementKind.RESERVE, decision.order_key, rev, sku, node, qty)
-        for (sku, node), qty in sorted(units.items())
-    ]
+    return Change(row, w.moves)
 
 
 def _letter(channel: str, source: str, record: Any, exc: WorldpoolError) -> DeadLetter:
@@ -492,7 +395,7 @@ def redrive(ctx: Context, letter_id: int) -> Outcome:
             (only order dead letters can be re-driven; fix a file and import it).
     """
     ctx.require("operator")
-    stored = get_dead_letter(ctx.engine, letter_id)
+    stored = ledger_of(ctx).stored_dead_letter(letter_id)
     if stored.letter.kind != "order" or "channel" not in stored.letter.payload:
         raise InputError(
             f"dead letter {letter_id} is a {stored.letter.kind!r} record; only "

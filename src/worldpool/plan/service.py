@@ -29,9 +29,6 @@ from worldpool.demand.service import forecast_history, ledger_history
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.domain.network import Mode
 from worldpool.errors import InputError, UnknownReference
-from worldpool.ledger.effects import validate
-from worldpool.ledger.journal import post_on
-from worldpool.ledger.plan_tables import get_plan_on, insert_plan_on, mark_applied_on
 from worldpool.plan.build import SupplyTerms, problem_from_records
 from worldpool.plan.callbacks import PlanCallbacks
 from worldpool.plan.demand import DemandTable, demand_from_frame, demand_from_quantiles
@@ -101,6 +98,8 @@ class ApplyResult:
     """Transfer movements newly written."""
     duplicates: int
     """Lines already in the journal (no-ops)."""
+    rejected: tuple[str, ...]
+    """One message per line the ledger refused (e.g. stock moved meanwhile)."""
     already_applied: bool
     """True when the plan had been applied before; nothing was written."""
 
@@ -110,7 +109,7 @@ class ApplyResult:
             return f"{self.plan_id} was applied before; nothing written."
         return (
             f"{self.plan_id}: {self.posted} transfers posted, "
-            f"{self.duplicates} already there."
+            f"{self.duplicates} already there, {len(self.rejected)} refused."
         )
 
 
@@ -211,8 +210,7 @@ def _save(ctx: Context, plan: Plan) -> bool:
         "payload": json.dumps(plan.to_dict()),
         "created_at": datetime.now(UTC),
     }
-    with ctx.engine.begin() as conn:
-        return insert_plan_on(conn, row)
+    return ledger_of(ctx).save_plan_row(row)
 
 
 def get_plan(ctx: Context, plan_id: str) -> dict[str, Any]:
@@ -221,11 +219,10 @@ def get_plan(ctx: Context, plan_id: str) -> dict[str, Any]:
     Raises:
         UnknownReference: when no plan has this id.
     """
-    with ctx.engine.connect() as conn:
-        row = get_plan_on(conn, plan_id)
+    row = ledger_of(ctx).plan_row(plan_id)
     if row is None:
         raise UnknownReference("no such plan", record="plan", value=plan_id)
-    data: dict[str, Any] = json.loads(row["payload"])
+    data: dict[str, Any] = json.loads(str(row["payload"]))
     data["status"] = row["status"]
     return data
 
@@ -245,7 +242,6 @@ def _movements(ctx: Context, data: dict[str, Any]) -> list[Movement]:
             from_node=line["hub"],
             lane=lanes[0].id if lanes else None,
         )
-        validate(m, ctx.catalog.nodes)
         out.append(m)
     return out
 
@@ -253,28 +249,26 @@ def _movements(ctx: Context, data: dict[str, Any]) -> list[Movement]:
 def apply_plan(ctx: Context, plan_id: str) -> ApplyResult:
     """Post the plan's transfers and flag it applied, in one transaction.
 
-    The plan applies whole or not at all: a line the pool can no longer serve
-    (stock moved since planning) refuses the whole apply, naming the line.
+    A line the pool can no longer serve (stock moved since planning) is rolled
+    back alone and reported in ``rejected``; the other lines and the plan's
+    status commit together, so a crash never leaves a plan half applied.
 
     Raises:
-        UnknownReference: when no plan has this id.
-        InsufficientStock: a line needs more hub stock than is there now.
+        UnknownReference: when no plan of the context's seller has this id.
         Forbidden: applying needs the operator role.
     """
     ctx.require("operator")
     data = get_plan(ctx, plan_id)
     if data["status"] == "applied":
-        return ApplyResult(plan_id, 0, 0, already_applied=True)
-    movements = _movements(ctx, data)
-    posted = duplicates = 0
-    # Until the ledger offers a batch write with its retry policy, the one
-    # transaction is opened here (engine.begin: BEGIN IMMEDIATE on SQLite).
-    with ctx.engine.begin() as conn:
-        for m in movements:
-            result = post_on(conn, m)
-            duplicates += result.duplicate
-            posted += not result.duplicate
-        first = mark_applied_on(conn, plan_id, posted, 0, datetime.now(UTC))
+        return ApplyResult(plan_id, 0, 0, (), already_applied=True)
+    # One transaction: the transfers and the plan's status commit together; a
+    # line the ledger refuses (stock moved meanwhile) is rolled back alone.
+    done = ledger_of(ctx).apply_plan(plan_id, _movements(ctx, data))
+    rejected = tuple(str(err) for _, err in done.rejected)
     return ApplyResult(
-        plan_id, posted, duplicates, already_applied=not first and posted == 0
+        plan_id,
+        done.posted,
+        done.duplicates,
+        rejected,
+        already_applied=done.already_applied,
     )

@@ -3,7 +3,8 @@
 Every route gets a :class:`~worldpool.context.Context` for the request: the
 server's base context acting as the API key's seller and role. The key is
 looked up on every request (one indexed query), so a revoked key stops working
-at once.
+at once. A 3PL operator key (seller ``*``) names the seller it acts for in the
+``X-Seller`` header; any other key may only name its own seller there.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from worldpool.access import authenticate_key
 from worldpool.context import ROLES, Context, Role
+from worldpool.errors import Forbidden
 from worldpool.i18n import normalise_language
 from worldpool.orders.rules import RoutingParams
 from worldpool.plan import Plan
@@ -95,7 +97,11 @@ class _Actor:
                 {"WWW-Authenticate": "ApiKey"},
             )
         base: Context = request.app.state.ctx
-        ctx = await run_in_threadpool(authenticate_key, base, key)
+        asked = request.headers.get("x-seller")
+        try:
+            ctx = await run_in_threadpool(authenticate_key, base, key, asked)
+        except Forbidden as exc:
+            raise HTTPException(403, str(exc)) from None
         if ctx is None:
             raise HTTPException(401, "invalid API key", {"WWW-Authenticate": "ApiKey"})
         if ROLES.index(ctx.role) < ROLES.index(self.role):

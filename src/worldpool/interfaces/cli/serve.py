@@ -65,13 +65,18 @@ def serve(
 def create(
     name: str,
     scope: Annotated[str, typer.Option(help="read, write or admin.")] = "read",
+    seller: Annotated[
+        str | None,
+        typer.Option(help="Seller the key acts for; '*' for a 3PL operator key."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Create an API key; it is printed once and stored only as a hash."""
     from worldpool.access import create_key
 
+    # The CLI is the machine's operator: it may create keys for any seller.
     with handled(), cli_context(db) as ctx:
-        key = create_key(ctx, name, scope)
+        key = create_key(ctx.acting_as(role="hub"), name, scope, seller)
     console.print(key, highlight=False)
 
 
@@ -81,5 +86,26 @@ def revoke(name: str, db: DbOption = None) -> None:
     from worldpool.access import revoke_key
 
     with handled(), cli_context(db) as ctx:
-        count = revoke_key(ctx, name)
+        count = revoke_key(ctx.acting_as(role="hub"), name)
     console.print(f"{count} key(s) revoked")
+
+
+@api_key_app.command("list")
+def list_keys(db: DbOption = None) -> None:
+    """List API keys (name, scope, seller, created, revoked); never the keys."""
+    from rich.table import Table
+
+    from worldpool.access import list_keys as keys_of
+
+    with handled(), cli_context(db) as ctx:
+        keys = keys_of(ctx.acting_as(role="hub"))
+    table = Table("name", "scope", "seller", "created (UTC)", "revoked (UTC)")
+    for k in keys:
+        table.add_row(
+            k.name,
+            k.scope,
+            k.seller,
+            f"{k.created_at:%Y-%m-%d %H:%M}" if k.created_at else "",
+            f"{k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "",
+        )
+    console.print(table)

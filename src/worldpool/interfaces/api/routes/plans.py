@@ -8,7 +8,7 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse
 
-from worldpool.errors import InputError
+from worldpool.errors import InputError, UnknownReference
 from worldpool.interfaces.api.deps import PlansDep, ReadCtx, WriteCtx
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, json_errors, not_found
 from worldpool.interfaces.api.schemas import (
@@ -91,9 +91,17 @@ def apply(plan_id: str, ctx: WriteCtx) -> ApplyPublic:
         posted=r.posted,
         duplicates=r.duplicates,
         # Kept for the response shape: an apply is all-or-nothing now.
-        rejected=[],
+        rejected=list(r.rejected),
         already_applied=r.already_applied,
     )
+
+
+def _own_plan(ctx: ReadCtx, plan_id: str) -> bool:
+    try:
+        get_plan(ctx, plan_id)
+    except UnknownReference:
+        return False
+    return True
 
 
 @router.get(
@@ -101,10 +109,11 @@ def apply(plan_id: str, ctx: WriteCtx) -> ApplyPublic:
     response_class=HTMLResponse,
     responses=json_errors({**AUTH, **NOT_FOUND}),
 )
-def report(plan_id: str, plans: PlansDep, _ctx: ReadCtx) -> HTMLResponse:
+def report(plan_id: str, plans: PlansDep, ctx: ReadCtx) -> HTMLResponse:
     """The plan's HTML report with charts (plans made by this server process)."""
     plan = plans.get(plan_id)
-    if plan is None:
+    # The cache is per process, not per seller: show only the key's own plans.
+    if plan is None or not _own_plan(ctx, plan_id):
         raise HTTPException(
             404,
             f"no report for {plan_id!r}: this server keeps the reports of the "
