@@ -37,6 +37,15 @@ FX_FILE_ENV = "WORLDPOOL_FX_FILE"
 """Environment variable naming the FX table CSV the customs endpoints use."""
 
 
+def _include_lastmile(app: FastAPI) -> None:
+    """Add ``/lastmile`` when the ``lastmile`` extra (PyVRP) is installed."""
+    try:
+        from worldpool.interfaces.api.routes import lastmile
+    except ModuleNotFoundError:
+        return
+    app.include_router(lastmile.router)
+
+
 def create_app(
     ledger: Ledger,
     *,
@@ -72,6 +81,7 @@ def create_app(
     routers = (orders, inventory, admin, webhooks, forecasts, plans, customs, twin)
     for module in routers:
         app.include_router(module.router)
+    _include_lastmile(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
 
     @app.get("/health", tags=["health"])
