@@ -45,13 +45,14 @@ def needs_unicode(texts: list[str]) -> bool:
 
 
 def find_cjk_font(
-    explicit: str | None = None, candidates: tuple[str, ...] = CJK_FONT_CANDIDATES
+    explicit: str | None = None, candidates: tuple[str, ...] | None = None
 ) -> Path:
     """Return a CJK-capable font file, or raise ConfigError saying what to install.
 
     Args:
         explicit: A font file to use (default ``$WORLDPOOL_CJK_FONT``).
-        candidates: Font files to try when none is named.
+        candidates: Font files to try when none is named (default
+            :data:`CJK_FONT_CANDIDATES`).
 
     Raises:
         ConfigError: the named file is missing, or none of the candidates exists.
@@ -62,7 +63,7 @@ def find_cjk_font(
         if not path.is_file():
             raise ConfigError(f"{FONT_ENV} names {named}, which is not a font file")
         return path
-    for candidate in candidates:
+    for candidate in CJK_FONT_CANDIDATES if candidates is None else candidates:
         if Path(candidate).is_file():
             return Path(candidate)
     raise ConfigError(

@@ -51,9 +51,9 @@ def _osrm(
     client: httpx.Client, base: str, pts: Sequence[tuple[float, float]], profile: str
 ) -> TravelMatrix:
     coords = ";".join(f"{lon:.6f},{lat:.6f}" for lat, lon in pts)
+    # OSRM's own examples write the comma unescaped; keep the query as they do.
     resp = client.get(
-        f"{base}/table/v1/{profile}/{coords}",
-        params={"annotations": "duration,distance"},
+        f"{base}/table/v1/{profile}/{coords}?annotations=duration,distance"
     )
     body = _json(resp)
     if body.get("code") != "Ok":
