@@ -45,24 +45,37 @@ def solomon(name: str) -> Instance:
     xy, tw = inst["node_coord"], inst["time_window"]
     vans = tuple(
         Van(
-            f"V{k:02d}", float(inst["capacity"]), 1e6, int(tw[0][0]) * 10,
-            int(tw[0][1]) * 10, xy[0][1] / 1000, xy[0][0] / 1000,
-            Decimal(1), Decimal(0),
+            f"V{k:02d}",
+            float(inst["capacity"]),
+            1e6,
+            int(tw[0][0]) * 10,
+            int(tw[0][1]) * 10,
+            xy[0][1] / 1000,
+            xy[0][0] / 1000,
+            Decimal(1),
+            Decimal(0),
         )
         for k in range(int(inst["vehicles"]))
     )
     stops = tuple(
         Stop(
-            f"C{i}", xy[i][1] / 1000, xy[i][0] / 1000,
+            f"C{i}",
+            xy[i][1] / 1000,
+            xy[i][0] / 1000,
             (Parcel(f"P{i}", f"O{i}", float(inst["demand"][i]), 0.001),),
-            int(tw[i][0]) * 10, int(tw[i][1]) * 10, int(inst["service_time"][i]) * 10,
+            int(tw[i][0]) * 10,
+            int(tw[i][1]) * 10,
+            int(inst["service_time"][i]) * 10,
         )
         for i in range(1, len(xy))
     )
     problem = RoutingProblem("US-FC1", DAY, stops, vans)
     assert layout(problem).n_depots == 1
     d = np.array(
-        [[math.floor(10 * math.hypot(a[0] - b[0], a[1] - b[1])) for b in xy] for a in xy],
+        [
+            [math.floor(10 * math.hypot(a[0] - b[0], a[1] - b[1])) for b in xy]
+            for a in xy
+        ],
         dtype=np.int64,
     )
     with (DATA / "bks.csv").open() as f:
@@ -76,25 +89,49 @@ def city_day(n: int = 30, vans: int = 2, seed: int = 3) -> RoutingProblem:
     stops = []
     for i in range(n):
         parcels = tuple(
-            Parcel(f"P{i}-{k}", f"shopify:{1000 + i}", round(rng.uniform(0.3, 8), 2),
-                   round(rng.uniform(1, 30), 1))
+            Parcel(
+                f"P{i}-{k}",
+                f"shopify:{1000 + i}",
+                round(rng.uniform(0.3, 8), 2),
+                round(rng.uniform(1, 30), 1),
+            )
             for k in range(rng.randint(1, 3))
         )
         start = rng.choice([8, 9, 10, 12, 14]) * H
-        stops.append(Stop(
-            f"S{i:02d}", 40.71 + rng.uniform(-0.03, 0.03),
-            -74.0 + rng.uniform(-0.03, 0.03), parcels, start, start + 3 * H, 180,
-            name=f"Recipient {i}", address=f"{i} Broad St",
-        ))
+        stops.append(
+            Stop(
+                f"S{i:02d}",
+                40.71 + rng.uniform(-0.03, 0.03),
+                -74.0 + rng.uniform(-0.03, 0.03),
+                parcels,
+                start,
+                start + 3 * H,
+                180,
+                name=f"Recipient {i}",
+                address=f"{i} Broad St",
+            )
+        )
     fleet = tuple(
-        Van(f"VAN-{j + 1}", 400, 2000, 8 * H, 18 * H, 40.70, -74.01, Decimal("0.35"),
-            Decimal("28"), slots=slot_layout(2000, 4, 3))
+        Van(
+            f"VAN-{j + 1}",
+            400,
+            2000,
+            8 * H,
+            18 * H,
+            40.70,
+            -74.01,
+            Decimal("0.35"),
+            Decimal("28"),
+            slots=slot_layout(2000, 4, 3),
+        )
         for j in range(vans)
     )
     return RoutingProblem("US-FC1", DAY, tuple(stops), fleet)
 
 
-def check_feasible(plan: RoutePlan, problem: RoutingProblem, matrix: TravelMatrix) -> None:
+def check_feasible(
+    plan: RoutePlan, problem: RoutingProblem, matrix: TravelMatrix
+) -> None:
     """Re-simulate every route from the matrix: windows, shift, capacity, legs."""
     from worldpool.lastmile._model import layout
 

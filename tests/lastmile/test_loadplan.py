@@ -21,19 +21,25 @@ from worldpool.lastmile import (
 def _visits(volumes: list[list[float]]) -> tuple[Visit, ...]:
     out = []
     for i, vols in enumerate(volumes):
-        parcels = tuple(Parcel(f"P{i}-{k}", f"O{i}", 1.0, v) for k, v in enumerate(vols))
+        parcels = tuple(
+            Parcel(f"P{i}-{k}", f"O{i}", 1.0, v) for k, v in enumerate(vols)
+        )
         stop = Stop(f"S{i}", 0.0, 0.0, parcels, 0, 86_400, 60)
         out.append(Visit(i + 1, 1, stop, 0, 0, 0, 0, 0))
     return tuple(out)
 
 
-def _check_invariants(volumes: list[list[float]], bays: int, levels: int, capacity: float) -> None:
+def _check_invariants(
+    volumes: list[list[float]], bays: int, levels: int, capacity: float
+) -> None:
     slots = slot_layout(capacity, bays, levels)
     plan = plan_load("V", 1, _visits(volumes), slots)
     rank = {s.code: k for k, s in enumerate(plan.slots)}
     # Every parcel is placed once, or listed as overflow.
     ids = [p.parcel.id for p in (*plan.placements, *plan.overflow)]
-    assert sorted(ids) == sorted(f"P{i}-{k}" for i, v in enumerate(volumes) for k in range(len(v)))
+    assert sorted(ids) == sorted(
+        f"P{i}-{k}" for i, v in enumerate(volumes) for k in range(len(v))
+    )
     # No slot holds more than its volume.
     for s in plan.slots:
         assert plan.used_l(s.code) <= s.volume_l + 1e-6
@@ -43,7 +49,9 @@ def _check_invariants(volumes: list[list[float]], bays: int, levels: int, capaci
     # A stop's parcels sit together: one contiguous run of slots, no other stop inside.
     for seq in {p.seq for p in plan.placements}:
         mine = [rank[p.slot] for p in plan.placements if p.seq == seq]
-        inside = {p.seq for p in plan.placements if min(mine) < rank[p.slot] < max(mine)}
+        inside = {
+            p.seq for p in plan.placements if min(mine) < rank[p.slot] < max(mine)
+        }
         assert inside <= {seq}
     # Loading goes in reverse delivery order (last stop first).
     seqs = [p.seq for p in plan.loading_order]
@@ -100,5 +108,7 @@ def test_each_trip_of_a_route_gets_its_own_load_plan() -> None:
     assert [lp.trip for lp in loads] == list(range(1, route.trips + 1))
     for lp in loads:
         trip_seqs = {v.seq for v in route.trip_visits(lp.trip)}
-        assert {p.seq for p in lp.placements} | {p.seq for p in lp.overflow} == trip_seqs
+        assert {p.seq for p in lp.placements} | {
+            p.seq for p in lp.overflow
+        } == trip_seqs
         assert lp.placements[0].slot == "A1"

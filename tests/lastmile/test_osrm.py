@@ -33,7 +33,9 @@ class _Fake:
         self.seen = []
 
 
-def _pairs(points: list[tuple[float, float]]) -> tuple[list[list[float]], list[list[float]]]:
+def _pairs(
+    points: list[tuple[float, float]],
+) -> tuple[list[list[float]], list[list[float]]]:
     m = haversine_matrix(points, 1.5, 36.0)
     return m.distances_m.astype(float).tolist(), m.durations_s.astype(float).tolist()
 
@@ -56,21 +58,40 @@ def _handler(fake: _Fake) -> type[BaseHTTPRequestHandler]:
             fake.seen.append(self.path)
             parts = url.path.split("/")
             if parts[1:4] != ["table", "v1", "driving"]:
-                return self._send(400, {"code": "InvalidUrl", "message": "URL string malformed"})
+                return self._send(
+                    400, {"code": "InvalidUrl", "message": "URL string malformed"}
+                )
             assert parse_qs(url.query)["annotations"] == ["duration,distance"]
             coords = [tuple(map(float, c.split(","))) for c in parts[4].split(";")]
             points = [(lat, lon) for lon, lat in coords]
             if fake.fault == "invalid":
-                return self._send(400, {"code": "InvalidQuery", "message": "Query string malformed close to position 28"})
+                return self._send(
+                    400,
+                    {
+                        "code": "InvalidQuery",
+                        "message": "Query string malformed close to position 28",
+                    },
+                )
             if fake.fault == "crash":
                 return self._send(500, b"upstream exploded")
             dist, dur = _pairs(points)
             if fake.fault == "null":
                 dur[1][2] = None  # type: ignore[call-overload]
-            waypoint = [{"location": [lon, lat], "name": "", "distance": 0.0} for lat, lon in points]
+            waypoint = [
+                {"location": [lon, lat], "name": "", "distance": 0.0}
+                for lat, lon in points
+            ]
             code = "NoTable" if fake.fault == "notable" else "Ok"
-            self._send(200, {"code": code, "durations": dur, "distances": dist,
-                             "sources": waypoint, "destinations": waypoint})
+            self._send(
+                200,
+                {
+                    "code": code,
+                    "durations": dur,
+                    "distances": dist,
+                    "sources": waypoint,
+                    "destinations": waypoint,
+                },
+            )
 
         def do_POST(self) -> None:
             fake.seen.append(self.path)
@@ -78,8 +99,18 @@ def _handler(fake: _Fake) -> type[BaseHTTPRequestHandler]:
             assert self.path == "/sources_to_targets" and body["costing"] == "auto"
             points = [(s["lat"], s["lon"]) for s in body["sources"]]
             dist, dur = _pairs(points)
-            rows = [[{"distance": dist[i][j] / 1000, "time": dur[i][j], "from_index": i,
-                      "to_index": j} for j in range(len(points))] for i in range(len(points))]
+            rows = [
+                [
+                    {
+                        "distance": dist[i][j] / 1000,
+                        "time": dur[i][j],
+                        "from_index": i,
+                        "to_index": j,
+                    }
+                    for j in range(len(points))
+                ]
+                for i in range(len(points))
+            ]
             self._send(200, {"sources_to_targets": rows, "units": "kilometers"})
 
     return Handler
@@ -143,7 +174,10 @@ def test_server_faults_raise_a_clear_error(
 
 def test_unreachable_server_names_the_url() -> None:
     """Nothing listening: the error names the server and the failure."""
-    with pytest.raises(TravelMatrixError, match="cannot reach the routing server at http://127.0.0.1:9"):
+    with pytest.raises(
+        TravelMatrixError,
+        match=r"cannot reach the routing server at http://127\.0\.0\.1:9",
+    ):
         fetch_matrix("http://127.0.0.1:9", POINTS, timeout_s=2)
 
 

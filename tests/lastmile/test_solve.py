@@ -67,13 +67,16 @@ def test_forward_slack_is_the_delay_the_route_can_absorb() -> None:
     index = {s.id: 1 + i for i, s in enumerate(problem.stops)}
 
     def feasible_with_delay(k: int, delay: int) -> bool:
-        t, here = route.visits[k].start + delay + route.visits[k].stop.service_s, index[
-            route.visits[k].stop.id
-        ]
+        t, here = (
+            route.visits[k].start + delay + route.visits[k].stop.service_s,
+            index[route.visits[k].stop.id],
+        )
         if route.visits[k].start + delay > route.visits[k].stop.window_end:
             return False
         for v in route.visits[k + 1 :]:
-            start = max(t + int(matrix.durations_s[here, index[v.stop.id]]), v.stop.window_start)
+            start = max(
+                t + int(matrix.durations_s[here, index[v.stop.id]]), v.stop.window_start
+            )
             if start > v.stop.window_end:
                 return False
             t, here = start + v.stop.service_s, index[v.stop.id]
@@ -95,7 +98,11 @@ def test_impossible_stops_are_reported_with_their_reason() -> None:
     problem = dataclasses.replace(day, stops=(*day.stops, heavy, bulky, late))
     plan = solve(problem, LastMileParams(seconds=0.5))
     codes = {u.stop_id: u.code for u in plan.unassigned}
-    assert codes == {"HEAVY": "too_heavy", "BULKY": "parcel_too_big", "LATE": "unreachable"}
+    assert codes == {
+        "HEAVY": "too_heavy",
+        "BULKY": "parcel_too_big",
+        "LATE": "unreachable",
+    }
     reasons = {u.stop_id: u.reason for u in plan.unassigned}
     assert "900 kg" in reasons["HEAVY"] and "B1" in reasons["BULKY"]
     assert sum(len(r.visits) for r in plan.routes) == 6

@@ -118,15 +118,15 @@ def _degrees(
 
 
 def _van(r: Mapping[str, str], source: str, row: int) -> Van:
-    def num(field: str, default: str | None = None) -> Decimal:
+    def _num(field: str, default: str | None = None) -> Decimal:
         return _number(r, field, source, row, default)
 
     if not r.get("van"):
         raise InputError("a van needs an id", record=source, row=row, field="van")
-    capacity_l = float(num("capacity_l"))
+    capacity_l = float(_num("capacity_l"))
     return Van(
         id=r["van"],
-        capacity_kg=float(num("capacity_kg")),
+        capacity_kg=float(_num("capacity_kg")),
         capacity_l=capacity_l,
         shift_start=parse_clock(
             r.get("shift_start", ""), record=source, row=row, field="shift_start"
@@ -136,11 +136,11 @@ def _van(r: Mapping[str, str], source: str, row: int) -> Van:
         ),
         depot_lat=_degrees(r, "depot_lat", source, row, 90),
         depot_lon=_degrees(r, "depot_lon", source, row, 180),
-        cost_per_km=num("cost_per_km"),
-        cost_per_hour=num("cost_per_hour"),
+        cost_per_km=_num("cost_per_km"),
+        cost_per_hour=_num("cost_per_hour"),
         currency=(r.get("currency") or "USD").upper(),
-        fixed_cost=num("fixed_cost", "0"),
-        slots=slot_layout(capacity_l, int(num("bays", "4")), int(num("levels", "3"))),
+        fixed_cost=_num("fixed_cost", "0"),
+        slots=slot_layout(capacity_l, int(_num("bays", "4")), int(_num("levels", "3"))),
     )
 
 

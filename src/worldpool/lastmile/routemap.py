@@ -40,12 +40,12 @@ def _projector(
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
     scale = min(_W, _H - 60) / span * 0.9
 
-    def project(lat: float, lon: float) -> tuple[float, float]:
+    def _project(lat: float, lon: float) -> tuple[float, float]:
         x = (lon * math.cos(lat0) - min(xs)) * scale + _PAD
         y = (-lat - min(ys)) * scale + _PAD
         return round(x, 1), round(y, 1)
 
-    return project
+    return _project
 
 
 def route_map_svg(

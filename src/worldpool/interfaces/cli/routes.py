@@ -32,6 +32,19 @@ __all__ = ["routes"]
 console = Console(soft_wrap=True)
 
 
+FleetOpt = Annotated[
+    Path, typer.Option(exists=True, dir_okay=False, help="Fleet CSV/JSON.")
+]
+StopsOpt = Annotated[
+    Path | None,
+    typer.Option(exists=True, dir_okay=False, help="Stops CSV/JSON (per parcel)."),
+]
+PostcodesOpt = Annotated[
+    Path | None,
+    typer.Option(exists=True, dir_okay=False, help="Postcode centroids CSV."),
+]
+
+
 def _text(path: Path | None) -> str:
     return path.read_text(encoding="utf-8-sig") if path else ""
 
@@ -61,26 +74,23 @@ def _solve(ctx: Context, request: RouteRequest) -> RoutingResult:
         return plan_routes(ctx, live)
 
 
+def _echo(result: RoutingResult, written: list[Path], as_json: bool, lang: str) -> None:
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    console.print(result.summary(lang), highlight=False, markup=False)
+    for path in written:
+        console.print(f"  {path}", highlight=False, markup=False)
+
+
 def routes(
     node: Annotated[str, typer.Option(help="Depot node id, e.g. US-FC1.")],
     date: Annotated[str, typer.Option(help="Delivery day, YYYY-MM-DD.")],
-    fleet: Annotated[
-        Path, typer.Option(exists=True, dir_okay=False, help="Fleet CSV/JSON.")
-    ] = Path("fleet.csv"),
-    stops: Annotated[
-        Path | None,
-        typer.Option(exists=True, dir_okay=False, help="Stops CSV/JSON (per parcel)."),
-    ] = None,
-    postcodes: Annotated[
-        Path | None,
-        typer.Option(exists=True, dir_okay=False, help="Postcode centroids CSV."),
-    ] = None,
-    ledger: Annotated[
-        bool, typer.Option(help="Include the node's open ledger orders.")
-    ] = True,
-    matrix_url: Annotated[
-        str | None, typer.Option(help="Your OSRM/Valhalla server URL.")
-    ] = None,
+    fleet: FleetOpt = Path("fleet.csv"),
+    stops: StopsOpt = None,
+    postcodes: PostcodesOpt = None,
+    ledger: Annotated[bool, typer.Option(help="Plan open ledger orders.")] = True,
+    matrix_url: Annotated[str | None, typer.Option(help="OSRM/Valhalla URL.")] = None,
     matrix_engine: Annotated[str, typer.Option(help="osrm or valhalla.")] = "osrm",
     seconds: Annotated[float, typer.Option(min=0.1, help="Solver time limit.")] = 10.0,
     seed: Annotated[int, typer.Option(help="Solver seed.")] = 1,
@@ -124,9 +134,4 @@ def routes(
             written = _write(ctx, result, folder)
         finally:
             ctx.close()
-        if as_json:
-            typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-            return
-        console.print(result.summary(ctx.language), highlight=False, markup=False)
-        for path in written:
-            console.print(f"  {path}", highlight=False, markup=False)
+        _echo(result, written, as_json, ctx.language)
