@@ -117,6 +117,8 @@ def _ledger_rows(ctx: Context, node: str, day: dt.date) -> list[dict[str, str]]:
         .where(orders.c.status == "open")
         .order_by(orders.c.id)
     )
+    if "seller" in orders.c:  # seller-scoped order tables (multi-seller hubs)
+        stmt = stmt.where(orders.c.seller == ctx.seller)
     ledger = ledger_of(ctx)
     with ctx.engine.connect() as conn:
         found = [r for r in conn.execute(stmt) if _stored_by(r.created_at, end)]
