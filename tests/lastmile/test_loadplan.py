@@ -112,3 +112,19 @@ def test_each_trip_of_a_route_gets_its_own_load_plan() -> None:
             p.seq for p in lp.overflow
         } == trip_seqs
         assert lp.placements[0].slot == "A1"
+
+
+def test_summary_tells_the_loader_about_overflow() -> None:
+    """Parcels that miss the shelves are named in the result's summary."""
+    from worldpool.lastmile.service import RoutingResult
+
+    problem = city_day(n=6, vans=1)
+    plan = solve(problem, LastMileParams(seconds=0.3))
+    (route,) = plan.routes
+    tiny = slot_layout(60, 1, 2)
+    loads = {route.van_id: plan_loads(route, tiny)}
+    result = RoutingResult(plan, loads, (), (problem.vans[0].depot,))
+    overflow = [p.parcel.id for lp in loads[route.van_id] for p in lp.overflow]
+    assert overflow
+    assert f"{len(overflow)} parcels do not fit" in result.summary()
+    assert overflow[0] in result.summary()

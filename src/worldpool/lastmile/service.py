@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import select
 
 from worldpool.context import Context, ledger_of
+from worldpool.i18n import t
 from worldpool.lastmile._model import layout
 from worldpool.lastmile.files import Postcodes, StopDefaults, stops_from_rows
 from worldpool.lastmile.loadplan import LoadPlan, plan_loads
@@ -92,8 +93,21 @@ class RoutingResult:
     """Depot ``(lat, lon)`` per route (for the map)."""
 
     def summary(self, language: str = "en") -> str:
-        """Return the plan's summary (what the CLI prints)."""
-        return self.plan.summary(language)
+        """Return the plan's summary and any parcels left off the shelves."""
+        lines = [self.plan.summary(language)]
+        for lp in (lp for lps in self.loads.values() for lp in lps if lp.overflow):
+            lines.append(
+                t(
+                    "  {van} trip {trip}: {n} parcels do not fit the shelves in stop "
+                    "order; load them by hand: {parcels}",
+                    language,
+                    van=lp.van_id,
+                    trip=lp.trip,
+                    n=len(lp.overflow),
+                    parcels=", ".join(p.parcel.id for p in lp.overflow),
+                )
+            )
+        return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain data: the plan, the load plans and the manifests."""
