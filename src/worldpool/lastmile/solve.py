@@ -19,7 +19,6 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from pyvrp import Route as PyvrpRoute
-from pyvrp import Solution
 
 from worldpool.i18n import t
 from worldpool.lastmile._engine import run_pyvrp
@@ -194,8 +193,8 @@ def _read_route(
     )
 
 
-def _dropped(sol: Solution, stops: list[Stop], lang: str) -> list[Unassigned]:
-    served = {a.idx for r in sol.routes() for a in r.schedule() if a.is_client()}
+def _dropped(kept: list[PyvrpRoute], stops: list[Stop], lang: str) -> list[Unassigned]:
+    served = {a.idx for r in kept for a in r.schedule() if a.is_client()}
     return [
         Unassigned(
             s.id,
@@ -236,14 +235,17 @@ def solve(
         sol = run_pyvrp(data, params.seconds, params.seed, on_progress)
         stops = [problem.stops[i] for i in keep]
         points = [lay.n_depots + i for i in keep]
-        for r in sol.routes():
+        # Every stop is optional, so the empty plan is feasible and PyVRP's best
+        # is too; a broken one is never handed to drivers.
+        kept = sol.routes() if sol.is_feasible() else []
+        for r in kept:
             vt = r.vehicle_type()
             routes.append(
                 _read_route(
                     r, problem.vans[vt], lay.van_depot[vt], stops, points, matrix
                 )
             )
-        unassigned += _dropped(sol, stops, language)
+        unassigned += _dropped(kept, stops, language)
     elif on_progress is not None:
         on_progress(1.0)
     order = {v.id: k for k, v in enumerate(problem.vans)}
