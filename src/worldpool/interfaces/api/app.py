@@ -28,6 +28,15 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 """Largest request body accepted, in bytes (larger ones get 413)."""
 
 
+def _include_lastmile(app: FastAPI) -> None:
+    """Add ``/lastmile`` when the ``lastmile`` extra (PyVRP) is installed."""
+    try:
+        from worldpool.interfaces.api.routes import lastmile
+    except ModuleNotFoundError:
+        return
+    app.include_router(lastmile.router)
+
+
 def create_app(
     ctx: Context,
     *,
@@ -62,6 +71,7 @@ def create_app(
     routers = (orders, inventory, admin, webhooks, forecasts, plans, customs, twin)
     for module in routers:
         app.include_router(module.router)
+    _include_lastmile(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
 
     @app.get("/health", tags=["health"])

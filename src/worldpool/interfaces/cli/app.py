@@ -64,6 +64,11 @@ _OPTIONAL: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
         (("command", "forecast", "forecast"),),
     ),
     (
+        "worldpool.interfaces.cli.routes",
+        "lastmile",
+        (("command", "routes", "routes"),),
+    ),
+    (
         "worldpool.interfaces.cli.simulate",
         "ml,report",
         (("command", "simulate", "simulate"),),
