@@ -28,7 +28,7 @@ from worldpool.profit._records import (
 )
 from worldpool.profit.fees import FeeBook
 
-__all__ = ["Resolved", "dim_weight_kg", "resolve"]
+__all__ = ["Resolved", "complete_fx", "dim_weight_kg", "resolve"]
 
 TAX_ON_TOP = frozenset({"US", "CA"})
 """Countries whose shelf prices exclude sales tax/GST (added at checkout); every
@@ -71,10 +71,47 @@ class Resolved:
         return self.landed.per_unit.amount
 
 
+def _cross(fx: FxTable, base: str, quote: str) -> FxRate | None:
+    """Return base->quote through USD when the table has no direct pair."""
+    first, second = fx.rate(base, "USD"), fx.rate("USD", quote)
+    if first is None or second is None:
+        return None
+    return FxRate(
+        base,
+        quote,
+        first.rate * second.rate,
+        f"cross via USD: {first.source}; {second.source}",
+        min(first.date, second.date),
+    )
+
+
+def complete_fx(fx: FxTable) -> FxTable:
+    """Return ``fx`` with every missing pair of its currencies crossed through USD.
+
+    The packaged table quotes each currency against USD; customs fees in EUR on
+    a PLN marketplace need EUR->PLN.
+
+    Args:
+        fx: The table (its own pairs are kept as they are).
+    """
+    codes = sorted({c for pair in fx.rates for c in pair})
+    crossed = {
+        (a, b): rate
+        for a in codes
+        for b in codes
+        if a != b and fx.rate(a, b) is None
+        for rate in [_cross(fx, a, b)]
+        if rate is not None
+    }
+    return FxTable({**crossed, **fx.rates})
+
+
 def _convert(
     fx: FxTable, used: dict[tuple[str, str], FxRate], money: Money, to: str
 ) -> Decimal:
     rate = fx.rate(money.currency, to)
+    if rate is None:
+        rate = _cross(fx, money.currency, to)
     if rate is None:
         raise InputError(
             f"no FX rate {money.currency}->{to}",
