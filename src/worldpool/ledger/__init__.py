@@ -3,6 +3,7 @@
 # Importing order_tables registers the orders/api_keys tables on the shared metadata.
 from worldpool.ledger import order_tables as order_tables
 from worldpool.ledger import plan_tables as plan_tables
+from worldpool.ledger import profit_tables as profit_tables
 from worldpool.ledger.check import Drift, DriftReport
 from worldpool.ledger.deadletter import DeadLetter
 from worldpool.ledger.history import JournalEntry

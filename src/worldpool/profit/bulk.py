@@ -99,9 +99,12 @@ def cost_table(resolved: Sequence[Resolved]) -> CostTable:
 def _referral(c: CostTable, i: npt.NDArray[np.intp], gross: Floats) -> Floats:
     upper, rate = c.upper[i], c.rate[i]
     lower = np.concatenate([np.zeros((len(i), 1)), upper[:, :-1]], axis=1)
-    lower = np.where(np.isfinite(lower), lower, np.inf)
-    part = np.clip(gross[:, None] - lower, 0.0, upper - lower)
-    portion = (rate * np.nan_to_num(part, nan=0.0, posinf=0.0)).sum(axis=1)
+    # Tiers after an open-ended one are padding: zero width, so they add nothing.
+    width = np.where(
+        np.isinf(lower), 0.0, upper - np.where(np.isinf(lower), 0.0, lower)
+    )
+    part = np.clip(gross[:, None] - np.where(np.isinf(lower), 0.0, lower), 0.0, width)
+    portion = (rate * part).sum(axis=1)
     first = np.argmax(gross[:, None] <= upper, axis=1)
     total = gross * np.take_along_axis(rate, first[:, None], axis=1)[:, 0]
     fee = np.where(c.portion[i], portion, total)

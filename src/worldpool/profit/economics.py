@@ -225,7 +225,7 @@ def _costs(w: _Lines, net: Decimal) -> Decimal:
             -r.storage_amount,
             w.t(
                 "{volume} m3 x {months} months at the {rows} rate",
-                volume=p.sku.unit_volume_m3,
+                volume=p.sku.unit_volume_m3.normalize(),
                 months=p.months_in_stock,
                 rows=" + ".join(s.kind for s in r.storage),
             ),

@@ -40,6 +40,11 @@ _MIN_LOG_SPREAD = 0.05
 """Smallest standard deviation of log price that identifies an elasticity (~5 %)."""
 
 
+MAX_ELASTICITY = -1.1
+"""Least elastic demand the optimiser uses: at e >= -1 profit grows without bound
+in price (no interior optimum), which data noise easily suggests."""
+
+
 @dataclass(frozen=True, slots=True)
 class ElasticityFit:
     """A demand elasticity and where it comes from."""
@@ -130,6 +135,39 @@ def fit_elasticity(prices: npt.ArrayLike, units: npt.ArrayLike) -> ElasticityFit
     total = float(((y - y.mean()) ** 2).sum())
     r2 = 1.0 - float((resid**2).sum()) / total if total > 0 else float("nan")
     return ElasticityFit(slope, se, len(x), r2, "fitted")
+
+
+def combine(fit: ElasticityFit | None, prior: ElasticityFit) -> ElasticityFit:
+    """Return the fitted elasticity shrunk toward the category default (precision-weighted).
+
+    A normal prior ``N(prior, prior_se^2)`` and a fitted ``N(fit, fit_se^2)``
+    give the posterior mean ``(fit/fit_se^2 + prior/prior_se^2) / (1/fit_se^2 +
+    1/prior_se^2)``: a noisy fit moves the default a little, a sharp one
+    replaces it. The result is capped at :data:`MAX_ELASTICITY`.
+
+    Args:
+        fit: The fit on the seller's history, or None.
+        prior: The category default.
+    """
+    if fit is None or fit.std_error <= 0:
+        chosen = prior
+    else:
+        wf, wp = fit.std_error**-2, prior.std_error**-2
+        value = (fit.elasticity * wf + prior.elasticity * wp) / (wf + wp)
+        source = (
+            f"fitted on {fit.points} days (e={fit.elasticity:.2f} +/- "
+            f"{fit.std_error:.2f}, R2={fit.r2:.2f}) combined with {prior.source}"
+        )
+        chosen = ElasticityFit(value, (wf + wp) ** -0.5, fit.points, fit.r2, source)
+    if chosen.elasticity > MAX_ELASTICITY:
+        return ElasticityFit(
+            MAX_ELASTICITY,
+            chosen.std_error,
+            chosen.points,
+            chosen.r2,
+            chosen.source + f"; capped at {MAX_ELASTICITY}",
+        )
+    return chosen
 
 
 def _argmax(

@@ -64,6 +64,17 @@ _OPTIONAL: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
         (("command", "forecast", "forecast"),),
     ),
     (
+        "worldpool.interfaces.cli.profit",
+        "ml",
+        (
+            ("command", "profit", "profit"),
+            ("command", "price", "price"),
+            ("command", "reprice", "reprice"),
+            ("command", "markets", "markets"),
+            ("command", "expand", "expand"),
+        ),
+    ),
+    (
         "worldpool.interfaces.cli.simulate",
         "ml,report",
         (("command", "simulate", "simulate"),),
