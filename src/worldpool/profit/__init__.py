@@ -27,12 +27,12 @@ from worldpool.profit.price import (
 )
 
 __all__ = [
-    "MODES",
     "DemandParams",
     "EconomicsLine",
     "EconomicsProblem",
     "ElasticityFit",
     "FeeBook",
+    "MODES",
     "MarketHistory",
     "Mode",
     "PriceAdvice",

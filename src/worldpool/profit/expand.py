@@ -50,7 +50,8 @@ class Registration:
     destinations: tuple[str, ...]
     """Marketplace ids or zones."""
     match: tuple[str, ...]
-    """``*``, ``battery:any`` or ``hs:PREFIX;PREFIX`` selectors (any matches)."""
+    """Selectors, any of which matches: ``*``, ``battery:any|TYPE`` or
+    ``hs:PREFIX;PREFIX`` (space-separated in the file)."""
     what: str
     """``registration``, ``mark`` or ``document``."""
     message: str
@@ -131,7 +132,7 @@ def load_registrations(
         Registration(
             r["id"],
             split_cell(r["destinations"]),
-            split_cell(r["match"]),
+            tuple(r["match"].split()),
             r["what"],
             r["message"],
             r["source"],
@@ -149,7 +150,8 @@ def _selects(selector: str, sku: SkuRecord) -> bool:
     if kind == "battery":
         return sku.battery.value != "none" and pattern in ("any", sku.battery.value)
     digits = "".join(ch for ch in sku.hs_code or "" if ch.isdigit())
-    return kind == "hs" and bool(digits) and digits.startswith(pattern)
+    prefixes = tuple(p for p in pattern.split(";") if p)
+    return kind == "hs" and bool(digits) and digits.startswith(prefixes)
 
 
 def _restriction_items(

@@ -38,8 +38,13 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 
 class _Result(Protocol):
-    def summary(self) -> str: ...
-    def to_dict(self) -> dict[str, object]: ...
+    def summary(self) -> str:
+        """Return text for people."""
+        ...
+
+    def to_dict(self) -> dict[str, object]:
+        """Return plain data."""
+        ...
 
 
 def _context(db: str | None) -> Context:
