@@ -49,6 +49,9 @@ class DemandParams:
     """Weight of the market prior against the neighbours, 0..1. [alpha]"""
     half_life_days: float = 30.0
     """Half-life of the recency weighting of the market prior, days."""
+    unseen_ratio: float = 0.25
+    """Revenue expected in the unknown markets together, as a share of the known
+    markets', when no other SKU sold in both (editable default)."""
 
     def __post_init__(self) -> None:
         if self.neighbours < 1 or not 0.0 <= self.prior_weight <= 1.0:
@@ -56,6 +59,10 @@ class DemandParams:
                 "neighbours >= 1 and 0 <= prior_weight <= 1",
                 record="demand",
                 field="params",
+            )
+        if self.unseen_ratio < 0:
+            raise InputError(
+                "must be >= 0", record="demand", field="unseen_ratio", value=self.unseen_ratio
             )
         if self.half_life_days <= 0:
             raise InputError(
@@ -158,21 +165,35 @@ def expected_revenue(
         sim[exclude] = 0.0
     top = np.argsort(-sim, kind="stable")[: p.neighbours]
     top = top[sim[top] > 0]
-    shares = prior
-    level = 0.0
+    others = history.revenue.sum(axis=0)
+    if exclude is not None:
+        others = others - history.revenue[exclude]
+    shares, rows, weights = prior, others[None, :], np.ones(1)
     if len(top):
         w = sim[top]
-        mix = (w[:, None] * _shares(history.revenue[top], unknown)).sum(
-            axis=0
-        ) / w.sum()
+        mix = (w[:, None] * _shares(history.revenue[top], unknown)).sum(axis=0) / w.sum()
         shares = p.prior_weight * prior + (1.0 - p.prior_weight) * mix
-        seen = np.where(unknown, 0.0, history.revenue[top]).sum(axis=1)
-        sold = (w * reach[top]).sum()
-        base = (w * seen).sum()
-        level = sold / base if base > 0 else sold / w.sum()
-    else:
-        totals = history.revenue.sum(axis=0)
-        base = float(np.where(unknown, 0.0, totals).sum())
-        level = float(np.where(unknown, totals, 0.0).sum()) / base if base > 0 else 0.0
-    scale = float(known.sum()) * level if known.sum() > 0 else level
-    return shares * scale
+        rows, weights = history.revenue[top], w
+    return shares * _level(rows, weights, known, others, p.unseen_ratio)
+
+
+def _level(
+    rows: Floats, weights: Floats, known: Floats, others: Floats, unseen: float
+) -> float:
+    """Return the target's expected revenue in its unknown markets, all together.
+
+    With sales somewhere: its known revenue times the ratio "unknown / known
+    markets" of the neighbours (pooled), else of every other SKU, else
+    ``unseen``. With no sales at all: the neighbours' average unknown-market
+    revenue (cold start).
+    """
+    unknown = known <= 0
+    sold = float((weights * np.where(unknown, rows, 0.0).sum(axis=1)).sum())
+    if known.sum() <= 0:
+        return sold / float(weights.sum())
+    base = float((weights * np.where(unknown, 0.0, rows).sum(axis=1)).sum())
+    if base > 0:
+        return float(known.sum()) * sold / base
+    seen = float(np.where(unknown, 0.0, others).sum())
+    ratio = float(np.where(unknown, others, 0.0).sum()) / seen if seen > 0 else unseen
+    return float(known.sum()) * ratio
