@@ -91,7 +91,7 @@ def ranking(data: Path) -> dict[str, float]:
     d = pd.read_csv(
         data / "daily_units_long.csv.gz", dtype={"sku": str}, parse_dates=["date"]
     )
-    price = d["avg_price"] if "avg_price" in d else 1.0
+    price = d.get("avg_price", 1.0)
     d["revenue"] = d["units"] * price
     start = d["date"].min()
     cut, end = start + pd.DateOffset(months=12), start + pd.DateOffset(months=24)
@@ -135,7 +135,7 @@ def ranking(data: Path) -> dict[str, float]:
 
 
 def rows_per_second(n_rows: int = 400_000, seed: int = 7) -> float:
-    """Return unit-economics rows per second (resolution of every combination included)."""
+    """Return unit-economics rows per second (resolving every combination included)."""
     day = date(2026, 12, 5)
     catalog, fx = load_catalog(as_of=day), complete_fx(load_fx())
     book, rules = load_fee_book(day), load_rules(day)

@@ -26,17 +26,33 @@ DAY = date(2026, 6, 1)
 D = Decimal
 
 
-def referral(rate: str, max_price: str = "0", basis: str = "total", n: int = 1) -> ReferralFee:
+def referral(
+    rate: str, max_price: str = "0", basis: str = "total", n: int = 1
+) -> ReferralFee:
     """One referral tier of channel ``shop`` in market XX."""
     return ReferralFee(
-        f"r{n}", "shop", "XX", "*", D(max_price), basis, D(rate), D("0.30"), "USD", "test", DAY
+        f"r{n}",
+        "shop",
+        "XX",
+        "*",
+        D(max_price),
+        basis,
+        D(rate),
+        D("0.30"),
+        "USD",
+        "test",
+        DAY,
     )
 
 
 def book(*, rebate: str | None = None, tiers: tuple[ReferralFee, ...] = ()) -> FeeBook:
     """A fee book: 15% referral, USD 3.00 fulfilment, USD 10/m3/month, 5% returns."""
     incentives = (
-        (Incentive("nsr", "shop", "XX", "rebate", D(rebate), 0, 12, D(0), "USD", "t", DAY),)
+        (
+            Incentive(
+                "nsr", "shop", "XX", "rebate", D(rebate), 0, 12, D(0), "USD", "t", DAY
+            ),
+        )
         if rebate
         else ()
     )
@@ -44,13 +60,30 @@ def book(*, rebate: str | None = None, tiers: tuple[ReferralFee, ...] = ()) -> F
         as_of=DAY,
         referral=tiers or (referral("0.15"),),
         fulfilment=(
-            FulfilmentFee("f", "3PL", "XX", "parcel", D(5), D("0.1"), D(3), D(0), D(0), "USD", "t", DAY),
+            FulfilmentFee(
+                "f",
+                "3PL",
+                "XX",
+                "parcel",
+                D(5),
+                D("0.1"),
+                D(3),
+                D(0),
+                D(0),
+                "USD",
+                "t",
+                DAY,
+            ),
         ),
-        storage=(StorageFee("s", "3PL", "XX", "monthly", (), 0, D(10), "USD", "t", DAY),),
+        storage=(
+            StorageFee("s", "3PL", "XX", "monthly", (), 0, D(10), "USD", "t", DAY),
+        ),
         duties=(),
         incentives=incentives,
         elasticities=(Elasticity("e", "*", D("-2"), D("0.5"), "t", DAY),),
-        returns=(ReturnRate("r", "*", "*", D("0.05"), D("0.5"), D(0), "USD", "t", DAY),),
+        returns=(
+            ReturnRate("r", "*", "*", D("0.05"), D("0.5"), D(0), "USD", "t", DAY),
+        ),
     )
 
 
@@ -64,21 +97,38 @@ def rules() -> CustomsRules:
 def market() -> Marketplace:
     """Market XX: USD, 20 % VAT included in prices, no de minimis, no customs rows."""
     none = Threshold(D(0), "USD", "none")
-    return Marketplace("XX", "Test shop", "XX", "USD", "XX", D("0.20"), none, none, "none", "test", DAY)
+    return Marketplace(
+        "XX", "Test shop", "XX", "USD", "XX", D("0.20"), none, none, "none", "test", DAY
+    )
 
 
 @pytest.fixture
 def sku() -> SkuRecord:
     """USD 5.00 unit cost, 0.5 kg, 0.01 m3, category home."""
-    return SkuRecord("T-1", "Test item", D("0.5"), D("0.01"), D(5), "USD", hs_code="999999", category="home")
+    return SkuRecord(
+        "T-1",
+        "Test item",
+        D("0.5"),
+        D("0.01"),
+        D(5),
+        "USD",
+        hs_code="999999",
+        category="home",
+    )
 
 
 @pytest.fixture
 def problem(sku: SkuRecord, market: Marketplace) -> EconomicsProblem:
     """SKU T-1 in XX via a 3PL, USD 1.00 freight, 10 % duty, 1.5 months stored."""
     return EconomicsProblem(
-        sku, market, Money(D(1), "USD"), mode="3pl", channel="shop", batch_units=1,
-        duty_rate=D("0.10"), months_in_stock=D("1.5"),
+        sku,
+        market,
+        Money(D(1), "USD"),
+        mode="3pl",
+        channel="shop",
+        batch_units=1,
+        duty_rate=D("0.10"),
+        months_in_stock=D("1.5"),
     )
 
 

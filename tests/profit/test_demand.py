@@ -35,8 +35,12 @@ def test_similar_products_point_to_their_markets() -> None:
     """A mug is expected in Japan (where mugs sell), a chair in Germany."""
     index = TitleIndex(TITLES)
     history = _history()
-    mug = expected_revenue(history, REVENUE[0], index.similarity("white ceramic mug"), exclude=0)
-    chair = expected_revenue(history, REVENUE[0], index.similarity("pine garden chair"), exclude=0)
+    mug = expected_revenue(
+        history, REVENUE[0], index.similarity("white ceramic mug"), exclude=0
+    )
+    chair = expected_revenue(
+        history, REVENUE[0], index.similarity("pine garden chair"), exclude=0
+    )
     assert mug[0] == 0.0 and chair[0] == 0.0  # known market left out
     assert int(np.argmax(mug)) == MARKETS.index("JP")
     assert int(np.argmax(chair)) == MARKETS.index("DE")

@@ -51,7 +51,10 @@ def test_rebate_adds_back_a_share_of_net_revenue(
     """A 5% new-seller rebate adds 1.00 on 20.00 net, for new sellers only."""
     new = unit_economics(
         EconomicsProblem(**{**_fields(problem), "new_seller": True}),
-        Money(D(24), "USD"), book(rebate="0.05"), rules, fx,
+        Money(D(24), "USD"),
+        book(rebate="0.05"),
+        rules,
+        fx,
     )
     old = unit_economics(problem, Money(D(24), "USD"), book(rebate="0.05"), rules, fx)
     assert new.contribution.amount - old.contribution.amount == D("1.00")
@@ -86,8 +89,13 @@ def test_bulk_path_matches_the_explained_path(
     p = EconomicsProblem(**{**_fields(problem), "new_seller": True})
     table = cost_table([resolve(p, fees, rules, fx)])
     prices = [D("0.99"), D("9.99"), D("19.99"), D("24"), D("150")]
-    fast = contribution(table, np.zeros(len(prices), dtype=np.intp), [float(x) for x in prices])
-    slow = [unit_economics(p, Money(x, "USD"), fees, rules, fx).contribution.amount for x in prices]
+    fast = contribution(
+        table, np.zeros(len(prices), dtype=np.intp), [float(x) for x in prices]
+    )
+    slow = [
+        unit_economics(p, Money(x, "USD"), fees, rules, fx).contribution.amount
+        for x in prices
+    ]
     assert np.allclose(fast, [float(s) for s in slow], atol=0.03)
 
 

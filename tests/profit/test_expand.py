@@ -28,15 +28,26 @@ def rules() -> CustomsRules:
 
 def _sku(battery: BatteryType = BatteryType.NONE, hs: str = "940520") -> SkuRecord:
     return SkuRecord(
-        "LAMP", "LED desk lamp", Decimal("0.8"), Decimal("0.004"), Decimal("6.5"), "USD",
-        hs_code=hs, battery=battery, category="home",
+        "LAMP",
+        "LED desk lamp",
+        Decimal("0.8"),
+        Decimal("0.004"),
+        Decimal("6.5"),
+        "USD",
+        hs_code=hs,
+        battery=battery,
+        category="home",
     )
 
 
 def test_battery_lamp_in_japan_needs_un383_and_pse(rules: CustomsRules) -> None:
     """A lamp with a contained battery needs the UN38.3 summary and the PSE mark."""
     items = checklist(
-        _sku(BatteryType.CONTAINED), ("JP", "JP"), ("sea", "parcel"), rules, load_registrations(DAY)
+        _sku(BatteryType.CONTAINED),
+        ("JP", "JP"),
+        ("sea", "parcel"),
+        rules,
+        load_registrations(DAY),
     )
     texts = " | ".join(i.text for i in items)
     assert "UN38.3" in texts and "PSE" in texts
@@ -46,7 +57,9 @@ def test_battery_lamp_in_japan_needs_un383_and_pse(rules: CustomsRules) -> None:
 
 def test_germany_lists_ce_gpsr_and_packaging(rules: CustomsRules) -> None:
     """An electrical lamp for Germany: CE mark, EU responsible person, LUCID, WEEE, IOSS."""
-    items = checklist(_sku(), ("DE", "EU"), ("sea", "parcel"), rules, load_registrations(DAY))
+    items = checklist(
+        _sku(), ("DE", "EU"), ("sea", "parcel"), rules, load_registrations(DAY)
+    )
     kinds = {(i.kind, i.source.split(":")[0]) for i in items}
     assert ("mark", "ce-eu") in kinds
     assert {"eu-gpsr-rp", "de-lucid", "de-weee"} <= {s for _, s in kinds}
@@ -80,7 +93,9 @@ def test_small_demand_is_served_from_origin() -> None:
 
 def test_enough_demand_seeds_stock() -> None:
     """Above the threshold: seed cover_months of demand by the cheapest stocked lane."""
-    plan = launch_plan(_options(), 45, 2.0, ExpandParams(seed_min_units=30, cover_months=2))
+    plan = launch_plan(
+        _options(), 45, 2.0, ExpandParams(seed_min_units=30, cover_months=2)
+    )
     assert plan.strategy == "seed_stock" and plan.seed_units == 90
     assert plan.lane == "H>M-FC1:sea"
     losing = launch_plan(_options(), 5, -1.0)

@@ -121,4 +121,8 @@ def test_changed_since_lists_rows_in_the_window() -> None:
     """changed_since returns the rows effective after the day, up to as_of."""
     book = load_fee_book(date(2026, 3, 1))
     ids = {i for _, i, _, _ in book.changed_since(date(2026, 1, 31))}
-    assert ids == {"us-ieepa-fentanyl-cn", "us-ieepa-reciprocal-cn", "us-s122-surcharge"}
+    assert ids == {
+        "us-ieepa-fentanyl-cn",
+        "us-ieepa-reciprocal-cn",
+        "us-s122-surcharge",
+    }

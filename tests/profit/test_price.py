@@ -24,7 +24,9 @@ def _fit(e: float, se: float = 0.2) -> ElasticityFit:
 def test_constant_elasticity_optimum_is_the_lerner_markup(e: float) -> None:
     """With fee f and cost c the optimum is c/(1-f) * e/(1+e)."""
     expected = COST / (1 - FEE) * e / (1 + e)
-    advice = optimal_price(_margin, _fit(e), reference_price=expected, reference_units=50)
+    advice = optimal_price(
+        _margin, _fit(e), reference_price=expected, reference_units=50
+    )
     assert advice.price == pytest.approx(expected, abs=0.01)
     assert advice.bound == "interior"
     assert advice.low < advice.price < advice.high
@@ -40,13 +42,17 @@ def test_bounds_bind() -> None:
     )
     assert banded.price == pytest.approx(30.0, abs=0.01) and banded.bound == "floor"
     with pytest.raises(InputError):
-        optimal_price(_margin, _fit(-2.0), optimum, 10, PriceBounds(floor=50, ceiling=40))
+        optimal_price(
+            _margin, _fit(-2.0), optimum, 10, PriceBounds(floor=50, ceiling=40)
+        )
 
 
 def test_units_follow_the_curve() -> None:
     """Expected units at the advised price follow q0 (p/p0)^e."""
     advice = optimal_price(_margin, _fit(-2.0), 20.0, 100.0)
-    assert advice.units == pytest.approx(100.0 * (advice.price / 20.0) ** -2.0, rel=1e-3)
+    assert advice.units == pytest.approx(
+        100.0 * (advice.price / 20.0) ** -2.0, rel=1e-3
+    )
     assert advice.profit == pytest.approx(advice.units * advice.contribution, rel=1e-3)
 
 

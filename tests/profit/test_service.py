@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from worldpool.catalog import Catalog
+from worldpool.catalog.fx import load_fx
 from worldpool.config import Settings
 from worldpool.context import Context, ledger_of
-from worldpool.catalog.fx import load_fx
 from worldpool.domain.product import BatteryType, SkuRecord
 from worldpool.errors import Forbidden, UnknownReference
 from worldpool.ledger import Ledger
@@ -25,13 +25,26 @@ D = Decimal
 def _skus() -> list[SkuRecord]:
     return [
         SkuRecord(
-            "LAMP-1", "LED desk lamp", D("0.8"), D("0.004"), D("6.50"), "USD",
-            hs_code="940520", category="home", battery=BatteryType.CONTAINED,
+            "LAMP-1",
+            "LED desk lamp",
+            D("0.8"),
+            D("0.004"),
+            D("6.50"),
+            "USD",
+            hs_code="940520",
+            category="home",
+            battery=BatteryType.CONTAINED,
             listed_markets=("US",),
         ),
         SkuRecord(
-            "LAMP-2", "LED floor lamp", D("2"), D("0.02"), D("15"), "USD",
-            hs_code="940520", category="home",
+            "LAMP-2",
+            "LED floor lamp",
+            D("2"),
+            D("0.02"),
+            D("15"),
+            "USD",
+            hs_code="940520",
+            category="home",
         ),
     ]
 
@@ -43,7 +56,9 @@ def history(elasticity: float = -2.0, seed: int = 1) -> tuple[SaleRow, ...]:
     for k in range(120):
         day = date(2026, 8, 1) + timedelta(days=k)
         price = D(rng.choice(["24.99", "29.99", "34.99"]))
-        units = max(1, round(40 * (float(price) / 30) ** elasticity * rng.uniform(0.9, 1.1)))
+        units = max(
+            1, round(40 * (float(price) / 30) ** elasticity * rng.uniform(0.9, 1.1))
+        )
         rows.append(SaleRow("LAMP-1", "US", day, units, price, "USD"))
         rows.append(SaleRow("LAMP-2", "US", day, 2, D("59.99"), "USD"))
         if k % 3 == 0:
@@ -57,8 +72,13 @@ def ctx(ledger: Ledger, catalog: Catalog) -> Context:
     """A context over a fresh ledger (SQLite and PostgreSQL) with two lamps."""
     ledger.register_skus(_skus())
     return Context(
-        engine=ledger.engine, catalog=catalog, fx=load_fx(), settings=Settings(),
-        seller="default", user="tester", role="operator",
+        engine=ledger.engine,
+        catalog=catalog,
+        fx=load_fx(),
+        settings=Settings(),
+        seller="default",
+        user="tester",
+        role="operator",
     )
 
 
@@ -69,8 +89,15 @@ def test_profit_per_market_and_mode(ctx: Context) -> None:
     assert {("US", "local_fc"), ("US", "origin"), ("DE", "local_fc")} <= combos
     us = next(e for e in result.rows if (e.market, e.mode) == ("US", "local_fc"))
     names = [ln.name for ln in us.economics.lines]
-    assert {"referral fee", "fulfilment fee", "landed cost", "returns allowance"} <= set(names)
-    assert "Section 301" in next(ln.why for ln in us.economics.lines if ln.name == "landed cost")
+    assert {
+        "referral fee",
+        "fulfilment fee",
+        "landed cost",
+        "returns allowance",
+    } <= set(names)
+    assert "Section 301" in next(
+        ln.why for ln in us.economics.lines if ln.name == "landed cost"
+    )
     assert result.to_dict()["rows"]
 
 
@@ -82,9 +109,14 @@ def test_price_advice_fits_the_sellers_history(ctx: Context) -> None:
     assert -2.3 < fit.elasticity < -1.7
     banded = svc.advise_price(
         ctx,
-        svc.PriceRequest("LAMP-1", "US", bounds=PriceBounds(ceiling=30.0), history=history()),
+        svc.PriceRequest(
+            "LAMP-1", "US", bounds=PriceBounds(ceiling=30.0), history=history()
+        ),
     )
-    assert banded.evaluation.advice.price <= 30.0 and banded.evaluation.advice.bound == "ceiling"
+    assert (
+        banded.evaluation.advice.price <= 30.0
+        and banded.evaluation.advice.bound == "ceiling"
+    )
 
 
 def test_default_elasticity_without_history(ctx: Context) -> None:
@@ -113,7 +145,9 @@ def test_expand_apply_lists_and_records_once(ctx: Context) -> None:
     rec = ledger_of(ctx).sku("LAMP-1")
     assert {"US", "JP", "AU"} <= set(rec.listed_markets)
     with ctx.engine.connect() as conn:
-        rows = conn.execute(select(profit_launches.c.market, profit_launches.c.seller)).all()
+        rows = conn.execute(
+            select(profit_launches.c.market, profit_launches.c.seller)
+        ).all()
     assert sorted(rows) == [("AU", "default"), ("JP", "default")]
     plans = {m.market: m for m in first.markets}
     assert any("PSE" in i.text for i in plans["JP"].checklist)

@@ -43,6 +43,7 @@ profit_launches = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+
 def insert_launches_on(
     conn: Connection,
     seller: str,
@@ -76,7 +77,9 @@ def insert_launches_on(
     return len(fresh)
 
 
-def launches_on(conn: Connection, seller: str, sku: str | None = None) -> list[dict[str, object]]:
+def launches_on(
+    conn: Connection, seller: str, sku: str | None = None
+) -> list[dict[str, object]]:
     """Return the seller's launches (newest first), optionally for one SKU."""
     c = profit_launches.c
     stmt = select(profit_launches).where(c.seller == seller).order_by(c.id.desc())

@@ -9,7 +9,7 @@ market ranking and one-step expansion plans. ``service.py`` joins them to the
 ledger.
 """
 
-from worldpool.profit._problem import MODES, EconomicsProblem, Mode
+from worldpool.profit._problem import EconomicsProblem, Mode
 from worldpool.profit.demand import (
     DemandParams,
     MarketHistory,
@@ -32,7 +32,6 @@ __all__ = [
     "EconomicsProblem",
     "ElasticityFit",
     "FeeBook",
-    "MODES",
     "MarketHistory",
     "Mode",
     "PriceAdvice",

@@ -70,7 +70,7 @@ def _check(file: str, number: int, row: Row) -> date:
 
 
 def _rows(file: str, text: str) -> list[tuple[int, Row, date]]:
-    out = []
+    out: list[tuple[int, Row, date]] = []
     for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         out.append((number, row, _check(file, number, row)))
     return out

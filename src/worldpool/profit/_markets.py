@@ -70,7 +70,7 @@ def monthly_units(
     rows: Sequence[SaleRow],
     titles: Mapping[str, str],
 ) -> dict[str, float]:
-    """Return expected units per month of ``rec`` in each market, at its reference price.
+    """Return expected units per month of ``rec`` per market, at its reference price.
 
     Args:
         inputs: Reference data (FX, day).
@@ -207,6 +207,35 @@ def rank_for(
     return rank_markets([o for o in options if o is not None], inputs.language)
 
 
+def _evaluations(
+    inputs: ProfitInputs,
+    rec: SkuRecord,
+    market: str,
+    channel: str,
+    sales: MarketSales | None,
+    units: float,
+) -> dict[str, Evaluation]:
+    evals: dict[str, Evaluation] = {}
+    for mode, _ in _MODES:
+        try:
+            evals[mode] = evaluate(
+                inputs,
+                rec,
+                market,
+                mode,
+                channel=channel,
+                sales=sales,
+                monthly_units=units,
+            )
+        except InputError:
+            continue
+    if not evals:
+        raise InputError(
+            f"no lane serves {market}", record=rec.sku, field="markets", value=market
+        )
+    return evals
+
+
 def expansion(
     inputs: ProfitInputs,
     rec: SkuRecord,
@@ -237,24 +266,7 @@ def expansion(
         inputs.language,
     )
     options = logistics_options(inputs.catalog, inputs.hub, market, rec, items, params)
-    evals: dict[str, Evaluation] = {}
-    for mode, _ in _MODES:
-        try:
-            evals[mode] = evaluate(
-                inputs,
-                rec,
-                market,
-                mode,
-                channel=channel,
-                sales=sales,
-                monthly_units=units,
-            )
-        except InputError:
-            continue
-    if not evals:
-        raise InputError(
-            f"no lane serves {market}", record=rec.sku, field="markets", value=market
-        )
+    evals = _evaluations(inputs, rec, market, channel, sales, units)
     origin = evals.get("origin")
     stocked = evals.get("local_fc")
     demand = (stocked or origin or next(iter(evals.values()))).advice.units

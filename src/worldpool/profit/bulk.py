@@ -71,6 +71,7 @@ def cost_table(resolved: Sequence[Resolved]) -> CostTable:
     tiers = [_tiers(r) for r in resolved]
 
     def col(values: list[float]) -> Floats:
+        """Return ``values`` as a float64 column."""
         return np.asarray(values, dtype=np.float64)
 
     return CostTable(

@@ -62,7 +62,10 @@ class DemandParams:
             )
         if self.unseen_ratio < 0:
             raise InputError(
-                "must be >= 0", record="demand", field="unseen_ratio", value=self.unseen_ratio
+                "must be >= 0",
+                record="demand",
+                field="unseen_ratio",
+                value=self.unseen_ratio,
             )
         if self.half_life_days <= 0:
             raise InputError(
@@ -129,7 +132,8 @@ class TitleIndex:
 def _shares(rows: Floats, mask: npt.NDArray[np.bool_]) -> Floats:
     masked = np.where(mask, rows, 0.0)
     total = masked.sum(axis=-1, keepdims=True)
-    return np.divide(masked, total, out=np.zeros_like(masked), where=total > 0)
+    out: Floats = np.divide(masked, total, out=np.zeros_like(masked), where=total > 0)
+    return out
 
 
 def expected_revenue(
@@ -171,7 +175,9 @@ def expected_revenue(
     shares, rows, weights = prior, others[None, :], np.ones(1)
     if len(top):
         w = sim[top]
-        mix = (w[:, None] * _shares(history.revenue[top], unknown)).sum(axis=0) / w.sum()
+        mix = (w[:, None] * _shares(history.revenue[top], unknown)).sum(
+            axis=0
+        ) / w.sum()
         shares = p.prior_weight * prior + (1.0 - p.prior_weight) * mix
         rows, weights = history.revenue[top], w
     return shares * _level(rows, weights, known, others, p.unseen_ratio)

@@ -146,10 +146,13 @@ def referral_fee(tiers: tuple[ReferralFee, ...], price: Decimal) -> Decimal:
 
 
 class _Lines:
+    """The explained lines being built for one resolved problem."""
+
     def __init__(self, r: Resolved, language: str) -> None:
         self.r, self.language, self.lines = r, language, list[EconomicsLine]()
 
     def add(self, name: str, amount: Decimal, why: str, source: str) -> Decimal:
+        """Append a line rounded to the cent; return its amount."""
         cents = amount.quantize(_CENT)
         self.lines.append(
             EconomicsLine(name, Money(cents, self.r.currency), why, source)
@@ -157,6 +160,7 @@ class _Lines:
         return cents
 
     def t(self, msgid: str, **params: object) -> str:
+        """Return ``msgid`` in the reader's language."""
         return t(msgid, self.language, **params)
 
 
@@ -205,7 +209,7 @@ def _referral(w: _Lines, gross: Decimal) -> Decimal:
     )
 
 
-def _costs(w: _Lines, net: Decimal) -> Decimal:
+def _costs(w: _Lines) -> Decimal:
     r, p = w.r, w.r.problem
     total = Decimal(0)
     if r.fulfilment is not None:
@@ -231,6 +235,11 @@ def _costs(w: _Lines, net: Decimal) -> Decimal:
             ),
             "; ".join(s.source for s in r.storage),
         )
+    return total + _landed(w)
+
+
+def _landed(w: _Lines) -> Decimal:
+    r = w.r
     landed_why = w.t(
         "product, freight, duty and customs fees per unit; consignment of {n}: {lines}",
         n=r.landed.quantity,
@@ -245,7 +254,7 @@ def _costs(w: _Lines, net: Decimal) -> Decimal:
             "; additional duties: {measures}",
             measures=", ".join(f"{d.measure} {d.rate:.1%}" for d in r.duties),
         )
-    total += w.add(
+    return w.add(
         "landed cost",
         -r.landed_amount,
         landed_why,
@@ -253,6 +262,11 @@ def _costs(w: _Lines, net: Decimal) -> Decimal:
             sorted({ln.source for ln in r.landed.lines} | {d.source for d in r.duties})
         ),
     )
+
+
+def _returns(w: _Lines, net: Decimal) -> Decimal:
+    r = w.r
+    total = Decimal(0)
     ret = r.returns
     allowance = ret.return_rate * (net * (1 - ret.recovery) + r.return_fee)
     total += w.add(
@@ -295,7 +309,7 @@ def explain(r: Resolved, price: Money, language: str = "en") -> UnitEconomics:
     gross, net = _revenue(w, price.amount)
     net_cents = net.quantize(_CENT)
     lines_before = len(w.lines)
-    total = _referral(w, gross) + _costs(w, net)
+    total = _referral(w, gross) + _costs(w) + _returns(w, net)
     contribution = (net_cents + total).quantize(_CENT)
     revenue_line = EconomicsLine(
         "net revenue",

@@ -23,7 +23,7 @@ from worldpool.domain.money import Money
 from worldpool.domain.network import Lane, Mode
 from worldpool.domain.product import SkuRecord
 from worldpool.errors import InputError
-from worldpool.profit._problem import EconomicsProblem
+from worldpool.profit._problem import MODES, EconomicsProblem
 from worldpool.profit._problem import Mode as FulfilmentMode
 from worldpool.profit._resolve import Resolved, resolve
 from worldpool.profit.bulk import Floats, contribution, cost_table
@@ -41,6 +41,7 @@ from worldpool.profit.price import (
 
 __all__ = [
     "KEYSTONE",
+    "MODES",
     "Evaluation",
     "ProfitInputs",
     "evaluate",
@@ -175,6 +176,39 @@ def reference_price(
     return max(float(cost.amount), 0.01)
 
 
+def _problem(
+    inputs: ProfitInputs,
+    sku: SkuRecord,
+    market: str,
+    mode: FulfilmentMode,
+    channel: str,
+    new_seller: bool,
+) -> tuple[EconomicsProblem, Lane]:
+    lane = freight_lane(inputs.catalog, inputs.hub, market, mode)
+    if lane is None:
+        raise InputError(
+            f"no {mode} lane from {inputs.hub} to {market}",
+            record=sku.sku,
+            field="mode",
+            value=mode,
+        )
+    units = 1 if lane.mode is Mode.PARCEL else 100
+    freight = lane.cost(sku.unit_weight_kg * units, sku.unit_volume_m3 * units) / units
+    problem = EconomicsProblem(
+        sku,
+        inputs.catalog.marketplace(market),
+        Money(freight, lane.currency),
+        mode=mode,
+        channel=channel,
+        origin=inputs.origin,
+        lane=lane.id,
+        batch_units=units,
+        month=inputs.as_of.month,
+        new_seller=new_seller,
+    )
+    return problem, lane
+
+
 def evaluate(
     inputs: ProfitInputs,
     sku: SkuRecord,
@@ -206,32 +240,12 @@ def evaluate(
     Raises:
         InputError: no lane serves the mode, or a fee row or FX rate is missing.
     """
-    lane = freight_lane(inputs.catalog, inputs.hub, market, mode)
-    if lane is None:
-        raise InputError(
-            f"no {mode} lane from {inputs.hub} to {market}",
-            record=sku.sku,
-            field="mode",
-            value=mode,
-        )
-    units = 1 if lane.mode is Mode.PARCEL else 100
-    freight = lane.cost(sku.unit_weight_kg * units, sku.unit_volume_m3 * units) / units
-    problem = EconomicsProblem(
-        sku,
-        inputs.catalog.marketplace(market),
-        Money(freight, lane.currency),
-        mode=mode,
-        channel=channel,
-        origin=inputs.origin,
-        lane=lane.id,
-        batch_units=units,
-        month=inputs.as_of.month,
-        new_seller=new_seller,
-    )
+    problem, lane = _problem(inputs, sku, market, mode, channel, new_seller)
     r = resolve(problem, inputs.book, inputs.rules, inputs.fx)
     table = cost_table([r])
 
     def margin(prices: Floats) -> Floats:
+        """Return the contribution per unit at ``prices`` (market currency)."""
         return contribution(table, np.zeros(len(prices), dtype=np.intp), prices)
 
     reference = reference_price(inputs, sku, r.currency, sales, bounds)

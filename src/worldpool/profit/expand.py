@@ -67,7 +67,7 @@ class ChecklistItem:
     """One thing to have before launching."""
 
     kind: str
-    """``document``, ``mark``, ``registration``, ``tax``, ``un_number`` or ``blocked``."""
+    """``document``, ``mark``, ``registration``, ``tax``, ``un_number``, ``blocked``."""
     text: str
     """What to do."""
     modes: tuple[str, ...]
@@ -187,7 +187,7 @@ def checklist(
     registrations: Sequence[Registration],
     language: str = "en",
 ) -> tuple[ChecklistItem, ...]:
-    """Return what the SKU needs to launch in a market (documents, marks, registrations).
+    """Return what the SKU needs to launch in a market: documents, marks, registrations.
 
     Args:
         sku: The SKU (HS code, battery, title).
@@ -310,7 +310,8 @@ def launch_plan(
     small = monthly_units < p.seed_min_units
     if parcel is not None and (stocked is None or (small and origin_margin > 0)):
         why = t(
-            "expected {units:.0f} units a month is below {seed:.0f}: serve from origin by {lane} ({days:.0f} days) until demand shows",
+            "expected {units:.0f} units a month is below {seed:.0f}: serve from origin "
+            "by {lane} ({days:.0f} days) until demand shows",
             language,
             units=monthly_units,
             seed=p.seed_min_units,
@@ -321,7 +322,8 @@ def launch_plan(
     assert stocked is not None
     seed = math.ceil(monthly_units * p.cover_months)
     why = t(
-        "expected {units:.0f} units a month: seed {seed} units by {lane} ({days:.0f} days), {months:.0f} months of cover",
+        "expected {units:.0f} units a month: seed {seed} units by {lane} "
+        "({days:.0f} days), {months:.0f} months of cover",
         language,
         units=monthly_units,
         seed=seed,

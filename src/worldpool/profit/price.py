@@ -138,7 +138,7 @@ def fit_elasticity(prices: npt.ArrayLike, units: npt.ArrayLike) -> ElasticityFit
 
 
 def combine(fit: ElasticityFit | None, prior: ElasticityFit) -> ElasticityFit:
-    """Return the fitted elasticity shrunk toward the category default (precision-weighted).
+    """Return the fitted elasticity shrunk toward the category default.
 
     A normal prior ``N(prior, prior_se^2)`` and a fitted ``N(fit, fit_se^2)``
     give the posterior mean ``(fit/fit_se^2 + prior/prior_se^2) / (1/fit_se^2 +

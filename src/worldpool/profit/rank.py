@@ -75,7 +75,8 @@ def _why(o: MarketOption, profit: float, risk: float, language: str) -> str:
     if o.blockers:
         return t("blocked: {reasons}", language, reasons="; ".join(o.blockers))
     text = t(
-        "about {units:.0f} units a month at {price:.2f} {currency} leave {unit:.2f} each, {profit:.0f} a month",
+        "about {units:.0f} units a month at {price:.2f} {currency} leave "
+        "{unit:.2f} each, {profit:.0f} a month",
         language,
         units=o.monthly_units,
         price=o.price,

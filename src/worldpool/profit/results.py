@@ -1,4 +1,4 @@
-"""What the profit services return: plain records with ``summary()`` and ``to_dict()``."""
+"""What the profit services return: records with ``summary()`` and ``to_dict()``."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def _eval_line(e: Evaluation) -> str:
     a, u = e.advice, e.economics
     return (
         f"{e.market:<4} {e.mode:<9} price {a.price:>10.2f} {u.price.currency} "
-        f"(range {a.low:.2f}-{a.high:.2f}, e={a.fit.elasticity:.2f}+/-{a.fit.std_error:.2f}) "
+        f"(range {a.low:.2f}-{a.high:.2f}, "
+        f"e={a.fit.elasticity:.2f}+/-{a.fit.std_error:.2f}) "
         f"margin {u.contribution.amount} ({u.margin:.1%}) ~{a.units:.1f}/month"
     )
 
@@ -142,8 +143,9 @@ class RepriceResult:
         rows = [f"{len(self.changed)} fee/tariff rows took effect after {self.since}:"]
         rows += [f"  {d} {f.split('/')[-1]} {i}" for f, i, d, _ in self.changed]
         rows += [
-            f"{it.sku:<12} {it.market:<4} {it.old_price:>10.2f} -> {it.new_price:>10.2f} "
-            f"{it.currency} (margin at the old price {it.old_margin:.2f} -> {it.new_margin:.2f})"
+            f"{it.sku:<12} {it.market:<4} {it.old_price:>10.2f} -> "
+            f"{it.new_price:>10.2f} {it.currency} (margin at the old price "
+            f"{it.old_margin:.2f} -> {it.new_margin:.2f})"
             for it in self.items
         ]
         return "\n".join(rows) if self.items else "\n".join([*rows, "no SKU affected"])

@@ -1,4 +1,4 @@
-"""Profit service: the ledger's SKUs and sales -> unit economics, prices, markets, launches.
+"""Profit service: SKUs and sales -> unit economics, prices, markets, launches.
 
 The only module of ``worldpool.profit`` that touches the ledger. Reads the
 SKU record, the seller's sales (order lines from the order book, plus rows a
@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -30,13 +30,17 @@ from worldpool.ledger.order_tables import orders
 from worldpool.ledger.profit_tables import insert_launches_on
 from worldpool.ledger.skus import upsert_skus_on
 from worldpool.profit import _markets
-from worldpool.profit._problem import MODES, Mode
 from worldpool.profit._resolve import complete_fx
 from worldpool.profit.evaluate import ProfitInputs, evaluate
-from worldpool.profit.expand import ExpandParams
 from worldpool.profit.fees import load_fee_book
 from worldpool.profit.history import SaleRow, market_sales
-from worldpool.profit.price import PriceBounds
+from worldpool.profit.requests import (
+    ExpandRequest,
+    PriceRequest,
+    ProfitRequest,
+    RankRequest,
+    RepriceRequest,
+)
 from worldpool.profit.results import (
     ExpandResult,
     MarketExpansion,
@@ -62,88 +66,6 @@ __all__ = [
     "sales_rows",
     "sku_profit",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class ProfitRequest:
-    """Unit economics of a SKU in some markets."""
-
-    sku: str
-    """SKU id."""
-    markets: tuple[str, ...] = ()
-    """Marketplace ids (empty: where the SKU is listed)."""
-    channel: str = "amazon"
-    """Channel whose fees apply."""
-    modes: tuple[Mode, ...] = MODES
-    """Fulfilment modes to compare."""
-    price: Decimal | None = None
-    """Explain this price instead of the advised one (market currency)."""
-    history: tuple[SaleRow, ...] = ()
-    """Extra sales rows (e.g. from a file), on top of the order book."""
-    new_seller: bool = False
-    """Apply new-seller rebates and launch fee cuts."""
-
-
-@dataclass(frozen=True, slots=True)
-class PriceRequest:
-    """The advised price of a SKU in one market."""
-
-    sku: str
-    """SKU id."""
-    market: str
-    """Marketplace id."""
-    channel: str = "amazon"
-    """Channel whose fees apply."""
-    mode: Mode = "local_fc"
-    """Fulfilment mode."""
-    bounds: PriceBounds = field(default_factory=PriceBounds)
-    """Floor, ceiling and competitor band (market currency)."""
-    history: tuple[SaleRow, ...] = ()
-    """Extra sales rows."""
-
-
-@dataclass(frozen=True, slots=True)
-class RepriceRequest:
-    """Which SKUs the fee or tariff rows that took effect since a day move."""
-
-    since: date
-    """Rows with ``since < effective_date <= today`` count."""
-    channel: str = "amazon"
-    """Channel whose fees apply."""
-    history: tuple[SaleRow, ...] = ()
-    """Extra sales rows."""
-
-
-@dataclass(frozen=True, slots=True)
-class RankRequest:
-    """Rank the marketplaces for a SKU."""
-
-    sku: str
-    """SKU id."""
-    channel: str = "amazon"
-    """Channel whose fees apply."""
-    markets: tuple[str, ...] = ()
-    """Candidates (empty: every marketplace)."""
-    history: tuple[SaleRow, ...] = ()
-    """Extra sales rows."""
-
-
-@dataclass(frozen=True, slots=True)
-class ExpandRequest:
-    """Launch a SKU in new markets in one step."""
-
-    sku: str
-    """SKU id."""
-    markets: tuple[str, ...]
-    """Target marketplace ids."""
-    channel: str = "amazon"
-    """Channel whose fees apply."""
-    apply: bool = False
-    """Write the listing and launch rows (needs role operator)."""
-    params: ExpandParams = field(default_factory=ExpandParams)
-    """Seeding threshold and cover."""
-    history: tuple[SaleRow, ...] = ()
-    """Extra sales rows."""
 
 
 def profit_inputs(ctx: Context, as_of: date | None = None) -> ProfitInputs:
@@ -328,7 +250,7 @@ def _reprice_one(
 
 
 def reprice(ctx: Context, request: RepriceRequest) -> RepriceResult:
-    """Return the SKUs whose margin the rows effective since a day change, with new prices.
+    """Return the SKUs whose margin rows effective since a day change; new prices.
 
     Each registered SKU in each listed market is priced under the rows in force
     on ``since`` and under today's; it is affected when its contribution at the

@@ -12,7 +12,10 @@ def test_unit_economics_per_market_and_mode(server: Server) -> None:
         r = c.get("/profit/skus/MUG-1", params={"to": "US,DE"})
     assert r.status_code == 200, r.text
     rows = r.json()["rows"]
-    assert {(x["market"], x["mode"]) for x in rows} >= {("US", "local_fc"), ("DE", "origin")}
+    assert {(x["market"], x["mode"]) for x in rows} >= {
+        ("US", "local_fc"),
+        ("DE", "origin"),
+    }
     assert all(line["why"] for x in rows for line in x["lines"])
     assert rows[0]["advice"]["elasticity"]["source"]
 
@@ -48,7 +51,10 @@ def test_expand_apply_needs_a_write_key(server: Server) -> None:
     """Planning works with a read key; applying needs write and writes once."""
     body = {"markets": ["JP", "AU"], "apply": True}
     with server.client("read") as c:
-        assert c.post("/profit/skus/MUG-1/expand", json={"markets": ["JP"]}).status_code == 200
+        assert (
+            c.post("/profit/skus/MUG-1/expand", json={"markets": ["JP"]}).status_code
+            == 200
+        )
         assert c.post("/profit/skus/MUG-1/expand", json=body).status_code == 403
     with server.client("write") as c:
         first = c.post("/profit/skus/MUG-1/expand", json=body)
@@ -64,7 +70,9 @@ def test_unknown_sku_is_404_and_bad_market_422(server: Server) -> None:
     with server.client("read") as c:
         assert c.get("/profit/skus/NOPE").status_code == 404
         assert c.get("/profit/skus/MUG-1", params={"to": "ZZ"}).status_code == 422
-        assert c.post("/profit/skus/MUG-1/expand", json={"markets": []}).status_code == 422
+        assert (
+            c.post("/profit/skus/MUG-1/expand", json={"markets": []}).status_code == 422
+        )
 
 
 def test_reprice_since_a_day(server: Server) -> None:

@@ -34,24 +34,41 @@ def world(tmp_path: Path, sqlite_url: str) -> str:
         lines.append(f"LAMP-2,JP,2026-09-{day:02d},2,7980,JPY")
     (tmp_path / "sales.csv").write_text("\n".join(lines) + "\n")
     assert cli("init", "--db", sqlite_url)[0] == 0
-    code, out = cli("sku", "import", str(tmp_path / "skus.csv"), "--db", sqlite_url)
+    _, out = cli("sku", "import", str(tmp_path / "skus.csv"), "--db", sqlite_url)
     assert "2 new" in out, out
     return sqlite_url
 
 
 def test_profit_prints_explained_lines(world: str) -> None:
     """`worldpool profit SKU --to DE` prints every line with its reason."""
-    code, out = cli("profit", "LAMP-1", "--to", "DE", "--mode", "local_fc", "--db", world)
+    code, out = cli(
+        "profit", "LAMP-1", "--to", "DE", "--mode", "local_fc", "--db", world
+    )
     assert code == 0, out
-    for name in ("VAT/GST", "referral fee", "fulfilment fee", "landed cost", "contribution"):
+    for name in (
+        "VAT/GST",
+        "referral fee",
+        "fulfilment fee",
+        "landed cost",
+        "contribution",
+    ):
         assert name in out
 
 
 def test_price_json_reports_the_fit(world: str, tmp_path: Path) -> None:
     """`worldpool price` with a sales file fits the elasticity and prints JSON."""
     code, out = cli(
-        "price", "LAMP-1", "--to", "US", "--band", "20:40",
-        "--history", str(tmp_path / "sales.csv"), "--json", "--db", world,
+        "price",
+        "LAMP-1",
+        "--to",
+        "US",
+        "--band",
+        "20:40",
+        "--history",
+        str(tmp_path / "sales.csv"),
+        "--json",
+        "--db",
+        world,
     )
     assert code == 0, out
     advice = json.loads(out)["advice"]

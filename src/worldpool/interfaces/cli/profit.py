@@ -1,4 +1,4 @@
-"""``worldpool profit | price | reprice | markets | expand``: margins, prices, markets, launches."""
+"""``worldpool profit|price|reprice|markets|expand``: margins, prices, launches."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from worldpool.config import Settings
 from worldpool.context import Context, open_context
 from worldpool.interfaces.cli.context import DbOption
 from worldpool.interfaces.cli.errors import handled
-from worldpool.profit import MODES, PriceBounds
+from worldpool.profit import Mode, PriceBounds
 from worldpool.profit import service as svc
+from worldpool.profit.evaluate import MODES
 from worldpool.profit.history import SaleRow, read_sales
 
 __all__ = ["expand", "markets", "price", "profit", "reprice"]
@@ -105,6 +106,13 @@ def profit(
             ctx.close()
 
 
+def _mode(text: str) -> Mode:
+    for mode in MODES:
+        if mode == text:
+            return mode
+    raise typer.BadParameter(f"expected one of {', '.join(MODES)}", param_hint="--mode")
+
+
 def _band(text: str) -> tuple[float, float]:
     low, _, high = text.partition(":")
     return float(low or 0), float(high or "inf")
@@ -133,8 +141,8 @@ def price(
         low, high = _band(band) if band else (0.0, float("inf"))
         bounds = PriceBounds(floor, ceiling, low, high)
         request = svc.PriceRequest(
-            sku, to.upper(), channel, mode, bounds, _history(history)
-        )  # type: ignore[arg-type]
+            sku, to.upper(), channel, _mode(mode), bounds, _history(history)
+        )
         ctx = _context(db)
         try:
             _show(svc.advise_price(ctx, request), as_json)

@@ -25,8 +25,9 @@ from worldpool.context import Context, Role
 from worldpool.errors import UnknownReference
 from worldpool.interfaces.api.deps import FxDep, LedgerDep, ReadKey
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND
-from worldpool.profit import MODES, PriceBounds
+from worldpool.profit import PriceBounds
 from worldpool.profit import service as svc
+from worldpool.profit.evaluate import MODES
 
 __all__ = ["router"]
 
@@ -90,7 +91,7 @@ async def reprice(
     since: Annotated[date, Query(description="Rows effective after this day count.")],
     channel: Annotated[str, Query(max_length=32)] = "amazon",
 ) -> dict[str, Any]:
-    """List SKUs whose margin fee or tariff rows effective since a day change, with new prices."""
+    """SKUs whose margin fee/tariff rows effective since a day change; new prices."""
     request = svc.RepriceRequest(since, channel)
     return (await run_in_threadpool(svc.reprice, ctx, request)).to_dict()
 
@@ -133,7 +134,8 @@ async def price_advice(
         band_low,
         math.inf if band_high is None else band_high,
     )
-    request = svc.PriceRequest(sku, market.upper(), channel, mode, bounds)  # type: ignore[arg-type]
+    chosen = next(m for m in MODES if m == mode)
+    request = svc.PriceRequest(sku, market.upper(), channel, chosen, bounds)
     with not_found():
         return (await run_in_threadpool(svc.advise_price, ctx, request)).to_dict()
 
