@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -249,7 +249,11 @@ def _reprice_one(
     )
 
 
-def reprice(ctx: Context, request: RepriceRequest) -> RepriceResult:
+def reprice(
+    ctx: Context,
+    request: RepriceRequest,
+    progress: Callable[[int, int], None] | None = None,
+) -> RepriceResult:
     """Return the SKUs whose margin rows effective since a day change; new prices.
 
     Each registered SKU in each listed market is priced under the rows in force
@@ -259,6 +263,7 @@ def reprice(ctx: Context, request: RepriceRequest) -> RepriceResult:
     Args:
         ctx: The context.
         request: The day and channel.
+        progress: Called with (SKUs done, SKUs in all) after each SKU.
     """
     new = profit_inputs(ctx)
     old = replace(
@@ -270,18 +275,20 @@ def reprice(ctx: Context, request: RepriceRequest) -> RepriceResult:
     changed = new.book.changed_since(request.since)
     sales = market_sales((*sales_rows(ctx), *request.history))
     ledger, items = ledger_of(ctx), []
-    if changed:
-        for sku in ledger.skus():
-            rec = ledger.sku(sku)
-            for market in _markets_of(ctx, rec, ()):
-                try:
-                    item = _reprice_one(
-                        old, new, rec, market, request.channel, sales.get((sku, market))
-                    )
-                except WorldpoolError:
-                    continue
-                if item is not None:
-                    items.append(item)
+    skus = ledger.skus() if changed else []
+    for done, sku in enumerate(skus, start=1):
+        rec = ledger.sku(sku)
+        for market in _markets_of(ctx, rec, ()):
+            try:
+                item = _reprice_one(
+                    old, new, rec, market, request.channel, sales.get((sku, market))
+                )
+            except WorldpoolError:
+                continue
+            if item is not None:
+                items.append(item)
+        if progress is not None:
+            progress(done, len(skus))
     return RepriceResult(request.since, changed, tuple(items))
 
 

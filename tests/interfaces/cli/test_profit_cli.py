@@ -93,3 +93,14 @@ def test_reprice_and_bad_input(world: str) -> None:
     assert code == 0 and "us-ieepa-fentanyl-cn" in out and "LAMP-1" in out, out
     code, out = cli("profit", "NOPE", "--db", world)
     assert code == 2 and "NOPE" in out
+
+
+def test_markets_html_report_and_bad_options(world: str, tmp_path: Path) -> None:
+    """`markets --html` writes a report; a bad --mode or --since exits 2."""
+    report = tmp_path / "markets.html"
+    code, out = cli("markets", "LAMP-2", "--html", str(report), "--db", world)
+    assert code == 0, out
+    page = report.read_text()
+    assert "Best markets for LAMP-2" in page and "data:image/png;base64" in page
+    assert cli("price", "LAMP-1", "--to", "US", "--mode", "boat", "--db", world)[0] == 2
+    assert cli("reprice", "--since", "soon", "--db", world)[0] == 2

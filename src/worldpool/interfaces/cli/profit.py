@@ -11,6 +11,7 @@ from typing import Annotated, Protocol
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 
 from worldpool.config import Settings
 from worldpool.context import Context, open_context
@@ -113,6 +114,13 @@ def _mode(text: str) -> Mode:
     raise typer.BadParameter(f"expected one of {', '.join(MODES)}", param_hint="--mode")
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter("expected an ISO date", param_hint="--since") from None
+
+
 def _band(text: str) -> tuple[float, float]:
     low, _, high = text.partition(":")
     return float(low or 0), float(high or "inf")
@@ -161,14 +169,20 @@ def reprice(
 ) -> None:
     """List SKUs moved by fee or tariff rows effective since DATE, with new prices."""
     with handled():
-        request = svc.RepriceRequest(
-            date.fromisoformat(since), channel, _history(history)
-        )
+        request = svc.RepriceRequest(_day(since), channel, _history(history))
         ctx = _context(db)
         try:
-            _show(svc.reprice(ctx, request), as_json)
+            with Progress(transient=True, console=console) as bar:
+                task = bar.add_task("repricing SKUs", total=None)
+
+                def step(done: int, total: int) -> None:
+                    """Advance the bar."""
+                    bar.update(task, completed=done, total=total)
+
+                result = svc.reprice(ctx, request, step)
         finally:
             ctx.close()
+        _show(result, as_json)
 
 
 def markets(
@@ -176,6 +190,9 @@ def markets(
     to: Annotated[str, typer.Option("--to", help="Candidates (default: all).")] = "",
     channel: ChannelOption = "amazon",
     history: HistoryOption = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write an HTML report here.")
+    ] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -184,9 +201,15 @@ def markets(
         request = svc.RankRequest(sku, channel, _markets(to), _history(history))
         ctx = _context(db)
         try:
-            _show(svc.best_markets(ctx, request), as_json)
+            result = svc.best_markets(ctx, request)
         finally:
             ctx.close()
+        _show(result, as_json)
+        if html is not None:
+            from worldpool.report.market_report import write_market_report
+
+            write_market_report(result, html)
+            console.print(f"report: {html}", highlight=False, markup=False)
 
 
 def expand(
