@@ -45,7 +45,9 @@ def referral(
     )
 
 
-def book(*, rebate: str | None = None, tiers: tuple[ReferralFee, ...] = ()) -> FeeBook:
+def book(
+    *, rebate: str | None = None, tiers: tuple[ReferralFee, ...] = (), b2b: bool = False
+) -> FeeBook:
     """A fee book: 15% referral, USD 3.00 fulfilment, USD 10/m3/month, 5% returns."""
     incentives = (
         (
@@ -56,6 +58,35 @@ def book(*, rebate: str | None = None, tiers: tuple[ReferralFee, ...] = ()) -> F
         if rebate
         else ()
     )
+    if b2b:
+        incentives += (
+            Incentive(
+                "b10",
+                "shop",
+                "*",
+                "b2b_discount",
+                D("0.05"),
+                10,
+                0,
+                D(0),
+                "USD",
+                "t",
+                DAY,
+            ),
+            Incentive(
+                "b50",
+                "shop",
+                "*",
+                "b2b_discount",
+                D("0.10"),
+                50,
+                0,
+                D(0),
+                "USD",
+                "t",
+                DAY,
+            ),
+        )
     return FeeBook(
         as_of=DAY,
         referral=tiers or (referral("0.15"),),

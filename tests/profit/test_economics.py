@@ -118,3 +118,17 @@ def test_missing_fee_row_is_an_input_error(
     with pytest.raises(InputError) as err:
         unit_economics(p, Money(D(10), "USD"), book(), rules, fx)
     assert err.value.field == "channel"
+
+
+def test_b2b_quantity_discount_tiers(
+    problem: EconomicsProblem, rules: CustomsRules, fx: FxTable
+) -> None:
+    """From 10 units 5% off, from 50 units 10% off: 24.00 -> 21.60 before VAT."""
+    fees = book(b2b=True)
+    one = unit_economics(problem, Money(D(24), "USD"), fees, rules, fx)
+    bulk = EconomicsProblem(**{**_fields(problem), "quantity": 60})
+    many = unit_economics(bulk, Money(D(24), "USD"), fees, rules, fx)
+    assert "B2B discount" not in _lines(one)
+    assert _lines(many)["B2B discount"] == D("-2.40")
+    assert _lines(many)["net revenue"] == D("18.00")  # 21.60 / 1.2
+    assert _lines(many)["referral fee"] == D("-3.24")  # 15% of 21.60

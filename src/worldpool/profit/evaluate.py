@@ -10,7 +10,7 @@ economics at that price (or at the seller's own price when given).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -221,6 +221,7 @@ def evaluate(
     bounds: PriceBounds | None = None,
     price: Decimal | None = None,
     new_seller: bool = False,
+    quantity: int = 1,
 ) -> Evaluation:
     """Return the advised price and unit economics of a SKU in a market by a mode.
 
@@ -236,11 +237,13 @@ def evaluate(
         bounds: Floor, ceiling and competitor band, market currency.
         price: The seller's price to explain instead of the advised one.
         new_seller: Apply new-seller rebates and launch fee cuts.
+        quantity: Units per order (B2B quantity discounts).
 
     Raises:
         InputError: no lane serves the mode, or a fee row or FX rate is missing.
     """
     problem, lane = _problem(inputs, sku, market, mode, channel, new_seller)
+    problem = replace(problem, quantity=quantity)
     r = resolve(problem, inputs.book, inputs.rules, inputs.fx)
     table = cost_table([r])
 

@@ -38,6 +38,8 @@ class ProfitRequest:
     """Extra sales rows (e.g. from a file), on top of the order book."""
     new_seller: bool = False
     """Apply new-seller rebates and launch fee cuts."""
+    quantity: int = 1
+    """Units per order (B2B quantity discounts apply from their tier)."""
 
 
 @dataclass(frozen=True, slots=True)

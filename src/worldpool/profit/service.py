@@ -182,6 +182,7 @@ def sku_profit(ctx: Context, request: ProfitRequest) -> ProfitResult:
                         sales=sales.get((rec.sku, market)),
                         price=request.price,
                         new_seller=request.new_seller,
+                        quantity=request.quantity,
                     )
                 )
             except InputError as exc:

@@ -84,6 +84,9 @@ def profit(
     new_seller: Annotated[
         bool, typer.Option("--new-seller", help="Apply new-seller rebates.")
     ] = False,
+    quantity: Annotated[
+        int, typer.Option("--quantity", min=1, help="Units per order (B2B tiers).")
+    ] = 1,
     history: HistoryOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -99,6 +102,7 @@ def profit(
             None if at is None else Decimal(str(at)),
             _history(history),
             new_seller,
+            quantity,
         )
         ctx = _context(db)
         try:

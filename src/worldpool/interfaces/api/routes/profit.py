@@ -106,10 +106,11 @@ async def unit_economics(
     channel: Annotated[str, Query(max_length=32)] = "amazon",
     price: Annotated[Decimal | None, Query(gt=0, lt=10**9)] = None,
     new_seller: bool = False,
+    quantity: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> dict[str, Any]:
     """Unit economics of a SKU per market and fulfilment mode, every line explained."""
     request = svc.ProfitRequest(
-        sku, _markets(to), channel, MODES, price, (), new_seller
+        sku, _markets(to), channel, MODES, price, (), new_seller, quantity
     )
     with not_found():
         return (await run_in_threadpool(svc.sku_profit, ctx, request)).to_dict()
