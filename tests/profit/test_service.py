@@ -180,3 +180,12 @@ def test_unknown_sku_and_market(ctx: Context) -> None:
     with pytest.raises(UnknownReference) as err:
         svc.sku_profit(ctx, svc.ProfitRequest("LAMP-1", ("ZZ",)))
     assert err.value.value == "ZZ"
+
+
+def test_haul_price_stays_under_its_cap(ctx: Context) -> None:
+    """On the Amazon Haul storefront the advised price respects the USD 20 cap."""
+    result = svc.advise_price(
+        ctx, svc.PriceRequest("LAMP-1", "US", channel="amazon_haul")
+    )
+    assert result.evaluation.advice.price <= 20.0
+    assert result.evaluation.advice.bound == "ceiling"

@@ -209,6 +209,24 @@ def _problem(
     return problem, lane
 
 
+def _capped(
+    inputs: ProfitInputs, p: EconomicsProblem, bounds: PriceBounds | None
+) -> PriceBounds | None:
+    """Return ``bounds`` with the channel's low-price cap (Amazon Haul) as ceiling."""
+    keys = (p.market.id, p.market.customs_zone)
+    caps = inputs.book.incentives_for(p.channel, keys, "low_price_cap")
+    limits = [
+        inputs.fx.convert(Money(c.cap, c.currency), p.market.currency)
+        for c in caps
+        if c.cap > 0
+    ]
+    values = [float(m.amount) for m in limits if m is not None]
+    if not values:
+        return bounds
+    b = bounds or PriceBounds()
+    return replace(b, ceiling=min(b.ceiling, *values))
+
+
 def evaluate(
     inputs: ProfitInputs,
     sku: SkuRecord,
@@ -251,7 +269,9 @@ def evaluate(
         """Return the contribution per unit at ``prices`` (market currency)."""
         return contribution(table, np.zeros(len(prices), dtype=np.intp), prices)
 
+    bounds = _capped(inputs, problem, bounds)
     reference = reference_price(inputs, sku, r.currency, sales, bounds)
+    reference = min(reference, (bounds or PriceBounds()).ceiling)
     q0 = sales.units_per_month if sales is not None else monthly_units
     advice = optimal_price(margin, _fit(inputs, sku, sales), reference, q0, bounds)
     shown = Decimal(str(advice.price)) if price is None else price
