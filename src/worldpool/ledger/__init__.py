@@ -4,6 +4,7 @@
 from worldpool.ledger import audit_tables as audit_tables
 from worldpool.ledger import order_tables as order_tables
 from worldpool.ledger import plan_tables as plan_tables
+from worldpool.ledger import profit_tables as profit_tables
 from worldpool.ledger.check import Drift, DriftReport
 from worldpool.ledger.dead_letter_store import DeadLetter, StoredDeadLetter
 from worldpool.ledger.history import JournalEntry

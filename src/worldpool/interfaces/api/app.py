@@ -17,6 +17,7 @@ from worldpool.interfaces.api.routes import (
     inventory,
     orders,
     plans,
+    profit,
     twin,
     webhooks,
 )
@@ -68,7 +69,17 @@ def create_app(
     app.state.shopify_secret = ctx.settings.shopify_secret
     app.state.plans = PlanCache()
     install_error_handlers(app)
-    routers = (orders, inventory, admin, webhooks, forecasts, plans, customs, twin)
+    routers = (
+        orders,
+        inventory,
+        admin,
+        webhooks,
+        forecasts,
+        plans,
+        customs,
+        twin,
+        profit,
+    )
     for module in routers:
         app.include_router(module.router)
     _include_lastmile(app)

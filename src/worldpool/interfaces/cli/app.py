@@ -69,6 +69,17 @@ _OPTIONAL: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
         (("command", "routes", "routes"),),
     ),
     (
+        "worldpool.interfaces.cli.profit",
+        "ml",
+        (
+            ("command", "profit", "profit"),
+            ("command", "price", "price"),
+            ("command", "reprice", "reprice"),
+            ("command", "markets", "markets"),
+            ("command", "expand", "expand"),
+        ),
+    ),
+    (
         "worldpool.interfaces.cli.simulate",
         "ml,report",
         (("command", "simulate", "simulate"),),
