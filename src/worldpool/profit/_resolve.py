@@ -94,16 +94,8 @@ def complete_fx(fx: FxTable) -> FxTable:
     Args:
         fx: The table (its own pairs are kept as they are).
     """
-    codes = sorted({c for pair in fx.rates for c in pair})
-    crossed = {
-        (a, b): rate
-        for a in codes
-        for b in codes
-        if a != b and fx.rate(a, b) is None
-        for rate in [_cross(fx, a, b)]
-        if rate is not None
-    }
-    return FxTable({**crossed, **fx.rates})
+    # The dated FX table crosses a missing pair through USD itself.
+    return fx
 
 
 def _convert(

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import cache
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from worldpool.catalog.fx import FxTable, load_fx
-from worldpool.config import Settings
-from worldpool.context import Context
 from worldpool.i18n import normalise_language
-from worldpool.interfaces.api.deps import LedgerDep, WriteKey
+from worldpool.interfaces.api.deps import WriteCtx
 from worldpool.interfaces.api.errors import AUTH
 from worldpool.lastmile import LastMileParams, read_fleet, read_postcodes, read_rows
 from worldpool.lastmile.service import (
@@ -58,28 +54,8 @@ class RoutesBody(BaseModel):
     language: str | None = None
 
 
-@cache
-def _fx() -> FxTable:
-    return load_fx()
-
-
-def _context(ledger: LedgerDep, key: WriteKey) -> Context:
-    # The lead's deps.py will hand routers a Context; until then build it from
-    # the app's ledger. A write key is an operator, an admin key an owner.
-    settings = Settings.from_env()
-    return Context(
-        engine=ledger.engine,
-        catalog=ledger.catalog,
-        fx=_fx(),
-        settings=settings,
-        seller=ledger.seller,
-        user="api-key",
-        role="owner" if key == "admin" else "operator",
-        language=settings.language,
-    )
-
-
-ContextDep = Annotated[Context, Depends(_context)]
+ContextDep = WriteCtx
+"""The request's context (a write or admin key)."""
 
 
 def _request(body: RoutesBody) -> RouteRequest:

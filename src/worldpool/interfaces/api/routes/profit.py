@@ -15,15 +15,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from worldpool.catalog.fx import load_fx
-from worldpool.config import Settings
-from worldpool.context import Context, Role
 from worldpool.errors import UnknownReference
-from worldpool.interfaces.api.deps import FxDep, LedgerDep, ReadKey
+from worldpool.interfaces.api.deps import ReadCtx
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND
 from worldpool.profit import PriceBounds
 from worldpool.profit import service as svc
@@ -33,26 +30,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/profit", tags=["profit"], responses=AUTH)
 
-_ROLES: dict[str, Role] = {"read": "viewer", "write": "operator", "admin": "owner"}
-
-
-async def _context(
-    request: Request, ledger: LedgerDep, fx_path: FxDep, scope: ReadKey
-) -> Context:
-    key = request.headers.get("X-API-Key", "")
-    return Context(
-        engine=ledger.engine,
-        catalog=ledger.catalog,
-        fx=load_fx(fx_path),
-        settings=Settings.from_env(),
-        seller=ledger.seller,
-        user=f"key:{key[:8]}",
-        role=_ROLES.get(scope, "viewer"),
-        language=request.headers.get("Accept-Language", "en").split(",")[0],
-    )
-
-
-ContextDep = Annotated[Context, Depends(_context)]
+ContextDep = ReadCtx
 """The request's context (engine and catalog of the app, role from the key)."""
 
 
