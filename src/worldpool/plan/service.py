@@ -29,6 +29,7 @@ from worldpool.demand.service import forecast_history, ledger_history
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.domain.network import Mode
 from worldpool.errors import InputError, UnknownReference
+from worldpool.i18n import t
 from worldpool.ledger.effects import validate
 from worldpool.ledger.journal import post_on
 from worldpool.ledger.plan_tables import get_plan_on, insert_plan_on, mark_applied_on
@@ -133,8 +134,12 @@ def plan_demand(ctx: Context, request: PlanRequest) -> DemandTable:
     moments = np.concatenate([table.mean, table.std])
     if not (np.isfinite(moments) & (moments <= MAX_DAILY_UNITS)).all():
         raise InputError(
-            f"daily demand mean and spread must be at most {MAX_DAILY_UNITS:.0e} "
-            "units (after demand_scale)",
+            t(
+                "daily demand mean and spread must be at most {limit} units "
+                "(after demand_scale)",
+                ctx.language,
+                limit=f"{MAX_DAILY_UNITS:.0e}",
+            ),
             record="plan",
             field="demand",
         )
@@ -156,7 +161,11 @@ def _hub(ctx: Context, hub: str | None) -> str:
     hubs = [h.id for h in ctx.catalog.hubs()]
     if hub is not None and hub not in hubs:
         raise InputError(
-            f"not an origin hub; expected one of {', '.join(hubs)}",
+            t(
+                "not an origin hub; expected one of {hubs}",
+                ctx.language,
+                hubs=", ".join(hubs),
+            ),
             record="plan",
             field="hub",
             value=hub,
