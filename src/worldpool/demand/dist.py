@@ -169,11 +169,12 @@ def gamma_grid(
 def anchored(
     levels: ArrayLike, values: ArrayLike, mean: ArrayLike | None = None
 ) -> tuple[FloatArray, FloatArray]:
-    """Return a full grid: level 0 prepended, values non-negative and monotone.
+    """Return a full grid: levels 0 and a_1/2 prepended, values monotone, >= 0.
 
-    A forecast gives its upper quantiles (P50 and above); the value at level 0
-    is chosen so that the grid's mean is ``mean`` (the forecast's own mean),
-    clipped to [0, first quantile]; without a mean it is 0.
+    A forecast gives its upper quantiles (P50 and above); below the first level
+    the two prepended points are chosen so that the grid's mean is ``mean`` (the
+    forecast's own mean) wherever a non-decreasing, non-negative line can hold
+    it; without a mean the lower part is a straight line from (0, 0).
 
     Args:
         levels: (K,) ascending probability levels, in (0, 1).
@@ -181,16 +182,25 @@ def anchored(
         mean: Mean window demand, broadcastable to ``values[..., 0]``, in units.
 
     Returns:
-        ``(levels, values)`` of shapes (K + 1,) and (..., K + 1).
+        ``(levels, values)`` of shapes (K + 2,) and (..., K + 2).
     """
-    a = np.concatenate([[0.0], np.asarray(levels, float)])
+    given = np.asarray(levels, float)
+    a = np.concatenate([[0.0, given[0] / 2.0], given])
     v = np.maximum.accumulate(np.maximum(np.asarray(values, float), 0.0), axis=-1)
-    full = np.concatenate([np.zeros((*v.shape[:-1], 1)), v], axis=-1)
-    if mean is not None:
-        upper, _ = grid_moments(a, full, _upper_only=True)
-        first = full[..., 1]
-        lo = 2.0 * (np.asarray(mean, float) - upper) / a[1] - first
-        full[..., 0] = np.clip(np.nan_to_num(lo), 0.0, first)
+    full = np.concatenate([np.zeros((*v.shape[:-1], 2)), v], axis=-1)
+    first = full[..., 2]
+    if mean is None:
+        full[..., 1] = first / 2.0
+        return a, full
+    upper, _ = grid_moments(a[2:], full[..., 2:])
+    lower = np.nan_to_num(np.asarray(mean, float) - upper)
+    # Below the first level the quantile function is a straight line from
+    # (0, y) when that can hold the lower mass (y >= 0), else it bends through
+    # (a_1 / 2, x) from (0, 0): together any mass in [a_1 q_1 / 4, a_1 q_1].
+    y = np.clip(2.0 * lower / a[2] - first, 0.0, first)
+    x = np.clip(lower / a[1] - first / 2.0, 0.0, first)
+    full[..., 0] = y
+    full[..., 1] = np.where(y > 0, (y + first) / 2.0, x)
     return a, full
 
 
@@ -253,7 +263,7 @@ def grid_shortage(levels: FloatArray, values: FloatArray, s: FloatArray) -> Floa
 
 
 def grid_moments(
-    levels: FloatArray, values: FloatArray, *, _upper_only: bool = False
+    levels: FloatArray, values: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Return the mean and variance of a grid's distribution (units, units²).
 
@@ -262,9 +272,6 @@ def grid_moments(
         values: (..., K) full grid values, in units.
     """
     a, q = np.asarray(levels, float), np.asarray(values, float)
-    if _upper_only:
-        # The contribution of the levels above the first one (for the anchor).
-        a, q = a[1:], q[..., 1:]
     q0, q1, da = q[..., :-1], q[..., 1:], np.diff(a)
     b, qk, rest = _tail_slope(a, q), q[..., -1], 1.0 - a[-1]
     m1 = (da * (q0 + q1) / 2.0).sum(axis=-1) + rest * (qk + b)

@@ -69,13 +69,7 @@ def forecast(
         for ``mean`` and the quantiles. Same frame kind as ``frame``.
     """
     p = params or ForecastParams()
-    cols = {
-        "sku_col": sku_col,
-        "market_col": market_col,
-        "date_col": date_col,
-        "units_col": units_col,
-        "stockout_col": stockout_col,
-    }
+    cols = _col_names(sku_col, market_col, date_col, units_col, stockout_col)
     panel = history_panel(frame, cols, p.impute_window_days)
     mf = forecast_matrix(
         panel.y,
@@ -90,9 +84,9 @@ def forecast(
     out = _history_rows(panel, mf, p.quantiles, p.select_horizon_days)
     cold = _cold_rows(panel, new_pairs, categories, market_size, horizon_days, p)
     out = pd.concat([out, cold], ignore_index=True) if len(cold) else out
-    out.insert(2, "horizon_start", start.date())
-    out.insert(3, "horizon_days", horizon_days)
-    out.insert(4, "lead_days", lead_days)
+    window: list[Any] = [start.date(), horizon_days, lead_days]
+    for i, name in enumerate(("horizon_start", "horizon_days", "lead_days")):
+        out.insert(2 + i, name, window[i])
     out = out.rename(columns={"sku": sku_col, "market": market_col})
     return _like(frame, out)
 
@@ -185,13 +179,7 @@ def daily_forecast(
         day. Same frame kind as ``frame``.
     """
     p = params or ForecastParams()
-    cols = {
-        "sku_col": sku_col,
-        "market_col": market_col,
-        "date_col": date_col,
-        "units_col": units_col,
-        "stockout_col": stockout_col,
-    }
+    cols = _col_names(sku_col, market_col, date_col, units_col, stockout_col)
     panel = history_panel(frame, cols, p.impute_window_days)
     mf = forecast_matrix(
         panel.y,
@@ -218,6 +206,19 @@ def daily_forecast(
         out[name] = col
     out["model"] = np.repeat(mf.model, horizon_days)
     return _like(frame, out)
+
+
+def _col_names(
+    sku_col: str, market_col: str, date_col: str, units_col: str, stockout_col: str
+) -> dict[str, str]:
+    """Return the column-name keywords of :func:`history_panel`."""
+    return {
+        "sku_col": sku_col,
+        "market_col": market_col,
+        "date_col": date_col,
+        "units_col": units_col,
+        "stockout_col": stockout_col,
+    }
 
 
 def _like(frame: Any, out: pd.DataFrame) -> Any:

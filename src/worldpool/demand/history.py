@@ -82,17 +82,7 @@ def to_panel(
     _require(df, {"units": units_col})
     if df.empty:
         raise InputError("no demand rows to forecast from", record="demand history")
-    units = pd.to_numeric(df[units_col], errors="coerce")
-    bad = units.isna() | (units < 0)
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
-        raise InputError(
-            "units must be a non-negative number",
-            record="demand history",
-            row=row,
-            field=units_col,
-            value=df[units_col].iloc[row - 1],
-        )
+    units = _units(df, units_col)
     days = pd.to_datetime(df[date_col]).dt.tz_localize(None).dt.normalize()
     last = pd.Timestamp(end).normalize() if end is not None else days.max()
     stock = (
@@ -120,6 +110,22 @@ def to_panel(
         y=wide_u.to_numpy(dtype=np.float64),
         stockout=wide_s.to_numpy(dtype=bool),
     )
+
+
+def _units(df: pd.DataFrame, units_col: str) -> pd.Series:
+    """Return the units column as numbers; refuse a negative or non-number, by row."""
+    units = pd.to_numeric(df[units_col], errors="coerce")
+    bad = units.isna() | (units < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
+        raise InputError(
+            "units must be a non-negative number",
+            record="demand history",
+            row=row,
+            field=units_col,
+            value=df[units_col].iloc[row - 1],
+        )
+    return units
 
 
 def _to_pandas(frame: Any) -> pd.DataFrame:

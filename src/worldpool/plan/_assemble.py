@@ -111,23 +111,7 @@ def assemble(
         cost=t.cost,
         cost_none=t.cost_none,
     )
-    stats: dict[str, Any] = {
-        "seed": seed,
-        "pairs": pb.n_pairs,
-        "skus": len(pb.skus),
-        "short_skus": int(
-            (
-                np.bincount(pb.pair_sku, weights=need, minlength=len(pb.skus))
-                > pb.hub_available
-            ).sum()
-        ),
-        "moq_skipped": int(ho.moq_skipped.sum()),
-        "lp_status": lp.status if lp else "off",
-        "lp_columns": lp.columns if lp else 0,
-        "lp_rows": lp.rows if lp else 0,
-        "lp_binaries": lp.binaries if lp else 0,
-        **{f"seconds_{k}": v for k, v in times.items()},
-    }
+    stats = _stats(pb, seed, need, ho, lp, times)
     return Plan(
         id=plan_id(fp, p, seed),
         fingerprint=fp,
@@ -146,3 +130,27 @@ def assemble(
         costs=_costs(pb, t, tr, po),
         stats=stats,
     )
+
+
+def _stats(
+    pb: PlanProblem,
+    seed: int,
+    need: IntArray,
+    ho: HubOrders,
+    lp: LpOutcome | None,
+    times: dict[str, float],
+) -> dict[str, Any]:
+    """Return the plan's run statistics (sizes, shortages, LP, phase times)."""
+    wanted = np.bincount(pb.pair_sku, weights=need, minlength=len(pb.skus))
+    return {
+        "seed": seed,
+        "pairs": pb.n_pairs,
+        "skus": len(pb.skus),
+        "short_skus": int((wanted > pb.hub_available).sum()),
+        "moq_skipped": int(ho.moq_skipped.sum()),
+        "lp_status": lp.status if lp else "off",
+        "lp_columns": lp.columns if lp else 0,
+        "lp_rows": lp.rows if lp else 0,
+        "lp_binaries": lp.binaries if lp else 0,
+        **{f"seconds_{k}": v for k, v in times.items()},
+    }

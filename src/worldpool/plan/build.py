@@ -23,6 +23,7 @@ import numpy as np
 
 from worldpool.catalog import Catalog
 from worldpool.catalog.fx import FxTable, packaged_fx
+from worldpool.domain.eligibility import origin_block_for
 from worldpool.domain.inventory import Balance
 from worldpool.domain.network import Lane, Mode, Node
 from worldpool.domain.product import SkuRecord
@@ -106,6 +107,35 @@ def problem_from_records(
     fc_of = {m: _fc_for(catalog, m) for m in markets}
     fcs = tuple(sorted({n.id for n in fc_of.values() if n is not None}))
     rows = [i for i, m in enumerate(demand.market) if m in fc_of]
+    _check_rows(demand, rows, sku_ix)
+    rows = [i for i in rows if _listed(skus[sku_ix[demand.sku[i]]], demand.market[i])]
+    rate = _fx(skus, hub_node.currency, fx or packaged_fx(), as_of)
+    bal = {(b.sku, b.node): b for b in balances}
+    pairs = _pairs(catalog, skus, sku_ix, demand, rows, fc_of, fcs, bal, hub, tm)
+    pairs["margin"] = pairs["margin"] * rate[pairs["pair_sku"]]
+    pairs["pair_market"] = np.array(
+        [markets.index(demand.market[i]) for i in rows], np.int64
+    ).reshape(-1)
+    return PlanProblem(
+        as_of=as_of,
+        hub=hub,
+        skus=tuple(s.sku for s in skus),
+        markets=markets,
+        fcs=fcs,
+        modes=tuple(m.value for m in _MODES),
+        **_fc_arrays(catalog, skus, bal, fcs),
+        hub_hold_m3_day=float(hub_node.storage_cost_m3_day),
+        budget=tm.budget,
+        currency=hub_node.currency,
+        **_sku_arrays(skus, bal, hub, tm, rate),
+        **pairs,
+    )
+
+
+def _check_rows(
+    demand: DemandTable, rows: list[int], sku_ix: Mapping[str, int]
+) -> None:
+    """Refuse a duplicate (sku, market) row or an unregistered SKU, naming the row."""
     seen: set[tuple[str, str]] = set()
     for i in rows:
         key = (demand.sku[i], demand.market[i])
@@ -126,47 +156,30 @@ def problem_from_records(
                 field="sku",
                 value=demand.sku[i],
             )
-    rows = [i for i in rows if _listed(skus[sku_ix[demand.sku[i]]], demand.market[i])]
-    rate = _fx(skus, hub_node.currency, fx or packaged_fx(), as_of)
-    bal = {(b.sku, b.node): b for b in balances}
-    pairs = _pairs(catalog, skus, sku_ix, demand, rows, fc_of, fcs, bal, hub, tm)
-    pairs["margin"] = pairs["margin"] * rate[pairs["pair_sku"]]
-    used = _fc_used(catalog, skus, bal, fcs)
-    return PlanProblem(
-        as_of=as_of,
-        hub=hub,
-        skus=tuple(s.sku for s in skus),
-        markets=markets,
-        fcs=fcs,
-        modes=tuple(m.value for m in _MODES),
-        unit_cost=np.array([float(s.unit_cost) for s in skus]) * rate,
-        unit_volume_m3=np.array([float(s.unit_volume_m3) for s in skus]),
-        case_pack=np.array([tm.case_pack.get(s.sku, 1) for s in skus], np.int64),
-        moq=np.array([tm.moq.get(s.sku, 0) for s in skus], np.int64),
-        supplier_lead_days=np.array(
-            [tm.supplier_lead_days.get(s.sku, tm.default_lead_days) for s in skus],
-            float,
-        ),
-        hub_available=np.array(
+
+
+def _sku_arrays(
+    skus: Sequence[SkuRecord],
+    bal: Mapping[tuple[str, str], Balance],
+    hub: str,
+    tm: SupplyTerms,
+    rate: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Return the per-SKU arrays of the problem (money in the plan currency)."""
+    lead = [tm.supplier_lead_days.get(s.sku, tm.default_lead_days) for s in skus]
+    return {
+        "unit_cost": np.array([float(s.unit_cost) for s in skus]) * rate,
+        "unit_volume_m3": np.array([float(s.unit_volume_m3) for s in skus]),
+        "case_pack": np.array([tm.case_pack.get(s.sku, 1) for s in skus], np.int64),
+        "moq": np.array([tm.moq.get(s.sku, 0) for s in skus], np.int64),
+        "supplier_lead_days": np.array(lead, float),
+        "hub_available": np.array(
             [_get(bal, s.sku, hub).available for s in skus], np.int64
         ),
-        hub_inbound=np.array(
+        "hub_inbound": np.array(
             [_get(bal, s.sku, hub).in_transit for s in skus], np.int64
         ),
-        pair_market=np.array(
-            [markets.index(demand.market[i]) for i in rows], np.int64
-        ).reshape(-1),
-        fc_free_m3=np.array(
-            [float(catalog.node(f).capacity_m3) - used[f] for f in fcs]
-        ),
-        fc_hold_m3_day=np.array(
-            [float(catalog.node(f).storage_cost_m3_day) for f in fcs]
-        ),
-        hub_hold_m3_day=float(hub_node.storage_cost_m3_day),
-        budget=tm.budget,
-        currency=hub_node.currency,
-        **pairs,
-    )
+    }
 
 
 def _listed(sku: SkuRecord, market: str) -> bool:
@@ -199,6 +212,55 @@ def _fx(
 
 def _get(bal: Mapping[tuple[str, str], Balance], sku: str, node: str) -> Balance:
     return bal.get((sku, node)) or Balance(sku, node, 0, 0, 0)
+
+
+def _fill_row(
+    out: dict[str, np.ndarray],
+    r: int,
+    catalog: Catalog,
+    s: SkuRecord,
+    market: str,
+    fc_of: Mapping[str, Node | None],
+    fcs: tuple[str, ...],
+    bal: Mapping[tuple[str, str], Balance],
+    hub: str,
+    tm: SupplyTerms,
+) -> None:
+    """Fill pair ``r``'s FC, position, lanes and fulfil-from-origin terms."""
+    node = fc_of[market]
+    w, v = s.unit_weight_kg, s.unit_volume_m3
+    if node is not None:
+        out["pair_fc"][r] = fcs.index(node.id)
+        b = _get(bal, s.sku, node.id)
+        out["position"][r] = b.available + b.in_transit
+        for j, mode in enumerate(_MODES):
+            lanes = catalog.lanes_between(hub, node.id, mode)
+            if lanes:
+                c, d, sd = _lane_stats(lanes[0], w, v)
+                out["lane_cost"][r, j] = c
+                out["lane_days"][r, j], out["lane_std_days"][r, j] = d, sd
+    parcel = catalog.parcel_lane(hub, market)
+    if parcel is not None and origin_block_for(s, market) is None:
+        out["ffo_allowed"][r] = True
+        out["ffo_extra_cost"][r] = max(
+            float(parcel.cost(w, v)) - tm.local_last_mile, 0.0
+        )
+        out["ffo_days"][r] = parcel.transit.p50_days
+
+
+def _fc_arrays(
+    catalog: Catalog,
+    skus: Sequence[SkuRecord],
+    bal: Mapping[tuple[str, str], Balance],
+    fcs: tuple[str, ...],
+) -> dict[str, np.ndarray]:
+    """Return free storage (m³) and storage cost (per m³ per day) of each FC."""
+    used = _fc_used(catalog, skus, bal, fcs)
+    nodes = [catalog.node(f) for f in fcs]
+    return {
+        "fc_free_m3": np.array([float(n.capacity_m3) - used[n.id] for n in nodes]),
+        "fc_hold_m3_day": np.array([float(n.storage_cost_m3_day) for n in nodes]),
+    }
 
 
 def _fc_used(
@@ -240,26 +302,7 @@ def _pairs(
     }
     for r, i in enumerate(rows):
         s = skus[sku_ix[demand.sku[i]]]
-        market = demand.market[i]
-        node = fc_of[market]
-        w, v = s.unit_weight_kg, s.unit_volume_m3
-        if node is not None:
-            out["pair_fc"][r] = fcs.index(node.id)
-            b = _get(bal, s.sku, node.id)
-            out["position"][r] = b.available + b.in_transit
-            for j, mode in enumerate(_MODES):
-                lanes = catalog.lanes_between(hub, node.id, mode)
-                if lanes:
-                    c, d, sd = _lane_stats(lanes[0], w, v)
-                    out["lane_cost"][r, j] = c
-                    out["lane_days"][r, j], out["lane_std_days"][r, j] = d, sd
-        parcel = catalog.parcel_lane(hub, market)
-        if parcel is not None and market in s.ffo_markets:
-            out["ffo_allowed"][r] = True
-            out["ffo_extra_cost"][r] = max(
-                float(parcel.cost(w, v)) - tm.local_last_mile, 0.0
-            )
-            out["ffo_days"][r] = parcel.transit.p50_days
+        _fill_row(out, r, catalog, s, demand.market[i], fc_of, fcs, bal, hub, tm)
     idx = np.array([sku_ix[demand.sku[i]] for i in rows], np.int64).reshape(-1)
     cost = np.array([float(s.unit_cost) for s in skus])
     sel = np.array(rows, np.int64).reshape(-1)

@@ -29,6 +29,7 @@ from worldpool.demand.service import forecast_history, ledger_history
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.domain.network import Mode
 from worldpool.errors import InputError, UnknownReference
+from worldpool.i18n import t
 from worldpool.plan.build import SupplyTerms, problem_from_records
 from worldpool.plan.callbacks import PlanCallbacks
 from worldpool.plan.demand import DemandTable, demand_from_frame, demand_from_quantiles
@@ -132,8 +133,12 @@ def plan_demand(ctx: Context, request: PlanRequest) -> DemandTable:
     moments = np.concatenate([table.mean, table.std])
     if not (np.isfinite(moments) & (moments <= MAX_DAILY_UNITS)).all():
         raise InputError(
-            f"daily demand mean and spread must be at most {MAX_DAILY_UNITS:.0e} "
-            "units (after demand_scale)",
+            t(
+                "daily demand mean and spread must be at most {limit} units "
+                "(after demand_scale)",
+                ctx.language,
+                limit=f"{MAX_DAILY_UNITS:.0e}",
+            ),
             record="plan",
             field="demand",
         )
@@ -155,7 +160,11 @@ def _hub(ctx: Context, hub: str | None) -> str:
     hubs = [h.id for h in ctx.catalog.hubs()]
     if hub is not None and hub not in hubs:
         raise InputError(
-            f"not an origin hub; expected one of {', '.join(hubs)}",
+            t(
+                "not an origin hub; expected one of {hubs}",
+                ctx.language,
+                hubs=", ".join(hubs),
+            ),
             record="plan",
             field="hub",
             value=hub,

@@ -10,6 +10,7 @@ figures mirror the packaged catalog's orders of magnitude (sea ~35 days at
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -49,10 +50,7 @@ def synthetic_problem(
     vol = rng.lognormal(np.log(0.003), 0.7, n_skus)
     weight = vol * rng.uniform(120, 300, n_skus)
     margin = cost[sku] * rng.uniform(0.6, 1.5, n_p)
-    scale = rng.uniform(0.8, 1.3, n_markets)[mkt]
-    sea = vol[sku] * 150.0 * scale
-    air = np.maximum(weight, vol * 1e6 / 6000)[sku] * 5.0 * scale
-    ffo = 2.5 + np.maximum(weight, vol * 1e6 / 8000)[sku] * 9.0 * scale
+    sea, air, ffo = _freight(rng, vol, weight, sku, mkt, n_markets)
     hub_units = np.bincount(sku, weights=rate, minlength=n_skus) * hub_cover_days
     # What a forecast would hand over: quantiles of 28-day demand (gamma here).
     levels, grid = gamma_grid(rate * GRID_DAYS, std**2 * GRID_DAYS)
@@ -65,28 +63,14 @@ def synthetic_problem(
         modes=("sea", "air"),
         unit_cost=cost,
         unit_volume_m3=vol,
-        case_pack=rng.choice(np.array([1, 1, 2, 6, 12]), n_skus).astype(np.int64),
-        moq=rng.choice(np.array([0, 50, 100, 500]), n_skus).astype(np.int64),
-        supplier_lead_days=rng.uniform(15, 45, n_skus),
-        hub_available=np.floor(hub_units * rng.uniform(0.2, 1.5, n_skus)).astype(
-            np.int64
-        ),
-        hub_inbound=np.zeros(n_skus, np.int64),
+        **_supply(rng, n_skus, hub_units),
         pair_sku=sku,
         pair_market=mkt,
         pair_fc=mkt.copy(),
         demand_mean=rate,
         demand_std=std,
         margin=margin,
-        ffo_extra_cost=np.maximum(ffo - 1.0, 0.0),
-        ffo_allowed=rng.random(n_p) > 0.1,
-        ffo_days=rng.uniform(8, 18, n_p),
-        history_days=np.where(rng.random(n_p) < 0.05, 0, 365).astype(np.int64),
-        history_units=rate * 365,
-        position=np.floor(rate * rng.uniform(0, 40, n_p)).astype(np.int64),
-        lane_cost=np.stack([sea, air], axis=1),
-        lane_days=np.stack([rng.uniform(30, 45, n_p), rng.uniform(7, 11, n_p)], 1),
-        lane_std_days=np.stack([np.full(n_p, 6.0), np.full(n_p, 2.0)], 1),
+        **_pair_terms(rng, rate, sea, air, ffo),
         fc_free_m3=rng.uniform(2.0, 8.0, n_markets) * n_skus / 100,
         fc_hold_m3_day=rng.uniform(1.0, 1.7, n_markets),
         hub_hold_m3_day=0.9,
@@ -95,3 +79,56 @@ def synthetic_problem(
         demand_grid=grid,
         demand_window_days=np.full(n_p, GRID_DAYS),
     )
+
+
+def _freight(
+    rng: np.random.Generator,
+    vol: np.ndarray,
+    weight: np.ndarray,
+    sku: np.ndarray,
+    mkt: np.ndarray,
+    n_markets: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return per-pair sea, air and fulfil-from-origin cost per unit (USD)."""
+    scale = rng.uniform(0.8, 1.3, n_markets)[mkt]
+    sea = vol[sku] * 150.0 * scale
+    air = np.maximum(weight, vol * 1e6 / 6000)[sku] * 5.0 * scale
+    ffo = 2.5 + np.maximum(weight, vol * 1e6 / 8000)[sku] * 9.0 * scale
+    return sea, air, ffo
+
+
+def _supply(
+    rng: np.random.Generator, n_skus: int, hub_units: np.ndarray
+) -> dict[str, Any]:
+    """Return case packs, MOQs, supplier lead times and hub stock per SKU."""
+    return {
+        "case_pack": rng.choice(np.array([1, 1, 2, 6, 12]), n_skus).astype(np.int64),
+        "moq": rng.choice(np.array([0, 50, 100, 500]), n_skus).astype(np.int64),
+        "supplier_lead_days": rng.uniform(15, 45, n_skus),
+        "hub_available": np.floor(hub_units * rng.uniform(0.2, 1.5, n_skus)).astype(
+            np.int64
+        ),
+        "hub_inbound": np.zeros(n_skus, np.int64),
+    }
+
+
+def _pair_terms(
+    rng: np.random.Generator,
+    rate: np.ndarray,
+    sea: np.ndarray,
+    air: np.ndarray,
+    ffo: np.ndarray,
+) -> dict[str, Any]:
+    """Return origin terms, history, position and lanes per pair (draw order kept)."""
+    n_p = len(rate)
+    return {
+        "ffo_extra_cost": np.maximum(ffo - 1.0, 0.0),
+        "ffo_allowed": rng.random(n_p) > 0.1,
+        "ffo_days": rng.uniform(8, 18, n_p),
+        "history_days": np.where(rng.random(n_p) < 0.05, 0, 365).astype(np.int64),
+        "history_units": rate * 365,
+        "position": np.floor(rate * rng.uniform(0, 40, n_p)).astype(np.int64),
+        "lane_cost": np.stack([sea, air], axis=1),
+        "lane_days": np.stack([rng.uniform(30, 45, n_p), rng.uniform(7, 11, n_p)], 1),
+        "lane_std_days": np.stack([np.full(n_p, 6.0), np.full(n_p, 2.0)], 1),
+    }

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from worldpool.catalog import Catalog
 from worldpool.domain.network import Lane, Mode, Node
@@ -98,6 +100,44 @@ def read_demand(path: Path | str) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype={"sku": str, "market": str})
     frame["date"] = pd.to_datetime(frame["date"])
     return frame
+
+
+def _mapped(
+    df: pd.DataFrame, catalog: Catalog, params: BuildParams
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Return the frame with markets mapped to labels, and each label's marketplace.
+
+    Raises:
+        ValueError: when no market is left after mapping.
+    """
+    df = df.assign(
+        sku=df["sku"].astype(str),
+        market=df["market"].astype(str),
+        date=pd.to_datetime(df["date"]),
+    )
+    places = {m: _marketplace(m, catalog, params) for m in df["market"].unique()}
+    df = df[df["market"].map(places).notna()]
+    if df.empty:
+        raise ValueError("no market of the frame maps to a marketplace")
+    labels: dict[str, str] = {
+        m: str(p if m in COUNTRY_TO_MARKETPLACE else m) for m, p in places.items()
+    }
+    df = df.assign(market=df["market"].map(labels))
+    return df, {labels[m]: p for m, p in places.items() if p is not None}
+
+
+def _cube(
+    df: pd.DataFrame, skus: list[str], markets: list[str]
+) -> tuple[NDArray[np.float32], date]:
+    """Return daily demand as a (days, S, M) array (missing days 0) and day 0."""
+    start = df["date"].min()
+    days = int((df["date"].max() - start).days) + 1
+    demand = np.zeros((days, len(skus), len(markets)), dtype=np.float32)
+    t = (df["date"] - start).dt.days.to_numpy()
+    s = pd.Index(skus).get_indexer(pd.Index(df["sku"]))
+    m = pd.Index(markets).get_indexer(pd.Index(df["market"]))
+    np.add.at(demand, (t, s, m), df["units"].to_numpy(np.float32))
+    return np.maximum(demand, 0), start.date()
 
 
 def _marketplace(label: str, catalog: Catalog, params: BuildParams) -> str | None:
@@ -254,34 +294,10 @@ def scenario_from_frame(
         ValueError: when no market is left after mapping.
     """
     params = params or BuildParams()
-    df = frame.rename(
-        columns={
-            sku_col: "sku",
-            market_col: "market",
-            date_col: "date",
-            units_col: "units",
-        }
-    )
-    df = df.assign(
-        sku=df["sku"].astype(str),
-        market=df["market"].astype(str),
-        date=pd.to_datetime(df["date"]),
-    )
-    places = {m: _marketplace(m, catalog, params) for m in df["market"].unique()}
-    df = df[df["market"].map(places).notna()]
-    if df.empty:
-        raise ValueError("no market of the frame maps to a marketplace")
-    labels = {m: (p if m in COUNTRY_TO_MARKETPLACE else m) for m, p in places.items()}
-    df = df.assign(market=df["market"].map(labels))
+    names = {sku_col: "sku", market_col: "market", date_col: "date", units_col: "units"}
+    df, place_of = _mapped(frame.rename(columns=names), catalog, params)
     skus, markets = sorted(df["sku"].unique()), sorted(df["market"].unique())
-    place_of = {labels[m]: p for m, p in places.items() if p is not None}
-    start = df["date"].min()
-    days = int((df["date"].max() - start).days) + 1
-    demand = np.zeros((days, len(skus), len(markets)), dtype=np.float32)
-    t = (df["date"] - start).dt.days.to_numpy()
-    s = pd.Index(skus).get_indexer(df["sku"])
-    m = pd.Index(markets).get_indexer(df["market"])
-    np.add.at(demand, (t, s, m), df["units"].to_numpy(np.float32))
+    demand, start = _cube(df, skus, markets)
     table = _sku_table(df, skus, params, sku_frame, price_col)
     net, air = _network(catalog, markets, [place_of[k] for k in markets], table, params)
     cost = table["unit_cost"].to_numpy(float)
@@ -289,8 +305,8 @@ def scenario_from_frame(
     return Scenario(
         skus=tuple(skus),
         markets=tuple(markets),
-        start=start.date(),
-        demand=np.maximum(demand, 0),
+        start=start,
+        demand=demand,
         unit_cost=cost,
         unit_price=table["unit_price"].to_numpy(float),
         capital_day=cost * params.capital_rate_year / 365.0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -153,38 +154,16 @@ def compute_kpis(
     days = len(transit_value)
     costs = _sku_costs(sc, f, hub_days)
     sku_cost = sum(costs.values(), np.zeros(len(sc.skus)))
-    demand = float(f["demand"].sum())
-    served_fc, served_origin = (
-        float(f["served_fc"].sum()),
-        float(f["served_origin"].sum()),
-    )
-    lost = float(f["lost_stock"].sum() + f["lost_slow"].sum())
     units, value = _inventory(sc, f, hub_days, days)
     on_hand = sum(v for k, v in value.items() if k != "at sea")
-    served = f["served_fc"] + f["served_origin"]
-    cogs = float((served.sum(axis=1) * sc.unit_cost).sum())
-    revenue = float((served.sum(axis=1) * sc.unit_price).sum())
+    served = (f["served_fc"] + f["served_origin"]).sum(axis=1)
+    cogs = float((served * sc.unit_cost).sum())
+    revenue = float((served * sc.unit_price).sum())
     total = {k: float(v.sum()) for k, v in costs.items()}
-    by_market = f["demand"].sum(axis=0)
-    fill_by_market = served.sum(axis=0)
+    transport = total["sea"] + total["air"] + total["parcel"]
     kpis = Kpis(
         days=days,
-        demand_units=demand,
-        served_units=served_fc + served_origin,
-        served_origin_units=served_origin,
-        lost_units=lost,
-        lost_slow_units=float(f["lost_slow"].sum()),
-        fill_rate=_ratio(served_fc + served_origin, demand),
-        stockout_rate=_ratio(
-            float(f["stockout_days"].sum()), float(f["demand_days"].sum())
-        )
-        if demand
-        else 0.0,
-        short_day_rate=_ratio(
-            float(f["short_days"].sum()), float(f["demand_days"].sum())
-        )
-        if demand
-        else 0.0,
+        **_service_fields(sc, f),
         avg_inventory_units=units,
         avg_inventory_value=value,
         avg_on_hand_value=on_hand,
@@ -192,7 +171,7 @@ def compute_kpis(
         turnover=_ratio(cogs * 365.0 / days, on_hand),
         storage_cost=total["storage"],
         capital_cost=total["capital"],
-        transport_cost=total["sea"] + total["air"] + total["parcel"],
+        transport_cost=transport,
         parcel_cost=total["parcel"],
         air_freight_cost=total["air"],
         lost_margin=total["lost"],
@@ -202,13 +181,37 @@ def compute_kpis(
         - cogs
         - total["storage"]
         - total["capital"]
-        - total["sea"]
-        - total["air"]
-        - total["parcel"],
+        - transport,
         delivery_mix=_delivery_mix(sc, f, origin_buckets),
-        fill_rate_by_market={
-            m: _ratio(float(fill_by_market[j]), float(by_market[j]))
-            for j, m in enumerate(sc.markets)
-        },
     )
     return kpis, sku_cost
+
+
+def _service_fields(sc: Scenario, f: dict[str, FloatArray]) -> dict[str, Any]:
+    """Return the unit and rate KPIs: demand, served, lost, fill, stock-outs."""
+    demand = float(f["demand"].sum())
+    served_fc, served_origin = (
+        float(f["served_fc"].sum()),
+        float(f["served_origin"].sum()),
+    )
+    demand_days = float(f["demand_days"].sum())
+    served = (f["served_fc"] + f["served_origin"]).sum(axis=0)
+    by_market = f["demand"].sum(axis=0)
+    return {
+        "demand_units": demand,
+        "served_units": served_fc + served_origin,
+        "served_origin_units": served_origin,
+        "lost_units": float(f["lost_stock"].sum() + f["lost_slow"].sum()),
+        "lost_slow_units": float(f["lost_slow"].sum()),
+        "fill_rate": _ratio(served_fc + served_origin, demand),
+        "stockout_rate": _ratio(float(f["stockout_days"].sum()), demand_days)
+        if demand
+        else 0.0,
+        "short_day_rate": _ratio(float(f["short_days"].sum()), demand_days)
+        if demand
+        else 0.0,
+        "fill_rate_by_market": {
+            m: _ratio(float(served[j]), float(by_market[j]))
+            for j, m in enumerate(sc.markets)
+        },
+    }

@@ -17,8 +17,10 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from worldpool.sim.params import SimParams
 from worldpool.sim.scenario import FloatArray, IntArray, Scenario, TransitDraws
@@ -74,27 +76,10 @@ def _sku_lp(
     d = demand[:, active]
     n, a = d.shape
     c = _Cols(n, a, sc.has_air)
-    keep = 1.0 - sc.ffo_loss[active]
-    margin = float(sc.margin[s])
-    hold_fc = sc.holding_fc[s, active] + sc.capital_day[s]
     lead = draws.sea_days[start:, active]
     arrive = np.arange(n)[:, None] + lead
-    cost = np.zeros(c.count)
-    upper = np.full(c.count, np.inf)
-    cost[c.grid(c.fc)] = np.broadcast_to(hold_fc, (n, a))
-    cost[c.grid(c.sfc)] = -margin
-    fixed = np.where(d > 0, sc.parcel_fixed[active] / np.maximum(d, 1e-12), 0.0)
-    cost[c.grid(c.org)] = keep * (sc.parcel_cost[s, active] - margin) + fixed
-    cost[c.grid(c.x)] = sc.sea_cost[s, active] + sc.capital_day[s] * lead
-    cost[c.hub : c.hub + n] = sc.holding_hub[s] + sc.capital_day[s]
-    upper[c.grid(c.sfc)] = d
-    cap = sc.origin_max_units
-    upper[c.grid(c.org)] = d if cap is None else np.minimum(d, float(cap[s]))
-    if sc.origin_cleared is not None:
-        upper[c.grid(c.org)] *= sc.origin_cleared[s, active]
-    upper[c.grid(c.x)] = np.where(arrive < n, np.inf, 0.0)
-    buy_ok = np.arange(n) >= sc.supplier_lead_days
-    upper[c.buy : c.buy + n] = np.where(buy_ok, np.inf, 0.0)
+    cost, upper, keep = _costs_bounds(sc, s, d, active, lead, c)
+    margin = float(sc.margin[s])
     rows, cols, vals = [], [], []
     # FC balance (n x a rows): fc[t] - fc[t-1] - arrivals[t] + sfc[t] = 0.
     r_fc = np.arange(n * a).reshape(n, a)
@@ -113,7 +98,70 @@ def _sku_lp(
         rows.append(r_air)
         cols.append(k_air)
         vals.append(v_air)
-    # Hub balance (n rows): hub[t] - hub[t-1] - buy[t] + sum x[t] + keep*org[t] = 0.
+    r_hub = n * a + np.arange(n)
+    _hub_rows(c, n, a, keep, rows, cols, vals)
+    if sc.has_air:
+        rows.append(np.repeat(r_hub, a))
+        cols.append(c.grid(c.xa).ravel())
+        vals.append(np.ones(n * a))
+    # Demand (n x a rows): sfc + org <= d.
+    r_dem = n * a + n + np.arange(n * a)
+    rows += [r_dem, r_dem]
+    cols += [c.grid(c.sfc).ravel(), c.grid(c.org).ravel()]
+    vals += [np.ones(n * a), np.ones(n * a)]
+    lo = np.concatenate([np.zeros(n * a + n), np.full(n * a, -np.inf)])
+    hi = np.concatenate([np.zeros(n * a + n), d.ravel()])
+    coo = [
+        np.concatenate([np.ravel(r) for r in rows]),
+        np.concatenate([np.ravel(k) for k in cols]),
+        np.concatenate([np.ravel(v) for v in vals]),
+    ]
+    return cost, np.zeros(c.count), upper, coo, lo, hi, margin * float(d.sum())
+
+
+def _costs_bounds(
+    sc: Scenario,
+    s: int,
+    d: FloatArray,
+    active: NDArray[np.intp],
+    lead: NDArray[Any],
+    c: _Cols,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return the objective, the upper bounds and the kept share of one SKU's LP."""
+    keep = 1.0 - sc.ffo_loss[active]
+    margin = float(sc.margin[s])
+    hold_fc = sc.holding_fc[s, active] + sc.capital_day[s]
+    n, a = d.shape
+    arrive = np.arange(n)[:, None] + lead
+    cost = np.zeros(c.count)
+    upper = np.full(c.count, np.inf)
+    cost[c.grid(c.fc)] = np.broadcast_to(hold_fc, (n, a))
+    cost[c.grid(c.sfc)] = -margin
+    fixed = np.where(d > 0, sc.parcel_fixed[active] / np.maximum(d, 1e-12), 0.0)
+    cost[c.grid(c.org)] = keep * (sc.parcel_cost[s, active] - margin) + fixed
+    cost[c.grid(c.x)] = sc.sea_cost[s, active] + sc.capital_day[s] * lead
+    cost[c.hub : c.hub + n] = sc.holding_hub[s] + sc.capital_day[s]
+    upper[c.grid(c.sfc)] = d
+    cap = sc.origin_max_units
+    upper[c.grid(c.org)] = d if cap is None else np.minimum(d, float(cap[s]))
+    if sc.origin_cleared is not None:
+        upper[c.grid(c.org)] *= sc.origin_cleared[s, active]
+    upper[c.grid(c.x)] = np.where(arrive < n, np.inf, 0.0)
+    buy_ok = np.arange(n) >= sc.supplier_lead_days
+    upper[c.buy : c.buy + n] = np.where(buy_ok, np.inf, 0.0)
+    return cost, upper, keep
+
+
+def _hub_rows(
+    c: _Cols,
+    n: int,
+    a: int,
+    keep: FloatArray,
+    rows: list[Any],
+    cols: list[Any],
+    vals: list[Any],
+) -> None:
+    """Append the hub balance rows: hub[t] - hub[t-1] - buy[t] + x + keep*org = 0."""
     r_hub = n * a + np.arange(n)
     rows += [
         r_hub,
@@ -139,23 +187,6 @@ def _sku_lp(
         np.ones(n * a),
         np.broadcast_to(keep, (n, a)).ravel(),
     ]
-    if sc.has_air:
-        rows.append(np.repeat(r_hub, a))
-        cols.append(c.grid(c.xa).ravel())
-        vals.append(np.ones(n * a))
-    # Demand (n x a rows): sfc + org <= d.
-    r_dem = n * a + n + np.arange(n * a)
-    rows += [r_dem, r_dem]
-    cols += [c.grid(c.sfc).ravel(), c.grid(c.org).ravel()]
-    vals += [np.ones(n * a), np.ones(n * a)]
-    lo = np.concatenate([np.zeros(n * a + n), np.full(n * a, -np.inf)])
-    hi = np.concatenate([np.zeros(n * a + n), d.ravel()])
-    coo = [
-        np.concatenate([np.ravel(r) for r in rows]),
-        np.concatenate([np.ravel(k) for k in cols]),
-        np.concatenate([np.ravel(v) for v in vals]),
-    ]
-    return cost, np.zeros(c.count), upper, coo, lo, hi, margin * float(d.sum())
 
 
 def _add_air(

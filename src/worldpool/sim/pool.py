@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -111,7 +112,7 @@ def plan_problem(
         money in the scenario currency, units and days as in the scenario.
     """
     sc = view.scenario
-    s_n, m_n = view.mean.shape
+    m_n = view.mean.shape[1]
     position = view.fc_on_hand + view.fc_on_order
     pair_sku, pair_market = np.nonzero((view.mean > 0) | (position > 0))
     size, rate, hub_rate = _storage_factors(sc)
@@ -119,7 +120,6 @@ def plan_problem(
     c_x = origin_unit_cost(sc, view.mean, view.sale_share)[cell]
     allowed = origin_allowed(view, always_origin)[cell]
     lane_cost, lane_days, lane_std = _lanes(sc, cell)
-    ones = np.ones(s_n, dtype=np.int64)
     return PlanProblem(
         as_of=sc.start + timedelta(days=view.day),
         hub="hub",
@@ -129,11 +129,7 @@ def plan_problem(
         modes=("sea", "air") if sc.has_air else ("sea",),
         unit_cost=sc.unit_cost,
         unit_volume_m3=size,
-        case_pack=ones,
-        moq=np.zeros(s_n, dtype=np.int64),
-        supplier_lead_days=np.full(s_n, float(sc.supplier_lead_days)),
-        hub_available=np.floor(view.hub_on_hand).astype(np.int64),
-        hub_inbound=np.floor(view.hub_on_order).astype(np.int64),
+        **_hub_arrays(view),
         pair_sku=pair_sku.astype(np.int64),
         pair_market=pair_market.astype(np.int64),
         pair_fc=pair_market.astype(np.int64),
@@ -154,6 +150,18 @@ def plan_problem(
         hub_hold_m3_day=hub_rate,
         currency=sc.currency,
     )
+
+
+def _hub_arrays(view: PolicyView) -> dict[str, Any]:
+    """Return the per-SKU supply arrays: packs of one, no MOQ, hub stock."""
+    s_n = view.mean.shape[0]
+    return {
+        "case_pack": np.ones(s_n, dtype=np.int64),
+        "moq": np.zeros(s_n, dtype=np.int64),
+        "supplier_lead_days": np.full(s_n, float(view.scenario.supplier_lead_days)),
+        "hub_available": np.floor(view.hub_on_hand).astype(np.int64),
+        "hub_inbound": np.floor(view.hub_on_order).astype(np.int64),
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from worldpool.context import Context
 from worldpool.errors import InputError
+from worldpool.i18n import t
 from worldpool.sim.build import BuildParams, read_demand, scenario_from_frame
 from worldpool.sim.callbacks import SimCallbacks
 from worldpool.sim.compare import Comparison, compare
@@ -82,14 +83,18 @@ class TwinResult:
     """The scenario built from the history."""
 
 
-def _policies(names: tuple[str, ...]) -> list[ReplenishmentPolicy]:
+def _policies(names: tuple[str, ...], language: str) -> list[ReplenishmentPolicy]:
     unknown = sorted(set(names) - {*POLICIES, "oracle"})
     chosen = [POLICIES[n]() for n in dict.fromkeys(names) if n in POLICIES]
     if unknown or not chosen:
         known = ", ".join([*POLICIES, "oracle"])
         raise InputError(
-            f"name at least one of {', '.join(POLICIES)} (oracle besides); "
-            f"known: {known}",
+            t(
+                "name at least one of {policies} (oracle besides); known: {known}",
+                language,
+                policies=", ".join(POLICIES),
+                known=known,
+            ),
             record="twin",
             field="policies",
             value=",".join(names),
@@ -121,8 +126,12 @@ def _fx_rate(ctx: Context, request: TwinRequest, frame: pd.DataFrame) -> float:
     rate = ctx.fx.rate("USD", request.currency, day)
     if rate is None:
         raise InputError(
-            f"no USD/{request.currency} rate in the FX table; add one to your FX "
-            "file (WORLDPOOL_FX_FILE)",
+            t(
+                "no USD/{currency} rate in the FX table; add one to your FX file "
+                "(WORLDPOOL_FX_FILE)",
+                ctx.language,
+                currency=request.currency,
+            ),
             record="twin",
             field="currency",
             value=request.currency,
@@ -144,7 +153,7 @@ def simulate_policies(
         InputError: naming ``policies``, ``demand`` or ``currency``.
     """
     ctx.require("viewer")
-    policies = _policies(request.policies)
+    policies = _policies(request.policies, ctx.language)
     frame = _frame(request.demand, request.skus, request.seed)
     build = BuildParams(
         fx_rate=_fx_rate(ctx, request, frame),

@@ -20,6 +20,7 @@ import httpx
 import pytest
 import uvicorn
 
+from tests.conftest import context_for
 from tests.interfaces.api.conftest import free_port, ship_history
 from tests.interfaces.api.test_plans_api import DEMAND
 from tests.orders.conftest import load, stock_pool
@@ -127,7 +128,7 @@ def world(ledger: Ledger) -> Iterator[World]:
     }
     port = free_port()
     config = uvicorn.Config(
-        create_app(ledger), host="127.0.0.1", port=port, log_level="warning",
+        create_app(context_for(ledger)), host="127.0.0.1", port=port, log_level="warning",
         lifespan="off",
     )  # fmt: skip
     srv = uvicorn.Server(config)
