@@ -1,0 +1,360 @@
+"""Tables of the logistics capability (migration ``0005_logistics``) and their queries.
+
+``shipments`` (one row per shipment: lane, booking, tracking state, lines as
+JSON), ``cartons`` (one row per logistic unit with its SSCC), ``tracking_events``
+(unique per seller and event id: a repeated event inserts nothing),
+``purchase_orders``, ``logistics_counters`` (SSCC serials) and
+``contracted_rates`` (a seller's own rate-card CSV). Every row carries its
+seller and every query filters by it. Stock itself moves only through journal
+movements.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from worldpool.ledger.tables import metadata
+
+__all__ = [
+    "cartons",
+    "cartons_on",
+    "contracted_rates",
+    "events_on",
+    "get_po_on",
+    "get_rates_on",
+    "get_shipment_on",
+    "insert_cartons_on",
+    "insert_events_on",
+    "insert_po_on",
+    "insert_shipment_on",
+    "list_pos_on",
+    "list_shipments_on",
+    "lock_shipments_on",
+    "logistics_counters",
+    "next_serials_on",
+    "purchase_orders",
+    "put_rates_on",
+    "shipments",
+    "tracking_events",
+    "update_po_on",
+    "update_shipment_on",
+]
+
+_BigId = BigInteger().with_variant(sqlite.INTEGER(), "sqlite")
+
+
+def _seller() -> Column[str]:
+    return Column(
+        "seller", String(64), nullable=False, server_default="default", index=True
+    )
+
+
+shipments = Table(
+    "shipments",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    _seller(),
+    Column("source", String(16), nullable=False),
+    Column("source_ref", String(64), nullable=False),
+    Column("origin", String(32), nullable=False),
+    Column("destination", String(32), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("service", String(64), nullable=False),
+    Column("carrier", String(64), nullable=False),
+    Column("lane_p50", Float, nullable=False),
+    Column("lane_p90", Float, nullable=False),
+    Column("booking", String(16), nullable=False),
+    Column("tracking_number", String(64)),
+    Column("order_ref", String(128)),
+    Column("status", String(16), nullable=False),
+    Column("legs_done", Integer, nullable=False, server_default="-1"),
+    Column("started_at", DateTime(timezone=True)),
+    Column("customs_since", DateTime(timezone=True)),
+    Column("eta", DateTime(timezone=True)),
+    Column("eta_p90", DateTime(timezone=True)),
+    Column("last_event_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True)),
+    Column("payload", Text, nullable=False),
+    Index("ix_shipments_seller_status", "seller", "status"),
+)
+
+cartons = Table(
+    "cartons",
+    metadata,
+    Column("id", _BigId, primary_key=True, autoincrement=True),
+    _seller(),
+    Column("shipment_id", String(40), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("sscc", String(18), nullable=False, unique=True),
+    Column("carton", String(8), nullable=False),
+    Column("weight_kg", Numeric(12, 3), nullable=False),
+    Column("volume_m3", Numeric(12, 6), nullable=False),
+    Column("contents", Text, nullable=False),
+)
+
+tracking_events = Table(
+    "tracking_events",
+    metadata,
+    Column("id", _BigId, primary_key=True, autoincrement=True),
+    _seller(),
+    Column("event_id", String(200), nullable=False),
+    Column("shipment_id", String(40), nullable=False),
+    Column("biz_step", String(16), nullable=False),
+    Column("disposition", String(32), nullable=False),
+    Column("event_time", DateTime(timezone=True), nullable=False),
+    Column("read_point", String(128), nullable=False),
+    Column("epcs", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("seller", "event_id", name="uq_tracking_events_seller_event"),
+    Index("ix_tracking_events_shipment", "seller", "shipment_id"),
+)
+
+purchase_orders = Table(
+    "purchase_orders",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    _seller(),
+    Column("supplier", String(128), nullable=False),
+    Column("hub", String(32), nullable=False),
+    Column("status", String(24), nullable=False),
+    Column("plan_ref", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("payload", Text, nullable=False),
+)
+
+logistics_counters = Table(
+    "logistics_counters",
+    metadata,
+    Column("seller", String(64), primary_key=True),
+    Column("name", String(32), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+contracted_rates = Table(
+    "contracted_rates",
+    metadata,
+    Column("seller", String(64), primary_key=True),
+    Column("csv", Text, nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _dialect(conn: Connection) -> Any:
+    return postgresql if conn.dialect.name == "postgresql" else sqlite
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    out = dict(row)
+    if "payload" in out:
+        out["payload"] = json.loads(out["payload"])
+    return out
+
+
+def insert_shipment_on(conn: Connection, row: dict[str, Any]) -> bool:
+    """Insert a shipment unless its id exists; return True when new."""
+    values = dict(row, payload=json.dumps(row["payload"], default=str))
+    stmt = _dialect(conn).insert(shipments).values(**values)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["id"]).returning(shipments.c.id)
+    return conn.execute(stmt).first() is not None
+
+
+def get_shipment_on(
+    conn: Connection, seller: str, shipment_id: str
+) -> dict[str, Any] | None:
+    """Return one shipment row (payload decoded), or None."""
+    stmt = select(shipments).where(
+        shipments.c.seller == seller, shipments.c.id == shipment_id
+    )
+    r = conn.execute(stmt).mappings().first()
+    return None if r is None else _plain(r)
+
+
+def lock_shipments_on(
+    conn: Connection, seller: str, ids: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """Lock and return shipments by id, in id order (no deadlock between callers)."""
+    wanted = sorted(set(ids))
+    stmt = (
+        select(shipments)
+        .where(shipments.c.seller == seller, shipments.c.id.in_(wanted))
+        .order_by(shipments.c.id)
+        .with_for_update()
+    )
+    return {r["id"]: _plain(r) for r in conn.execute(stmt).mappings()}
+
+
+def list_shipments_on(
+    conn: Connection, seller: str, *, open_only: bool = False, limit: int = 500
+) -> list[dict[str, Any]]:
+    """Return the seller's shipments, newest first (open ones: not received)."""
+    stmt = select(shipments).where(shipments.c.seller == seller)
+    if open_only:
+        stmt = stmt.where(shipments.c.status.not_in(("received", "cancelled")))
+    stmt = stmt.order_by(shipments.c.created_at.desc(), shipments.c.id).limit(limit)
+    return [_plain(r) for r in conn.execute(stmt).mappings()]
+
+
+def update_shipment_on(
+    conn: Connection, seller: str, shipment_id: str, values: dict[str, Any]
+) -> None:
+    """Update one shipment's columns (``payload`` given as plain data)."""
+    vals = dict(values)
+    if "payload" in vals:
+        vals["payload"] = json.dumps(vals["payload"], default=str)
+    conn.execute(
+        update(shipments)
+        .where(shipments.c.seller == seller, shipments.c.id == shipment_id)
+        .values(**vals)
+    )
+
+
+def insert_cartons_on(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert carton rows (``contents`` as plain data)."""
+    if rows:
+        conn.execute(
+            insert(cartons),
+            [dict(r, contents=json.dumps(r["contents"])) for r in rows],
+        )
+
+
+def cartons_on(conn: Connection, seller: str, shipment_id: str) -> list[dict[str, Any]]:
+    """Return a shipment's cartons in sequence order (``contents`` decoded)."""
+    stmt = (
+        select(cartons)
+        .where(cartons.c.seller == seller, cartons.c.shipment_id == shipment_id)
+        .order_by(cartons.c.seq)
+    )
+    out = []
+    for r in conn.execute(stmt).mappings():
+        row = dict(r)
+        row["contents"] = json.loads(row["contents"])
+        out.append(row)
+    return out
+
+
+def next_serials_on(conn: Connection, seller: str, name: str, n: int) -> int:
+    """Reserve ``n`` consecutive serials of counter ``name``; return the first."""
+    d = _dialect(conn)
+    ins = d.insert(logistics_counters).values(seller=seller, name=name, value=n)
+    stmt = ins.on_conflict_do_update(
+        index_elements=["seller", "name"],
+        set_={"value": logistics_counters.c.value + n},
+    ).returning(logistics_counters.c.value)
+    last = int(conn.execute(stmt).scalar_one())
+    return last - n + 1
+
+
+def insert_events_on(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Insert tracking events, skipping ids already stored; return the new ids."""
+    if not rows:
+        return []
+    stmt = (
+        _dialect(conn)
+        .insert(tracking_events)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=["seller", "event_id"])
+        .returning(tracking_events.c.event_id)
+    )
+    return [r[0] for r in conn.execute(stmt)]
+
+
+def events_on(
+    conn: Connection, seller: str, shipment_ids: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Return every stored event of the shipments, grouped by shipment id."""
+    ids = sorted(set(shipment_ids))
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    stmt = select(tracking_events).where(
+        tracking_events.c.seller == seller, tracking_events.c.shipment_id.in_(ids)
+    )
+    for r in conn.execute(stmt).mappings():
+        out[r["shipment_id"]].append(dict(r))
+    return out
+
+
+def insert_po_on(conn: Connection, row: dict[str, Any]) -> bool:
+    """Insert a purchase order unless its id exists; return True when new."""
+    values = dict(row, payload=json.dumps(row["payload"], default=str))
+    stmt = _dialect(conn).insert(purchase_orders).values(**values)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["id"]).returning(
+        purchase_orders.c.id
+    )
+    return conn.execute(stmt).first() is not None
+
+
+def get_po_on(
+    conn: Connection, seller: str, po_id: str, *, lock: bool = False
+) -> dict[str, Any] | None:
+    """Return one purchase order (payload decoded), optionally locked, or None."""
+    stmt = select(purchase_orders).where(
+        purchase_orders.c.seller == seller, purchase_orders.c.id == po_id
+    )
+    if lock:
+        stmt = stmt.with_for_update()
+    r = conn.execute(stmt).mappings().first()
+    return None if r is None else _plain(r)
+
+
+def list_pos_on(conn: Connection, seller: str) -> list[dict[str, Any]]:
+    """Return the seller's purchase orders, newest first."""
+    stmt = (
+        select(purchase_orders)
+        .where(purchase_orders.c.seller == seller)
+        .order_by(purchase_orders.c.created_at.desc(), purchase_orders.c.id)
+    )
+    return [_plain(r) for r in conn.execute(stmt).mappings()]
+
+
+def update_po_on(
+    conn: Connection, seller: str, po_id: str, values: dict[str, Any]
+) -> None:
+    """Update one purchase order's columns (``payload`` as plain data)."""
+    vals = dict(values)
+    if "payload" in vals:
+        vals["payload"] = json.dumps(vals["payload"], default=str)
+    conn.execute(
+        update(purchase_orders)
+        .where(purchase_orders.c.seller == seller, purchase_orders.c.id == po_id)
+        .values(**vals)
+    )
+
+
+def put_rates_on(conn: Connection, seller: str, text: str, at: Any) -> None:
+    """Store (replace) the seller's contracted rate-card CSV."""
+    d = _dialect(conn)
+    ins = d.insert(contracted_rates).values(seller=seller, csv=text, loaded_at=at)
+    conn.execute(
+        ins.on_conflict_do_update(
+            index_elements=["seller"], set_={"csv": text, "loaded_at": at}
+        )
+    )
+
+
+def get_rates_on(conn: Connection, seller: str) -> str | None:
+    """Return the seller's contracted rate-card CSV, or None."""
+    stmt = select(contracted_rates.c.csv).where(contracted_rates.c.seller == seller)
+    value = conn.execute(stmt).scalar_one_or_none()
+    return None if value is None else str(value)

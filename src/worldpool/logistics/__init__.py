@@ -1,0 +1,1 @@
+"""Logistics execution: rate cards, quotes, packing, SSCC labels, tracking, ETA."""
