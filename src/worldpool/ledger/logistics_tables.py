@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -28,8 +29,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -51,6 +54,7 @@ __all__ = [
     "list_pos_on",
     "list_shipments_on",
     "lock_shipments_on",
+    "lock_tracking_on",
     "logistics_counters",
     "next_serials_on",
     "purchase_orders",
@@ -59,14 +63,16 @@ __all__ = [
     "tracking_events",
     "update_po_on",
     "update_shipment_on",
+    "update_tracking_on",
 ]
 
 _BigId = BigInteger().with_variant(sqlite.INTEGER(), "sqlite")
 
 
-def _seller() -> Column[str]:
+def _seller(*, index: bool = True) -> Column[str]:
+    # Tables with a composite index led by seller need no second one.
     return Column(
-        "seller", String(64), nullable=False, server_default="default", index=True
+        "seller", String(64), nullable=False, server_default="default", index=index
     )
 
 
@@ -97,7 +103,8 @@ shipments = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("received_at", DateTime(timezone=True)),
     Column("payload", Text, nullable=False),
-    Index("ix_shipments_seller_status", "seller", "status"),
+    # No index on status: tracking updates it on every event batch, and an
+    # unindexed column keeps those updates HOT (no index writes).
 )
 
 cartons = Table(
@@ -118,7 +125,7 @@ tracking_events = Table(
     "tracking_events",
     metadata,
     Column("id", _BigId, primary_key=True, autoincrement=True),
-    _seller(),
+    _seller(index=False),
     Column("event_id", String(200), nullable=False),
     Column("shipment_id", String(40), nullable=False),
     Column("biz_step", String(16), nullable=False),
@@ -231,6 +238,75 @@ def update_shipment_on(
     )
 
 
+_TRACKING = (
+    "status",
+    "legs_done",
+    "started_at",
+    "customs_since",
+    "eta",
+    "eta_p90",
+    "last_event_at",
+)
+_PG_TYPES = ("text", "int", *(["timestamptz"] * 5))
+# PostgreSQL: one statement for the whole batch, its text constant (arrays in).
+_PG_UPDATE = text(
+    "UPDATE shipments AS s SET "
+    + ", ".join(f"{c} = u.{c}" for c in _TRACKING)
+    + " FROM unnest(CAST(:ids AS text[]), "
+    + ", ".join(
+        f"CAST(:{c} AS {t}[])" for c, t in zip(_TRACKING, _PG_TYPES, strict=True)
+    )
+    + ") AS u(id, "
+    + ", ".join(_TRACKING)
+    + ") WHERE s.seller = :seller AND s.id = u.id"
+)
+
+
+def update_tracking_on(
+    conn: Connection, seller: str, rows: Sequence[dict[str, Any]]
+) -> None:
+    """Update many shipments' tracking columns at once.
+
+    Args:
+        conn: Open transaction.
+        seller: Owning seller.
+        rows: ``id`` plus every tracking column (status, legs_done, started_at,
+            customs_since, eta, eta_p90, last_event_at).
+    """
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        params: dict[str, Any] = {"seller": seller, "ids": [r["id"] for r in rows]}
+        params |= {c: [r[c] for r in rows] for c in _TRACKING}
+        conn.execute(_PG_UPDATE, params)
+        return
+    stmt = (
+        update(shipments)
+        .where(shipments.c.seller == bindparam("k_seller"))
+        .where(shipments.c.id == bindparam("k_id"))
+        .values({c: bindparam(f"v_{c}") for c in _TRACKING})
+    )
+    many = [
+        {"k_seller": seller, "k_id": r["id"], **{f"v_{c}": r[c] for c in _TRACKING}}
+        for r in rows
+    ]
+    conn.execute(stmt, many)
+
+
+def lock_tracking_on(
+    conn: Connection, seller: str, ids: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """Lock shipments in id order; return what tracking needs of each (no payload)."""
+    c = shipments.c
+    stmt = (
+        select(c.id, c.status, c.mode, c.lane_p50, c.lane_p90, c.created_at)
+        .where(c.seller == seller, c.id.in_(sorted(set(ids))))
+        .order_by(c.id)
+        .with_for_update()
+    )
+    return {r["id"]: dict(r) for r in conn.execute(stmt).mappings()}
+
+
 def insert_cartons_on(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert carton rows (``contents`` as plain data)."""
     if rows:
@@ -268,17 +344,25 @@ def next_serials_on(conn: Connection, seller: str, name: str, n: int) -> int:
 
 
 def insert_events_on(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[str]:
-    """Insert tracking events, skipping ids already stored; return the new ids."""
+    """Insert tracking events, skipping ids already stored; return the new ids.
+
+    One cached statement run as an executemany (SQLAlchemy batches it into
+    multi-row INSERTs with RETURNING), so a batch compiles nothing new.
+    """
     if not rows:
         return []
-    stmt = (
-        _dialect(conn)
-        .insert(tracking_events)
-        .values(list(rows))
+    result = conn.execute(_insert_events(conn.dialect.name), list(rows))
+    return [r[0] for r in result]
+
+
+@cache
+def _insert_events(dialect_name: str) -> Any:
+    d: Any = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        d.insert(tracking_events)
         .on_conflict_do_nothing(index_elements=["seller", "event_id"])
         .returning(tracking_events.c.event_id)
     )
-    return [r[0] for r in conn.execute(stmt)]
 
 
 def events_on(

@@ -15,8 +15,8 @@ ignores the milestones: handover + the lane's P50.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -43,8 +43,10 @@ class LegFit:
     """Median of each leg, in days."""
     sigmas: tuple[float, ...]
     """Log-sd of each leg."""
-    samples: NDArray[np.float64]
+    samples: NDArray[np.float64] = field(compare=False, hash=False)
     """Fixed sample of leg durations, shape (n, 4), in days (read-only)."""
+    key: tuple[float, float] = (0.0, 0.0)
+    """The lane's (P50, P90) in days the legs were fitted to."""
 
     def quantile(self, leg: int, q: float) -> float:
         """Return the ``q`` quantile of leg ``leg``, in days."""
@@ -105,7 +107,13 @@ def fit_legs(mode: str, p50_days: float, p90_days: float) -> LegFit:
     medians = shares * scale
     samples = medians * np.exp(g * sig * _normals(0))
     samples.flags.writeable = False
-    return LegFit(mode, tuple(map(float, medians)), tuple(map(float, g * sig)), samples)
+    return LegFit(
+        mode,
+        tuple(map(float, medians)),
+        tuple(map(float, g * sig)),
+        samples,
+        (p50_days, p90_days),
+    )
 
 
 def sample_legs(fit: LegFit, n: int, seed: int) -> NDArray[np.float64]:
@@ -117,6 +125,9 @@ def sample_legs(fit: LegFit, n: int, seed: int) -> NDArray[np.float64]:
 def remaining_days(fit: LegFit, legs_done: int, elapsed: float) -> tuple[float, float]:
     """Return (P50, P90) of the days still to go after ``legs_done`` legs.
 
+    The elapsed time is taken to the hour (the answer is cached per lane,
+    milestone and hour: ingesting events computes it for every shipment).
+
     Args:
         fit: The lane's legs.
         legs_done: Milestones passed after handover (0 at ``shipping``, 4 when
@@ -124,6 +135,20 @@ def remaining_days(fit: LegFit, legs_done: int, elapsed: float) -> tuple[float, 
         elapsed: Days since the last milestone, >= 0 (conditions the current
             leg: it has lasted at least that long).
     """
+    hours = round(max(elapsed, 0.0) * 24)
+    return _remaining(fit.mode, fit.key, legs_done, hours)
+
+
+@lru_cache(maxsize=1 << 16)
+def _remaining(
+    mode: str, key: tuple[float, float], legs_done: int, hours: int
+) -> tuple[float, float]:
+    return _remaining_exact(fit_legs(mode, *key), legs_done, hours / 24)
+
+
+def _remaining_exact(
+    fit: LegFit, legs_done: int, elapsed: float
+) -> tuple[float, float]:
     if legs_done >= len(LEGS):
         return 0.0, 0.0
     s = fit.samples
@@ -132,8 +157,9 @@ def remaining_days(fit: LegFit, legs_done: int, elapsed: float) -> tuple[float, 
     alive = current > elapsed
     if int(alive.sum()) < _MIN_TAIL:
         # Past almost every sampled duration: use the longest ones' excess.
-        idx = np.argsort(current)[-_MIN_TAIL:]
+        idx = np.argpartition(current, -_MIN_TAIL)[-_MIN_TAIL:]
         rest = np.maximum(current[idx] - elapsed, 0.0) + later[idx]
     else:
         rest = current[alive] - elapsed + later[alive]
-    return float(np.median(rest)), float(np.quantile(rest, 0.9))
+    p50, p90 = np.quantile(rest, (0.5, 0.9))
+    return float(p50), float(p90)

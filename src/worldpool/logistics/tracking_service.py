@@ -20,8 +20,8 @@ from worldpool.ledger.deadletter import DeadLetter, record_dead_letters_on
 from worldpool.ledger.logistics_tables import (
     events_on,
     insert_events_on,
-    lock_shipments_on,
-    update_shipment_on,
+    lock_tracking_on,
+    update_tracking_on,
 )
 from worldpool.logistics._rows import (
     MESSAGES,
@@ -55,7 +55,7 @@ def ingest_events(ctx: Context, events: Sequence[TrackingEvent]) -> IngestResult
     now = _now()
     unique = list({e.event_id: e for e in reversed(events)}.values())
     with ctx.engine.begin() as conn:
-        rows = lock_shipments_on(conn, ctx.seller, (e.shipment for e in unique))
+        rows = lock_tracking_on(conn, ctx.seller, (e.shipment for e in unique))
         rejected = [
             (e.event_id, "unknown shipment") for e in unique if e.shipment not in rows
         ]
@@ -63,14 +63,13 @@ def ingest_events(ctx: Context, events: Sequence[TrackingEvent]) -> IngestResult
         new = set(insert_events_on(conn, good))
         touched = {r["shipment_id"] for r in good if r["event_id"] in new}
         stored = events_on(conn, ctx.seller, touched)
+        updates = []
         for sid in sorted(touched):
-            state = fold(
-                map(as_event, stored[sid]),
-                lane_of(rows[sid]),
-                now,
-                utc(rows[sid]["created_at"]),
-            )
-            update_shipment_on(conn, ctx.seller, sid, state_values(state, rows[sid]))
+            row = rows[sid]
+            evs = map(as_event, stored[sid])
+            state = fold(evs, lane_of(row), now, utc(row["created_at"]))
+            updates.append({"id": sid, **state_values(state, row)})
+        update_tracking_on(conn, ctx.seller, updates)
         audit_on(
             conn,
             ctx,

@@ -51,7 +51,6 @@ def upgrade() -> None:
         sa.Column("payload", sa.Text(), nullable=False),
     )
     op.create_index("ix_shipments_seller", "shipments", ["seller"])
-    op.create_index("ix_shipments_seller_status", "shipments", ["seller", "status"])
     op.create_table(
         "cartons",
         sa.Column("id", _BigId, primary_key=True, autoincrement=True),
@@ -83,7 +82,6 @@ def upgrade() -> None:
             "seller", "event_id", name="uq_tracking_events_seller_event"
         ),
     )
-    op.create_index("ix_tracking_events_seller", "tracking_events", ["seller"])
     op.create_index(
         "ix_tracking_events_shipment", "tracking_events", ["seller", "shipment_id"]
     )
