@@ -41,7 +41,9 @@ def _decode_first_label(pdf: bytes) -> str:
     return found[0].text
 
 
-def test_plan_to_stock_end_to_end(ctx: Context, ledger: Ledger, applied_plan: str) -> None:
+def test_plan_to_stock_end_to_end(
+    ctx: Context, ledger: Ledger, applied_plan: str
+) -> None:
     """Plan -> shipments -> labels -> shuffled, repeated events -> receipt: stock lands, drift 0."""
     before = {(b.sku, b.node): b for b in ledger.balances()}
     views = service.shipments_from_plan(ctx, PlanShipmentsRequest(applied_plan))
@@ -59,10 +61,16 @@ def test_plan_to_stock_end_to_end(ctx: Context, ledger: Ledger, applied_plan: st
     events = [e for v in views for e in _events(v.row["id"], v.row["lane_p50"])]
     sent = events + random.Random(7).sample(events, len(events) // 2)
     random.Random(3).shuffle(sent)
-    results = [tracking_service.ingest_events(ctx, sent[i : i + 5]) for i in range(0, len(sent), 5)]
+    results = [
+        tracking_service.ingest_events(ctx, sent[i : i + 5])
+        for i in range(0, len(sent), 5)
+    ]
     assert sum(r.applied for r in results) == len(events)
     assert sum(r.duplicates for r in results) == len(sent) - len(events)
-    assert all(service.shipment_status(ctx, v.row["id"]).row["status"] == "delivered" for v in views)
+    assert all(
+        service.shipment_status(ctx, v.row["id"]).row["status"] == "delivered"
+        for v in views
+    )
 
     for v in views:
         receipt = service.receive(ctx, ReceiveRequest(v.row["id"]))
@@ -79,13 +87,17 @@ def test_plan_to_stock_end_to_end(ctx: Context, ledger: Ledger, applied_plan: st
     assert not ledger.check().drifts
 
 
-def test_short_and_damaged_are_their_own_movements(ctx: Context, ledger: Ledger, applied_plan: str) -> None:
+def test_short_and_damaged_are_their_own_movements(
+    ctx: Context, ledger: Ledger, applied_plan: str
+) -> None:
     """A receipt with short and damaged units posts three movements with reasons; stock adds up."""
     view = service.shipments_from_plan(ctx, PlanShipmentsRequest(applied_plan))[0]
     line = view.row["payload"]["lines"][0]
     sku, fc, qty = line["sku"], view.row["destination"], line["qty"]
     before = next(b for b in ledger.balances(sku=sku, node=fc))
-    result = service.receive(ctx, ReceiveRequest(view.row["id"], short={sku: 1}, damaged={sku: 2}))
+    result = service.receive(
+        ctx, ReceiveRequest(view.row["id"], short={sku: 1}, damaged={sku: 2})
+    )
     assert (result.short, result.damaged) == (1, 2)
     after = next(b for b in ledger.balances(sku=sku, node=fc))
     assert after.on_hand - before.on_hand == qty - 3
