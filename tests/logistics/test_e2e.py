@@ -3,9 +3,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pypdfium2 as pdfium
 import zxingcpp
-import numpy as np
 
 from worldpool.context import Context
 from worldpool.ledger import Ledger

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from decimal import Decimal as D
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -30,15 +30,15 @@ def test_every_unit_lands_in_one_carton_within_limits(items: list[PackItem]) -> 
         assert c.weight_kg <= c.type.max_kg
         by_sku = {i.sku: i for i in items}
         volume = sum(by_sku[s].unit_volume_m3 * q for s, q in c.contents)
-        assert volume <= c.type.volume_m3 * D("0.85")
+        assert volume <= c.type.volume_m3 * Decimal("0.85")
     assert packed == {i.sku: i.qty for i in items}
 
 
 def test_full_cartons_hold_one_sku_and_the_rest_share() -> None:
     """100 mugs of 2 l fill single-SKU cartons; remainders of two SKUs share one box."""
     items = [
-        PackItem("MUG", 100, D("0.002"), D("0.4")),
-        PackItem("CAP", 3, D("0.001"), D("0.1")),
+        PackItem("MUG", 100, Decimal("0.002"), Decimal("0.4")),
+        PackItem("CAP", 3, Decimal("0.001"), Decimal("0.1")),
     ]
     cartons = pack(items)
     singles = [c for c in cartons if len(c.contents) == 1 and c.contents[0][0] == "MUG"]
@@ -52,4 +52,4 @@ def test_full_cartons_hold_one_sku_and_the_rest_share() -> None:
 def test_an_oversize_unit_is_refused() -> None:
     """A unit bigger than the largest carton raises InputError naming the SKU."""
     with pytest.raises(InputError):
-        pack([PackItem("SOFA", 1, D("1.5"), D(30))])
+        pack([PackItem("SOFA", 1, Decimal("1.5"), Decimal(30))])

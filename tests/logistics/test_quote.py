@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal as D
+from decimal import Decimal
 
 import pytest
 
@@ -10,12 +10,12 @@ from worldpool.errors import UnknownReference
 from worldpool.logistics.quote import QuoteRequest, quote
 from worldpool.logistics.ratecard import Piece, load_rate_rows, load_surcharges
 
-PIECES = tuple([Piece(D(12), D("0.06"))] * 10)
+PIECES = tuple([Piece(Decimal(12), Decimal("0.06"))] * 10)
 
 
 def test_fc_quote_ranks_every_mode_by_landed_cost(catalog: Catalog) -> None:
     """Sea, air and express all quote to an FC, cheapest landed cost first."""
-    req = QuoteRequest("CN-SZX", "US-FC1", PIECES, date(2026, 3, 1), D(5000))
+    req = QuoteRequest("CN-SZX", "US-FC1", PIECES, date(2026, 3, 1), Decimal(5000))
     quotes = quote(req, catalog, load_rate_rows(), load_surcharges())
     assert {q.mode for q in quotes} == {"sea", "air", "express"}
     costs = [q.landed_cost for q in quotes]
@@ -34,18 +34,20 @@ def test_air_emits_far_more_than_sea(catalog: Catalog) -> None:
 
 def test_carrying_cost_makes_slow_cheap_freight_dearer(catalog: Catalog) -> None:
     """Valuable goods add capital cost in proportion to the P50 days."""
-    cheap = QuoteRequest("CN-SZX", "US-FC1", PIECES, date(2026, 3, 1), D(0))
-    dear = QuoteRequest("CN-SZX", "US-FC1", PIECES, date(2026, 3, 1), D(500_000))
-    sea = [q for q in quote(dear, catalog, load_rate_rows()) if q.mode == "sea"][0]
-    assert sea.carrying_cost == (D(500_000) * D("0.15") * D("32") / 365).quantize(
-        D("0.01")
-    )
+    cheap = QuoteRequest("CN-SZX", "US-FC1", PIECES, date(2026, 3, 1), Decimal(0))
+    dear = QuoteRequest("CN-SZX", "US-FC1", PIECES, date(2026, 3, 1), Decimal(500_000))
+    sea = next(q for q in quote(dear, catalog, load_rate_rows()) if q.mode == "sea")
+    assert sea.carrying_cost == (
+        Decimal(500_000) * Decimal("0.15") * Decimal("32") / 365
+    ).quantize(Decimal("0.01"))
     assert all(q.carrying_cost == 0 for q in quote(cheap, catalog, load_rate_rows()))
 
 
 def test_parcel_quote_to_a_marketplace(catalog: Catalog) -> None:
     """A light parcel to US shoppers gets the parcel and postal services."""
-    req = QuoteRequest("CN-SZX", "US", (Piece(D("0.5"), D("0.002")),), date(2026, 3, 1))
+    req = QuoteRequest(
+        "CN-SZX", "US", (Piece(Decimal("0.5"), Decimal("0.002")),), date(2026, 3, 1)
+    )
     assert {q.service for q in quote(req, catalog, load_rate_rows())} == {
         "CN-SZX>US:parcel",
         "CN-SZX>US:postal",
