@@ -136,7 +136,7 @@ def confirm_purchase_order(ctx: Context, po_id: str) -> dict[str, Any]:
 def _to_ship(row: dict[str, Any], req: ShipPurchaseOrder) -> list[dict[str, Any]]:
     left = {ln["sku"]: ln["qty"] - ln["shipped"] for ln in row["payload"]["lines"]}
     wanted = dict(req.lines) if req.lines else left
-    out = []
+    out: list[dict[str, Any]] = []
     for sku, qty in sorted(wanted.items()):
         if qty > left.get(sku, 0):
             raise InputError(
