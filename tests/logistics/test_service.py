@@ -78,7 +78,7 @@ def test_booking_enqueues_the_confirmation_once(
 def test_purchase_order_lifecycle_with_partial_receipts(
     ctx: Context, ledger: Ledger
 ) -> None:
-    """open -> confirmed -> shipped -> partially_received -> received; hub stock follows."""
+    """A PO goes open, confirmed, shipped, partly and fully received; hub stock follows."""
     hub_before = {b.sku: b.on_hand for b in ledger.balances(node="CN-SZX")}
     po = po_service.open_purchase_order(
         ctx,

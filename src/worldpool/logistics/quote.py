@@ -173,6 +173,7 @@ def quote(
     destination_country(catalog, req.destination)
 
     def same(amount: Decimal, currency: str) -> Decimal | None:
+        """Return ``amount`` when already in the request's currency, else None."""
         return amount if currency == req.currency else None
 
     conv = convert or same
