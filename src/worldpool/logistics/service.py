@@ -139,6 +139,7 @@ def load_rates(ctx: Context, csv_text: str) -> int:
 
 def _convert(ctx: Context, currency: str) -> Any:
     def convert(amount: Decimal, base: str) -> Decimal | None:
+        """Return ``amount`` of ``base`` in the quote currency (None: no rate)."""
         fx = ctx.fx.rate(base, currency)
         return None if fx is None else amount * fx.rate
 
