@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    any_,
     bindparam,
     insert,
     select,
@@ -298,13 +299,22 @@ def lock_tracking_on(
 ) -> dict[str, dict[str, Any]]:
     """Lock shipments in id order; return what tracking needs of each (no payload)."""
     c = shipments.c
+    wanted = sorted(set(ids))
     stmt = (
         select(c.id, c.status, c.mode, c.lane_p50, c.lane_p90, c.created_at)
-        .where(c.seller == seller, c.id.in_(sorted(set(ids))))
+        .where(c.seller == seller, _member(conn, c.id, wanted))
         .order_by(c.id)
         .with_for_update()
     )
     return {r["id"]: dict(r) for r in conn.execute(stmt).mappings()}
+
+
+def _member(conn: Connection, col: Any, values: list[str]) -> Any:
+    # PostgreSQL: one array parameter (`= ANY`), so the SQL text is the same for
+    # every batch and the driver parses it once; elsewhere an IN list.
+    if conn.dialect.name == "postgresql":
+        return col == any_(bindparam("ids", values, type_=postgresql.ARRAY(String)))
+    return col.in_(values)
 
 
 def insert_cartons_on(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -351,8 +361,35 @@ def insert_events_on(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[s
     """
     if not rows:
         return []
+    if conn.dialect.name == "postgresql":
+        arrays = {c: [r[c] for r in rows] for c in _EVENT_COLUMNS}
+        return [r[0] for r in conn.execute(_PG_INSERT_EVENTS, arrays)]
     result = conn.execute(_insert_events(conn.dialect.name), list(rows))
     return [r[0] for r in result]
+
+
+_EVENT_COLUMNS = (
+    "seller",
+    "event_id",
+    "shipment_id",
+    "biz_step",
+    "disposition",
+    "event_time",
+    "read_point",
+    "epcs",
+    "recorded_at",
+)
+_EVENT_TYPES = ("text",) * 5 + ("timestamptz", "text", "text", "timestamptz")
+_PG_INSERT_EVENTS = text(
+    "INSERT INTO tracking_events ("
+    + ", ".join(_EVENT_COLUMNS)
+    + ") SELECT * FROM unnest("
+    + ", ".join(
+        f"CAST(:{c} AS {t}[])"
+        for c, t in zip(_EVENT_COLUMNS, _EVENT_TYPES, strict=True)
+    )
+    + ") ON CONFLICT (seller, event_id) DO NOTHING RETURNING event_id"
+)
 
 
 @cache
@@ -372,7 +409,8 @@ def events_on(
     ids = sorted(set(shipment_ids))
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     stmt = select(tracking_events).where(
-        tracking_events.c.seller == seller, tracking_events.c.shipment_id.in_(ids)
+        tracking_events.c.seller == seller,
+        _member(conn, tracking_events.c.shipment_id, ids),
     )
     for r in conn.execute(stmt).mappings():
         out[r["shipment_id"]].append(dict(r))
