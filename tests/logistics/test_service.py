@@ -9,7 +9,7 @@ from worldpool.context import Context
 from worldpool.errors import Forbidden, InputError
 from worldpool.ledger import Ledger
 from worldpool.ledger.audit_tables import outbox
-from worldpool.logistics import po_service, service, tracking_service
+from worldpool.logistics import po_service, quote_service, service, tracking_service
 from worldpool.logistics.records import (
     BookRequest,
     PlanShipmentsRequest,
@@ -30,10 +30,10 @@ CONTRACT = (
 def test_quote_units_packs_and_contracted_rates_win(ctx: Context) -> None:
     """Units of SKUs are packed to quote; a seller's contract rate then ranks first."""
     ask = QuoteAsk("CN-SZX", "US-FC1", units=(("MUG-1", 200), ("CAP-2", 50)))
-    before = service.quote(ctx, ask)
+    before = quote_service.quote(ctx, ask)
     assert before and all(q.freight > 0 for q in before)
-    assert service.load_rates(ctx, CONTRACT) == 1
-    after = service.quote(ctx, ask)
+    assert quote_service.load_rates(ctx, CONTRACT) == 1
+    after = quote_service.quote(ctx, ask)
     assert after[0].carrier == "MyForwarder"
 
 
@@ -41,7 +41,7 @@ def test_viewer_cannot_load_rates_or_receive(ctx: Context) -> None:
     """Writes need their role: a viewer is refused."""
     viewer = ctx.acting_as(role="viewer")
     with pytest.raises(Forbidden):
-        service.load_rates(viewer, CONTRACT)
+        quote_service.load_rates(viewer, CONTRACT)
     with pytest.raises(Forbidden):
         service.receive(viewer, ReceiveRequest("SHP-X"))
 
@@ -130,7 +130,7 @@ def test_csv_events_dead_letter_bad_rows_and_flag_exceptions(
     result = tracking_service.ingest_payload(ctx, csv, "csv")
     assert result.applied == 3 and len(result.rejected) == 2
     assert any(d.kind == "tracking" for d in ledger.dead_letters())
-    codes = {(x.shipment_id, x.code) for x in tracking_service.exceptions(ctx)}
+    codes = {(x.shipment_id, x.code) for x in service.exceptions(ctx)}
     assert {(sid, "late"), (sid, "customs_stuck")} <= codes
     again = tracking_service.ingest_payload(ctx, csv, "csv")
     assert again.applied == 0 and again.duplicates == 3

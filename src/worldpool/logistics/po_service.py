@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from worldpool.audit import audit_on
-from worldpool.context import Context, ledger_of
+from worldpool.context import Context
 from worldpool.errors import InputError, UnknownReference
 from worldpool.ledger.db import reader
 from worldpool.ledger.logistics_tables import (
@@ -24,9 +24,9 @@ from worldpool.ledger.logistics_tables import (
     update_po_on,
 )
 from worldpool.logistics.build import ShipmentDraft
+from worldpool.logistics.quote_service import plan_data, unit_facts
 from worldpool.logistics.records import PurchaseOrderRequest, ShipPurchaseOrder
 from worldpool.logistics.service import create_shipment
-from worldpool.plan import service as plan_service
 
 __all__ = [
     "confirm_purchase_order",
@@ -60,9 +60,7 @@ def open_purchase_order(ctx: Context, req: PurchaseOrderRequest) -> dict[str, An
     if not req.lines or any(q < 1 for _, q in req.lines):
         raise InputError("a purchase order needs lines of 1+ units", record="po")
     ctx.catalog.node(req.hub)
-    ledger = ledger_of(ctx)
-    for sku, _ in req.lines:
-        ledger.sku(sku)
+    unit_facts(ctx, (sku for sku, _ in req.lines))
     po_id = req.po_id or _po_id(req)
     now = _now()
     lines = [{"sku": s, "qty": q, "shipped": 0, "received": 0} for s, q in req.lines]
@@ -87,7 +85,7 @@ def purchase_orders_from_plan(
     ctx: Context, plan_id: str, supplier: str = "supplier"
 ) -> dict[str, Any]:
     """Open one purchase order holding every order line of a stored plan."""
-    plan = plan_service.get_plan(ledger_of(ctx), plan_id)
+    plan = plan_data(ctx, plan_id)
     lines = tuple((o["sku"], int(o["qty"])) for o in plan["orders"] if o["qty"] > 0)
     return open_purchase_order(
         ctx,

@@ -11,16 +11,15 @@ under a row lock, so concurrent senders and any arrival order give one answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection
 
 from worldpool.audit import audit_on
-from worldpool.context import Context, ledger_of
+from worldpool.context import Context
 from worldpool.errors import InputError, UnknownReference
+from worldpool.i18n import t
 from worldpool.ledger.audit_tables import enqueue_on
 from worldpool.ledger.db import reader
 from worldpool.ledger.effects import validate
@@ -29,20 +28,20 @@ from worldpool.ledger.logistics_tables import (
     cartons_on,
     events_on,
     get_po_on,
-    get_rates_on,
     get_shipment_on,
     insert_cartons_on,
     insert_shipment_on,
     list_shipments_on,
     lock_shipments_on,
     next_serials_on,
-    put_rates_on,
     update_po_on,
     update_shipment_on,
 )
 from worldpool.logistics._rows import (
+    MESSAGES,
     as_event,
     lane_of,
+    state_of,
     state_values,
     utc,
 )
@@ -61,34 +60,35 @@ from worldpool.logistics.documents import LabelData, asn_document, packing_list_
 from worldpool.logistics.labels import render_labels, render_packing_list
 from worldpool.logistics.quote import Quote, QuoteRequest
 from worldpool.logistics.quote import quote as quote_core
+from worldpool.logistics.quote_service import (
+    convert_to,
+    plan_data,
+    rate_rows,
+    unit_facts,
+    volumes,
+)
 from worldpool.logistics.ratecard import (
-    RateRow,
-    load_rate_rows,
     load_surcharges,
-    parse_rate_rows,
 )
 from worldpool.logistics.records import (
     BookRequest,
     PlanShipmentsRequest,
-    QuoteAsk,
     ReceiveRequest,
     ReceiveResult,
+    ShipmentException,
     ShipmentView,
 )
 from worldpool.logistics.track import exceptions_of, fold
-from worldpool.plan import service as plan_service
 
 __all__ = [
     "asn",
     "book",
     "create_shipment",
+    "exceptions",
     "labels_pdf",
     "list_shipments",
-    "load_rates",
     "packing_list",
     "packing_list_pdf",
-    "quote",
-    "rate_rows",
     "receive",
     "shipment_status",
     "shipments_from_plan",
@@ -97,83 +97,6 @@ __all__ = [
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-# -- adapters to other capabilities (one place to fix at merge) ------------------
-def _plan_data(ctx: Context, plan_id: str) -> dict[str, Any]:
-    return plan_service.get_plan(ledger_of(ctx), plan_id)
-
-
-def _unit_facts(ctx: Context, skus: Iterable[str]) -> dict[str, Any]:
-    ledger = ledger_of(ctx)
-    return {s: ledger.sku(s) for s in sorted(set(skus))}
-
-
-# -- rates and quotes -----------------------------------------------------------
-def rate_rows(ctx: Context, conn: Connection | None = None) -> tuple[RateRow, ...]:
-    """Return the rate rows in force for ``ctx.seller`` (packaged + contracted).
-
-    Args:
-        ctx: The context.
-        conn: An open transaction to read in (default: a read-only one).
-    """
-    if conn is not None:
-        return load_rate_rows(get_rates_on(conn, ctx.seller))
-    with reader(ctx.engine).connect() as own:
-        return load_rate_rows(get_rates_on(own, ctx.seller))
-
-
-def load_rates(ctx: Context, csv_text: str) -> int:
-    """Store the seller's contracted rate card (CSV); return its row count.
-
-    Raises:
-        InputError: a bad row, naming the row and field (nothing is stored).
-    """
-    ctx.require("owner")
-    rows = parse_rate_rows(csv_text, "contracted rates")
-    with ctx.engine.begin() as conn:
-        put_rates_on(conn, ctx.seller, csv_text, _now())
-        audit_on(conn, ctx, "logistics.rates", inputs={"rows": len(rows)})
-    return len(rows)
-
-
-def _convert(ctx: Context, currency: str) -> Any:
-    def convert(amount: Decimal, base: str) -> Decimal | None:
-        """Return ``amount`` of ``base`` in the quote currency (None: no rate)."""
-        fx = ctx.fx.rate(base, currency)
-        return None if fx is None else amount * fx.rate
-
-    return convert
-
-
-def quote(ctx: Context, ask: QuoteAsk) -> tuple[Quote, ...]:
-    """Return every service for the shipment, cheapest landed cost first.
-
-    Units of SKUs are packed into cartons first (first-fit decreasing).
-    """
-    pieces, value = ask.pieces, ask.goods_value
-    if not pieces:
-        if not ask.units:
-            raise InputError("give pieces or units to quote", record="quote")
-        facts = _unit_facts(ctx, (s for s, _ in ask.units))
-        lines = [{"sku": s, "qty": q} for s, q in ask.units]
-        pieces = pieces_of(pack_lines(lines, _volumes(facts)))
-        if value is None:
-            value = sum((facts[s].unit_cost * q for s, q in ask.units), Decimal(0))
-    req = QuoteRequest(
-        ask.origin,
-        ask.destination,
-        pieces,
-        ask.ship_date or _now().date(),
-        value or Decimal(0),
-        ask.currency,
-    )
-    conv = _convert(ctx, ask.currency)
-    return quote_core(req, ctx.catalog, rate_rows(ctx), load_surcharges(), conv)
-
-
-def _volumes(facts: dict[str, Any]) -> dict[str, tuple[Decimal, Decimal]]:
-    return {s: (r.unit_volume_m3, r.unit_weight_kg) for s, r in facts.items()}
 
 
 # -- shipments --------------------------------------------------------------------
@@ -191,8 +114,8 @@ def _create(
     )
     if get_shipment_on(conn, ctx.seller, sid) is not None:
         return sid, None
-    facts = _unit_facts(ctx, (ln["sku"] for ln in draft.lines))
-    cartons = pack_lines(draft.lines, _volumes(facts))
+    facts = unit_facts(ctx, (ln["sku"] for ln in draft.lines))
+    cartons = pack_lines(draft.lines, volumes(facts))
     chosen = None
     transit = (3.0, 6.0)
     if draft.origin in ctx.catalog.nodes:
@@ -202,7 +125,7 @@ def _create(
             ctx.catalog,
             rate_rows(ctx, conn),
             load_surcharges(),
-            _convert(ctx, "USD"),
+            convert_to(ctx, "USD"),
         )
         of_mode = [q for q in found if q.mode == draft.mode]
         chosen = of_mode[0] if of_mode else None
@@ -225,7 +148,7 @@ def shipments_from_plan(ctx: Context, req: PlanShipmentsRequest) -> list[Shipmen
         InputError: the plan is not applied yet (its stock is not in transit).
     """
     ctx.require("operator")
-    plan = _plan_data(ctx, req.plan_id)
+    plan = plan_data(ctx, req.plan_id)
     if plan["status"] != "applied":
         raise InputError(
             "apply the plan first: its transfers are not in transit yet",
@@ -385,6 +308,28 @@ def list_shipments(ctx: Context, *, open_only: bool = False) -> list[dict[str, A
     """Return the seller's shipments (stored state), newest first."""
     with reader(ctx.engine).connect() as conn:
         return list_shipments_on(conn, ctx.seller, open_only=open_only)
+
+
+def exceptions(ctx: Context, now: datetime | None = None) -> list[ShipmentException]:
+    """Return open shipments late against their P90 or stuck in customs (signals)."""
+    at = now or _now()
+    out = []
+    for row in list_shipments(ctx, open_only=True):
+        state = state_of(row)
+        started = state.started_at
+        for code in exceptions_of(state, lane_of(row), at):
+            msg = t(
+                MESSAGES[code],
+                ctx.language,
+                id=row["id"],
+                node=row["destination"],
+                days=(at - started).days if started else 0,
+                p90=row["lane_p90"],
+                since=state.customs_since,
+            )
+            eta = row["eta"] and utc(row["eta"])
+            out.append(ShipmentException(row["id"], code, msg, row["destination"], eta))
+    return out
 
 
 # -- arrival ----------------------------------------------------------------------

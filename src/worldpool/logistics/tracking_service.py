@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 
 from worldpool.audit import audit_on
 from worldpool.context import Context
-from worldpool.i18n import t
 from worldpool.ledger.deadletter import DeadLetter, record_dead_letters_on
 from worldpool.ledger.logistics_tables import (
     events_on,
@@ -24,20 +23,17 @@ from worldpool.ledger.logistics_tables import (
     update_tracking_on,
 )
 from worldpool.logistics._rows import (
-    MESSAGES,
     as_event,
     event_row,
     lane_of,
-    state_of,
     state_values,
     utc,
 )
 from worldpool.logistics.events import TrackingEvent, events_from_csv, events_from_json
-from worldpool.logistics.records import IngestResult, ShipmentException
-from worldpool.logistics.service import list_shipments
-from worldpool.logistics.track import exceptions_of, fold
+from worldpool.logistics.records import IngestResult
+from worldpool.logistics.track import fold
 
-__all__ = ["exceptions", "ingest_events", "ingest_payload"]
+__all__ = ["ingest_events", "ingest_payload"]
 
 
 def _now() -> datetime:
@@ -98,25 +94,3 @@ def ingest_payload(ctx: Context, raw: bytes | str, fmt: str = "json") -> IngestR
             record_dead_letters_on(conn, letters)
     extra = tuple((f"#{n}", msg) for n, msg in bad)
     return replace(result, rejected=result.rejected + extra)
-
-
-def exceptions(ctx: Context, now: datetime | None = None) -> list[ShipmentException]:
-    """Return open shipments late against their P90 or stuck in customs (signals)."""
-    at = now or _now()
-    out = []
-    for row in list_shipments(ctx, open_only=True):
-        state = state_of(row)
-        started = state.started_at
-        for code in exceptions_of(state, lane_of(row), at):
-            msg = t(
-                MESSAGES[code],
-                ctx.language,
-                id=row["id"],
-                node=row["destination"],
-                days=(at - started).days if started else 0,
-                p90=row["lane_p90"],
-                since=state.customs_since,
-            )
-            eta = row["eta"] and utc(row["eta"])
-            out.append(ShipmentException(row["id"], code, msg, row["destination"], eta))
-    return out

@@ -19,7 +19,7 @@ from worldpool.context import Context, open_context
 from worldpool.errors import InputError
 from worldpool.interfaces.cli.context import DbOption
 from worldpool.interfaces.cli.errors import handled
-from worldpool.logistics import po_service, service, tracking_service
+from worldpool.logistics import po_service, quote_service, service, tracking_service
 from worldpool.logistics.events import events_from_csv, events_from_json
 from worldpool.logistics.ratecard import Piece
 from worldpool.logistics.records import (
@@ -102,7 +102,7 @@ def quote(
             tuple(_pairs(unit, "--unit").items()),
             currency=currency,
         )
-        quotes = service.quote(ctx, ask)
+        quotes = quote_service.quote(ctx, ask)
     if as_json:
         _dump([_quote(q) for q in quotes])
         return
@@ -278,7 +278,7 @@ def status(
 def exceptions(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Open shipments late against P90 or stuck in customs."""
     with _ctx(db) as ctx:
-        found = tracking_service.exceptions(ctx)
+        found = service.exceptions(ctx)
     if as_json:
         _dump([_exc(x) for x in found])
         return
@@ -327,7 +327,7 @@ def rates(
 ) -> None:
     """Load your own contracted rates (same columns as the packaged rate cards)."""
     with _ctx(db) as ctx:
-        n = service.load_rates(ctx, path.read_text())
+        n = quote_service.load_rates(ctx, path.read_text())
     console.print(f"{n} contracted rate rows loaded")
 
 

@@ -21,7 +21,7 @@ from worldpool.config import Settings
 from worldpool.context import Context, Role
 from worldpool.interfaces.api.deps import FxDep, LedgerDep, ReadKey, WriteKey
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
-from worldpool.logistics import po_service, service, tracking_service
+from worldpool.logistics import po_service, quote_service, service, tracking_service
 from worldpool.logistics.quote import Quote
 from worldpool.logistics.ratecard import Piece
 from worldpool.logistics.records import (
@@ -139,7 +139,7 @@ async def quotes(body: QuoteIn, ctx: ReadCtx) -> list[dict[str, Any]]:
         tuple(body.units.items()),
         currency=body.currency,
     )
-    found = await run_in_threadpool(service.quote, ctx, ask)
+    found = await run_in_threadpool(quote_service.quote, ctx, ask)
     return [_quote(q) for q in found]
 
 
@@ -147,7 +147,7 @@ async def quotes(body: QuoteIn, ctx: ReadCtx) -> list[dict[str, Any]]:
 async def rates(request: Request, ctx: WriteCtx) -> dict[str, int]:
     """Load the seller's contracted rate card (CSV body)."""
     text = (await request.body()).decode()
-    return {"rows": await run_in_threadpool(service.load_rates, ctx, text)}
+    return {"rows": await run_in_threadpool(quote_service.load_rates, ctx, text)}
 
 
 @router.post("/shipments/from-plan")
@@ -243,7 +243,7 @@ async def events(
 @router.get("/exceptions")
 async def exceptions(ctx: ReadCtx) -> list[dict[str, Any]]:
     """Open shipments late against their P90 or stuck in customs."""
-    found = await run_in_threadpool(tracking_service.exceptions, ctx)
+    found = await run_in_threadpool(service.exceptions, ctx)
     return [
         {
             "shipment": x.shipment_id,
