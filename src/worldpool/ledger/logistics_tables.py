@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from worldpool.ledger.tables import metadata
+from worldpool.ledger.tables import metadata, movements
 
 __all__ = [
     "cartons",
@@ -58,6 +58,7 @@ __all__ = [
     "lock_tracking_on",
     "logistics_counters",
     "next_serials_on",
+    "posted_keys_on",
     "purchase_orders",
     "put_rates_on",
     "shipments",
@@ -315,6 +316,17 @@ def _member(conn: Connection, col: Any, values: list[str]) -> Any:
     if conn.dialect.name == "postgresql":
         return col == any_(bindparam("ids", values, type_=postgresql.ARRAY(String)))
     return col.in_(values)
+
+
+def posted_keys_on(conn: Connection, keys: Iterable[str]) -> set[str]:
+    """Return which of the movement idempotency keys are in the journal."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return set()
+    stmt = select(movements.c.idempotency_key).where(
+        movements.c.idempotency_key.in_(wanted)
+    )
+    return {r[0] for r in conn.execute(stmt)}
 
 
 def insert_cartons_on(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:

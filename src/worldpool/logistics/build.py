@@ -33,6 +33,7 @@ __all__ = [
     "receipt_movements",
     "shipment_id",
     "shipment_row",
+    "transfer_keys",
 ]
 
 
@@ -61,14 +62,28 @@ def shipment_id(*parts: str) -> str:
     return "SHP-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:12].upper()
 
 
-def group_transfers(plan: Mapping[str, Any]) -> list[ShipmentDraft]:
+def transfer_keys(plan: Mapping[str, Any]) -> list[str]:
+    """Return the movement key of every transfer line (``plan:<id>:<n>``, 1-based)."""
+    return [f"plan:{plan['id']}:{n}" for n in range(1, len(plan["transfers"]) + 1)]
+
+
+def group_transfers(
+    plan: Mapping[str, Any], posted: set[str] | None = None
+) -> list[ShipmentDraft]:
     """Group a stored plan's transfers into one draft per (hub, FC, mode).
 
     The movement key of transfer line ``n`` (1-based) is ``plan:<id>:<n>``, as
     the planning service posts it.
+
+    Args:
+        plan: The stored plan (plain data).
+        posted: Keys of the transfers actually in the journal; lines the ledger
+            refused when the plan was applied are left out (None: keep all).
     """
     groups: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
     for n, t in enumerate(plan["transfers"], start=1):
+        if posted is not None and f"plan:{plan['id']}:{n}" not in posted:
+            continue
         g = groups.setdefault((t["hub"], t["fc"], t["mode"]), {})
         line = g.setdefault(t["sku"], {"sku": t["sku"], "qty": 0, "keys": []})
         line["qty"] += int(t["qty"])

@@ -34,6 +34,7 @@ from worldpool.ledger.logistics_tables import (
     list_shipments_on,
     lock_shipments_on,
     next_serials_on,
+    posted_keys_on,
     update_po_on,
     update_shipment_on,
 )
@@ -55,6 +56,7 @@ from worldpool.logistics.build import (
     receipt_movements,
     shipment_id,
     shipment_row,
+    transfer_keys,
 )
 from worldpool.logistics.documents import LabelData, asn_document, packing_list_rows
 from worldpool.logistics.labels import render_labels, render_packing_list
@@ -159,7 +161,8 @@ def shipments_from_plan(ctx: Context, req: PlanShipmentsRequest) -> list[Shipmen
     ids = []
     on = date.fromisoformat(plan["as_of"])
     with ctx.engine.begin() as conn:
-        for draft in group_transfers(plan):
+        posted = posted_keys_on(conn, transfer_keys(plan))
+        for draft in group_transfers(plan, posted):
             ids.append(_create(conn, ctx, draft, req.company_prefix, on)[0])
         audit_on(
             conn,
