@@ -40,10 +40,23 @@ def _ok(*args: str) -> str:
     return result.output
 
 
-def test_quote_table_and_json(db: str) -> None:
-    """`ship quote` prints every service; --json gives the ranked list."""
-    out = _ok("ship", "quote", "CN-SZX", "US-FC1", "--unit", "MUG-1=200", "--db", db)
+def test_quote_table_json_and_chart(db: str, tmp_path: Path) -> None:
+    """`ship quote` prints every service and a chart; --json gives the ranked list."""
+    chart = tmp_path / "q.svg"
+    out = _ok(
+        "ship",
+        "quote",
+        "CN-SZX",
+        "US-FC1",
+        "--unit",
+        "MUG-1=200",
+        "--svg",
+        str(chart),
+        "--db",
+        db,
+    )
     assert "CN-SZX>US-FC1:air" in out and "kg CO2e" in out
+    assert chart.read_text().lstrip().startswith("<?xml") and "lcl" in chart.read_text()
     data = json.loads(
         _ok(
             "ship",

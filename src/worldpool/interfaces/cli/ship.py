@@ -30,6 +30,7 @@ from worldpool.logistics.records import (
     ReceiveRequest,
     ShipPurchaseOrder,
 )
+from worldpool.report.quote_chart import quote_chart_svg
 
 __all__ = ["app", "po_app"]
 
@@ -90,6 +91,9 @@ def quote(
         list[str] | None, typer.Option(help="Carton KG:M3, repeatable.")
     ] = None,
     currency: Annotated[str, typer.Option(help="Currency of the answer.")] = "USD",
+    svg: Annotated[
+        Path | None, typer.Option(help="Also write a cost/days/CO2e chart (SVG).")
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -103,6 +107,8 @@ def quote(
             currency=currency,
         )
         quotes = quote_service.quote(ctx, ask)
+    if svg is not None:
+        svg.write_text(quote_chart_svg(quotes, title=f"{origin} -> {destination}"))
     if as_json:
         _dump([_quote(q) for q in quotes])
         return
