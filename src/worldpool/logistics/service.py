@@ -131,8 +131,12 @@ def _create(
         )
         of_mode = [q for q in found if q.mode == draft.mode]
         chosen = of_mode[0] if of_mode else None
+        lanes = ctx.catalog.lanes_between(draft.origin, draft.destination)
+        timed = [ln.transit for ln in lanes if ln.mode.value == draft.mode]
         if chosen is not None:
             transit = (chosen.p50_days, chosen.p90_days)
+        elif timed:
+            transit = (timed[0].p50_days, timed[0].p90_days)
     elif draft.transit is not None:
         transit = draft.transit
     row = shipment_row(sid, draft, cartons, chosen, transit, _now())
