@@ -45,6 +45,7 @@ from worldpool.ledger import Ledger
 from worldpool.ledger.db import make_engine, normalise_url
 from worldpool.ledger.logistics_tables import (
     insert_shipment_on,
+    shipments,
     tracking_events,
 )
 from worldpool.logistics import tracking_service
@@ -204,8 +205,11 @@ def _send(url: str, feeds: list[list[TrackingEvent]], batch: int) -> Any:
     with ctx.engine.connect() as conn:
         stored = conn.execute(select(func.count()).select_from(tracking_events))
         n_stored = int(stored.scalar_one())
+        # Every journey ends delivered: any other final status is a lost refold.
+        off = select(func.count()).where(shipments.c.status != "delivered")
+        wrong = int(conn.execute(off).scalar_one())
     ctx.close()
-    return elapsed, results, n_stored
+    return elapsed, results, n_stored, wrong
 
 
 def _eta_mae(journeys: list[dict[str, Any]]) -> tuple[float, float]:
@@ -249,7 +253,7 @@ def main() -> None:
         Ledger(make_engine(url), load_catalog()).init()
         _create_shipments(url, journeys)
         print(f"sending {n_sent} events ({n_dup} repeats)", file=sys.stderr)
-        elapsed, results, n_stored = _send(url, feeds, args.batch)
+        elapsed, results, n_stored, wrong = _send(url, feeds, args.batch)
     finally:
         _drop_schema(args.db, schema)
     applied = sum(r.applied for r in results)
@@ -266,6 +270,7 @@ def main() -> None:
         "events_per_s": round(n_sent / elapsed, 1),
         "duplicates_applied": max(applied, n_stored) - len(unique),
         "events_lost": len(unique) - n_stored,
+        "state_errors": wrong,
         "rejected": sum(len(r.rejected) for r in results),
         "eta_mae_days": round(mae, 3),
         "eta_mae_days_naive": round(mae_naive, 3),

@@ -31,6 +31,7 @@ from sqlalchemy import (
     UniqueConstraint,
     any_,
     bindparam,
+    func,
     insert,
     select,
     text,
@@ -44,6 +45,7 @@ __all__ = [
     "cartons",
     "cartons_on",
     "contracted_rates",
+    "event_counts_on",
     "events_on",
     "get_po_on",
     "get_rates_on",
@@ -296,18 +298,41 @@ def update_tracking_on(
 
 
 def lock_tracking_on(
-    conn: Connection, seller: str, ids: Iterable[str]
+    conn: Connection, seller: str, ids: Iterable[str], *, lock: bool = True
 ) -> dict[str, dict[str, Any]]:
-    """Lock shipments in id order; return what tracking needs of each (no payload)."""
+    """Return what tracking needs of each shipment (no payload), locked in id order.
+
+    Args:
+        conn: Open transaction.
+        seller: Owning seller.
+        ids: Shipment ids (unknown ones are absent from the answer).
+        lock: Take the row locks (``FOR UPDATE``); False only reads.
+    """
     c = shipments.c
     wanted = sorted(set(ids))
     stmt = (
         select(c.id, c.status, c.mode, c.lane_p50, c.lane_p90, c.created_at)
         .where(c.seller == seller, _member(conn, c.id, wanted))
         .order_by(c.id)
-        .with_for_update()
     )
+    if lock:
+        stmt = stmt.with_for_update()
     return {r["id"]: dict(r) for r in conn.execute(stmt).mappings()}
+
+
+def event_counts_on(
+    conn: Connection, seller: str, shipment_ids: Iterable[str]
+) -> dict[str, int]:
+    """Return how many events each shipment has stored (absent: none)."""
+    t = tracking_events.c
+    stmt = (
+        select(t.shipment_id, func.count())
+        .where(
+            t.seller == seller, _member(conn, t.shipment_id, sorted(set(shipment_ids)))
+        )
+        .group_by(t.shipment_id)
+    )
+    return {r[0]: int(r[1]) for r in conn.execute(stmt)}
 
 
 def _member(conn: Connection, col: Any, values: list[str]) -> Any:

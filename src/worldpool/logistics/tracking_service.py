@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from worldpool.audit import audit_on
 from worldpool.context import Context
+from worldpool.ledger.db import reader
 from worldpool.ledger.deadletter import DeadLetter, record_dead_letters_on
 from worldpool.ledger.logistics_tables import (
+    event_counts_on,
     events_on,
     insert_events_on,
     lock_tracking_on,
@@ -31,7 +34,7 @@ from worldpool.logistics._rows import (
 )
 from worldpool.logistics.events import TrackingEvent, events_from_csv, events_from_json
 from worldpool.logistics.records import IngestResult
-from worldpool.logistics.track import fold
+from worldpool.logistics.track import TrackState, fold
 
 __all__ = ["ingest_events", "ingest_payload"]
 
@@ -43,29 +46,31 @@ def _now() -> datetime:
 def ingest_events(ctx: Context, events: Sequence[TrackingEvent]) -> IngestResult:
     """Store new tracking events (by event id) and refold their shipments' state.
 
-    One transaction: the touched shipments are locked in id order, the events
-    inserted (a stored id inserts nothing), and each shipment with a new event
-    refolded from all its events.
+    First the events are stored (a stored id inserts nothing) in one
+    transaction. Then each shipment that got a new event is refolded from all its
+    stored events, read without locks; a second, short transaction locks those
+    shipments in id order, refolds again any whose event count changed meanwhile,
+    and writes the states. Events are only ever added, so an unchanged count
+    means an unchanged set: the stored state always reflects every committed
+    event, whatever the order and concurrency of the senders.
     """
     ctx.require("operator")
     now = _now()
     unique = list({e.event_id: e for e in reversed(events)}.values())
     with ctx.engine.begin() as conn:
-        rows = lock_tracking_on(conn, ctx.seller, (e.shipment for e in unique))
+        rows = lock_tracking_on(
+            conn, ctx.seller, (e.shipment for e in unique), lock=False
+        )
         rejected = [
             (e.event_id, "unknown shipment") for e in unique if e.shipment not in rows
         ]
-        good = [event_row(ctx.seller, e, now) for e in unique if e.shipment in rows]
+        # Sorted by event id: concurrent batches then take the unique-index
+        # entries they share in the same order and cannot deadlock.
+        good = sorted(
+            (event_row(ctx.seller, e, now) for e in unique if e.shipment in rows),
+            key=lambda r: r["event_id"],
+        )
         new = set(insert_events_on(conn, good))
-        touched = {r["shipment_id"] for r in good if r["event_id"] in new}
-        stored = events_on(conn, ctx.seller, touched)
-        updates = []
-        for sid in sorted(touched):
-            row = rows[sid]
-            evs = map(as_event, stored[sid])
-            state = fold(evs, lane_of(row), now, utc(row["created_at"]))
-            updates.append({"id": sid, **state_values(state, row)})
-        update_tracking_on(conn, ctx.seller, updates)
         audit_on(
             conn,
             ctx,
@@ -73,8 +78,42 @@ def ingest_events(ctx: Context, events: Sequence[TrackingEvent]) -> IngestResult
             inputs={"events": len(events)},
             result={"applied": len(new), "rejected": len(rejected)},
         )
+    touched = {r["shipment_id"] for r in good if r["event_id"] in new}
+    if touched:
+        _refold(ctx, touched, now)
     dups = len(events) - len(new) - len(rejected)
     return IngestResult(len(new), dups, tuple(rejected), len(touched))
+
+
+def _states(
+    rows: dict[str, dict[str, Any]],
+    stored: dict[str, list[dict[str, Any]]],
+    now: datetime,
+) -> dict[str, TrackState]:
+    return {
+        sid: fold(
+            map(as_event, evs), lane_of(rows[sid]), now, utc(rows[sid]["created_at"])
+        )
+        for sid, evs in stored.items()
+    }
+
+
+def _refold(ctx: Context, touched: set[str], now: datetime) -> None:
+    with reader(ctx.engine).connect() as conn:
+        rows = lock_tracking_on(conn, ctx.seller, touched, lock=False)
+        stored = events_on(conn, ctx.seller, touched)
+    states = _states(rows, stored, now)
+    with ctx.engine.begin() as conn:
+        locked = lock_tracking_on(conn, ctx.seller, touched)
+        counts = event_counts_on(conn, ctx.seller, touched)
+        stale = [s for s in touched if counts.get(s, 0) != len(stored[s])]
+        if stale:
+            states |= _states(locked, events_on(conn, ctx.seller, stale), now)
+        updates = [
+            {"id": sid, **state_values(states[sid], locked[sid])}
+            for sid in sorted(touched)
+        ]
+        update_tracking_on(conn, ctx.seller, updates)
 
 
 def ingest_payload(ctx: Context, raw: bytes | str, fmt: str = "json") -> IngestResult:
