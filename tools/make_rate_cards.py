@@ -147,7 +147,8 @@ def rows_for(lane: dict[str, str]) -> list[list[str]]:
                     "70",
                     cur,
                     DERIVED.format(
-                        what=f"express per chargeable kg, from {brk} kg x{factor} + per shipment"
+                        what=f"express per chargeable kg, from {brk} kg x{factor} "
+                        "+ per shipment"
                     ),
                     eff,
                 ]
