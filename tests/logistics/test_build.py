@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ def test_lines_the_ledger_refused_are_left_out() -> None:
     assert all(d.mode != "air" for d in drafts)
 
 
-def _row(source: str) -> dict:
+def _row(source: str) -> dict[str, Any]:
     return {
         "id": "SHP-1",
         "source": source,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -75,7 +76,7 @@ def test_missing_event_id_gets_a_stable_content_hash() -> None:
         ),
     ],
 )
-def test_bad_events_name_the_field(body: dict, field: str) -> None:
+def test_bad_events_name_the_field(body: dict[str, Any], field: str) -> None:
     """An unknown step or a time without offset raises InputError naming the field."""
     with pytest.raises(InputError) as err:
         event_from_dict(body)

@@ -8,6 +8,7 @@ import pytest
 from worldpool.errors import InputError
 from worldpool.logistics.ratecard import (
     Piece,
+    RateRow,
     load_rate_rows,
     load_surcharges,
     parse_rate_rows,
@@ -18,7 +19,7 @@ from worldpool.logistics.ratecard import (
 ON = date(2026, 3, 1)
 
 
-def _service(suffix: str, dest: str = "US-FC1") -> tuple:
+def _service(suffix: str, dest: str = "US-FC1") -> tuple[RateRow, ...]:
     found = services_of(load_rate_rows(), "CN-SZX", dest, ON)
     return found[f"CN-SZX>{dest}:{suffix}"]
 

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from tests.interfaces.api.conftest import Server
 
 
-def _epcis(sid: str, step: str, day: int, n: int) -> dict:
+def _epcis(sid: str, step: str, day: int, n: int) -> dict[str, Any]:
     return {
         "type": "ObjectEvent",
         "eventID": f"urn:uuid:{sid}-{n}",
