@@ -15,6 +15,7 @@ from worldpool.interfaces.api.routes import (
     customs,
     forecasts,
     inventory,
+    logistics,
     orders,
     plans,
     profit,
@@ -79,6 +80,7 @@ def create_app(
         customs,
         twin,
         profit,
+        logistics,
     )
     for module in routers:
         app.include_router(module.router)
