@@ -13,7 +13,7 @@ from worldpool.context import Context, open_context
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.ledger import Ledger
 from worldpool.plan.demand import DemandTable
-from worldpool.plan.service import apply_plan, make_plan, save_plan
+from worldpool.plan.service import PlanRequest, apply_plan, make_plan
 from worldpool.testing.worlds import make_sku
 
 
@@ -48,7 +48,6 @@ def applied_plan(ctx: Context, ledger: Ledger) -> str:
         history_days=np.array([365, 365, 365]),
         history_units=np.array([1400.0, 700.0, 1000.0]),
     )
-    plan = make_plan(ledger, demand, as_of=date(2026, 11, 24))
-    save_plan(ledger, plan)
-    apply_plan(ledger, plan.id)
+    plan = make_plan(ctx, PlanRequest(demand=demand, as_of=date(2026, 11, 24))).plan
+    apply_plan(ctx, plan.id)
     return plan.id
