@@ -268,10 +268,12 @@ def score(rep: Replay, threshold: float, cut: int) -> dict[str, float]:
     return {
         "stockout_alert_precision": tp / max(float(a.sum()), 1.0),
         "stockout_alert_recall": tp / max(float(y.sum()), 1.0),
-        "value_weighted_recall": float((w * (a & y)).sum()) / max(float((w * y).sum()), 1e-9),
+        "value_weighted_recall": float((w * (a & y)).sum())
+        / max(float((w * y).sum()), 1e-9),
         "base_rate": float(y.sum()) / max(float(live.sum()), 1.0),
         "alerts_per_day": float(a.sum()) / cut,
-        "recall_in_stock": float((a & y & stock).sum()) / max(float((y & stock).sum()), 1.0),
+        "recall_in_stock": float((a & y & stock).sum())
+        / max(float((y & stock).sum()), 1.0),
     }
 
 

@@ -118,6 +118,7 @@ class Signal:
             "currency": self.currency,
             "probability": round(self.probability, 4),
             "explanation": explain(self, language),
+            "message": self.message,
             "numbers": dict(self.numbers),
             "action": {
                 "kind": str(self.action.kind),

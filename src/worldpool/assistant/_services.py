@@ -1,0 +1,285 @@
+"""The one adapter between the assistant and the other capabilities and the ledger.
+
+Everything the assistant reads (stock, demand, orders, dead letters,
+transfers, SKUs) or does (transfers, SKU changes, buffers, outgoing
+messages) passes through here, so call sites of the other services are in
+one place. Reads use the journal's public column names, like the demand
+service does; writes take the caller's transaction ``conn``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from worldpool.assistant._state import Transit
+from worldpool.assistant.operations import DeadLetterInfo, LateArrival, OpenOrder
+from worldpool.context import Context, ledger_of
+from worldpool.demand.service import history_from_ledger
+from worldpool.domain.inventory import Movement, MovementKind
+from worldpool.domain.network import Mode
+from worldpool.domain.product import SkuRecord
+from worldpool.errors import InputError, UnknownReference
+from worldpool.ledger.assistant_tables import get_buffer_on, set_buffer_on
+from worldpool.ledger.audit_tables import enqueue_on
+from worldpool.ledger.effects import validate
+from worldpool.ledger.journal import post_on
+from worldpool.ledger.skus import get_sku_on, upsert_skus_on
+
+__all__ = [
+    "available",
+    "dead_letters",
+    "history",
+    "listings",
+    "open_orders",
+    "open_transits",
+    "post_transfer",
+    "send_message",
+    "set_buffer",
+    "sku_facts",
+    "update_sku",
+]
+
+_TRANSFERS = text(
+    "SELECT kind, sku, node, from_node, lane, qty, reference, at FROM movements "
+    "WHERE kind IN ('transfer_out', 'transfer_in')"
+)
+_BALANCES = text("SELECT sku, node, on_hand, reserved FROM balances")
+_SKUS = text(
+    "SELECT sku, unit_cost, unit_volume_m3, currency, hs_code, battery, title FROM skus"
+)
+_LISTINGS = text("SELECT sku, market, ffo_allowed FROM sku_markets WHERE listed")
+_ORDERS = text(
+    "SELECT channel, channel_order_id, market, status, order_value, currency, "
+    "backordered, decision, created_at FROM orders WHERE status NOT IN "
+    "('shipped', 'cancelled')"
+)
+_LETTERS = text(
+    "SELECT id, source, kind, error, created_at FROM dead_letters "
+    "WHERE resolved_at IS NULL ORDER BY id"
+)
+
+
+def _aware(at: Any) -> datetime:
+    value = pd.Timestamp(at).to_pydatetime()
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def history(ctx: Context) -> pd.DataFrame:
+    """Return the daily demand history ``sku, market, date, units`` from the journal."""
+    return history_from_ledger(ledger_of(ctx)).frame
+
+
+def available(ctx: Context) -> dict[tuple[str, str], int]:
+    """Return free units (on hand - reserved) per (SKU, node)."""
+    with ctx.engine.connect() as conn:
+        return {
+            (r.sku, r.node): int(r.on_hand - r.reserved)
+            for r in conn.execute(_BALANCES)
+        }
+
+
+def listings(ctx: Context) -> list[tuple[str, str]]:
+    """Return every (SKU, market) the seller lists."""
+    with ctx.engine.connect() as conn:
+        return sorted((r.sku, r.market) for r in conn.execute(_LISTINGS))
+
+
+def sku_facts(ctx: Context) -> dict[str, dict[str, Any]]:
+    """Return cost, volume, currency, HS code, battery, title and FFO markets per SKU."""
+    with ctx.engine.connect() as conn:
+        ffo: dict[str, list[str]] = {}
+        for r in conn.execute(_LISTINGS):
+            if r.ffo_allowed:
+                ffo.setdefault(r.sku, []).append(r.market)
+        return {
+            r.sku: {
+                "ffo_markets": tuple(sorted(ffo.get(r.sku, ()))),
+                "unit_cost": float(r.unit_cost),
+                "unit_volume_m3": float(r.unit_volume_m3),
+                "currency": r.currency,
+                "hs_code": r.hs_code,
+                "battery": r.battery,
+                "title": r.title,
+            }
+            for r in conn.execute(_SKUS)
+        }
+
+
+def open_transits(
+    ctx: Context, costs: dict[str, float], currency: str, now: datetime
+) -> tuple[list[Transit], list[LateArrival]]:
+    """Return transfers still on the way (with their P90 ETA) and the late ones."""
+    with ctx.engine.connect() as conn:
+        rows = pd.DataFrame(conn.execute(_TRANSFERS).mappings().all())
+    if rows.empty:
+        return [], []
+    sent = rows[rows["kind"] == MovementKind.TRANSFER_OUT.value]
+    got = rows[rows["kind"] == MovementKind.TRANSFER_IN.value]
+    landed = got.groupby(["reference", "sku", "node"])["qty"].sum().to_dict()
+    transits, late = [], []
+    for (ref, sku, node), g in sent.groupby(["reference", "sku", "node"]):
+        left = int(g["qty"].sum()) - int(landed.get((ref, sku, node), 0))
+        if left <= 0:
+            continue
+        lane_id = g["lane"].iloc[0]
+        p90 = ctx.catalog.lane(lane_id).transit.p90_days if lane_id else 30.0
+        eta = _aware(g["at"].max()) + timedelta(days=p90)
+        transits.append(Transit(sku, node, left, eta))
+        days_late = (now - eta) / timedelta(days=1)
+        if days_late > 0:
+            value = Decimal(str(round(left * costs.get(sku, 0.0), 2)))
+            late.append(
+                LateArrival(ref, False, sku, node, left, value, currency, days_late)
+            )
+    return transits, late
+
+
+def open_orders(ctx: Context, now: datetime) -> list[OpenOrder]:
+    """Return orders not shipped or cancelled, with their age in days."""
+    out = []
+    with ctx.engine.connect() as conn:
+        for r in conn.execute(_ORDERS):
+            sku = None
+            if r.backordered:
+                sku = _first_short_sku(r.decision)
+            out.append(
+                OpenOrder(
+                    key=f"{r.channel}:{r.channel_order_id}",
+                    market=r.market,
+                    status=r.status,
+                    value=Decimal(r.order_value),
+                    currency=r.currency,
+                    backordered_units=int(r.backordered),
+                    age_days=(now - _aware(r.created_at)) / timedelta(days=1),
+                    sku=sku,
+                )
+            )
+    return out
+
+
+def _first_short_sku(decision: str) -> str | None:
+    import json
+
+    try:
+        data = json.loads(decision)
+    except ValueError:
+        return None
+    for line in data.get("lines", []) if isinstance(data, dict) else []:
+        if isinstance(line, dict) and line.get("backordered"):
+            return str(line.get("sku"))
+    return None
+
+
+def dead_letters(ctx: Context, now: datetime) -> list[DeadLetterInfo]:
+    """Return unresolved dead letters with their age in days."""
+    with ctx.engine.connect() as conn:
+        return [
+            DeadLetterInfo(
+                int(r.id),
+                r.source,
+                r.kind,
+                r.error,
+                (now - _aware(r.created_at)) / timedelta(days=1),
+            )
+            for r in conn.execute(_LETTERS)
+        ]
+
+
+def post_transfer(
+    ctx: Context,
+    conn: Connection,
+    *,
+    sku: str,
+    market: str,
+    qty: int,
+    mode: str,
+    reference: str,
+) -> dict[str, Any]:
+    """Send ``qty`` units hub -> the market's FC by ``mode`` (sea or air) in ``conn``."""
+    fcs = ctx.catalog.fcs_for(market)
+    hubs = ctx.catalog.hubs()
+    if not fcs or not hubs:
+        raise UnknownReference(
+            "no hub -> FC lane", record="transfer", field="market", value=market
+        )
+    lanes = ctx.catalog.lanes_between(hubs[0].id, fcs[0].id, Mode(mode))
+    if not lanes:
+        raise InputError(
+            f"no {mode} lane to {fcs[0].id}",
+            record="transfer",
+            field="mode",
+            value=mode,
+        )
+    lane = min(lanes, key=lambda ln: ln.transit.p50_days)
+    m = Movement(
+        kind=MovementKind.TRANSFER_OUT,
+        sku=sku,
+        node=fcs[0].id,
+        from_node=hubs[0].id,
+        lane=lane.id,
+        qty=qty,
+        reason=f"assistant {mode} transfer",
+        reference=reference,
+        idempotency_key=f"assistant:{ctx.seller}:{reference}",
+    )
+    validate(m, ctx.catalog.nodes)
+    posted = post_on(conn, m)
+    return {
+        "reference": reference,
+        "lane": lane.id,
+        "from": hubs[0].id,
+        "to": fcs[0].id,
+        "qty": qty,
+        "duplicate": bool(getattr(posted, "duplicate", False)),
+    }
+
+
+def update_sku(ctx: Context, conn: Connection, sku: str, **changes: Any) -> SkuRecord:
+    """Change fields of a SKU record in ``conn``; return the record as it was."""
+    before = get_sku_on(conn, sku)
+    if before is None:
+        raise UnknownReference("unknown SKU", record="sku", field="sku", value=sku)
+    upsert_skus_on(
+        conn, [dataclasses.replace(before, **changes)], ctx.catalog.marketplaces
+    )
+    return before
+
+
+def set_buffer(
+    ctx: Context, conn: Connection, channel: str, sku: str, units: int
+) -> int:
+    """Set a channel stock buffer in ``conn``; return the previous units."""
+    ctx.catalog.channel(channel)
+    return set_buffer_on(conn, ctx.seller, channel, sku, units)
+
+
+def buffer(ctx: Context, channel: str, sku: str) -> int:
+    """Return the units held back from ``channel`` for ``sku``."""
+    with ctx.engine.connect() as conn:
+        return get_buffer_on(conn, ctx.seller, channel, sku)
+
+
+def send_message(
+    ctx: Context,
+    conn: Connection,
+    *,
+    topic: str,
+    destination: str,
+    key: str,
+    payload: dict[str, Any],
+) -> bool:
+    """Queue an outgoing message (PO, price) in ``conn`` through the outbox."""
+    return enqueue_on(
+        conn,
+        seller=ctx.seller,
+        topic=topic,
+        destination=destination,
+        key=key,
+        payload=payload,
+    )
