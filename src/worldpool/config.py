@@ -66,6 +66,8 @@ class Settings:
     """API key for ``llm_base_url`` (optional; never logged)."""
     language: str = "en"
     """Default language of user-facing text (``en`` or ``zh-CN``)."""
+    approval_policy_file: str | None = None
+    """CSV overriding the assistant's approval policy, per action and seller."""
 
     @classmethod
     def from_env(

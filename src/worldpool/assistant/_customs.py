@@ -77,7 +77,7 @@ def customs_blocker_signals(
         if not f.get("hs_code") and listed:
             code = (
                 _suggest(str(f.get("title") or sku))
-                if suggested < _SUGGEST_AT_MOST
+                if suggest and suggested < _SUGGEST_AT_MOST
                 else None
             )
             suggested += 1

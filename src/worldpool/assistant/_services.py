@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -32,7 +33,15 @@ from worldpool.ledger.journal import post_on
 from worldpool.ledger.skus import get_sku_on, upsert_skus_on
 
 __all__ = [
+    "atp",
     "available",
+    "forecast",
+    "hs_suggestions",
+    "key_scope",
+    "landed_cost",
+    "order_route",
+    "plan_lines",
+    "buffer",
     "dead_letters",
     "history",
     "listings",
@@ -283,3 +292,75 @@ def send_message(
         key=key,
         payload=payload,
     )
+
+
+def atp(ctx: Context, sku: str, market: str) -> dict[str, Any]:
+    """Return what can be promised for ``sku`` in ``market``, by source node."""
+    found = ledger_of(ctx).atp(sku, market)
+    return {
+        "sku": sku,
+        "market": market,
+        "total": found.total,
+        "sources": [dataclasses.asdict(s) for s in found.sources],
+    }
+
+
+def order_route(ctx: Context, channel: str, order_id: str) -> dict[str, Any]:
+    """Return a stored order's status and routing decision (with its ``why``)."""
+    import json
+
+    from worldpool.ledger.order_book import OrderBook
+
+    row = OrderBook(ctx.engine, ctx.catalog.nodes).find(channel, order_id)
+    if row is None:
+        raise UnknownReference(
+            "unknown order", record="order", field="order_id", value=order_id
+        )
+    return {
+        "order": row.key,
+        "market": row.market,
+        "status": row.status,
+        "backordered": row.backordered,
+        "decision": json.loads(row.decision),
+    }
+
+
+def forecast(ctx: Context, sku: str, market: str, horizon_days: int) -> dict[str, Any]:
+    """Return the demand forecast of one SKU x market over ``horizon_days``."""
+    from worldpool.demand.service import ledger_forecasts
+
+    frame = ledger_forecasts(
+        ledger_of(ctx), horizon_days=horizon_days, sku=sku, market=market
+    )
+    rows = frame.to_dict(orient="records")
+    return {"sku": sku, "market": market, "horizon_days": horizon_days, "rows": rows}
+
+
+def plan_lines(ctx: Context, plan_id: str) -> dict[str, Any]:
+    """Return a stored plan (its lines with their ``why``)."""
+    from worldpool.plan.service import get_plan
+
+    return get_plan(ledger_of(ctx), plan_id)
+
+
+def landed_cost(ctx: Context, sku: str, market: str, quantity: int) -> dict[str, Any]:
+    """Return the landed cost breakdown of ``quantity`` units of a SKU in a market."""
+    from worldpool.customs.service import sku_landed_cost
+
+    fx = Path(ctx.settings.fx_file) if ctx.settings.fx_file else None
+    result = sku_landed_cost(ledger_of(ctx), sku, market, quantity=quantity, fx_path=fx)
+    return dict(result.to_dict())
+
+
+def hs_suggestions(text_: str, k: int) -> list[dict[str, Any]]:
+    """Return ``k`` HS code suggestions for a product text."""
+    from worldpool.customs.service import suggest_hs
+
+    return [dataclasses.asdict(s) for s in suggest_hs(text_, k)]
+
+
+def key_scope(ctx: Context, key: str) -> str | None:
+    """Return the scope of an API key (read, write, admin), or None when invalid."""
+    from worldpool.ledger.api_keys import scope_of
+
+    return scope_of(ctx.engine, key)
