@@ -177,7 +177,7 @@ def ask(
     lang: LangOption = None,
 ) -> None:
     """Ask the assistant (needs llm_base_url and llm_model in the settings)."""
-    from worldpool.assistant.agent import answer
+    from worldpool.interfaces.mcp.toolbox import answer
 
     with handled():
         ctx = _ctx(db, seller, lang)

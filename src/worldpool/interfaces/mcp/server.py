@@ -19,7 +19,7 @@ from mcp.server.fastmcp.exceptions import ToolError
 
 from worldpool.assistant import lookup
 from worldpool.config import Settings
-from worldpool.context import Context, open_context
+from worldpool.context import Context, Role, open_context
 from worldpool.errors import WorldpoolError
 from worldpool.interfaces.mcp.tools import register
 
@@ -54,12 +54,16 @@ def build_server(
     Args:
         base: Context of the process (engine, catalog, seller).
         api_key: Key used when a call carries none (stdio, in-process agent).
+        local_role: Role of a call with no key at all (the local ``worldpool
+            ask`` user); None refuses such calls.
         host: HTTP host (``--http``).
         port: HTTP port (``--http``).
     """
 
     def actor(mcp_ctx: McpContext[Any, Any, Any] | None) -> Context:
         key = _header_key(mcp_ctx) or api_key
+        if key is None and local_role is not None:
+            return base.acting_as(role=local_role, user="assistant")
         try:
             role = lookup.role_for_key(base, key)
         except WorldpoolError as exc:
