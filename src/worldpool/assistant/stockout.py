@@ -84,8 +84,9 @@ def _demand_tail(
     pos_var = np.maximum(second / safe - pos_mean * pos_mean, 1e-9)
     # Demand is whole units: P(D >= s) = P(D > s - 1/2) (continuity correction).
     prob, excess = lognormal_tail(pos_mean, pos_var, level - 0.5)
-    prob = np.where(level <= 0.5, 1.0, prob)
-    return any_sale * prob, any_sale * excess
+    # An empty shelf is "out" whether or not anyone has bought yet.
+    out = np.where(level <= 0.5, 1.0, any_sale * prob)
+    return out, any_sale * excess
 
 
 def _next_arrival_gap(arrivals: FloatArray, horizon: NDArray[np.int64]) -> FloatArray:
