@@ -46,6 +46,7 @@ def build_server(
     base: Context,
     *,
     api_key: str | None = None,
+    local_role: Role | None = None,
     host: str = "127.0.0.1",
     port: int = 8765,
 ) -> FastMCP[Any]:
