@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/assistant_alerts.py --data ../shared/data/demand/online_retail_ii
-    python benchmarks/assistant_alerts.py --data ../shared/data/demand/m5_subset --skus 0
+    python benchmarks/assistant_alerts.py --data ../shared/data/demand/m5_subset
 
 Reads ``DIR/daily_units_long.csv.gz`` (``sku, market, date, units``; missing
 days are 0) and builds the twin's scenario as ``simulate_policies.py`` does.
@@ -123,6 +123,7 @@ class Estimates:
         self.r1 += new - gone
 
     def moments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return mean, variance and sale share per pair, raised to the last 28 days."""
         n = float(self.window)
         mean = np.maximum(self.s1 / n, 0.0)
         var = np.maximum(self.s2 / n - mean**2, 0.0)
@@ -140,10 +141,12 @@ class OpenOrders:
         self.orders: list[tuple[int, np.ndarray]] = []
 
     def place(self, t: int, qty: np.ndarray) -> None:
+        """Record an order placed on day t."""
         if qty.any():
             self.orders.append((t, qty.copy()))
 
     def land(self, arrived: np.ndarray) -> None:
+        """Take what landed today off the oldest open orders first."""
         left = arrived.copy()
         for _, rem in self.orders:
             take = np.minimum(rem, left)
@@ -152,6 +155,7 @@ class OpenOrders:
         self.orders = [(d, r) for d, r in self.orders if r.any()]
 
     def arrivals(self, t: int, horizon: int) -> np.ndarray:
+        """Return units expected per day of the horizon (H, S, M), by planned ETA."""
         s, m = len(self.sc.skus), len(self.sc.markets)
         out = np.zeros((horizon, s, m))
         cols = np.arange(m)
@@ -164,6 +168,8 @@ class OpenOrders:
 
 @dataclasses.dataclass
 class Replay:
+    """What the replay recorded per day, SKU and market."""
+
     prob: np.ndarray  # (D, S, M) float32 alert probability
     live: np.ndarray  # (D, S, M) bool
     in_stock: np.ndarray  # (D, S, M) bool: stock on hand that morning

@@ -32,14 +32,27 @@ class Stub:
 
 
 def _completion(message: dict[str, Any]) -> tuple[int, Any]:
-    return 200, {"id": "c1", "object": "chat.completion",
-                 "choices": [{"index": 0, "message": message, "finish_reason": "stop"}]}
+    return 200, {
+        "id": "c1",
+        "object": "chat.completion",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+    }
 
 
 def _tool_call(name: str, args: dict[str, Any]) -> tuple[int, Any]:
-    return _completion({"role": "assistant", "content": None, "tool_calls": [
-        {"id": f"call-{name}", "type": "function",
-         "function": {"name": name, "arguments": json.dumps(args)}}]})
+    return _completion(
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": f"call-{name}",
+                    "type": "function",
+                    "function": {"name": name, "arguments": json.dumps(args)},
+                }
+            ],
+        }
+    )
 
 
 @pytest.fixture
@@ -48,11 +61,13 @@ def stub() -> Iterator[tuple[Stub, str]]:
     state = Stub()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             assert self.path == "/v1/chat/completions"
             code, payload = state.reply(body)
-            data = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
+            data = (
+                payload if isinstance(payload, str) else json.dumps(payload)
+            ).encode()
             self.send_response(code)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -83,8 +98,12 @@ def test_the_model_reads_stock_through_a_tool_and_cites_it(
 
     def cite(body: dict[str, Any]) -> tuple[int, Any]:
         result = json.loads(body["messages"][-1]["content"])
-        return _completion({"role": "assistant",
-                            "content": f"MUG in DE: {result['total']} units to promise."})
+        return _completion(
+            {
+                "role": "assistant",
+                "content": f"MUG in DE: {result['total']} units to promise.",
+            }
+        )
 
     state.steps = [_tool_call("stock", {"sku": "MUG", "market": "DE"}), cite]
     reply = answer(world, "why is MUG out of stock in DE?", chat=_chat(url))
@@ -92,7 +111,11 @@ def test_the_model_reads_stock_through_a_tool_and_cites_it(
     assert reply.calls[0].startswith("stock(")
     first = state.requests[0]
     assert first["model"] == "stub-model" and first["tool_choice"] == "auto"
-    assert {t["function"]["name"] for t in first["tools"]} >= {"stock", "transfer", "signals"}
+    assert {t["function"]["name"] for t in first["tools"]} >= {
+        "stock",
+        "transfer",
+        "signals",
+    }
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -103,8 +126,9 @@ def test_an_action_the_policy_only_suggests_is_refused_to_the_model(
     state, url = stub
     state.steps = [
         _tool_call("reprice", {"sku": "MUG", "market": "DE", "price": 9.5}),
-        lambda body: _completion({"role": "assistant",
-                                  "content": body["messages"][-1]["content"]}),
+        lambda body: _completion(
+            {"role": "assistant", "content": body["messages"][-1]["content"]}
+        ),
     ]
     reply = answer(world, "把德国站 MUG 的价格改成 9.5", chat=_chat(url))
     assert json.loads(reply.text)["status"] == "refused"
@@ -116,8 +140,10 @@ def test_a_busy_endpoint_is_retried_and_a_broken_one_is_an_llm_error(
 ) -> None:
     """503 then an answer works; an answer that is not a completion raises LlmError."""
     state, url = stub
-    state.steps = [(503, {"error": "busy"}),
-                   _completion({"role": "assistant", "content": "ok"})]
+    state.steps = [
+        (503, {"error": "busy"}),
+        _completion({"role": "assistant", "content": "ok"}),
+    ]
     assert answer(world, "hello", chat=_chat(url)).text == "ok"
     state.steps = [(200, "not json")]
     with pytest.raises(LlmError):

@@ -23,7 +23,9 @@ def test_today_ranks_the_mug_stockout_with_its_numbers(world: Context) -> None:
     assert mug.action == "expedite_air" and mug.mode == "ask"
     assert mug.numbers["on_hand"] == 8 and Decimal(mug.impact) > 0
     assert "MUG in DE" in mug.explanation
-    impacts = [Decimal(p.impact) * Decimal(str(p.probability)) for p in result.proposals]
+    impacts = [
+        Decimal(p.impact) * Decimal(str(p.probability)) for p in result.proposals
+    ]
     assert impacts == sorted(impacts, reverse=True)
 
 
@@ -59,7 +61,9 @@ def test_approving_the_air_transfer_moves_stock_and_is_audited(world: Context) -
 
 def test_a_direct_hs_fix_waits_for_approval_and_can_be_undone(world: Context) -> None:
     """fix_hs_code asks first; once approved it sets the code; undo restores None."""
-    req = service.ActRequest(ActionKind.FIX_HS_CODE, {"sku": "LAMP", "hs_code": "940520"})
+    req = service.ActRequest(
+        ActionKind.FIX_HS_CODE, {"sku": "LAMP", "hs_code": "940520"}
+    )
     pending = service.act(world, req)
     assert pending.status == "pending" and pending.proposal_id is not None
     led = Ledger(world.engine, world.catalog)
@@ -72,7 +76,9 @@ def test_a_direct_hs_fix_waits_for_approval_and_can_be_undone(world: Context) ->
 
 def test_suggest_only_actions_are_refused_and_recorded(world: Context) -> None:
     """A reprice (suggest only by policy) is refused, and the refusal is audited."""
-    req = service.ActRequest(ActionKind.REPRICE, {"sku": "MUG", "market": "DE", "price": 9})
+    req = service.ActRequest(
+        ActionKind.REPRICE, {"sku": "MUG", "market": "DE", "price": 9}
+    )
     out = service.act(world, req)
     assert out.status == "refused"
     assert audit.history(world)[0].status == "refused"
@@ -81,7 +87,8 @@ def test_suggest_only_actions_are_refused_and_recorded(world: Context) -> None:
 def test_a_small_transfer_runs_by_itself_within_the_auto_limit(world: Context) -> None:
     """A 40-unit sea transfer worth USD 160 is auto-approved by the packaged policy."""
     req = service.ActRequest(
-        ActionKind.APPROVE_TRANSFER, {"sku": "MUG", "market": "DE", "qty": 40},
+        ActionKind.APPROVE_TRANSFER,
+        {"sku": "MUG", "market": "DE", "qty": 40},
         Decimal("160"),
     )
     out = service.act(world, req)

@@ -5,12 +5,21 @@ from hypothesis import strategies as st
 from worldpool.assistant import StockoutInputs, moments_from_quantiles, stockout_risk
 
 
-def _inputs(on_hand: float, mean: float = 2.0, var: float = 4.0, share: float = 0.6,
-            arrivals: np.ndarray | None = None, h: int = 14) -> StockoutInputs:
+def _inputs(
+    on_hand: float,
+    mean: float = 2.0,
+    var: float = 4.0,
+    share: float = 0.6,
+    arrivals: np.ndarray | None = None,
+    h: int = 14,
+) -> StockoutInputs:
     return StockoutInputs(
-        mean=np.array([mean]), var=np.array([var]), on_hand=np.array([on_hand]),
+        mean=np.array([mean]),
+        var=np.array([var]),
+        on_hand=np.array([on_hand]),
         arrivals=np.zeros((h, 1)) if arrivals is None else arrivals,
-        unit_margin=np.array([3.0]), sale_share=np.array([share]),
+        unit_margin=np.array([3.0]),
+        sale_share=np.array([share]),
     )
 
 
@@ -50,11 +59,15 @@ def test_pairs_without_demand_carry_no_risk() -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.floats(0.05, 20), st.floats(0.1, 4.0), st.floats(0.05, 1.0),
-    st.floats(0, 200), st.floats(0, 50),
+    st.floats(0.05, 20),
+    st.floats(0.1, 4.0),
+    st.floats(0.05, 1.0),
+    st.floats(0, 200),
+    st.floats(0, 50),
 )
-def test_more_stock_never_raises_the_risk(mean: float, cv2: float, share: float,
-                                          stock: float, extra: float) -> None:
+def test_more_stock_never_raises_the_risk(
+    mean: float, cv2: float, share: float, stock: float, extra: float
+) -> None:
     """Risk and money at risk fall (weakly) as stock on hand rises."""
     lo = stockout_risk(_inputs(stock, mean, cv2 * mean * mean, share))
     hi = stockout_risk(_inputs(stock + extra, mean, cv2 * mean * mean, share))
@@ -67,7 +80,12 @@ def test_moments_from_quantiles_recover_a_normal_forecast() -> None:
     """p10/p50/p90 of a normal window total give back its daily mean and variance."""
     levels = np.array([0.1, 0.5, 0.9])
     total_mean, total_sd = 140.0, 20.0
-    values = np.array([[total_mean - 1.2815516 * total_sd], [total_mean],
-                       [total_mean + 1.2815516 * total_sd]])
+    values = np.array(
+        [
+            [total_mean - 1.2815516 * total_sd],
+            [total_mean],
+            [total_mean + 1.2815516 * total_sd],
+        ]
+    )
     mean, var = moments_from_quantiles(levels, values, 14.0)
     assert np.isclose(mean[0], 10.0) and np.isclose(var[0], 400.0 / 14.0, rtol=1e-4)

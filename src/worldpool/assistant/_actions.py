@@ -44,6 +44,7 @@ def _qty(params: Params, action: str) -> int:
 
 def _transfer(mode: str) -> Executor:
     def run(ctx: Context, conn: Connection, p: Params, ref: str) -> dict[str, Any]:
+        """Post the transfer by ``mode``."""
         action = f"{mode} transfer"
         return svc.post_transfer(
             ctx,

@@ -35,18 +35,18 @@ from worldpool.ledger.skus import get_sku_on, upsert_skus_on
 __all__ = [
     "atp",
     "available",
+    "buffer",
+    "dead_letters",
     "forecast",
+    "history",
     "hs_suggestions",
     "key_scope",
     "landed_cost",
-    "order_route",
-    "plan_lines",
-    "buffer",
-    "dead_letters",
-    "history",
     "listings",
     "open_orders",
     "open_transits",
+    "order_route",
+    "plan_lines",
     "post_transfer",
     "send_message",
     "set_buffer",
@@ -100,7 +100,7 @@ def listings(ctx: Context) -> list[tuple[str, str]]:
 
 
 def sku_facts(ctx: Context) -> dict[str, dict[str, Any]]:
-    """Return cost, volume, currency, HS code, battery, title and FFO markets per SKU."""
+    """Return cost, volume, currency, HS code, battery, title, FFO markets per SKU."""
     with ctx.engine.connect() as conn:
         ffo: dict[str, list[str]] = {}
         for r in conn.execute(_LISTINGS):
@@ -132,7 +132,8 @@ def open_transits(
     got = rows[rows["kind"] == MovementKind.TRANSFER_IN.value]
     landed = got.groupby(["reference", "sku", "node"])["qty"].sum().to_dict()
     transits, late = [], []
-    for (ref, sku, node), g in sent.groupby(["reference", "sku", "node"]):
+    for group, g in sent.groupby(["reference", "sku", "node"]):
+        ref, sku, node = (str(x) for x in group)
         left = int(g["qty"].sum()) - int(landed.get((ref, sku, node), 0))
         if left <= 0:
             continue
@@ -210,7 +211,7 @@ def post_transfer(
     mode: str,
     reference: str,
 ) -> dict[str, Any]:
-    """Send ``qty`` units hub -> the market's FC by ``mode`` (sea or air) in ``conn``."""
+    """Send ``qty`` units hub -> the market's FC by ``mode`` (sea/air) in ``conn``."""
     fcs = ctx.catalog.fcs_for(market)
     hubs = ctx.catalog.hubs()
     if not fcs or not hubs:

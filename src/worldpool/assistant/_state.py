@@ -124,14 +124,20 @@ def build_state(
     moments = _moments(history, now, window)
     hubs = catalog.hubs()
     hub = hubs[0].id if hubs else None
-    keys, fcs = [], []
+    # Markets served by one FC share its stock: they are one pair, named after
+    # the first market, with their demand added up.
+    groups: dict[tuple[str, str], list[str]] = {}
     for sku, market in listings:
         fc = catalog.fcs_for(market)
         if fc:
-            keys.append((sku, market))
-            fcs.append(fc[0].id)
+            groups.setdefault((sku, fc[0].id), []).append(market)
+    keys = [(sku, sorted(ms)[0]) for (sku, _), ms in groups.items()]
+    fcs = [fc for _, fc in groups]
     n = len(keys)
-    mom = np.array([moments.get(k, (0.0, 0.0, 0.0)) for k in keys]).reshape(n, 3)
+    mom = np.zeros((n, 3))
+    for i, ((sku, _), ms) in enumerate(groups.items()):
+        rows = np.array([moments.get((sku, m), (0.0, 0.0, 0.0)) for m in ms])
+        mom[i] = rows[:, 0].sum(), rows[:, 1].sum(), 1 - np.prod(1 - rows[:, 2])
     cost = np.array([unit_cost.get(s, 0.0) for s, _ in keys])
     index = {(k[0], fc): i for i, (k, fc) in enumerate(zip(keys, fcs, strict=True))}
     pairs = Pairs(

@@ -31,7 +31,7 @@ class ToolBox(Protocol):
     """Tools the model may call."""
 
     def specs(self) -> list[dict[str, Any]]:
-        """Return the tools as OpenAI ``tools`` entries (type function + JSON schema)."""
+        """Return the tools as OpenAI ``tools`` entries (function + JSON schema)."""
         ...
 
     def call(self, name: str, arguments: Mapping[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""The daily digest: the day's ranked proposals as Markdown (a file or an e-mail body)."""
+"""The daily digest: the day's ranked proposals as Markdown (file or e-mail body)."""
 
 from __future__ import annotations
 

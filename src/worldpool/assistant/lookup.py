@@ -30,7 +30,7 @@ _ROLE_OF_SCOPE: dict[str, Role] = {
 
 
 def role_for_key(ctx: Context, key: str | None) -> Role:
-    """Return the role an API key acts with (read: viewer, write: operator, admin: owner).
+    """Return the role of an API key (read: viewer, write: operator, admin: owner).
 
     Raises:
         Forbidden: the key is unknown or revoked.

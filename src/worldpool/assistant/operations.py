@@ -107,7 +107,7 @@ class Blocker:
 def order_signals(
     orders: Iterable[OpenOrder], stuck_after_days: float = 2.0
 ) -> list[Signal]:
-    """Return a signal per backordered order and per order stuck past ``stuck_after_days``."""
+    """Return a signal per backordered order and per order stuck too long (days)."""
     out: list[Signal] = []
     for o in orders:
         if o.backordered_units > 0:
@@ -127,7 +127,10 @@ def order_signals(
                     currency=o.currency,
                     sku=o.sku,
                     market=o.market,
-                    message="Order {order} in {market} waits for {units} units ({days} days).",
+                    message=(
+                        "Order {order} in {market} waits for {units} units "
+                        "({days} days)."
+                    ),
                     numbers={
                         "order": o.key,
                         "market": o.market,
@@ -146,7 +149,10 @@ def order_signals(
                     currency=o.currency,
                     sku=o.sku,
                     market=o.market,
-                    message="Order {order} in {market} is {status} for {days} days, not shipped.",
+                    message=(
+                        "Order {order} in {market} is {status} for {days} days, "
+                        "not shipped."
+                    ),
                     numbers={
                         "order": o.key,
                         "market": o.market,
@@ -162,7 +168,7 @@ def order_signals(
 def dead_letter_signals(
     letters: Iterable[DeadLetterInfo], currency: str
 ) -> list[Signal]:
-    """Return one signal per dead letter (impact 0: its value is unknown until fixed)."""
+    """Return one signal per dead letter (impact 0: unknown until fixed)."""
     return [
         Signal(
             kind=SignalKind.DEAD_LETTER,
@@ -197,7 +203,9 @@ def late_signals(arrivals: Iterable[LateArrival]) -> list[Signal]:
                 impact=a.value,
                 currency=a.currency,
                 sku=a.sku,
-                message="{reference}: {qty} units of {sku} for {node} are {days} days late.",
+                message=(
+                    "{reference}: {qty} units of {sku} for {node} are {days} days late."
+                ),
                 numbers={
                     "reference": a.reference,
                     "qty": a.qty,
@@ -213,7 +221,7 @@ def late_signals(arrivals: Iterable[LateArrival]) -> list[Signal]:
 
 
 def customs_signals(blockers: Iterable[Blocker]) -> list[Signal]:
-    """Return a signal per customs blocker; a missing HS code proposes the suggested one."""
+    """Return a signal per customs blocker; a missing HS code proposes a code."""
     out = []
     for b in blockers:
         if b.rule == "hs_code" and b.suggested_code:

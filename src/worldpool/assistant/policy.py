@@ -1,4 +1,4 @@
-"""The approval policy as data: per action type, suggest only, ask, or auto within limits.
+"""The approval policy as data: per action, suggest only, ask, or auto within limits.
 
 The packaged ``data/approval_policy.csv`` holds one row per action type for
 every seller (``seller = *``); a user file with the same columns overrides it
@@ -110,6 +110,7 @@ class ApprovalPolicy:
 
 def _parse(row: Mapping[str, str], src: str, n: int) -> ApprovalRule:
     def bad(field: str, why: str) -> InputError:
+        """Return the error naming the file, row and field."""
         return InputError(
             f"{src} row {n}: {field} {why}",
             record=src,

@@ -89,7 +89,9 @@ def _erosion(rows: Iterable[MarginRow]) -> list[Signal]:
                 currency=r.currency,
                 sku=r.sku,
                 market=r.market,
-                message="{sku} in {market} earns {margin}% against a target of {target}%.",
+                message=(
+                    "{sku} in {market} earns {margin}% against a target of {target}%."
+                ),
                 numbers={
                     "sku": r.sku,
                     "market": r.market,
@@ -103,7 +105,7 @@ def _erosion(rows: Iterable[MarginRow]) -> list[Signal]:
 
 
 def profit_signals(source: ProfitSource | None) -> list[Signal]:
-    """Return margin-erosion and market-entry signals from the profit engine (or none)."""
+    """Return margin-erosion and market-entry signals of the profit engine (or none)."""
     if source is None:
         return []
     out = _erosion(source.margins())
@@ -116,7 +118,9 @@ def profit_signals(source: ProfitSource | None) -> list[Signal]:
                 currency=o.currency,
                 sku=o.sku,
                 market=o.market,
-                message="{sku} would earn about {profit} {currency} a month in {market}.",
+                message=(
+                    "{sku} would earn about {profit} {currency} a month in {market}."
+                ),
                 numbers={
                     "sku": o.sku,
                     "market": o.market,

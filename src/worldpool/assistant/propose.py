@@ -84,7 +84,7 @@ def stockout_signals(
     """
     out: list[Signal] = []
     landed = inputs.on_hand + inputs.arrivals.sum(axis=0)
-    for i in np.flatnonzero(risk.probability >= threshold):
+    for i in (int(k) for k in np.flatnonzero(risk.probability >= threshold)):
         need = inputs.mean[i] * 2 * horizon - landed[i]
         qty = int(np.ceil(max(need, risk.expected_short[i], 1.0)))
         day = int(risk.first_day[i])
@@ -98,7 +98,8 @@ def stockout_signals(
                 sku=pairs.skus[i],
                 market=pairs.markets[i],
                 probability=float(risk.probability[i]),
-                message="{sku} in {market}: {pct}% chance to run out within {horizon} days; "
+                message="{sku} in {market}: {pct}% chance to run out within {horizon} "
+                "days; "
                 "{on_hand} on hand, {arriving} arriving, {rate} sold a day, "
                 "{short} units and {money} {currency} margin at risk.",
                 numbers={
@@ -115,7 +116,7 @@ def stockout_signals(
                     "cover_days": round(float(min(cover, 9999.0)), 1),
                     "first_day": day,
                 },
-                action=_action(pairs, int(i), qty, day, horizon),
+                action=_action(pairs, i, qty, day, horizon),
             )
         )
     return out
@@ -129,9 +130,9 @@ def excess_signals(
     currency: str,
     min_cost: float = 1.0,
 ) -> list[Signal]:
-    """Return a signal per SKU x node whose excess costs at least ``min_cost`` to carry."""
+    """Return a signal per SKU x node whose excess costs >= ``min_cost`` to carry."""
     out: list[Signal] = []
-    for i in np.flatnonzero(excess.carrying_cost >= min_cost):
+    for i in (int(k) for k in np.flatnonzero(excess.carrying_cost >= min_cost)):
         units = int(excess.excess_units[i])
         out.append(
             Signal(

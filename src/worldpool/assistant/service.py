@@ -74,7 +74,7 @@ def signals(
     *,
     profit: ProfitSource | None = None,
 ) -> list[Signal]:
-    """Return every signal about the seller's pool, ranked by expected impact (read only)."""
+    """Return every signal about the seller's pool, by expected impact (read only)."""
     req = request or SignalsRequest()
     now = datetime.now(UTC)
     facts = _services.sku_facts(ctx)

@@ -1,4 +1,4 @@
-"""Tables of the assistant (migration ``0005_assistant``): proposals and channel buffers.
+"""Tables of the assistant (migration ``0005_assistant``): proposals, channel buffers.
 
 ``assistant_proposals``: one row per (seller, signal key, day) the assistant
 proposed, with its rank, impact, the signal as JSON, the approval mode the

@@ -62,6 +62,7 @@ def build_server(
     """
 
     def actor(mcp_ctx: McpContext[Any, Any, Any] | None) -> Context:
+        """Return the context the call acts with (its key's role), or refuse it."""
         key = _header_key(mcp_ctx) or api_key
         if key is None and local_role is not None:
             return base.acting_as(role=local_role, user="assistant")

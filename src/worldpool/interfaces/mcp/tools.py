@@ -1,4 +1,4 @@
-"""The MCP tools: each parses its typed input, calls one service, returns a typed result.
+"""The MCP tools: each parses typed input, calls one service, returns a typed result.
 
 Read tools carry ``readOnlyHint``; action tools go through
 :func:`worldpool.assistant.service.act` (or ``decide``), so the API key's
@@ -135,7 +135,7 @@ def _register_reads(server: FastMCP[Any], actor: Actor) -> None:
     def signals(
         ctx: McpContext[Any, Any, Any], limit: Annotated[int, Field(gt=0, le=200)] = 20
     ) -> SignalsOut:
-        """The assistant's signals (risks, priorities) ranked by expected money impact."""
+        """The assistant's signals (risks, priorities) by expected money impact."""
         with _errors():
             c = actor(ctx)
             found = service.signals(
@@ -174,7 +174,7 @@ def _register_actions(server: FastMCP[Any], actor: Actor) -> None:
         value: Annotated[float, Field(ge=0)] = 0.0,
         reason: str = "",
     ) -> ActOut:
-        """Send units hub -> the market's FC (sea, or air to expedite); policy applies."""
+        """Send units hub -> the market's FC (sea; air to expedite). Policy applies."""
         kind = ActionKind.EXPEDITE_AIR if mode == "air" else ActionKind.APPROVE_TRANSFER
         return _act(
             actor, ctx, kind, {"sku": sku, "market": market, "qty": qty}, value, reason

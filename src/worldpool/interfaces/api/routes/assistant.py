@@ -1,4 +1,4 @@
-"""``/assistant``: ranked signals, the day's proposals, approve/reject/undo, actions, digest."""
+"""``/assistant``: signals, the day's proposals, approve/reject/undo, actions."""
 
 from __future__ import annotations
 
