@@ -41,22 +41,39 @@ class Proposal:
     """One stored proposal: a ranked signal with its action and its fate."""
 
     id: int
+    """Proposal id (per database)."""
     day: date
+    """Day it was proposed for (UTC)."""
     rank: int
+    """1 = the largest expected impact of its day (0: asked for directly)."""
     kind: str
+    """Signal kind (``stockout`` ...) or ``request``."""
     key: str
+    """Stable id of the situation (``stockout:MUG:DE``)."""
     action: str
+    """Action kind (``expedite_air`` ...)."""
     params: dict[str, Any]
+    """The action's request (sku, market, qty ...)."""
     value: str
+    """Money the action commits, decimal text, in ``currency``."""
     mode: str
+    """``suggest``, ``ask`` or ``auto`` (the approval policy)."""
     impact: str
+    """Money at stake if nothing is done, decimal text."""
     currency: str
+    """ISO 4217 code."""
     probability: float
+    """Probability the impact happens, 0..1."""
     explanation: str
+    """The signal in words, in the reader's language."""
     numbers: dict[str, Any]
+    """The figures behind it."""
     status: str
+    """``open``, ``done``, ``rejected``, ``failed``, ``undone``, ``expired``."""
     decided_by: str | None = None
+    """Who approved or rejected it (``policy:auto`` for the policy)."""
     result: dict[str, Any] = field(default_factory=dict)
+    """What the action did (or the error)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the proposal as plain JSON-able data."""
@@ -70,7 +87,9 @@ class TodayResult:
     """The day's ranked proposals."""
 
     day: date
+    """Day of the proposals."""
     proposals: list[Proposal]
+    """All of the day's proposals, best rank first."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain data."""
@@ -85,9 +104,13 @@ class ActRequest:
     """An action asked for directly (by an agent, a tool, a person)."""
 
     kind: ActionKind
+    """What to do."""
     params: dict[str, Any]
+    """The service request (sku, market, qty ...)."""
     value: Decimal = Decimal(0)
+    """Money it commits (the policy's limits compare against it)."""
     reason: str = ""
+    """Why it was asked for (recorded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +118,13 @@ class ActResult:
     """What became of a direct action: done, waiting for approval, or refused."""
 
     status: str
+    """``done``, ``pending``, ``failed`` or ``refused``."""
     message: str
+    """What happened, in words."""
     proposal_id: int | None = None
+    """The stored proposal (None when refused)."""
     result: dict[str, Any] = field(default_factory=dict)
+    """What the action did."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain data."""
