@@ -303,6 +303,30 @@ def speed(pairs: int, seed: int) -> float:
     return pairs / best
 
 
+def plot(curve: dict[float, dict[str, float]], chosen: float, path: Path) -> None:
+    """Write precision, recall and value-weighted recall by threshold as an SVG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ths = list(curve)
+    for key, label in (
+        ("stockout_alert_precision", "precision"),
+        ("stockout_alert_recall", "recall"),
+        ("value_weighted_recall", "value-weighted recall"),
+    ):
+        ax.plot(ths, [curve[t][key] for t in ths], marker="o", label=label)
+    ax.axvline(chosen, color="grey", linestyle="--", label=f"threshold {chosen:.2f}")
+    ax.set_xlabel("alert when P(stock-out within 14 days) >=")
+    ax.set_ylim(0, 1)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT)
@@ -317,6 +341,9 @@ def main() -> None:
         "missed stock-out is taken to cost twice a needless look, so the "
         "Bayes threshold c_fp / (c_fp + c_fn) = 1/3",
     )
+    ap.add_argument(
+        "--plot", type=Path, help="write precision/recall by threshold (SVG)"
+    )
     args = ap.parse_args()
     sc = load(args.data, args.skus, args.seed)
     sim = SimParams()
@@ -329,8 +356,11 @@ def main() -> None:
     )
     rep = replay(sc, policy, sim, draws)
     cut = rep.prob.shape[0] - HORIZON
-    for th in (0.1, 0.2, 1 / 3, 0.5, 0.7):
-        print(f"threshold {th:.2f}: {score(rep, th, cut)}", file=sys.stderr)
+    curve = {th: score(rep, th, cut) for th in (0.1, 0.2, 1 / 3, 0.5, 0.7, 0.9)}
+    for th, row in curve.items():
+        print(f"threshold {th:.2f}: {row}", file=sys.stderr)
+    if args.plot:
+        plot(curve, args.threshold, args.plot)
     result = score(rep, args.threshold, cut)
     alert = (rep.prob >= args.threshold) & rep.live
     leads = lead_days(alert[: cut + HORIZON], rep.stockout, HORIZON)
