@@ -16,7 +16,7 @@ from worldpool.catalog.fx import load_fx
 from worldpool.config import Settings
 from worldpool.context import Context, Role
 from worldpool.interfaces.api.deps import ReadKey, WriteKey
-from worldpool.interfaces.api.errors import AUTH, json_errors
+from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, json_errors, not_found
 
 __all__ = ["router"]
 
@@ -98,25 +98,28 @@ def proposals(
     return [p.to_dict() for p in service.proposals(ctx, day=day, status=status)]
 
 
-@router.post("/proposals/{proposal_id}/approve")
+@router.post("/proposals/{proposal_id}/approve", responses=json_errors(NOT_FOUND))
 def approve(ctx: WriteCtx, proposal_id: int) -> dict[str, Any]:
     """Approve a proposal and carry out its action."""
-    return service.decide(ctx, proposal_id, approve=True).to_dict()
+    with not_found():
+        return service.decide(ctx, proposal_id, approve=True).to_dict()
 
 
-@router.post("/proposals/{proposal_id}/reject")
+@router.post("/proposals/{proposal_id}/reject", responses=json_errors(NOT_FOUND))
 def reject(
     ctx: WriteCtx, proposal_id: int, body: NoteIn | None = None
 ) -> dict[str, Any]:
     """Reject a proposal."""
     note = body.note if body else ""
-    return service.decide(ctx, proposal_id, approve=False, note=note).to_dict()
+    with not_found():
+        return service.decide(ctx, proposal_id, approve=False, note=note).to_dict()
 
 
-@router.post("/proposals/{proposal_id}/undo")
+@router.post("/proposals/{proposal_id}/undo", responses=json_errors(NOT_FOUND))
 def undo(ctx: WriteCtx, proposal_id: int) -> dict[str, Any]:
     """Take back a carried-out reversible action."""
-    return service.undo(ctx, proposal_id).to_dict()
+    with not_found():
+        return service.undo(ctx, proposal_id).to_dict()
 
 
 @router.post("/actions")
