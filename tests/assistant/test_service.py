@@ -120,3 +120,13 @@ def test_the_digest_lists_open_decisions(world: Context) -> None:
     text = service.digest(world)
     assert text.startswith("# worldpool daily digest") and "MUG in DE" in text
     assert "worldpool assistant approve" in text
+
+
+def test_an_understated_value_does_not_slip_past_the_auto_limit(world: Context) -> None:
+    """200 units at USD 4 (USD 800) stated as USD 1 still need a person's approval."""
+    req = service.ActRequest(
+        ActionKind.APPROVE_TRANSFER,
+        {"sku": "MUG", "market": "DE", "qty": 200},
+        Decimal("1"),
+    )
+    assert service.act(world, req).status == "pending"

@@ -11,6 +11,7 @@ takes back a reversible one. Every write is audited in its own transaction.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from worldpool.assistant import _actions, _services
@@ -350,13 +351,26 @@ def undo(ctx: Context, proposal_id: int) -> Proposal:
     return _get(ctx, p.id)
 
 
+def _goods_value(ctx: Context, params: dict[str, Any]) -> Decimal:
+    units = params.get("qty", params.get("units", 0))
+    sku = params.get("sku")
+    if not sku or not isinstance(units, int | float) or units <= 0:
+        return Decimal(0)
+    cost = _services.sku_facts(ctx).get(str(sku), {}).get("unit_cost", 0.0)
+    return Decimal(str(round(float(units) * float(cost), 2)))
+
+
 def act(ctx: Context, request: ActRequest) -> ActResult:
     """Run an action asked for directly, as the approval policy allows.
 
     ``suggest``: refused; ``ask``: stored as an open proposal for a person;
-    ``auto`` within its limit: carried out now. Every outcome is audited.
+    ``auto`` within its limit: carried out now. Every outcome is audited. The
+    value the limit is checked against is never below the goods' value at
+    cost (units x unit cost), whatever the caller states.
     """
     ctx.require("operator")
+    value = max(request.value, _goods_value(ctx, request.params))
+    request = ActRequest(request.kind, request.params, value, request.reason)
     mode = _policy(ctx).mode_for(ctx.seller, request.kind, request.value)
     if mode == ApprovalMode.SUGGEST:
         from worldpool.audit import record
