@@ -61,17 +61,32 @@ def _lane_days(catalog: Catalog, hub: str | None, fc: str, mode: Mode) -> float:
 def _moments(
     history: pd.DataFrame, now: datetime, window: int
 ) -> dict[tuple[str, str], tuple[float, float, float]]:
-    """Return (mean, var, sale share) per (sku, market) over the trailing window."""
+    """Return (mean, var, sale share) per (sku, market) over the trailing window.
+
+    A pair younger than the window (first sale less than ``window`` days ago)
+    is averaged over its own days (at least a week), so a new SKU's rate is
+    not diluted by days before it was sold.
+    """
     if history.empty:
         return {}
-    start = pd.Timestamp(now.date()) - pd.Timedelta(days=window)
-    recent = history[pd.to_datetime(history["date"]) >= start]
+    today = pd.Timestamp(now.date())
+    dates = pd.to_datetime(history["date"])
+    first = {
+        (str(k[0]), str(k[1])): v  # type: ignore[index]
+        for k, v in history.assign(date=dates)
+        .groupby(["sku", "market"])["date"]
+        .min()
+        .items()
+    }
+    recent = history[dates >= today - pd.Timedelta(days=window)]
     out = {}
     for (sku, market), g in recent.groupby(["sku", "market"]):
+        age = (today - first[(str(sku), str(market))]).days
+        days = float(min(max(age, 7), window))
         units = g["units"].to_numpy(float)
-        mean = units.sum() / window
-        var = max((units**2).sum() / window - mean**2, 0.0)
-        out[(str(sku), str(market))] = (mean, var, float((units > 0).sum()) / window)
+        mean = units.sum() / days
+        var = max((units**2).sum() / days - mean**2, 0.0)
+        out[(str(sku), str(market))] = (mean, var, float((units > 0).sum()) / days)
     return out
 
 

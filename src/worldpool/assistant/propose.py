@@ -44,10 +44,16 @@ def _money(x: float) -> Decimal:
 
 def _action(pairs: Pairs, i: int, qty: int, day: int, horizon: int) -> ProposedAction:
     sku, market = pairs.skus[i], pairs.markets[i]
+    # Move what the hub has now; buy from the supplier only when it has none.
+    hub = int(pairs.hub_available[i])
+    if hub < 1:
+        base = {"sku": sku, "market": market, "qty": qty}
+        return ProposedAction(
+            ActionKind.APPROVE_PO, base, _money(qty * pairs.unit_cost[i])
+        )
+    qty = min(qty, hub)
     value = _money(qty * pairs.unit_cost[i])
     base = {"sku": sku, "market": market, "qty": qty}
-    if pairs.hub_available[i] < qty:
-        return ProposedAction(ActionKind.APPROVE_PO, base, value)
     if pairs.sea_days[i] <= max(day, 1):
         return ProposedAction(
             ActionKind.APPROVE_TRANSFER, base | {"mode": "sea"}, value
@@ -70,9 +76,10 @@ def stockout_signals(
     """Return a signal for each pair whose stock-out probability reaches ``threshold``.
 
     The proposed quantity covers the expected shortfall plus the demand of the
-    horizon beyond what is on hand and arriving; the action is a sea transfer
-    when it lands before the riskiest day, air when only air does, a purchase
-    order when the hub lacks the units, else shipping from origin.
+    horizon beyond what is on hand and arriving (capped at what the hub has);
+    the action is a sea transfer when it lands before the riskiest day, air
+    when only air does, a purchase order when the hub has none, else shipping
+    from origin.
 
     Args:
         pairs: Names, costs and network facts of the N pairs.
