@@ -1,3 +1,4 @@
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -130,3 +131,12 @@ def test_an_understated_value_does_not_slip_past_the_auto_limit(world: Context) 
         Decimal("1"),
     )
     assert service.act(world, req).status == "pending"
+
+
+def test_a_given_ioss_number_clears_the_ioss_blocker(world: Context) -> None:
+    """With tax_ids naming an IOSS number, DE no longer asks for one."""
+    settings = dataclasses.replace(world.settings, tax_ids="IOSS=IM2760000001")
+    ctx = dataclasses.replace(world, settings=settings)
+    keys = {s.key for s in service.signals(ctx, NO_HS)}
+    assert "customs:ioss:*:DE" not in keys
+    assert "customs:battery:CELL:DE" in keys

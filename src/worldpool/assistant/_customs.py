@@ -46,6 +46,16 @@ def _suggest(text: str) -> str | None:
     return best[0].code if best else None
 
 
+def _tax_ids(text: str | None) -> dict[str, str]:
+    """Parse ``IOSS=IM123;VAT:UK=GB456`` into {name or name:market: number}."""
+    out = {}
+    for part in (text or "").split(";"):
+        name, _, number = part.partition("=")
+        if name.strip() and number.strip():
+            out[name.strip()] = number.strip()
+    return out
+
+
 def customs_blocker_signals(
     ctx: Context,
     facts: Mapping[str, Mapping[str, Any]],
@@ -57,7 +67,7 @@ def customs_blocker_signals(
     """Return a signal per SKU x market that cannot clear customs as it stands.
 
     Args:
-        ctx: The context (catalog, settings: ``seller_tax_ids`` if given).
+        ctx: The context (catalog; settings: ``tax_ids``).
         facts: Per SKU: ``hs_code``, ``battery``, ``title``, ``ffo_markets``.
         state: The pool state (demand rates and costs give the value at stake).
         margin_share: Margin over cost, for the value of the sales at stake.
@@ -126,7 +136,7 @@ def _scheme_blockers(
     currency: str,
     margin_share: float,
 ) -> list[Blocker]:
-    given: Mapping[str, str] = getattr(ctx.settings, "seller_tax_ids", None) or {}
+    given = _tax_ids(ctx.settings.tax_ids)
     out: list[Blocker] = []
     ffo_pairs = [(s, m) for s, f in facts.items() for m in f.get("ffo_markets", ())]
     for market in sorted({m for _, m in ffo_pairs}):
