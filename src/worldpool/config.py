@@ -66,6 +66,11 @@ class Settings:
     """API key for ``llm_base_url`` (optional; never logged)."""
     language: str = "en"
     """Default language of user-facing text (``en`` or ``zh-CN``)."""
+    approval_policy_file: str | None = None
+    """CSV overriding the assistant's approval policy, per action and seller."""
+    tax_ids: str | None = None
+    """Seller's tax-scheme numbers as ``IOSS=IM...;VAT=GB...`` (``NAME:MARKET=``
+    for one market); the assistant flags markets shipped to without one."""
 
     @classmethod
     def from_env(

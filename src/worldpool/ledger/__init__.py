@@ -1,6 +1,7 @@
 """The global inventory ledger: the only code that writes inventory state."""
 
 # Importing order_tables registers the orders/api_keys tables on the shared metadata.
+from worldpool.ledger import assistant_tables as assistant_tables
 from worldpool.ledger import audit_tables as audit_tables
 from worldpool.ledger import logistics_tables as logistics_tables
 from worldpool.ledger import order_tables as order_tables

@@ -12,6 +12,7 @@ from worldpool.interfaces.api.errors import install_error_handlers
 from worldpool.interfaces.api.limits import BodyLimit
 from worldpool.interfaces.api.routes import (
     admin,
+    assistant,
     customs,
     forecasts,
     inventory,
@@ -81,6 +82,7 @@ def create_app(
         twin,
         profit,
         logistics,
+        assistant,
     )
     for module in routers:
         app.include_router(module.router)

@@ -81,6 +81,12 @@ _OPTIONAL: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
         ),
     ),
     (
+        "worldpool.interfaces.cli.assistant",
+        "ml",
+        (("group", "app", "assistant"), ("command", "ask", "ask")),
+    ),
+    ("worldpool.interfaces.cli.mcp_cmd", "mcp", (("command", "mcp", "mcp"),)),
+    (
         "worldpool.interfaces.cli.simulate",
         "ml,report",
         (("command", "simulate", "simulate"),),

@@ -2,6 +2,7 @@
 
 from worldpool.interfaces.api.routes import (
     admin,
+    assistant,
     customs,
     forecasts,
     inventory,
@@ -13,6 +14,7 @@ from worldpool.interfaces.api.routes import (
 
 __all__ = [
     "admin",
+    "assistant",
     "customs",
     "forecasts",
     "inventory",
