@@ -34,7 +34,12 @@ __all__ = [
 ]
 
 _header = APIKeyHeader(name="X-API-Key", auto_error=False)
-_seller_header = APIKeyHeader(name="X-Seller", auto_error=False)
+_seller_header = APIKeyHeader(
+    name="X-Seller",
+    scheme_name="Seller",
+    description="3PL operator keys (seller '*') only: the seller to act for.",
+    auto_error=False,
+)
 
 
 def _grant(
@@ -49,7 +54,7 @@ def _grant(
     return lookup_key(service.ledger.engine, key)
 
 
-def _seller(
+async def _seller(
     grant: Annotated[KeyInfo | None, Depends(_grant)],
     asked: Annotated[str | None, Security(_seller_header)] = None,
 ) -> str:
