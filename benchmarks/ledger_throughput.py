@@ -243,7 +243,7 @@ def setup_10k(ledger: Ledger) -> list[str]:
             for s in skus[lo : lo + SETUP_BATCH]:
                 m = receive(s, STOCK_10K, f"stock-{s}")
                 validate(m, nodes)
-                post_on(conn, m)
+                post_on(conn, m, seller=ledger.seller)
     return skus
 
 

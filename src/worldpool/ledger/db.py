@@ -19,10 +19,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine.base import OptionEngine
 
 from worldpool.ledger import sellers
 
-__all__ = ["READONLY", "make_engine", "normalise_url", "reader"]
+__all__ = ["READONLY", "make_engine", "normalise_url", "reader", "with_options"]
 
 READONLY = "worldpool_readonly"
 """Execution option marking an engine/connection as read-only (deferred BEGIN)."""
@@ -67,8 +68,22 @@ def reader(engine: Engine) -> Engine:
     statements sets its own isolation level on top.
     """
     if engine.dialect.name == "postgresql":
-        return engine.execution_options(isolation_level="AUTOCOMMIT")
-    return engine.execution_options(**{READONLY: True})
+        return with_options(engine, isolation_level="AUTOCOMMIT")
+    return with_options(engine, **{READONLY: True})
+
+
+def with_options(engine: Engine, **options: Any) -> Engine:
+    """Return ``engine`` with more execution options, as ONE proxy of the root engine.
+
+    ``Engine.execution_options`` on a proxy wraps the proxy again, and every
+    event dispatch then walks the chain of proxies; ledger views are made per
+    request and per seller, so the chain is kept one level deep.
+    """
+    merged = {**engine.get_execution_options(), **options}
+    root = engine
+    while isinstance(root, OptionEngine):
+        root = root._proxied
+    return root.execution_options(**merged)
 
 
 def _sqlite_engine(url: URL, *, echo: bool) -> Engine:

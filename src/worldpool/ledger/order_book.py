@@ -20,7 +20,8 @@ precise error (shortage, duplicate key) or succeeds on the fresh state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, and_, func, select, update
@@ -37,7 +38,7 @@ from worldpool.ledger._order_sql import (
     write_params,
     write_statement,
 )
-from worldpool.ledger.db import reader
+from worldpool.ledger.db import reader, with_options
 from worldpool.ledger.effects import validate
 from worldpool.ledger.journal import post_on
 from worldpool.ledger.order_records import (
@@ -51,7 +52,14 @@ from worldpool.ledger.order_tables import orders
 from worldpool.ledger.sellers import scoped
 from worldpool.ledger.tables import DEFAULT_SELLER, movements
 
-__all__ = ["Change", "ConcurrentChange", "OrderBook", "OrderRow", "Stock"]
+__all__ = [
+    "Change",
+    "ConcurrentChange",
+    "OrderBook",
+    "OrderRow",
+    "OrderUnit",
+    "Stock",
+]
 
 
 class OrderBook:
@@ -73,7 +81,7 @@ class OrderBook:
         self._nodes = frozenset(nodes)
         self._autocommit: Engine | None = None
         if engine.dialect.name == "postgresql":
-            self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._autocommit = with_options(engine, isolation_level="AUTOCOMMIT")
 
     def find(self, channel: str, channel_order_id: str) -> OrderRow | None:
         """Return the stored order, or None."""
@@ -128,69 +136,46 @@ class OrderBook:
         with self._reader.connect() as conn:
             return [(r[0], r[1], r[2], int(r[3])) for r in conn.execute(stmt)]
 
-    def read(
-        self, channel: str, channel_order_id: str, skus: Sequence[str]
-    ) -> tuple[OrderRow | None, Stock]:
-        """Return the stored order (or None) and the available units of ``skus``.
+    @contextmanager
+    def unit(self) -> Iterator[OrderUnit]:
+        """Open one unit of work: read, then (after the caller decides) write.
 
-        One query (the order and the balance rows together).
+        On SQLite it is one ``BEGIN IMMEDIATE`` transaction around the reads and
+        the write. On PostgreSQL the reads run in autocommit and the write is
+        usually one statement (see the module docstring): two round trips.
+        Either way the write re-checks the order's revision and every stock
+        guard, so a decision made on stale reads fails instead of overselling.
+        One attempt: callers retry with :func:`worldpool.ledger.retry.retrying`,
+        reading and deciding again.
         """
-        with self._reader.connect() as conn:
-            return find_with_stock_on(
-                conn, self.seller, channel, channel_order_id, skus
-            )
-
-    def write(self, change: Change, stored: OrderRow | None) -> OrderRow:
-        """Write ``change`` atomically if the order is still ``stored``.
-
-        The order row is inserted (``stored`` None) or updated under a check
-        that its revision is still ``stored.revision``, and every movement is
-        posted with its stock guard, all or nothing. Movements are posted in
-        (SKU, node) order so concurrent writers lock balance rows in the same
-        order. On PostgreSQL this is usually one statement (see the module
-        docstring). One attempt: callers retry with
-        :func:`worldpool.ledger.retry.retrying`, re-reading and re-deciding.
-
-        Returns:
-            The order's new row.
-
-        Raises:
-            InsufficientStock: a reservation no longer fits (nothing written).
-            ConcurrentChange: the order changed (or appeared) meanwhile.
-        """
-        for m in change.moves:
-            validate(m, self._nodes)
-        ordered = sorted(change.moves, key=lambda m: (m.sku, m.node, m.kind.value))
-        change = Change(change.row, ordered)
         try:
-            if self._autocommit is not None and self._write_in_one(change, stored):
-                return change.row
-            with self.engine.begin() as conn:
-                self._apply(conn, change, stored)
+            if self._autocommit is not None:
+                with self._autocommit.connect() as conn:
+                    yield OrderUnit(self, conn)
+            else:
+                with self.engine.begin() as conn:
+                    yield OrderUnit(self, conn)
         except IntegrityError as exc:
-            raise ConcurrentChange(
-                f"order {change.row.key} was stored meanwhile"
-            ) from exc
-        return change.row
+            raise ConcurrentChange("the order was stored meanwhile") from exc
 
-    def _write_in_one(self, change: Change, stored: OrderRow | None) -> bool:
+    def _write_in_one(
+        self, conn: Connection, change: Change, stored: OrderRow | None
+    ) -> bool:
         """PostgreSQL: write the change with one statement; False if it can't.
 
         False means nothing was written and the general way must be taken
         (it raises the precise error, or succeeds on the fresh state).
         """
-        assert self._autocommit is not None
         params = write_params(self.seller, change, stored)
         if params is None:
             return False
         stmt = write_statement(stored is not None, len(change.moves))
-        with self._autocommit.connect() as conn:
-            try:
-                counts = conn.execute(stmt, params).one()
-            except IntegrityError as exc:
-                if order_exists_error(exc):
-                    raise
-                return False
+        try:
+            counts = conn.execute(stmt, params).one()
+        except IntegrityError as exc:
+            if order_exists_error(exc):
+                raise
+            return False
         if counts[0] != 1:
             raise ConcurrentChange(f"order {change.row.key} changed meanwhile")
         return True
@@ -242,3 +227,49 @@ class OrderBook:
         )
         if done.rowcount != 1:
             raise ConcurrentChange(f"order {row.key} changed meanwhile")
+
+
+class OrderUnit:
+    """One read-decide-write of one order (see :meth:`OrderBook.unit`)."""
+
+    def __init__(self, book: OrderBook, conn: Connection) -> None:
+        self._book = book
+        self._conn = conn
+
+    def read(
+        self, channel: str, channel_order_id: str, skus: Sequence[str]
+    ) -> tuple[OrderRow | None, Stock]:
+        """Return the stored order (or None) and the available units of ``skus``."""
+        seller = self._book.seller
+        return find_with_stock_on(self._conn, seller, channel, channel_order_id, skus)
+
+    def held(self, reference: str) -> Stock:
+        """Return units still reserved for ``reference`` by (SKU, node), net > 0."""
+        return held_on(self._conn, self._book.seller, reference)
+
+    def write(self, change: Change, stored: OrderRow | None) -> OrderRow:
+        """Write ``change`` atomically if the order is still ``stored``.
+
+        The order row is inserted (``stored`` None) or updated under a check
+        that its revision is still ``stored.revision``, and every movement is
+        posted with its stock guard, all or nothing, in (SKU, node) order so
+        concurrent writers lock balance rows in the same order.
+
+        Returns:
+            The order's new row.
+
+        Raises:
+            InsufficientStock: a reservation no longer fits (nothing written).
+            ConcurrentChange: the order changed (or appeared) meanwhile.
+        """
+        book = self._book
+        for m in change.moves:
+            validate(m, book._nodes)
+        ordered = sorted(change.moves, key=lambda m: (m.sku, m.node, m.kind.value))
+        change = Change(change.row, ordered)
+        if book._autocommit is None:
+            book._apply(self._conn, change, stored)
+        elif not book._write_in_one(self._conn, change, stored):
+            with book.engine.begin() as conn:
+                book._apply(conn, change, stored)
+        return change.row

@@ -36,7 +36,11 @@ _SET = "SELECT set_config('worldpool.seller', %s, false)"
 
 def scoped(engine: Engine, seller: str) -> Engine:
     """Return a proxy of ``engine`` whose transactions act for ``seller``."""
-    return engine.execution_options(**{SELLER_OPTION: seller})
+    if seller_of(engine) == seller:
+        return engine
+    from worldpool.ledger.db import with_options  # db installs this module's hooks
+
+    return with_options(engine, **{SELLER_OPTION: seller})
 
 
 def seller_of(engine: Engine) -> str | None:

@@ -147,24 +147,25 @@ class OrderService:
 
         def _attempt() -> Outcome:
             # Read, decide (pure), write under the revision and stock guards.
-            row, available = self.book.read(
-                order.channel, order.channel_order_id, list(skus)
-            )
-            stored = _stored(row)
-            held = self.book.held(order.key) if needs_held(digest, stored) else {}
-            verdict = decide_order(
-                order,
-                market,
-                digest,
-                stored,
-                available,
-                held,
-                skus,
-                self.ledger.catalog,
-                self.params,
-            )
-            if verdict.write is not None:
-                self.book.write(_change(order, verdict.write), row)
+            with self.book.unit() as unit:
+                row, available = unit.read(
+                    order.channel, order.channel_order_id, list(skus)
+                )
+                stored = _stored(row)
+                held = unit.held(order.key) if needs_held(digest, stored) else {}
+                verdict = decide_order(
+                    order,
+                    market,
+                    digest,
+                    stored,
+                    available,
+                    held,
+                    skus,
+                    self.ledger.catalog,
+                    self.params,
+                )
+                if verdict.write is not None:
+                    unit.write(_change(order, verdict.write), row)
             return Outcome(order.key, verdict.action, verdict.status, verdict.decision)
 
         try:
@@ -188,12 +189,14 @@ class OrderService:
         key = f"{channel}:{channel_order_id}"
 
         def _attempt() -> OrderRow:
-            row = self.book.find(channel, channel_order_id)
-            held = self.book.held(key) if row is not None else {}
-            ship = decide_ship(key, _stored(row), held)
-            assert row is not None  # decide_ship raised otherwise
-            new = replace(row, status=OrderStatus.SHIPPED.value, revision=ship.revision)
-            return self.book.write(Change(new, ship.moves), row)
+            with self.book.unit() as unit:
+                row, _ = unit.read(channel, channel_order_id, [])
+                held = unit.held(key) if row is not None else {}
+                ship = decide_ship(key, _stored(row), held)
+                assert row is not None  # decide_ship raised otherwise
+                rev = ship.revision
+                new = replace(row, status=OrderStatus.SHIPPED.value, revision=rev)
+                return unit.write(Change(new, ship.moves), row)
 
         row = retrying(_attempt, also=(ConcurrentChange,))
         return Outcome(row.key, "shipped", row.status, json.loads(row.decision))
