@@ -13,6 +13,7 @@ from worldpool.interfaces.api.errors import install_error_handlers
 from worldpool.interfaces.api.limits import BodyLimit
 from worldpool.interfaces.api.routes import (
     admin,
+    channels,
     customs,
     forecasts,
     inventory,
@@ -69,7 +70,9 @@ def create_app(
     app.state.fx_path = fx_path or (Path(env_fx) if env_fx else None)
     app.state.plans = PlanCache()
     install_error_handlers(app)
-    routers = (orders, inventory, admin, webhooks, forecasts, plans, customs, twin)
+    routers = (
+        orders, inventory, admin, webhooks, forecasts, plans, customs, twin, channels
+    )
     for module in routers:
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
