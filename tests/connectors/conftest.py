@@ -93,7 +93,7 @@ def connect_amazon(ctx: Context, fake: FakeAmazon, name: str = "amazon-us") -> N
                 "marketplace_id": "ATVPDKIKX0DER",
                 "seller_id": "A1SELLER",
                 "token_url": "/auth/o2/token",
-                "rate_limits": {"getOrders": [50, 50], "getOrderItems": [200, 200]},
+                "rate_limits": {"searchOrders": [50, 50], "createFeed": [50, 50]},
             },
         ),
     )

@@ -37,7 +37,7 @@ from worldpool.ledger.connections import (
     list_connections_on,
     note_poll_on,
     order_connection_on,
-    record_channel_order_on,
+    record_channel_orders_on,
     release_connection_on,
     renew_connection_on,
     shipment_on,
@@ -193,21 +193,30 @@ def ingest(
 ) -> PollReport:
     """Submit order records of a connection, dropping versions already overtaken."""
     channel = str(row["channel"])
-    fresh: list[dict[str, Any]] = []
-    stale = 0
+    versions: dict[str, str] = {}
+    for record, version in records:
+        oid = _order_id(record)
+        if oid and version >= versions.get(oid, ""):
+            versions[oid] = version
     with ctx.engine.begin() as conn:
-        for record, version in records:
-            oid = str(record.get("id") or record.get("AmazonOrderId") or "")
-            if oid and not record_channel_order_on(
-                conn, ctx.seller, int(row["id"]), channel, oid, version
-            ):
-                stale += 1
-                continue
-            fresh.append(record)
+        stale_ids = record_channel_orders_on(
+            conn, ctx.seller, int(row["id"]), channel, versions
+        )
+    fresh = [
+        r for r, v in records if _order_id(r) not in stale_ids and v >= versions.get(
+            _order_id(r), "")
+    ]
+    stale = len(records) - len(fresh)
     outcomes, rejected = _services.submit_records(ctx, channel, fresh, source)
     dups = sum(o.action in ("duplicate", "unchanged") for o in outcomes)
     return PollReport(
         len(records), len(outcomes) - dups, dups, stale, len(rejected)
+    )
+
+
+def _order_id(record: Mapping[str, Any]) -> str:
+    return str(
+        record.get("id") or record.get("orderId") or record.get("AmazonOrderId") or ""
     )
 
 

@@ -107,10 +107,17 @@ class Worker:
             server.server_close()
 
     def _feed(self) -> None:
+        scans = 0
         while not self.stop.is_set():
+            # Re-read a window behind the cursor about once a second only (late
+            # commits); the scans in between read just the new journal rows.
+            scans += 1
+            lookback = 500 if scans % 10 == 0 else 0
             try:
                 for seller in self._sellers():
-                    n = sync.publish_stock(self.ctx.acting_as(seller=seller), self.rules)
+                    n = sync.publish_stock(
+                        self.ctx.acting_as(seller=seller), self.rules, lookback=lookback
+                    )
                     self._count("stock_enqueued", n)
             except WorldpoolError:
                 self._count("feed_errors")

@@ -31,7 +31,7 @@ __all__ = [
     "list_connections_on",
     "note_poll_on",
     "order_connection_on",
-    "record_channel_order_on",
+    "record_channel_orders_on",
     "release_connection_on",
     "renew_connection_on",
     "seen_event_on",
@@ -179,47 +179,54 @@ def note_poll_on(
     )
 
 
-def record_channel_order_on(
+def record_channel_orders_on(
     conn: Connection,
     seller: str,
     connection_id: int,
     channel: str,
-    channel_order_id: str,
-    version: str,
-) -> bool:
-    """Note that ``connection_id`` delivered this order at ``version``.
+    versions: dict[str, str],
+) -> set[str]:
+    """Note which orders ``connection_id`` delivered, at which provider version.
 
-    Returns False when a NEWER version was already seen (the caller drops the
-    stale copy: an out-of-order webhook or an old page); True otherwise.
-    Versions compare as strings (ISO-8601 UTC timestamps or zero-padded ints).
+    Returns the ids whose version is OLDER than one already seen: the caller
+    drops those stale copies (an out-of-order webhook, an old page). Versions
+    compare as strings (ISO-8601 UTC timestamps). Two statements per batch.
     """
-    key = and_(
-        channel_orders.c.seller == seller,
-        channel_orders.c.channel == channel,
-        channel_orders.c.channel_order_id == channel_order_id,
-    )
-    stored = conn.execute(select(channel_orders.c.version).where(key)).scalar()
-    if stored is None:
+    if not versions:
+        return set()
+    co = channel_orders.c
+    key = and_(co.seller == seller, co.channel == channel)
+    stored = dict(
         conn.execute(
-            _insert_ignore(
-                conn,
-                channel_orders,
-                {
-                    "seller": seller,
-                    "connection_id": connection_id,
-                    "channel": channel,
-                    "channel_order_id": channel_order_id,
-                    "version": version,
-                    "ingested_at": _now(),
-                },
+            select(co.channel_order_id, co.version).where(
+                and_(key, co.channel_order_id.in_(list(versions)))
             )
-        )
-        return True
-    if version and stored and version < stored:
-        return False
-    if version > stored:
-        conn.execute(update(channel_orders).where(key).values(version=version))
-    return True
+        ).all()
+    )
+    stale = {o for o, v in versions.items() if o in stored and v and v < stored[o]}
+    new = [
+        {
+            "seller": seller,
+            "connection_id": connection_id,
+            "channel": channel,
+            "channel_order_id": o,
+            "version": v,
+            "ingested_at": _now(),
+        }
+        for o, v in versions.items()
+        if o not in stored
+    ]
+    if new:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(dialect.insert(channel_orders).values(new).on_conflict_do_nothing())
+    for o, v in versions.items():
+        if o in stored and v > stored[o]:
+            conn.execute(
+                update(channel_orders)
+                .where(and_(key, co.channel_order_id == o))
+                .values(version=v)
+            )
+    return stale
 
 
 def order_connection_on(

@@ -24,7 +24,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, tuple_, update
+from sqlalchemy import Connection, and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from worldpool.catalog import Catalog
@@ -239,12 +239,18 @@ def published_on(
     if not keys:
         return {}
     p = stock_published.c
+    wanted = set(keys)
     rows = conn.execute(
         select(p.destination, p.sku, p.market, p.level, p.version).where(
-            and_(p.seller == seller, tuple_(p.destination, p.sku, p.market).in_(keys))
+            and_(
+                p.seller == seller,
+                p.destination.in_(sorted({k[0] for k in wanted})),
+                p.sku.in_(sorted({k[1] for k in wanted})),
+            )
         )
     )
-    return {(r[0], r[1], r[2]): (int(r[3]), int(r[4])) for r in rows}
+    out = {(r[0], r[1], r[2]): (int(r[3]), int(r[4])) for r in rows}
+    return {k: v for k, v in out.items() if k in wanted}
 
 
 def set_published_on(

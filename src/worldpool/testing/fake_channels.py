@@ -11,6 +11,7 @@ of stock, as a real storefront does.
 
 from __future__ import annotations
 
+import bisect
 import json
 import random
 import threading
@@ -78,6 +79,7 @@ class FakeChannel:
         self.sold: Counter[str] = Counter()
         self.shipments: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.requests: Counter[str] = Counter()
+        self.log: list[tuple[str, str]] = []
         self.lock = threading.Lock()
         self._seq = 1000
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -127,6 +129,20 @@ class FakeChannel:
         """Store a new order in the provider's own shape."""
         raise NotImplementedError
 
+    def updated_since(self, since: str, field: str) -> list[dict[str, Any]]:
+        """Orders whose ``field`` (update time) is >= ``since``, oldest first."""
+        with self.lock:
+            start = bisect.bisect_left(self.log, (since, ""))
+            seen: dict[str, dict[str, Any]] = {}
+            for stamp, oid in self.log[start:]:
+                order = self.orders[oid]
+                if order[field] == stamp:
+                    seen[oid] = order
+            return [
+                {k: v for k, v in o.items() if not k.startswith("_")}
+                for o in seen.values()
+            ]
+
     def route(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
         """Answer one request: (status, JSON body)."""
         raise NotImplementedError
@@ -154,7 +170,7 @@ class FakeChannel:
                     self._auth = self.headers
                     payload = _body(raw, self.headers.get("Content-Type", ""))
                     status, body = fake.route(self.command, url.path, query, payload)
-                data = json.dumps(body).encode()
+                data = b"" if body is None else json.dumps(body).encode()
                 self.send_response(status)
                 if status == 429:
                     self.send_header("Retry-After", str(fake.faults.retry_after_s))
@@ -191,7 +207,7 @@ class FakeShopify(FakeChannel):
 
     def create_order(self, oid: str, lines: list[tuple[str, int]]) -> None:
         """Store an order node as the GraphQL API returns it."""
-        now = _stamp()
+        now = ""
         node = {
             "id": f"gid://shopify/Order/{oid}",
             "legacyResourceId": oid,
@@ -214,7 +230,9 @@ class FakeShopify(FakeChannel):
             "_fo": {"id": f"gid://shopify/FulfillmentOrder/{oid}", "status": "OPEN"},
         }
         with self.lock:
+            node["createdAt"] = node["updatedAt"] = now = _stamp()
             self.orders[oid] = node
+            self.log.append((now, oid))
 
     def route(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
         """Dispatch one GraphQL document by the field it asks for."""
@@ -242,17 +260,12 @@ class FakeShopify(FakeChannel):
     def _orders(self, v: dict[str, Any]) -> dict[str, Any]:
         q = str(v.get("query") or "")
         since = q.split("'")[1] if "'" in q else ""
-        with self.lock:
-            nodes = sorted(
-                (n for n in self.orders.values() if n["updatedAt"] >= since),
-                key=lambda n: (n["updatedAt"], int(n["legacyResourceId"])),
-            )
+        nodes = self.updated_since(since, "updatedAt")
         start = int(v.get("after") or 0)
-        page = nodes[start : start + int(v.get("first", 50))]
-        more = start + len(page) < len(nodes)
-        clean = [{k: x for k, x in n.items() if not k.startswith("_")} for n in page]
+        clean = nodes[start : start + int(v.get("first", 50))]
+        more = start + len(clean) < len(nodes)
         return {"orders": {"nodes": clean, "pageInfo": {
-            "hasNextPage": more, "endCursor": str(start + len(page))}}}
+            "hasNextPage": more, "endCursor": str(start + len(clean))}}}
 
     def _set(self, v: dict[str, Any]) -> dict[str, Any]:
         key = str(v.get("key", ""))
@@ -283,41 +296,47 @@ class FakeShopify(FakeChannel):
                     {"field": ["fulfillment"], "message": "Fulfillment order is closed"}]}}
             node["_fo"]["status"] = "CLOSED"
             node["displayFulfillmentStatus"] = "FULFILLED"
-            node["updatedAt"] = _stamp()
+            node["updatedAt"] = now = _stamp()
+            self.log.append((now, oid))
             self.shipments[oid].append(dict(f["trackingInfo"]))
         return {"fulfillmentCreate": {"fulfillment": {"id": fo_id, "status": "SUCCESS"},
                                       "userErrors": []}}
 
 
 class FakeAmazon(FakeChannel):
-    """SP-API: LWA token, getOrders/getOrderItems, patchListingsItem,
-    confirmShipment, marketplaceParticipations."""
+    """SP-API: LWA token, ``searchOrders`` (2026-01-01), ``patchListingsItem``,
+    the Feeds API (``JSON_LISTINGS_FEED``), ``confirmShipment``,
+    ``getMarketplaceParticipations``."""
 
     CHANNEL = "amazon"
 
     def __init__(self, seed: int = 0, **kw: Any) -> None:
         super().__init__(seed, **kw)
         self.tokens_issued = 0
+        self.feeds: dict[str, Any] = {}
 
     def create_order(self, oid: str, lines: list[tuple[str, int]]) -> None:
-        """Store an order as ``getOrders`` + ``getOrderItems`` return it."""
+        """Store an order as ``searchOrders`` returns it."""
         aid = f"111-{int(oid):07d}-0000001"
-        now = _stamp()
+        now = ""
         order = {
-            "AmazonOrderId": aid, "PurchaseDate": now, "LastUpdateDate": now,
-            "OrderStatus": "Unshipped", "MarketplaceId": "ATVPDKIKX0DER",
-            "ShipmentServiceLevelCategory": "Standard",
-            "OrderTotal": {"CurrencyCode": self.currency, "Amount": "10.00"},
-            "ShippingAddress": {"Name": "Ada Shopper", "AddressLine1": "1 Main St",
-                                "City": "Springfield", "PostalCode": "12345",
-                                "CountryCode": self.country},
-            "_items": [
-                {"OrderItemId": f"{oid}{i}", "SellerSKU": sku, "QuantityOrdered": qty,
-                 "ItemPrice": {"CurrencyCode": self.currency, "Amount": f"{10 * qty}.00"}}
+            "orderId": aid, "createdTime": now, "lastUpdatedTime": now,
+            "salesChannel": {"channelName": "AMAZON", "marketplaceId": "ATVPDKIKX0DER"},
+            "fulfillment": {"fulfillmentStatus": "UNSHIPPED", "fulfilledBy": "MERCHANT",
+                            "fulfillmentServiceLevel": "STANDARD"},
+            "recipient": {"deliveryAddress": {
+                "name": "Ada Shopper", "addressLine1": "1 Main St", "city": "Springfield",
+                "postalCode": "12345", "countryCode": self.country}},
+            "orderItems": [
+                {"orderItemId": f"{oid}{i}", "quantityOrdered": qty,
+                 "product": {"sellerSku": sku, "price": {"unitPrice": {
+                     "amount": "10.00", "currencyCode": self.currency}}}}
                 for i, (sku, qty) in enumerate(lines)],
         }
         with self.lock:
+            order["createdTime"] = order["lastUpdatedTime"] = now = _stamp()
             self.orders[aid] = order
+            self.log.append((now, aid))
 
     def sell(self, sku: str, qty: int) -> str | None:
         """A shopper buys; returns the Amazon order id."""
@@ -331,12 +350,8 @@ class FakeAmazon(FakeChannel):
             return 200, {"access_token": f"Atza|{self.tokens_issued}",
                          "token_type": "bearer", "expires_in": 3600}
         parts = path.strip("/").split("/")
-        if path == "/orders/v0/orders":
-            return 200, self._orders(query)
-        if path.endswith("/orderItems"):
-            with self.lock:
-                items = self.orders[parts[3]]["_items"]
-            return 200, {"payload": {"AmazonOrderId": parts[3], "OrderItems": items}}
+        if path == "/orders/2026-01-01/orders":
+            return 200, self._search(query)
         if path.endswith("/shipmentConfirmation"):
             return self._confirm(parts[3], body)
         if path.startswith("/listings/2021-08-01/items/"):
@@ -344,31 +359,43 @@ class FakeAmazon(FakeChannel):
             self.set_level(parts[-1], int(qty))
             return 200, {"sku": parts[-1], "status": "ACCEPTED",
                          "submissionId": f"s{time.time_ns()}", "issues": []}
+        if path.startswith("/feeds/") or path.startswith("/_upload/"):
+            return self._feeds(method, path, body)
         return 200, {"payload": [{"marketplace": {"id": "ATVPDKIKX0DER"}}]}
 
-    def _orders(self, query: dict[str, str]) -> dict[str, Any]:
-        since = query.get("LastUpdatedAfter", "")
-        start = 0
-        if "NextToken" in query:
-            token, _, since = query["NextToken"].partition("|")
-            start = int(token)
-        with self.lock:
-            rows = sorted((o for o in self.orders.values() if o["LastUpdateDate"] >= since),
-                          key=lambda o: (o["LastUpdateDate"], o["AmazonOrderId"]))
-        page = rows[start : start + 100]
-        payload: dict[str, Any] = {"Orders": [
-            {k: x for k, x in o.items() if not k.startswith("_")} for o in page]}
+    def _feeds(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+        if path == "/feeds/2021-06-30/documents":
+            doc = f"amzn1.tortuga.{time.time_ns()}"
+            return 201, {"feedDocumentId": doc, "url": f"{self.url}/_upload/{doc}"}
+        if path.startswith("/_upload/"):
+            self.feeds[path.rsplit("/", 1)[-1]] = body
+            return 200, {}
+        doc = self.feeds.pop(str(body.get("inputFeedDocumentId")), None)
+        if doc is None:
+            return 400, {"errors": [{"code": "InvalidInput", "message": "no document"}]}
+        for msg in doc["messages"]:
+            qty = msg["patches"][0]["value"][0]["quantity"]
+            self.set_level(msg["sku"], int(qty))
+        return 202, {"feedId": f"{time.time_ns()}"}
+
+    def _search(self, query: dict[str, str]) -> dict[str, Any]:
+        since = query.get("lastUpdatedAfter", "")
+        start = int(query.get("paginationToken") or 0)
+        rows = self.updated_since(since, "lastUpdatedTime")
+        page = rows[start : start + int(query.get("maxResultsPerPage", 100))]
+        out: dict[str, Any] = {"orders": page}
         if start + len(page) < len(rows):
-            payload["NextToken"] = f"{start + len(page)}|{since}"
-        return {"payload": payload}
+            out["pagination"] = {"nextToken": str(start + len(page))}
+        return out
 
     def _confirm(self, aid: str, body: dict[str, Any]) -> tuple[int, Any]:
         with self.lock:
             order = self.orders[aid]
-            if order["OrderStatus"] == "Shipped":
+            if order["fulfillment"]["fulfillmentStatus"] == "SHIPPED":
                 return 400, {"errors": [{"code": "InvalidInput",
                                          "message": "Order already Shipped"}]}
-            order["OrderStatus"] = "Shipped"
-            order["LastUpdateDate"] = _stamp()
+            order["fulfillment"]["fulfillmentStatus"] = "SHIPPED"
+            order["lastUpdatedTime"] = now = _stamp()
+            self.log.append((now, aid))
             self.shipments[aid].append(dict(body["packageDetail"]))
-        return 200, {}
+        return 204, None

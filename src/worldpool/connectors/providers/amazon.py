@@ -4,13 +4,17 @@
   ``client_id``, ``client_secret``) gives an ``access_token`` for
   ``expires_in`` seconds, sent as ``x-amz-access-token``; it is refreshed a
   minute before it ends.
-* Orders: ``GET /orders/v0/orders`` (``MarketplaceIds``, ``LastUpdatedAfter``,
-  then ``NextToken``) and ``getOrderItems`` per order; the pair is joined into
-  the record :mod:`worldpool.orders.channels.amazon` parses.
-* Stock (merchant-fulfilled offers): Listings Items ``PATCH
+* Orders: Orders API 2026-01-01 ``searchOrders`` (``GET
+  /orders/2026-01-01/orders``: ``marketplaceIds``, ``lastUpdatedAfter``,
+  ``includedData=RECIPIENT,FULFILLMENT``, then ``paginationToken`` from
+  ``pagination.nextToken``). Its orders carry their items, so there is no
+  ``getOrderItems`` call per order; :mod:`worldpool.orders.channels.amazon`
+  parses them.
+* Stock (merchant-fulfilled offers): up to 5 SKUs by Listings Items ``PATCH
   /listings/2021-08-01/items/{sellerId}/{sku}`` replacing
   ``/attributes/fulfillment_availability`` (``fulfillment_channel_code``
-  ``DEFAULT``, ``quantity``).
+  ``DEFAULT``, ``quantity``); more in one ``JSON_LISTINGS_FEED`` (Feeds API
+  2021-06-30: ``createFeedDocument``, upload to its ``url``, ``createFeed``).
 * Tracking: ``POST /orders/v0/orders/{id}/shipmentConfirmation``; Amazon
   answers 400 for an order already confirmed, taken here as done.
 * Multi-Channel Fulfillment: ``POST /fba/outbound/2020-07-01/fulfillmentOrders``
@@ -20,7 +24,8 @@
 
 References:
     developer-docs.amazon.com/sp-api: "Connecting to the Selling Partner API"
-    (LWA), Orders API v0 reference, Listings Items API 2021-08-01, Fulfillment
+    (LWA), Orders API 2026-01-01 (``orders_2026-01-01.json``) and v0
+    ``confirmShipment``, Listings Items 2021-08-01, Feeds 2021-06-30, Fulfillment
     Outbound API 2020-07-01, "Usage Plans and Rate Limits".
 """
 
@@ -38,16 +43,26 @@ from worldpool.connectors.provider import Http, OrderPage, ShipmentPush, StockPu
 __all__ = ["CHANNEL", "LIMITS", "Amazon"]
 
 CHANNEL = "amazon"
+_PATCH_MAX = 5
 
 LIMITS: dict[str, tuple[float, float]] = {
-    "getOrders": (0.0167, 20.0),
-    "getOrderItems": (0.5, 30.0),
+    "searchOrders": (0.0056, 20.0),
     "patchListingsItem": (5.0, 5.0),
+    "createFeedDocument": (0.5, 15.0),
+    "createFeed": (0.0083, 15.0),
     "confirmShipment": (2.0, 10.0),
     "createFulfillmentOrder": (2.0, 30.0),
     "getMarketplaceParticipations": (0.016, 15.0),
 }
 """(rate per second, burst) per SP-API operation, from the documented usage plans."""
+
+
+def _availability(quantity: int) -> dict[str, Any]:
+    return {
+        "op": "replace",
+        "path": "/attributes/fulfillment_availability",
+        "value": [{"fulfillment_channel_code": "DEFAULT", "quantity": quantity}],
+    }
 
 
 class Amazon:
@@ -111,72 +126,95 @@ class Amazon:
         return ", ".join(names) or "no marketplaces"
 
     def fetch_orders(self, cursor: str | None) -> OrderPage:
-        """Return one ``getOrders`` page, each order joined with its items."""
+        """Return one ``searchOrders`` page (items, recipient and status inline)."""
         state = json.loads(cursor) if cursor else {}
         since = state.get("since") or "1970-01-01T00:00:00Z"
-        params: dict[str, Any] = {"MarketplaceIds": self.marketplace}
+        params: dict[str, Any] = {
+            "marketplaceIds": self.marketplace,
+            "lastUpdatedAfter": since,
+            "includedData": "RECIPIENT,FULFILLMENT",
+            "maxResultsPerPage": 100,
+        }
         if state.get("next"):
-            params["NextToken"] = state["next"]
-        else:
-            params["LastUpdatedAfter"] = since
-        body = self._call("getOrders", "GET", "/orders/v0/orders", params=params)
-        payload = body.get("payload") or {}
-        records = []
-        for order in payload.get("Orders") or []:
-            order = dict(order)
-            order["OrderItems"] = self._items(str(order.get("AmazonOrderId")))
-            records.append((order, str(order.get("LastUpdateDate") or "")))
+            params["paginationToken"] = state["next"]
+        body = self._call(
+            "searchOrders", "GET", "/orders/2026-01-01/orders", params=params
+        )
+        body = body if isinstance(body, dict) else {}
+        records = tuple(
+            (dict(o), str(o.get("lastUpdatedTime") or ""))
+            for o in body.get("orders") or []
+        )
         newest = max([v for _, v in records if v] or [since])
-        nxt = payload.get("NextToken")
+        nxt = (body.get("pagination") or {}).get("nextToken")
+        # Paging keeps the same lastUpdatedAfter (the token needs it); after the
+        # last page the next search starts at the newest update seen (inclusive:
+        # repeats are no-ops downstream).
         state = {"since": since if nxt else newest, "next": nxt}
-        return OrderPage(tuple(records), json.dumps(state, sort_keys=True), bool(nxt))
-
-    def _items(self, order_id: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        token = None
-        while True:
-            params = {"NextToken": token} if token else None
-            body = self._call(
-                "getOrderItems",
-                "GET",
-                f"/orders/v0/orders/{order_id}/orderItems",
-                params=params,
-            )
-            payload = body.get("payload") or {}
-            items.extend(payload.get("OrderItems") or [])
-            token = payload.get("NextToken")
-            if not token:
-                return items
+        return OrderPage(records, json.dumps(state, sort_keys=True), bool(nxt))
 
     def push_stock(self, levels: Sequence[StockPush]) -> None:
-        """Patch ``fulfillment_availability`` of each SKU (merchant-fulfilled)."""
-        for lv in levels:
-            body = self._call(
-                "patchListingsItem",
-                "PATCH",
-                f"/listings/2021-08-01/items/{self.seller_id}/{lv.sku}",
-                params={"marketplaceIds": self.marketplace},
-                json={
+        """Set each SKU's merchant-fulfilled quantity.
+
+        Up to 5 SKUs go one ``patchListingsItem`` each; more go in one
+        ``JSON_LISTINGS_FEED`` (three calls whatever the count).
+        """
+        if len(levels) <= _PATCH_MAX:
+            for lv in levels:
+                self._patch(lv)
+            return
+        doc = self._call(
+            "createFeedDocument",
+            "POST",
+            "/feeds/2021-06-30/documents",
+            json={"contentType": "application/json; charset=UTF-8"},
+        )
+        self.http.call(
+            "uploadFeedDocument", "PUT", str(doc["url"]), json=self._feed(levels)
+        )
+        self._call(
+            "createFeed",
+            "POST",
+            "/feeds/2021-06-30/feeds",
+            json={
+                "feedType": "JSON_LISTINGS_FEED",
+                "marketplaceIds": [self.marketplace],
+                "inputFeedDocumentId": doc["feedDocumentId"],
+            },
+        )
+
+    def _feed(self, levels: Sequence[StockPush]) -> dict[str, Any]:
+        return {
+            "header": {
+                "sellerId": self.seller_id,
+                "version": "2.0",
+                "issueLocale": "en_US",
+            },
+            "messages": [
+                {
+                    "messageId": i + 1,
+                    "sku": lv.sku,
+                    "operationType": "PATCH",
                     "productType": "PRODUCT",
-                    "patches": [
-                        {
-                            "op": "replace",
-                            "path": "/attributes/fulfillment_availability",
-                            "value": [
-                                {
-                                    "fulfillment_channel_code": "DEFAULT",
-                                    "quantity": lv.level,
-                                }
-                            ],
-                        }
-                    ],
-                },
+                    "patches": [_availability(lv.level)],
+                }
+                for i, lv in enumerate(levels)
+            ],
+        }
+
+    def _patch(self, lv: StockPush) -> None:
+        body = self._call(
+            "patchListingsItem",
+            "PATCH",
+            f"/listings/2021-08-01/items/{self.seller_id}/{lv.sku}",
+            params={"marketplaceIds": self.marketplace},
+            json={"productType": "PRODUCT", "patches": [_availability(lv.level)]},
+        )
+        if isinstance(body, dict) and body.get("status") == "INVALID":
+            issue = (body.get("issues") or [{}])[0]
+            raise ProviderRejected(
+                f"amazon patchListingsItem {lv.sku}: {issue.get('code', '')}"
             )
-            if isinstance(body, dict) and body.get("status") == "INVALID":
-                issue = (body.get("issues") or [{}])[0]
-                raise ProviderRejected(
-                    f"amazon patchListingsItem {lv.sku}: {issue.get('code', '')}"
-                )
 
     def push_shipment(self, shipment: ShipmentPush) -> None:
         """Confirm a merchant-fulfilled shipment with carrier and tracking."""
