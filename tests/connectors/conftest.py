@@ -24,7 +24,9 @@ def stock(ledger: Ledger, units: dict[str, int]) -> None:
     ledger.register_skus([make_sku(s) for s in units])
     for sku, qty in units.items():
         ledger.post(
-            Movement(MovementKind.RECEIVE, sku, "US-FC1", qty, "ASN", "ASN-1", f"r:{sku}")
+            Movement(
+                MovementKind.RECEIVE, sku, "US-FC1", qty, "ASN", "ASN-1", f"r:{sku}"
+            )
         )
 
 
@@ -42,8 +44,8 @@ def make_ctx(ledger: Ledger, role: str = "owner") -> Context:
 
 @pytest.fixture
 def ctx(ledger: Ledger) -> Context:
-    """An owner context on a pool holding MUG-1 x50, LAMP-2 x20, HOT-3 x5 at US-FC1."""
-    stock(ledger, {"MUG-1": 50, "LAMP-2": 20, "HOT-3": 5})
+    """An owner context on a pool holding MUG-1 x200, LAMP-2 x20, HOT-3 x5 at US-FC1."""
+    stock(ledger, {"MUG-1": 200, "LAMP-2": 20, "HOT-3": 5})
     return make_ctx(ledger)
 
 

@@ -47,8 +47,15 @@ def test_shopify_cost_bucket_waits_for_restore() -> None:
     """The cost bucket waits until enough points are restored for the query."""
     bucket = CostBucket()
     bucket.update(
-        {"cost": {"throttleStatus": {"maximumAvailable": 2000, "currentlyAvailable": 10,
-                                     "restoreRate": 100}}},
+        {
+            "cost": {
+                "throttleStatus": {
+                    "maximumAvailable": 2000,
+                    "currentlyAvailable": 10,
+                    "restoreRate": 100,
+                }
+            }
+        },
         now=0.0,
     )
     assert bucket.wait_for(110, now=0.0) == pytest.approx(1.0)
@@ -80,5 +87,5 @@ def test_secrets_round_trip_and_wrong_key_says_so_without_the_secret() -> None:
 
 def test_metrics_render_prometheus_text() -> None:
     """Metrics render as HELP/TYPE lines and labelled samples."""
-    text = render([Metric("wp_x", "An x.", "gauge", (({"c": "a\"b"}, 2.0),))])
+    text = render([Metric("wp_x", "An x.", "gauge", (({"c": 'a"b'}, 2.0),))])
     assert text == '# HELP wp_x An x.\n# TYPE wp_x gauge\nwp_x{c="a\\"b"} 2\n'

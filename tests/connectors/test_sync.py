@@ -20,11 +20,14 @@ from worldpool.testing.fake_channels import FakeAmazon, FakeShopify
 
 from .conftest import connect_amazon, connect_shopify
 
-FAST = WorkerParams(slots=4, lease_s=1.0, poll_interval_s=0.1, feed_interval_s=0.05,
-                    idle_s=0.02, seed=7)
+FAST = WorkerParams(
+    slots=4, lease_s=1.0, poll_interval_s=0.1, feed_interval_s=0.05, idle_s=0.02, seed=7
+)
 
 
-def run_until(ctx: Context, done: Callable[[], bool], timeout_s: float = 30.0) -> Worker:
+def run_until(
+    ctx: Context, done: Callable[[], bool], timeout_s: float = 30.0
+) -> Worker:
     """Run a worker until ``done()`` holds (or the timeout), then stop it."""
     worker = Worker(ctx.acting_as(role="system"), FAST)
     thread = threading.Thread(target=worker.run, daemon=True)
@@ -34,30 +37,37 @@ def run_until(ctx: Context, done: Callable[[], bool], timeout_s: float = 30.0) -
         time.sleep(0.05)
     worker.stop.set()
     thread.join(timeout=30)
+    assert not thread.is_alive()
     return worker
 
 
 def orders_in_pool(ctx: Context) -> dict[str, int]:
     """Count stored orders per channel."""
     with ctx.engine.connect() as conn:
-        rows = conn.execute(text("select channel, count(*) from orders group by channel"))
+        rows = conn.execute(
+            text("select channel, count(*) from orders group by channel")
+        )
         return {r[0]: int(r[1]) for r in rows}
 
 
 def outbox_rows(ctx: Context) -> list[tuple[str, str, str]]:
     """(destination, topic, status) of every outbox row."""
     with ctx.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(
-            text("select destination, topic, status from outbox order by id"))]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                text("select destination, topic, status from outbox order by id")
+            )
+        ]
 
 
 def test_stock_is_published_with_buffer_to_every_channel(
     ctx: Context, ledger: Ledger, shopify: FakeShopify, amazon: FakeAmazon
 ) -> None:
-    """Each channel sees ATP minus the 2-unit default buffer for every SKU."""
+    """Plenty: ATP minus the 2-unit buffer; scarce (<= 50): split between channels."""
     connect_shopify(ctx, shopify)
     connect_amazon(ctx, amazon)
-    want = {"MUG-1": 48, "LAMP-2": 18, "HOT-3": 3}
+    want = {"MUG-1": 198, "LAMP-2": 9, "HOT-3": 1}
     run_until(ctx, lambda: shopify.stock == want and amazon.stock == want)
     assert shopify.stock == want
     assert amazon.stock == want
@@ -88,15 +98,15 @@ def test_burst_of_reservations_sends_one_level_per_sku_and_channel(
 ) -> None:
     """30 orders ingested in one poll coalesce into one stock push per SKU."""
     connect_shopify(ctx, shopify)
-    run_until(ctx, lambda: shopify.stock.get("MUG-1") == 48)
+    run_until(ctx, lambda: shopify.stock.get("MUG-1") == 198)
     before = len(shopify.stock_log)
-    shopify.stock["MUG-1"] = 100  # the shop's own view, before it hears from us
+    shopify.stock["MUG-1"] = 300  # the shop's own view, before it hears from us
     for _ in range(30):
         shopify.sell("MUG-1", 1)
-    run_until(ctx, lambda: shopify.stock.get("MUG-1") == 18)
+    run_until(ctx, lambda: shopify.stock.get("MUG-1") == 168)
     pushes = [e for e in shopify.stock_log[before:] if e[1] == "MUG-1"]
     assert len(pushes) <= 2  # one per feed scan: the whole burst in at most two
-    assert shopify.stock["MUG-1"] == 18
+    assert shopify.stock["MUG-1"] == 168
 
 
 def test_shipping_pushes_tracking_exactly_once_despite_faults(
@@ -120,10 +130,20 @@ def test_shipping_pushes_tracking_exactly_once_despite_faults(
     # A worker that died after sending but before settling: the row is due again.
     run_until(ctx, lambda: len(shopify.shipments) == 1 and len(amazon.shipments) == 1)
     with ctx.engine.begin() as conn:
-        conn.execute(text("update outbox set status='pending', attempts=1 "
-                          "where topic='shipment.confirmed'"))
-    run_until(ctx, lambda: all(s == "delivered" for d, tp, s in outbox_rows(ctx)
-                               if tp == "shipment.confirmed"))
+        conn.execute(
+            text(
+                "update outbox set status='pending', attempts=1 "
+                "where topic='shipment.confirmed'"
+            )
+        )
+    run_until(
+        ctx,
+        lambda: all(
+            s == "delivered"
+            for d, tp, s in outbox_rows(ctx)
+            if tp == "shipment.confirmed"
+        ),
+    )
     assert shopify.shipments[sid] == [{"company": "UPS", "number": f"1Z{sid}"}]
     assert [s["trackingNumber"] for s in amazon.shipments[aid]] == [f"1Z{aid}"]
     assert ledger.check().ok
@@ -143,16 +163,21 @@ def test_webhooks_are_verified_deduped_and_out_of_order_ones_dropped(
     body = json.dumps(newer).encode()
     head = {"X-Shopify-Topic": "orders/updated", "X-Shopify-Webhook-Id": "e1"}
     with pytest.raises(Forbidden):
-        service.receive_webhook(ctx, "shop-us", {**head, "X-Shopify-Hmac-Sha256": "x"},
-                                body)
+        service.receive_webhook(
+            ctx, "shop-us", {**head, "X-Shopify-Hmac-Sha256": "x"}, body
+        )
     signed = {**head, "X-Shopify-Hmac-Sha256": sign_webhook(body, "whsec")}
     first = service.receive_webhook(ctx, "shop-us", signed, body)
     dup = service.receive_webhook(ctx, "shop-us", signed, body)
     old_body = json.dumps(older).encode()
     old = service.receive_webhook(
-        ctx, "shop-us",
-        {**head, "X-Shopify-Webhook-Id": "e0",
-         "X-Shopify-Hmac-Sha256": sign_webhook(old_body, "whsec")},
+        ctx,
+        "shop-us",
+        {
+            **head,
+            "X-Shopify-Webhook-Id": "e0",
+            "X-Shopify-Hmac-Sha256": sign_webhook(old_body, "whsec"),
+        },
         old_body,
     )
     assert (first.ingested, dup.duplicate, old.stale) == (1, True, 1)
@@ -166,8 +191,10 @@ def test_credentials_are_encrypted_at_rest_and_never_listed(
     """The stored row holds no clear secret; listings show names only."""
     connect_shopify(ctx, shopify)
     with ctx.engine.connect() as conn:
-        raw = " ".join(str(v) for v in conn.execute(
-            text("select * from channel_connections")).one())
+        raw = " ".join(
+            str(v)
+            for v in conn.execute(text("select * from channel_connections")).one()
+        )
     assert "shpat_secret" not in raw and "whsec" not in raw
     (info,) = service.list_connections(ctx)
     assert info.credentials == {"access_token": "***", "webhook_secret": "***"}

@@ -5,7 +5,11 @@ The only package besides ``interfaces`` that does network I/O (through
 """
 
 from worldpool.connectors.buffers import BufferRule, load_buffer_rules, published_level
-from worldpool.connectors.errors import ChannelError, ProviderRejected, ProviderUnavailable
+from worldpool.connectors.errors import (
+    ChannelError,
+    ProviderRejected,
+    ProviderUnavailable,
+)
 from worldpool.connectors.provider import (
     OrderPage,
     Provider,

@@ -73,7 +73,8 @@ class HttpClient:
         rng: Random | None = None,
         cap_s: float = 5.0,
     ) -> None:
-        self._client = httpx.Client(base_url=base_url, timeout=timeout_s)
+        self.base_url = base_url
+        self.timeout_s = timeout_s
         self.name = name
         self.max_retries = max_retries
         self.limits = dict(limits or {})
@@ -81,10 +82,41 @@ class HttpClient:
         self.cap_s = cap_s
         self.stats: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self._abort = threading.Event()
+        # One httpx client per thread: a connector is used by its poller and
+        # its deliverer at once, and each keeps its own keep-alive connection.
+        self._local = threading.local()
+        self._clients: list[httpx.Client] = []
+
+    def _client(self) -> httpx.Client:
+        client: httpx.Client | None = getattr(self._local, "client", None)
+        if client is None:
+            client = httpx.Client(base_url=self.base_url, timeout=self.timeout_s)
+            self._local.client = client
+            with self._lock:
+                self._clients.append(client)
+        return client
+
+    def abort(self) -> None:
+        """Make calls in progress stop retrying (the worker is shutting down)."""
+        self._abort.set()
+
+    def release(self) -> None:
+        """Close the calling thread's client (a thread that is about to end)."""
+        client: httpx.Client | None = getattr(self._local, "client", None)
+        if client is None:
+            return
+        self._local.client = None
+        with self._lock:
+            self._clients = [c for c in self._clients if c is not client]
+        client.close()
 
     def close(self) -> None:
-        """Close the pooled connections."""
-        self._client.close()
+        """Close the pooled connections of every thread."""
+        with self._lock:
+            clients, self._clients = self._clients, []
+        for client in clients:
+            client.close()
 
     def _count(self, what: str) -> None:
         with self._lock:
@@ -110,6 +142,8 @@ class HttpClient:
         """
         last = "no reply"
         for attempt in range(self.max_retries + 1):
+            if self._abort.is_set():
+                break
             self._wait_limit(op)
             wait, last, reply = self._try(
                 op, method, url, params, headers, json, data, throttled
@@ -118,10 +152,8 @@ class HttpClient:
                 return reply
             self._count(f"retry:{op}")
             if attempt < self.max_retries:
-                pause = delay_s(
-                    attempt, self.rng, retry_after_s=wait, cap_s=self.cap_s
-                )
-                time.sleep(pause)
+                pause = delay_s(attempt, self.rng, retry_after_s=wait, cap_s=self.cap_s)
+                self._abort.wait(pause)
         raise ProviderUnavailable(
             f"{self.name} {op}: gave up after {self.max_retries + 1} tries ({last})"
         )
@@ -146,7 +178,7 @@ class HttpClient:
     ) -> tuple[float | None, str, Reply | None]:
         """One try: (Retry-After seconds, what went wrong, the reply if final)."""
         try:
-            raw = self._client.request(
+            raw = self._client().request(
                 method, url, params=params, headers=headers, json=json, data=data
             )
         except httpx.TimeoutException:

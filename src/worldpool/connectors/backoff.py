@@ -8,9 +8,9 @@ References:
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from random import Random
-from datetime import UTC, datetime
 
 __all__ = ["delay_s", "parse_retry_after"]
 

@@ -3,9 +3,12 @@
 ``data/stock_buffers.csv`` (override with a file of the same columns) has one
 row per rule: ``channel`` and ``market`` (``*`` = any), ``buffer_units`` and
 ``buffer_pct`` (the larger of the two is held back), ``min_publish`` (a level
-below it is published as 0, so the last units are not sold on seven channels at
-once), ``effective_from`` and ``source``. The most specific rule in force wins:
-(channel, market) before (channel, *) before (*, market) before (*, *).
+below it is published as 0), ``split_below`` and ``weight`` (at or below
+``split_below`` units the pool is divided between the market's channels by
+weight, so seven channels cannot sell the last units seven times while their
+levels are in flight), ``effective_from`` and ``source``. The most specific
+rule in force wins: (channel, market) before (channel, *) before (*, market)
+before (*, *).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ _COLUMNS = (
     "buffer_units",
     "buffer_pct",
     "min_publish",
+    "split_below",
+    "weight",
     "effective_from",
     "source",
 )
@@ -47,6 +52,12 @@ class BufferRule:
     """Share of ATP held back (0.05 = 5 %), rounded up to whole units."""
     min_publish: int
     """Levels below this are published as 0."""
+    split_below: int
+    """At or below this ATP the pool is SPLIT between the market's channels by
+    ``weight`` instead of shown whole to each (0: never split), so the
+    channels together can never sell more than the pool holds."""
+    weight: Decimal
+    """This channel's weight when scarce stock is split."""
     effective_from: date
     """First day the rule applies."""
     source: str
@@ -66,6 +77,8 @@ def _row(raw: dict[str, str], where: str, line: int) -> BufferRule:
             buffer_units=int(raw["buffer_units"]),
             buffer_pct=Decimal(raw["buffer_pct"]),
             min_publish=int(raw["min_publish"]),
+            split_below=int(raw["split_below"]),
+            weight=Decimal(raw["weight"]),
             effective_from=date.fromisoformat(raw["effective_from"].strip()),
             source=raw["source"].strip(),
         )
@@ -107,15 +120,19 @@ def rule_for(
     return None if best is None else best[2]
 
 
-def published_level(atp: int, rule: BufferRule | None) -> int:
+def published_level(atp: int, rule: BufferRule | None, share: float = 1.0) -> int:
     """Return the units to show a channel when the pool can promise ``atp``.
 
     Args:
         atp: Available-to-promise units for the SKU in the channel's market.
         rule: The channel's buffer rule (None: publish ATP as is).
+        share: The channel's weight over the sum of the weights of every
+            channel selling in the market (used at or below ``split_below``).
     """
     if rule is None:
         return max(0, atp)
     held = max(rule.buffer_units, math.ceil(rule.buffer_pct * atp))
     level = atp - held
+    if atp <= rule.split_below:
+        level = math.floor(level * share)
     return level if level >= max(1, rule.min_publish) else 0

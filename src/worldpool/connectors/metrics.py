@@ -41,5 +41,7 @@ def render(metrics: Iterable[Metric]) -> str:
         lines.append(f"# TYPE {m.name} {m.kind}")
         for labels, value in m.samples:
             tag = ",".join(f'{k}="{_escape(v)}"' for k, v in sorted(labels.items()))
-            lines.append(f"{m.name}{{{tag}}} {value:g}" if tag else f"{m.name} {value:g}")
+            lines.append(
+                f"{m.name}{{{tag}}} {value:g}" if tag else f"{m.name} {value:g}"
+            )
     return "\n".join(lines) + "\n"

@@ -39,7 +39,9 @@ def _fernet(key: str | None) -> Fernet:
 
 def seal(credentials: dict[str, str], key: str | None) -> str:
     """Return ``credentials`` encrypted with ``key`` (a Fernet token, text)."""
-    return _fernet(key).encrypt(json.dumps(credentials, sort_keys=True).encode()).decode()
+    return (
+        _fernet(key).encrypt(json.dumps(credentials, sort_keys=True).encode()).decode()
+    )
 
 
 def unseal(token: str, key: str | None) -> dict[str, Any]:
@@ -61,4 +63,4 @@ def unseal(token: str, key: str | None) -> dict[str, Any]:
 
 def mask(credentials: dict[str, Any]) -> dict[str, str]:
     """Return the credential NAMES with their values hidden (for display)."""
-    return {name: "***" for name in sorted(credentials)}
+    return dict.fromkeys(sorted(credentials), "***")

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from worldpool.audit import audit_on, record
-from worldpool.connectors import _services, sync
+from worldpool.connectors import _services, feed, sync
 from worldpool.connectors.errors import ChannelError
 from worldpool.connectors.providers import PROVIDERS, shopify
 from worldpool.connectors.secrets import mask, seal, unseal
@@ -261,7 +261,9 @@ def test_connection(ctx: Context, name: str) -> str:
     finally:
         http.close()
     record(ctx, "channels.test", target=name, result=answer)
-    return t("connection {name} works: {answer}", ctx.language, name=name, answer=answer)
+    return t(
+        "connection {name} works: {answer}", ctx.language, name=name, answer=answer
+    )
 
 
 def disconnect(ctx: Context, name: str) -> None:
@@ -283,6 +285,7 @@ def sync_status(ctx: Context) -> list[SyncStatus]:
         stats = outbox_stats_on(conn, ctx.seller)
 
     def age(when: datetime | None) -> float | None:
+        """Seconds since ``when`` (None stays None)."""
         if when is None:
             return None
         when = when if when.tzinfo else when.replace(tzinfo=UTC)
@@ -313,7 +316,7 @@ def ship(ctx: Context, request: ShipRequest) -> ShipResult:
 
     Repeating the call changes nothing. If the process dies between shipping
     and enqueueing, the stock feed enqueues the push when it reads the ``ship``
-    movements (see :func:`worldpool.connectors.sync.publish_stock`).
+    movements (see :func:`worldpool.connectors.feed.publish_stock`).
     """
     ctx.require("operator")
     if not request.tracking_number.strip() or not request.carrier.strip():
@@ -343,7 +346,7 @@ def ship(ctx: Context, request: ShipRequest) -> ShipResult:
             inputs={"carrier": request.carrier, "tracking": request.tracking_number},
         )
     status = _services.ship_order(ctx, request.channel, request.channel_order_id)
-    pushed = sync.enqueue_shipment(ctx, request.channel, request.channel_order_id)
+    pushed = feed.enqueue_shipment(ctx, request.channel, request.channel_order_id)
     return ShipResult(
         f"{request.channel}:{request.channel_order_id}", status, bool(pushed)
     )
@@ -366,7 +369,9 @@ def receive_webhook(
     lower = {k.lower(): v for k, v in headers.items()}
     event = None
     if row["channel"] == "shopify":
-        event = shopify.verify_webhook(lower, body, str(creds.get("webhook_secret", "")))
+        event = shopify.verify_webhook(
+            lower, body, str(creds.get("webhook_secret", ""))
+        )
     if event is None:
         raise Forbidden(f"webhook for {name}: bad or missing signature")
     with ctx.engine.connect() as conn:

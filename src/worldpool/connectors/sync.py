@@ -23,35 +23,26 @@ from typing import Any
 from worldpool.connectors import _services
 from worldpool.connectors._http import HttpClient
 from worldpool.connectors.backoff import delay_s
-from worldpool.connectors.buffers import BufferRule, published_level, rule_for
 from worldpool.connectors.errors import ChannelError
+from worldpool.connectors.feed import SHIP_TOPIC, STOCK_TOPIC
 from worldpool.connectors.provider import Provider, ShipmentPush, StockPush
 from worldpool.connectors.providers import build_provider, limits_for
 from worldpool.connectors.secrets import unseal
 from worldpool.context import Context
-from worldpool.ledger.audit_tables import enqueue_on
 from worldpool.ledger.connections import (
     ConnectionRow,
     active_sellers_on,
     claim_connection_on,
-    list_connections_on,
     note_poll_on,
-    order_connection_on,
     record_channel_orders_on,
     release_connection_on,
     renew_connection_on,
-    shipment_on,
 )
 from worldpool.ledger.outbox_queue import (
-    atp_many_on,
     claim_outbox_on,
-    lock_cursor_on,
     published_on,
     retry_outbox_on,
-    save_cursor_on,
-    set_published_on,
     settle_outbox_on,
-    touched_since_on,
 )
 
 __all__ = [
@@ -59,18 +50,12 @@ __all__ = [
     "PollReport",
     "claim",
     "deliver_outbox",
-    "enqueue_shipment",
     "open_provider",
     "poll_orders",
-    "publish_stock",
     "release",
     "renew",
     "sellers",
 ]
-
-STOCK_TOPIC = "stock.level"
-SHIP_TOPIC = "shipment.confirmed"
-_FEED = "stock_feed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +158,11 @@ def poll_orders(ctx: Context, row: ConnectionRow, provider: Provider) -> PollRep
     report = ingest(sctx, row, page.records, f"poll {row['name']}")
     with ctx.engine.begin() as conn:
         note_poll_on(
-            conn, int(row["id"]), cursor=page.cursor, ingested=report.ingested, error=None
+            conn,
+            int(row["id"]),
+            cursor=page.cursor,
+            ingested=report.ingested,
+            error=None,
         )
     return PollReport(
         len(page.records),
@@ -202,163 +191,22 @@ def ingest(
         stale_ids = record_channel_orders_on(
             conn, ctx.seller, int(row["id"]), channel, versions
         )
-    fresh = [
-        r for r, v in records if _order_id(r) not in stale_ids and v >= versions.get(
-            _order_id(r), "")
-    ]
+    fresh_by_id: dict[str, dict[str, Any]] = {}
+    for r, v in records:
+        oid = _order_id(r)
+        if oid not in stale_ids and v >= versions.get(oid, ""):
+            fresh_by_id[oid] = r  # one copy per order: the newest
+    fresh = list(fresh_by_id.values())
     stale = len(records) - len(fresh)
     outcomes, rejected = _services.submit_records(ctx, channel, fresh, source)
     dups = sum(o.action in ("duplicate", "unchanged") for o in outcomes)
-    return PollReport(
-        len(records), len(outcomes) - dups, dups, stale, len(rejected)
-    )
+    return PollReport(len(records), len(outcomes) - dups, dups, stale, len(rejected))
 
 
 def _order_id(record: Mapping[str, Any]) -> str:
     return str(
         record.get("id") or record.get("orderId") or record.get("AmazonOrderId") or ""
     )
-
-
-def publish_stock(
-    ctx: Context,
-    rules: tuple[BufferRule, ...],
-    *,
-    lookback: int = 500,
-    limit: int = 20000,
-    skus: Sequence[str] | None = None,
-) -> int:
-    """Enqueue the stock level of every SKU the journal touched, per connection.
-
-    Published level = ATP in the connection's market minus its buffer rule.
-    Only changed levels are enqueued (one per SKU and connection per scan,
-    whatever the number of movements: that is the coalescing); ``ship``
-    movements of orders with a recorded shipment enqueue its confirmation too
-    (a safety net for a crash between shipping and enqueueing). Returns rows
-    enqueued; 0 when another worker's feed holds the cursor.
-
-    Args:
-        ctx: Context of the seller whose feed runs.
-        rules: Buffer rules.
-        lookback: Journal ids re-read behind the cursor (late commits).
-        limit: Journal rows read per scan at most.
-        skus: Publish these SKUs whatever the journal says (initial sync).
-    """
-    with ctx.engine.begin() as conn:
-        cursor = lock_cursor_on(conn, ctx.seller, _FEED)
-        if cursor is None:
-            return 0
-        top, touched, shipped = touched_since_on(conn, cursor, lookback, limit)
-        now = datetime.now(UTC)
-        for sku in skus or ():
-            touched.setdefault(sku, now)
-        conns = list_connections_on(conn, ctx.seller, active_only=True)
-        levels = _levels(ctx, conn, conns, touched, rules, top)
-        count = 0
-        for (dest, sku, market), (level, version, at) in sorted(levels.items()):
-            count += enqueue_on(
-                conn,
-                seller=ctx.seller,
-                topic=STOCK_TOPIC,
-                destination=dest,
-                key=f"stock:{dest}:{market}:{sku}:{version}",
-                payload={
-                    "sku": sku,
-                    "market": market,
-                    "level": level,
-                    "version": version,
-                    "changed_at": at.isoformat(),
-                },
-            )
-        set_published_on(
-            conn, ctx.seller, {k: (lv, ver) for k, (lv, ver, _at) in levels.items()}
-        )
-        save_cursor_on(conn, ctx.seller, _FEED, top)
-    for ref in dict.fromkeys(shipped):
-        channel, _, oid = ref.partition(":")
-        count += enqueue_shipment(ctx, channel, oid)
-    return count
-
-
-def _levels(
-    ctx: Context,
-    conn: Any,
-    conns: list[ConnectionRow],
-    touched: Mapping[str, datetime],
-    rules: tuple[BufferRule, ...],
-    version: int,
-) -> dict[tuple[str, str, str], tuple[int, int, datetime]]:
-    """Return the changed (level, version, changed_at) per (dest, SKU, market)."""
-    markets = sorted({str(c["settings"].get("market", "")) for c in conns} - {""})
-    skus = sorted(touched)
-    atp = atp_many_on(conn, ctx.catalog, skus, markets)
-    today = datetime.now(UTC).date()
-    wanted: dict[tuple[str, str, str], int] = {}
-    for c in conns:
-        market = str(c["settings"].get("market", ""))
-        if not market:
-            continue
-        rule = rule_for(rules, str(c["channel"]), market, today)
-        for sku in skus:
-            wanted[(str(c["name"]), sku, market)] = published_level(
-                atp.get((sku, market), 0), rule
-            )
-    before = published_on(conn, ctx.seller, list(wanted))
-    return {
-        k: (lv, version, touched[k[1]])
-        for k, lv in wanted.items()
-        if k not in before or before[k][0] != lv
-    }
-
-
-def enqueue_shipment(ctx: Context, channel: str, channel_order_id: str) -> int:
-    """Enqueue the tracking push of a shipped order to its connection; 1 if new.
-
-    Nothing is enqueued for an order without a recorded shipment (shipped by
-    the channel itself) or from no known connection.
-    """
-    with ctx.engine.connect() as conn:
-        shipment = shipment_on(conn, ctx.seller, channel, channel_order_id)
-        conn_id = order_connection_on(conn, ctx.seller, channel, channel_order_id)
-        dest = _destination(conn, ctx.seller, channel, conn_id)
-    if shipment is None or dest is None:
-        return 0
-    order = _services.order_payload(ctx, channel, channel_order_id)
-    payload = {
-        "channel_order_id": channel_order_id,
-        "lines": [[ln["line_id"], ln["sku"], ln["qty"]] for ln in order["lines"]],
-        "carrier": shipment["carrier"],
-        "tracking_number": shipment["tracking_number"],
-        "shipped_at": _utc(shipment["shipped_at"]).isoformat(),
-        "extra": order.get("extra") or {},
-    }
-    with ctx.engine.begin() as conn:
-        return int(
-            enqueue_on(
-                conn,
-                seller=ctx.seller,
-                topic=SHIP_TOPIC,
-                destination=dest,
-                key=f"ship:{channel}:{channel_order_id}",
-                payload=payload,
-            )
-        )
-
-
-def _utc(when: datetime) -> datetime:
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def _destination(
-    conn: Any, seller: str, channel: str, conn_id: int | None
-) -> str | None:
-    rows = [
-        r for r in list_connections_on(conn, seller) if str(r["channel"]) == channel
-    ]
-    for r in rows:
-        if conn_id is not None and int(r["id"]) == conn_id:
-            return str(r["name"])
-    return str(rows[0]["name"]) if len(rows) == 1 else None
 
 
 def deliver_outbox(
@@ -395,9 +243,7 @@ def deliver_outbox(
     report = _push_stock(ctx, provider, send, stale, max_attempts, rng)
     for item in items:
         if item["topic"] == SHIP_TOPIC:
-            report = _merge(
-                report, _push_one(ctx, provider, item, max_attempts, rng)
-            )
+            report = _merge(report, _push_one(ctx, provider, item, max_attempts, rng))
     return report
 
 
@@ -452,7 +298,9 @@ def _push_stock(
         if error is None:
             settle_outbox_on(conn, [int(i["id"]) for i in send], "delivered")
             lags = tuple(
-                (done - datetime.fromisoformat(i["payload"]["changed_at"])).total_seconds()
+                (
+                    done - datetime.fromisoformat(i["payload"]["changed_at"])
+                ).total_seconds()
                 for i in send
             )
             return DeliveryReport(len(send), len(stale), lag_s=lags)

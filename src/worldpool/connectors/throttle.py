@@ -47,7 +47,9 @@ class TokenBucket:
             if self.tokens < 0:
                 self.tokens = self.burst
             if self.stamp is not None:
-                self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+                self.tokens = min(
+                    self.burst, self.tokens + (now - self.stamp) * self.rate
+                )
             self.stamp = now
             self.tokens -= cost
             return 0.0 if self.tokens >= 0 else -self.tokens / self.rate

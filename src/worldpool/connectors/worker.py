@@ -21,15 +21,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from random import Random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from worldpool.connectors import sync
+from worldpool.connectors import feed, sync
 from worldpool.connectors.buffers import BufferRule, load_buffer_rules
 from worldpool.connectors.errors import ChannelError
 from worldpool.connectors.metrics import CONTENT_TYPE, Metric, render
 from worldpool.connectors.service import sync_status
-from worldpool.context import Context
 from worldpool.errors import WorldpoolError
+
+if TYPE_CHECKING:
+    from worldpool.context import Context
 
 __all__ = ["Worker", "WorkerParams"]
 
@@ -44,12 +46,14 @@ class WorkerParams:
     """Connection lease; a dead worker's connections are free after it."""
     poll_interval_s: float = 0.5
     """Pause between order polls of one connection, in seconds."""
-    feed_interval_s: float = 0.1
+    feed_interval_s: float = 0.25
     """Pause between stock-feed scans, in seconds."""
     idle_s: float = 0.05
     """Sleep of a slot with nothing to do, in seconds."""
-    batch: int = 500
+    batch: int = 2000
     """Outbox rows claimed per batch."""
+    turn_s: float = 30.0
+    """A slot gives its connection back after this long (rotation)."""
     seed: int | None = None
     """Seed of the jitter (None: random)."""
 
@@ -83,12 +87,15 @@ class Worker:
         self.lags: list[float] = []
         self.last_loop = time.monotonic()
         self._held: set[int] = set()
+        self._providers: dict[int, tuple[Any, Any]] = {}
         self._lock = threading.Lock()
         self._rng = Random(self.params.seed)
         self.on_delivery: Callable[[sync.DeliveryReport], None] | None = None
 
     # -- loop -------------------------------------------------------------
-    def run(self, duration_s: float | None = None, health_port: int | None = None) -> None:
+    def run(
+        self, duration_s: float | None = None, health_port: int | None = None
+    ) -> None:
         """Work until ``stop`` is set (or ``duration_s`` passes)."""
         server = self._serve(health_port) if health_port is not None else None
         threads = [
@@ -100,8 +107,16 @@ class Worker:
             th.start()
         self.stop.wait(duration_s)
         self.stop.set()
+        with self._lock:
+            clients = [http for _p, http in self._providers.values()]
+        for http in clients:
+            http.abort()
         for th in threads:
-            th.join(timeout=30)
+            th.join()
+        for _provider, http in self._providers.values():
+            for key, value in http.stats.items():
+                self._count(f"http:{key}", value)
+            http.close()
         if server is not None:
             server.shutdown()
             server.server_close()
@@ -115,7 +130,7 @@ class Worker:
             lookback = 500 if scans % 10 == 0 else 0
             try:
                 for seller in self._sellers():
-                    n = sync.publish_stock(
+                    n = feed.publish_stock(
                         self.ctx.acting_as(seller=seller), self.rules, lookback=lookback
                     )
                     self._count("stock_enqueued", n)
@@ -146,41 +161,84 @@ class Worker:
                 self._held.add(int(row["id"]))
             try:
                 self._work(row)
+            except Exception:  # a DB or provider hiccup must not kill the slot
+                self._count("slot_errors")
+                self.stop.wait(self.params.idle_s)
             finally:
                 with self._lock:
                     self._held.discard(int(row["id"]))
 
     def _work(self, row: dict[str, Any]) -> None:
-        """Hold one connection: poll and deliver until the lease turn ends."""
+        """Hold one connection: poll its orders here, deliver its outbox beside.
+
+        The delivery thread also renews the lease, so a long poll never lets
+        it lapse; the connection is given back after ``turn_s`` so that other
+        workers get a turn when there are more connections than slots.
+        """
+        cid = int(row["id"])
         try:
-            provider, http = sync.open_provider(self.ctx, row, rng=self._rng)
+            provider = self._provider(row)
         except WorldpoolError:
             self._count("open_errors")
             return
-        turn_end = time.monotonic() + self.params.lease_s / 2
-        next_poll = 0.0
+        done = threading.Event()
+        beside = threading.Thread(
+            target=self._deliver_loop, args=(row, provider, done), daemon=True
+        )
+        beside.start()
+        turn_end = time.monotonic() + self.params.turn_s
         try:
-            while not self.stop.is_set() and time.monotonic() < turn_end:
-                busy = False
-                if time.monotonic() >= next_poll:
-                    report = sync.poll_orders(self.ctx, row, provider)
-                    self._count("orders_ingested", report.ingested)
-                    self._count("poll_errors", report.error is not None)
-                    busy = report.more
-                    next_poll = time.monotonic() + (0 if busy else self.params.poll_interval_s)
-                    fresh = sync.renew(
-                        self.ctx, int(row["id"]), self.name, self.params.lease_s
-                    )
-                    if fresh is None:
-                        return  # the lease was lost (expired and taken over)
-                    row = fresh
-                delivered = self._deliver(row, provider)
-                if not (busy or delivered):
-                    self.stop.wait(self.params.idle_s)
+            while not (self.stop.is_set() or done.is_set()):
+                report = sync.poll_orders(self.ctx, row, provider)
+                self._count("orders_ingested", report.ingested)
+                self._count("poll_errors", report.error is not None)
+                fresh = sync.renew(self.ctx, cid, self.name, self.params.lease_s)
+                if fresh is None or time.monotonic() > turn_end:
+                    break  # lease lost (taken over) or turn over
+                row = fresh
+                if not report.more:
+                    self.stop.wait(self.params.poll_interval_s)
         finally:
-            for key, value in http.stats.items():
-                self._count(f"http:{key}", value)
-            http.close()
+            done.set()
+            beside.join()
+
+    def _provider(self, row: dict[str, Any]) -> Any:
+        # One connector per connection for the worker's life: it keeps its
+        # token, its SKU -> item id cache and its pooled HTTP connections.
+        cid = int(row["id"])
+        with self._lock:
+            hit = self._providers.get(cid)
+        if hit is None:
+            hit = sync.open_provider(self.ctx, row, rng=self._rng)
+            with self._lock:
+                self._providers[cid] = hit
+        return hit[0]
+
+    def _deliver_loop(
+        self, row: dict[str, Any], provider: Any, done: threading.Event
+    ) -> None:
+        cid = int(row["id"])
+        try:
+            self._deliver_until(cid, row, provider, done)
+        finally:
+            with self._lock:
+                http = self._providers[cid][1]
+            http.release()
+
+    def _deliver_until(
+        self, cid: int, row: dict[str, Any], provider: Any, done: threading.Event
+    ) -> None:
+        while not (self.stop.is_set() or done.is_set()):
+            try:
+                if sync.renew(self.ctx, cid, self.name, self.params.lease_s) is None:
+                    done.set()
+                    return
+                busy = self._deliver(row, provider)
+            except Exception:  # keep delivering through DB hiccups
+                self._count("delivery_errors")
+                busy = False
+            if not busy:
+                self.stop.wait(self.params.idle_s)
 
     def _deliver(self, row: dict[str, Any], provider: Any) -> bool:
         try:
@@ -221,7 +279,9 @@ class Worker:
         ]
         rows = []
         for seller in self._sellers():
-            rows += [(seller, s) for s in sync_status(self.ctx.acting_as(seller=seller))]
+            rows += [
+                (seller, s) for s in sync_status(self.ctx.acting_as(seller=seller))
+            ]
         samples += _queue_metrics(rows)
         return render(samples)
 
@@ -229,15 +289,22 @@ class Worker:
         worker = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            """Serves /healthz and /metrics."""
+
+            def do_GET(self) -> None:
+                """Answer /healthz (JSON) or /metrics (Prometheus text)."""
                 if self.path == "/metrics":
                     body, kind = worker.metrics_text().encode(), CONTENT_TYPE
                 elif self.path == "/healthz":
                     age = time.monotonic() - worker.last_loop
                     ok = age < 30 and not worker.stop.is_set()
-                    body = json.dumps({"status": "ok" if ok else "stale",
-                                       "worker": worker.name,
-                                       "last_loop_s": round(age, 3)}).encode()
+                    body = json.dumps(
+                        {
+                            "status": "ok" if ok else "stale",
+                            "worker": worker.name,
+                            "last_loop_s": round(age, 3),
+                        }
+                    ).encode()
                     kind = "application/json"
                 else:
                     self.send_error(404)
@@ -249,6 +316,7 @@ class Worker:
                 self.wfile.write(body)
 
             def log_message(self, *_args: Any) -> None:
+                """Stay quiet (a line per request is noise)."""
                 return  # quiet: requests are not worth a log line each
 
         server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
@@ -258,23 +326,33 @@ class Worker:
 
 def _queue_metrics(rows: list[tuple[str, Any]]) -> list[Metric]:
     def gauge(name: str, help_: str, attr: str) -> Metric:
+        """One gauge with a sample per connection."""
         return Metric(
             name,
             help_,
             "gauge",
             tuple(
-                ({"seller": seller, "connection": s.name, "channel": s.channel},
-                 float(getattr(s, attr) or 0))
+                (
+                    {"seller": seller, "connection": s.name, "channel": s.channel},
+                    float(getattr(s, attr) or 0),
+                )
                 for seller, s in rows
             ),
         )
 
     return [
-        gauge("worldpool_outbox_pending", "Outbox rows waiting per connection.",
-              "queue_pending"),
+        gauge(
+            "worldpool_outbox_pending",
+            "Outbox rows waiting per connection.",
+            "queue_pending",
+        ),
         gauge("worldpool_outbox_dead", "Outbox rows failed for good.", "queue_dead"),
-        gauge("worldpool_sync_lag_seconds", "Seconds since the last good poll.",
-              "lag_s"),
-        gauge("worldpool_orders_ingested", "Orders taken in per connection.",
-              "orders_ingested"),
+        gauge(
+            "worldpool_sync_lag_seconds", "Seconds since the last good poll.", "lag_s"
+        ),
+        gauge(
+            "worldpool_orders_ingested",
+            "Orders taken in per connection.",
+            "orders_ingested",
+        ),
     ]

@@ -218,7 +218,9 @@ def record_channel_orders_on(
     ]
     if new:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        conn.execute(dialect.insert(channel_orders).values(new).on_conflict_do_nothing())
+        conn.execute(
+            dialect.insert(channel_orders).values(new).on_conflict_do_nothing()
+        )
     for o, v in versions.items():
         if o in stored and v > stored[o]:
             conn.execute(

@@ -35,6 +35,7 @@ from worldpool.ledger.tables import balances, movements, sku_markets
 __all__ = [
     "atp_many_on",
     "claim_outbox_on",
+    "enqueue_many_on",
     "lock_cursor_on",
     "outbox_stats_on",
     "published_on",
@@ -94,6 +95,48 @@ def claim_outbox_on(
         item["payload"] = json.loads(item["payload"])
         out.append(item)
     return out
+
+
+def enqueue_many_on(
+    conn: Connection, seller: str, topic: str, rows: list[tuple[str, str, Any]]
+) -> int:
+    """Add many outgoing messages in one statement; return how many were new.
+
+    Same semantics as :func:`worldpool.ledger.audit_tables.enqueue_on` (a key
+    already there is a no-op), for the stock feed's bursts.
+
+    Args:
+        conn: The transaction that makes the change the messages report.
+        seller: Seller the messages belong to.
+        topic: What they are (``stock.level``).
+        rows: (destination, idempotency key, JSON-able payload) per message.
+    """
+    if not rows:
+        return 0
+    now = _now()
+    values = [
+        {
+            "seller": seller,
+            "topic": topic,
+            "destination": dest,
+            "key": key,
+            "payload": json.dumps(payload, default=str, sort_keys=True),
+            "created_at": now,
+            "next_attempt_at": now,
+        }
+        for dest, key, payload in rows
+    ]
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    total = 0
+    for i in range(0, len(values), 1000):
+        stmt = (
+            dialect.insert(outbox)
+            .values(values[i : i + 1000])
+            .on_conflict_do_nothing(index_elements=["seller", "key"])
+            .returning(_O.id)
+        )
+        total += len(conn.execute(stmt).all())
+    return total
 
 
 def settle_outbox_on(conn: Connection, ids: list[int], status: str) -> None:
@@ -205,12 +248,13 @@ def atp_many_on(
         return {}
     avail: dict[str, dict[str, int]] = defaultdict(dict)
     for r in conn.execute(
-        select(balances.c.sku, balances.c.node, balances.c.on_hand - balances.c.reserved)
-        .where(balances.c.sku.in_(skus))
+        select(
+            balances.c.sku, balances.c.node, balances.c.on_hand - balances.c.reserved
+        ).where(balances.c.sku.in_(skus))
     ):
         avail[r[0]][r[1]] = int(r[2])
     listing: dict[str, dict[str, tuple[bool, bool]]] = defaultdict(dict)
-    for r in conn.execute(
+    for sku, mk, listed, ffo in conn.execute(
         select(
             sku_markets.c.sku,
             sku_markets.c.market,
@@ -218,14 +262,16 @@ def atp_many_on(
             sku_markets.c.ffo_allowed,
         ).where(sku_markets.c.sku.in_(skus))
     ):
-        listing[r[0]][r[1]] = (bool(r[2]), bool(r[2] and r[3]))
+        listing[sku][mk] = (bool(listed), bool(listed and ffo))
     out: dict[tuple[str, str], int] = {}
     for market in markets:
         fcs = [fc.id for fc in catalog.fcs_for(market)]
         hubs = [h.id for h in catalog.hubs() if catalog.parcel_lane(h.id, market)]
         for sku in skus:
             rows = listing.get(sku)
-            listed, ffo = (True, False) if not rows else rows.get(market, (False, False))
+            listed, ffo = (
+                (True, False) if not rows else rows.get(market, (False, False))
+            )
             nodes = fcs + hubs if ffo else fcs
             have = avail.get(sku, {})
             out[(sku, market)] = sum(have.get(n, 0) for n in nodes) if listed else 0

@@ -17,7 +17,9 @@ from worldpool.errors import UnknownReference
 
 __all__ = ["PROVIDERS", "build_provider", "limits_for"]
 
-PROVIDERS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any], Http], Provider]] = {
+PROVIDERS: dict[
+    str, Callable[[Mapping[str, Any], Mapping[str, Any], Http], Provider]
+] = {
     "amazon": amazon.Amazon,
     "shopify": shopify.Shopify,
 }
@@ -27,7 +29,10 @@ _LIMITS: dict[str, dict[str, tuple[float, float]]] = {"amazon": amazon.LIMITS}
 
 
 def build_provider(
-    channel: str, settings: Mapping[str, Any], credentials: Mapping[str, Any], http: Http
+    channel: str,
+    settings: Mapping[str, Any],
+    credentials: Mapping[str, Any],
+    http: Http,
 ) -> Provider:
     """Return the connector of ``channel``.
 

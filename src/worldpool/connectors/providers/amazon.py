@@ -115,9 +115,11 @@ class Amazon:
         return self.http.call(op, method, path, headers=headers, **kw).body
 
     def test(self) -> str:
-        """Return the marketplaces the account sells in (``getMarketplaceParticipations``)."""
+        """Return the account's marketplaces (``getMarketplaceParticipations``)."""
         body = self._call(
-            "getMarketplaceParticipations", "GET", "/sellers/v1/marketplaceParticipations"
+            "getMarketplaceParticipations",
+            "GET",
+            "/sellers/v1/marketplaceParticipations",
         )
         names = [
             str((p.get("marketplace") or {}).get("id", ""))

@@ -229,8 +229,11 @@ class Shopify:
         """Set ``available`` at the location for each SKU listed in the shop."""
         items = self._item_ids([lv.sku for lv in levels])
         quantities = [
-            {"inventoryItemId": items[lv.sku], "locationId": self.location,
-             "quantity": lv.level}
+            {
+                "inventoryItemId": items[lv.sku],
+                "locationId": self.location,
+                "quantity": lv.level,
+            }
             for lv in levels
             if lv.sku in items
         ]

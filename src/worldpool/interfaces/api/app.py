@@ -71,7 +71,15 @@ def create_app(
     app.state.plans = PlanCache()
     install_error_handlers(app)
     routers = (
-        orders, inventory, admin, webhooks, forecasts, plans, customs, twin, channels
+        orders,
+        inventory,
+        admin,
+        webhooks,
+        forecasts,
+        plans,
+        customs,
+        twin,
+        channels,
     )
     for module in routers:
         app.include_router(module.router)

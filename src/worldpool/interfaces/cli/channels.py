@@ -132,13 +132,30 @@ def status(db: DbOption = None) -> None:
     """Lag, last error and queue depth per connection."""
     with handled():
         rows = service.sync_status(_ctx(db, "viewer"))
-    table = Table("connection", "channel", "status", "lag s", "pending", "dead",
-                  "oldest s", "delivered", "orders", "last error")
+    table = Table(
+        "connection",
+        "channel",
+        "status",
+        "lag s",
+        "pending",
+        "dead",
+        "oldest s",
+        "delivered",
+        "orders",
+        "last error",
+    )
     for r in rows:
         table.add_row(
-            r.name, r.channel, r.status, _num(r.lag_s), str(r.queue_pending),
-            str(r.queue_dead), _num(r.oldest_pending_s), str(r.delivered),
-            str(r.orders_ingested), r.last_error or "",
+            r.name,
+            r.channel,
+            r.status,
+            _num(r.lag_s),
+            str(r.queue_pending),
+            str(r.queue_dead),
+            _num(r.oldest_pending_s),
+            str(r.delivered),
+            str(r.orders_ingested),
+            r.last_error or "",
         )
     console.print(table)
 

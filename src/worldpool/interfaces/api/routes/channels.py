@@ -147,7 +147,7 @@ async def sync_status(ctx: ReadCtx) -> list[dict[str, Any]]:
 
 @router.post("/shipments")
 async def ship(body: ShipmentCreate, ctx: WriteCtx) -> dict[str, Any]:
-    """Mark an order shipped with carrier + tracking; the push to its channel is queued."""
+    """Mark an order shipped with carrier + tracking; queue the push to its channel."""
     request = service.ShipRequest(
         body.channel, body.channel_order_id, body.carrier, body.tracking_number
     )
@@ -187,7 +187,9 @@ async def metrics(ledger: LedgerDep) -> Response:
         Metric(
             "worldpool_outbox_pending",
             "Outbox rows waiting per connection.",
-            samples=tuple(({"connection": r.name}, float(r.queue_pending)) for r in rows),
+            samples=tuple(
+                ({"connection": r.name}, float(r.queue_pending)) for r in rows
+            ),
         ),
         Metric(
             "worldpool_outbox_dead",
@@ -197,9 +199,7 @@ async def metrics(ledger: LedgerDep) -> Response:
         Metric(
             "worldpool_sync_lag_seconds",
             "Seconds since the last good poll.",
-            samples=tuple(
-                ({"connection": r.name}, float(r.lag_s or 0)) for r in rows
-            ),
+            samples=tuple(({"connection": r.name}, float(r.lag_s or 0)) for r in rows),
         ),
     ]
     return Response(render(gauges), media_type=CONTENT_TYPE)

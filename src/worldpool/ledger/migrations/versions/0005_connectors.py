@@ -15,12 +15,16 @@ depends_on = None
 
 _BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 _TS = sa.DateTime(timezone=True)
+_SELLER_TABLES = (
+    "channel_connections",
+    "channel_orders",
+    "webhook_events",
+    "shipments",
+)
 
 
-def _seller() -> sa.Column:
-    return sa.Column(
-        "seller", sa.String(64), nullable=False, server_default="default"
-    )
+def _seller() -> sa.Column[str]:
+    return sa.Column("seller", sa.String(64), nullable=False, server_default="default")
 
 
 def upgrade() -> None:
@@ -61,9 +65,7 @@ def upgrade() -> None:
             "seller", "channel", "channel_order_id", name="uq_channel_orders_key"
         ),
     )
-    op.create_index(
-        "ix_channel_orders_connection", "channel_orders", ["connection_id"]
-    )
+    op.create_index("ix_channel_orders_connection", "channel_orders", ["connection_id"])
     op.create_table(
         "webhook_events",
         sa.Column("id", _BigId, primary_key=True, autoincrement=True),
@@ -108,13 +110,13 @@ def upgrade() -> None:
         sa.Column("value", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("seller", "name", name="pk_sync_state"),
     )
-    for table in ("channel_connections", "channel_orders", "webhook_events", "shipments"):
+    for table in _SELLER_TABLES:
         op.create_index(f"ix_{table}_seller", table, ["seller"])
 
 
 def downgrade() -> None:
     """Drop the connector tables."""
-    for table in ("channel_connections", "channel_orders", "webhook_events", "shipments"):
+    for table in _SELLER_TABLES:
         op.drop_index(f"ix_{table}_seller", table)
     op.drop_index("ix_channel_orders_connection", "channel_orders")
     for table in (
