@@ -13,6 +13,7 @@ from worldpool.interfaces.api.limits import BodyLimit
 from worldpool.interfaces.api.routes import (
     admin,
     assistant,
+    channels,
     customs,
     forecasts,
     inventory,
@@ -83,6 +84,7 @@ def create_app(
         profit,
         logistics,
         assistant,
+        channels,
     )
     for module in routers:
         app.include_router(module.router)

@@ -56,6 +56,15 @@ _OPTIONAL: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
         "server",
         (("group", "api_key_app", "api-key"), ("command", "serve", "serve")),
     ),
+    (
+        "worldpool.interfaces.cli.channels",
+        "server",
+        (
+            ("group", "channels_app", "channels"),
+            ("group", "sync_app", "sync"),
+            ("command", "ship", "ship"),
+        ),
+    ),
     ("worldpool.interfaces.cli.plan", "ml,report", (("group", "app", "plan"),)),
     ("worldpool.interfaces.cli.customs", "customs", (("group", "app", "customs"),)),
     ("worldpool.interfaces.cli.ship", "customs,ml", (("group", "app", "ship"),)),

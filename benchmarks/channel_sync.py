@@ -1,0 +1,347 @@
+"""Channel sync under load: 7 loopback channels selling one pool, with faults.
+
+Seven connections (4 fake Shopify shops, 3 fake Amazon accounts; the two
+providers with live connectors) sell 1,000 SKUs, scarce on a hot few, for
+``--seconds``. Shoppers buy only what their channel shows. Faults: 10 % 5xx on
+every fake, a 429 storm every 10 s, and one sync worker killed with SIGKILL
+midway (two workers run; a fresh one starts after the kill). The workers are
+real ``worldpool sync run`` processes.
+
+Last line: JSON with ``orders_ingested_per_s``, ``lost_orders``,
+``duplicate_orders``, ``oversold_units`` (units the pool could not reserve:
+no SKU here allows backorders), ``oversell_rate``, ``sync_lag_p50_s`` /
+``sync_lag_p99_s`` (journal change -> level acknowledged by the channel, per
+delivered stock row) and ``drift``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+from worldpool.catalog import load_catalog
+from worldpool.catalog.fx import load_fx
+from worldpool.config import Settings
+from worldpool.connectors import feed, service
+from worldpool.connectors.buffers import load_buffer_rules
+from worldpool.context import Context
+from worldpool.domain.inventory import Movement, MovementKind
+from worldpool.ledger import Ledger
+from worldpool.ledger.db import make_engine, normalise_url
+from worldpool.testing import make_sku
+from worldpool.testing.fake_channels import FakeAmazon, FakeChannel, FakeShopify
+
+SECRET = "bench-secret"
+DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/wp_connectors"
+
+
+def _schema(url: str) -> tuple[str, str]:
+    base = normalise_url(url)
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    with create_engine(base).begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    scoped = base.update_query_dict({"options": f"-csearch_path={schema}"})
+    return scoped.render_as_string(hide_password=False), schema
+
+
+def _setup(url: str, n_skus: int, hot: int, hot_units: int) -> tuple[Ledger, Context]:
+    ledger = Ledger(make_engine(url), load_catalog())
+    ledger.init()
+    skus = [f"SKU-{i:04d}" for i in range(n_skus)]
+    ledger.register_skus([make_sku(s) for s in skus])
+    for i, sku in enumerate(skus):
+        qty = hot_units if i < hot else 1000
+        ledger.post(
+            Movement(MovementKind.RECEIVE, sku, "US-FC1", qty, "ASN", "A1", f"r0:{sku}")
+        )
+    ctx = Context(
+        ledger.engine,
+        ledger.catalog,
+        load_fx(None),
+        Settings(database_url=url, secret_key=SECRET),
+        "default",
+    )
+    return ledger, ctx
+
+
+def _connect(ctx: Context, seed: int) -> list[FakeChannel]:
+    fakes: list[FakeChannel] = []
+    for i in range(7):
+        fake: FakeChannel = FakeShopify(seed + i) if i < 4 else FakeAmazon(seed + i)
+        fake.start()
+        fake.faults.error_rate = 0.10
+        creds = (
+            {"access_token": "t", "webhook_secret": "w"}
+            if i < 4
+            else {"refresh_token": "r", "client_id": "c", "client_secret": "s"}
+        )
+        settings = {
+            "market": "US",
+            "location_id": "gid://shopify/Location/1",
+            "marketplace_id": "ATVPDKIKX0DER",
+            "seller_id": "S",
+            "token_url": "/auth/o2/token",
+            "timeout_s": 2.0,
+            # The fakes allow more than SP-API's getOrders 0.0167/s.
+            "rate_limits": {
+                "searchOrders": [20, 20],
+                "createFeed": [50, 50],
+                "patchListingsItem": [500, 500],
+            },
+        }
+        service.connect(
+            ctx,
+            service.ConnectRequest(
+                f"{fake.CHANNEL}-{i}", fake.CHANNEL, fake.url, creds, settings
+            ),
+        )
+        fakes.append(fake)
+    return fakes
+
+
+def _worker(url: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, WORLDPOOL_SECRET_KEY=SECRET, WORLDPOOL_DATABASE_URL=url)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "worldpool",
+            "sync",
+            "run",
+            "--slots",
+            "4",
+            "--seconds",
+            "600",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _shop(
+    fake: FakeChannel,
+    skus: list[str],
+    hot: int,
+    rate: float,
+    stop: threading.Event,
+    seed: int,
+    counts: dict[str, int],
+) -> None:
+    rng = random.Random(seed)
+    while not stop.is_set():
+        sku = skus[rng.randrange(hot)] if rng.random() < 0.3 else rng.choice(skus)
+        if fake.sell(sku, 1) is None:
+            counts["refused"] += 1
+        time.sleep(rng.expovariate(rate))
+
+
+def _restock(ledger: Ledger, skus: list[str], stop: threading.Event) -> None:
+    n = 0
+    while not stop.wait(15):
+        n += 1
+        for sku in skus:
+            ledger.post(
+                Movement(
+                    MovementKind.RECEIVE,
+                    sku,
+                    "US-FC1",
+                    20,
+                    "ASN",
+                    f"A{n}",
+                    f"r{n}:{sku}",
+                )
+            )
+
+
+def _faults(fakes: list[FakeChannel], stop: threading.Event) -> None:
+    while not stop.wait(10):
+        for f in fakes:
+            f.faults.throttle_next = 15
+
+
+def _pool_orders(ctx: Context) -> tuple[int, int, int]:
+    with ctx.engine.connect() as conn:
+        n, back = conn.execute(
+            text("select count(*), coalesce(sum(backordered),0) from orders")
+        ).one()
+        pending = conn.execute(
+            text("select count(*) from outbox where status='pending'")
+        ).scalar()
+    return int(n), int(back), int(pending or 0)
+
+
+def _lags(ctx: Context) -> tuple[list[float], list[float]]:
+    """Change -> delivered, and change -> enqueued, per delivered stock row."""
+    out, feed = [], []
+    with ctx.engine.connect() as conn:
+        for payload, made, done in conn.execute(
+            text(
+                "select payload, created_at, delivered_at from outbox "
+                "where status='delivered' and topic='stock.level'"
+            )
+        ):
+            at = datetime.fromisoformat(json.loads(payload)["changed_at"])
+            out.append((done - at).total_seconds())
+            feed.append((made - at).total_seconds())
+    return sorted(out), sorted(feed)
+
+
+def _drive(
+    args: argparse.Namespace,
+    url: str,
+    ledger: Ledger,
+    fakes: list[FakeChannel],
+    skus: list[str],
+) -> tuple[list[subprocess.Popen[bytes]], dict[str, int], float]:
+    """Sell for ``args.seconds`` with faults; SIGKILL one worker halfway."""
+    workers = [_worker(url), _worker(url)]
+    while sum(len(f.stock) for f in fakes) < 7 * len(skus):
+        time.sleep(0.2)
+    stop, counts = threading.Event(), {"refused": 0}
+    threads = [
+        threading.Thread(
+            target=_shop, args=(f, skus, 10, args.rate, stop, args.seed + i, counts)
+        )
+        for i, f in enumerate(fakes)
+    ]
+    threads += [
+        threading.Thread(target=_restock, args=(ledger, skus[:10], stop)),
+        threading.Thread(target=_faults, args=(fakes, stop)),
+    ]
+    start = time.monotonic()
+    for th in threads:
+        th.start()
+    time.sleep(args.seconds / 2)
+    workers[0].send_signal(signal.SIGKILL)
+    workers[0].wait()
+    time.sleep(1.0)
+    workers.append(_worker(url))
+    time.sleep(args.seconds / 2 - 1.0)
+    stop.set()
+    for th in threads:
+        th.join()
+    return workers, counts, start
+
+
+def _drain(ctx: Context, fakes: list[FakeChannel], workers: list[Any]) -> None:
+    """Let the workers catch up (faults off), then stop them."""
+    for f in fakes:
+        f.faults.error_rate = 0.0
+    sold = sum(len(f.orders) for f in fakes)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        n, _back, pending = _pool_orders(ctx)
+        if n >= sold and pending == 0:
+            break
+        time.sleep(0.25)
+
+
+def _compare(ctx: Context, fakes: list[FakeChannel]) -> tuple[int, int]:
+    """Return (lost, duplicated) orders.
+
+    Lost: sold on a channel, missing from the pool. Duplicated: in the pool but
+    sold by no channel, or holding more units than were ordered.
+    """
+    sold = {(f.CHANNEL, oid) for f in fakes for oid in f.orders}
+    held: dict[str, int] = {}
+    with ctx.engine.connect() as conn:
+        for ref, kind, qty in conn.execute(
+            text(
+                "select reference, kind, sum(qty) from movements "
+                "where kind in ('reserve','release') group by reference, kind"
+            )
+        ):
+            held[ref] = held.get(ref, 0) + (
+                int(qty) if kind == "reserve" else -int(qty)
+            )
+        rows = conn.execute(
+            text("select channel, channel_order_id, payload, backordered from orders")
+        ).all()
+    pool = {(r[0], r[1]) for r in rows}
+    dup = len(pool - sold)
+    for channel, oid, payload, back in rows:
+        units = sum(ln["qty"] for ln in json.loads(payload)["lines"])
+        dup += held.get(f"{channel}:{oid}", 0) + int(back) > units
+    return len(sold - pool), dup
+
+
+def main() -> None:
+    """Run the benchmark and print the JSON result as the last line."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--db", default=DEFAULT_DB)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--rate", type=float, default=40.0, help="orders/s per channel")
+    ap.add_argument("--seed", type=int, default=12)
+    args = ap.parse_args()
+    url, schema = _schema(args.db)
+    skus = [f"SKU-{i:04d}" for i in range(1000)]
+    ledger, ctx = _setup(url, 1000, hot=10, hot_units=30)
+    fakes = _connect(ctx, args.seed)
+    feed.publish_stock(ctx, load_buffer_rules(), skus=skus)
+    workers, counts, start = _drive(args, url, ledger, fakes, skus)
+    _drain(ctx, fakes, workers)
+    elapsed = time.monotonic() - start
+    for w in workers:
+        if w.poll() is None:
+            w.terminate()
+            w.wait()
+    n, back, pending = _pool_orders(ctx)
+    lost, dup = _compare(ctx, fakes)
+    lags, feed_lags = _lags(ctx)
+    drift = len(ledger.check().drifts)
+    sold_units = sum(sum(f.sold.values()) for f in fakes)
+    for f in fakes:
+        f.close()
+    ledger.close()
+    with create_engine(normalise_url(args.db)).begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+    def q(values: list[float], p: float) -> float:
+        return (
+            round(values[min(len(values) - 1, int(p * len(values)))], 3)
+            if values
+            else 0.0
+        )
+
+    print(
+        json.dumps(
+            {
+                "channels": 7,
+                "providers": ["shopify", "amazon"],
+                "skus": 1000,
+                "seconds": args.seconds,
+                "orders_sold": sum(len(f.orders) for f in fakes),
+                "units_sold": sold_units,
+                "orders_refused_out_of_stock": counts["refused"],
+                "orders_ingested_per_s": round(n / elapsed, 1),
+                "lost_orders": lost,
+                "duplicate_orders": dup,
+                "oversold_units": back,
+                "oversell_rate": round(back / sold_units, 5) if sold_units else 0.0,
+                "sync_lag_p50_s": q(lags, 0.5),
+                "sync_lag_p99_s": q(lags, 0.99),
+                "feed_lag_p50_s": q(feed_lags, 0.5),
+                "stock_pushes_delivered": len(lags),
+                "outbox_pending_at_end": pending,
+                "drift": drift,
+                "workers_killed": 1,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""Errors of the connectors capability (under ``WorldpoolError``).
+
+::
+
+    ChannelError                   a channel or carrier API call failed
+    ├── ProviderRejected           4xx (not 429): retrying will not help
+    └── ProviderUnavailable        429/5xx/timeouts outlasted every retry
+
+Messages name the connection and the operation, the HTTP status and the
+provider's own error code; never a credential, token or signed URL.
+"""
+
+from __future__ import annotations
+
+from worldpool.errors import WorldpoolError
+
+__all__ = ["ChannelError", "ProviderRejected", "ProviderUnavailable"]
+
+
+class ChannelError(WorldpoolError):
+    """A channel or carrier API call failed."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ProviderRejected(ChannelError):
+    """The provider refused the request (4xx other than 429)."""
+
+
+class ProviderUnavailable(ChannelError):
+    """The provider stayed throttled or down through every retry."""
