@@ -109,7 +109,7 @@ def context_for(ledger: Ledger, *, role: Role = "owner", **settings: str) -> Con
         engine=ledger.engine,
         catalog=ledger.catalog,
         fx=load_fx(Path(fx_file) if fx_file else None),
-        settings=Settings(database_url=url, **settings),
+        settings=Settings.from_env().with_(database_url=url, **settings),
         seller=ledger.seller,
         user="test",
         role=role,

@@ -100,7 +100,7 @@ webhook_events = Table(
 )
 
 shipments = Table(
-    "shipments",
+    "order_shipments",
     metadata,
     Column("id", _BigId, primary_key=True, autoincrement=True),
     _seller(),
@@ -109,7 +109,9 @@ shipments = Table(
     Column("carrier", String(64), nullable=False),
     Column("tracking_number", String(128), nullable=False),
     Column("shipped_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("seller", "channel", "channel_order_id", name="uq_shipments_key"),
+    UniqueConstraint(
+        "seller", "channel", "channel_order_id", name="uq_order_shipments_key"
+    ),
 )
 
 stock_published = Table(

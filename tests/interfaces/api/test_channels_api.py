@@ -24,7 +24,7 @@ def shop(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeShopify]:
 
 @SQLITE_ONLY
 def test_connect_webhook_ship_and_status_over_http(
-    server: Server, shop: FakeShopify
+    shop: FakeShopify, server: Server
 ) -> None:
     """A connection is made, a signed webhook ingests, shipping queues tracking."""
     body = {

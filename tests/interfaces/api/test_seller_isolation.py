@@ -113,6 +113,12 @@ def _seed_b(url: str, b: Ledger, key: str) -> dict[str, str]:
         "order_id": B_ORDER,
         "plan_id": made.json()["id"],
         "letter_id": str(letter.id),
+        # Rows B has none of yet: A's request must still not reach another
+        # seller's (404/422), and never a 500.
+        "name": "b-shop",
+        "shipment_id": "1",
+        "po_id": "1",
+        "proposal_id": "1",
     }
 
 

@@ -15,10 +15,12 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from worldpool.errors import (
+    Forbidden,
     IdempotencyConflict,
     InputError,
     InsufficientStock,
     LedgerError,
+    NotInitialised,
     UnknownReference,
     WorldpoolError,
 )
@@ -85,6 +87,8 @@ STATUS: tuple[tuple[type[WorldpoolError], int], ...] = (
     (IdempotencyConflict, 409),
     (LedgerError, 503),
     (InputError, 422),
+    (Forbidden, 403),
+    (NotInitialised, 503),
     (WorldpoolError, 400),
 )
 

@@ -13,10 +13,11 @@ from worldpool.connectors.metrics import CONTENT_TYPE, Metric, render
 from worldpool.context import Context
 from worldpool.errors import Forbidden
 from worldpool.interfaces.api.deps import AdminCtx, ReadCtx, WriteCtx
+from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["channels"])
+router = APIRouter(tags=["channels"], responses=AUTH)
 
 
 def _system(request: Request, user: str) -> Context:
@@ -77,16 +78,19 @@ async def connect(body: ConnectionCreate, ctx: AdminCtx) -> dict[str, Any]:
     return _public(await run_in_threadpool(service.connect, ctx, request))
 
 
-@router.post("/channels/{name}/test")
+@router.post("/channels/{name}/test", responses=NOT_FOUND)
 async def test(name: str, ctx: WriteCtx) -> dict[str, str]:
     """Call the channel with the stored credentials."""
-    return {"result": await run_in_threadpool(service.test_connection, ctx, name)}
+    with not_found():
+        result = await run_in_threadpool(service.test_connection, ctx, name)
+    return {"result": result}
 
 
-@router.delete("/channels/{name}", status_code=204)
+@router.delete("/channels/{name}", status_code=204, responses=NOT_FOUND)
 async def disconnect(name: str, ctx: AdminCtx) -> Response:
     """Stop syncing a connection."""
-    await run_in_threadpool(service.disconnect, ctx, name)
+    with not_found():
+        await run_in_threadpool(service.disconnect, ctx, name)
     return Response(status_code=204)
 
 
@@ -125,15 +129,16 @@ async def ship(body: ShipmentCreate, ctx: WriteCtx) -> dict[str, Any]:
     }
 
 
-@router.post("/channels/{name}/webhooks")
+@router.post("/channels/{name}/webhooks", responses=NOT_FOUND)
 async def webhook(name: str, request: Request) -> dict[str, Any]:
     """Receive a provider webhook (signature checked with the connection's secret)."""
     ctx = _system(request, f"webhook:{name}")
     raw = await request.body()
     try:
-        result = await run_in_threadpool(
-            service.receive_webhook, ctx, name, dict(request.headers), raw
-        )
+        with not_found():
+            result = await run_in_threadpool(
+                service.receive_webhook, ctx, name, dict(request.headers), raw
+            )
     except Forbidden as exc:
         raise HTTPException(401, str(exc)) from None
     return {

@@ -19,7 +19,7 @@ _SELLER_TABLES = (
     "channel_connections",
     "channel_orders",
     "webhook_events",
-    "shipments",
+    "order_shipments",
 )
 
 
@@ -78,7 +78,7 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
-        "shipments",
+        "order_shipments",
         sa.Column("id", _BigId, primary_key=True, autoincrement=True),
         _seller(),
         sa.Column("channel", sa.String(32), nullable=False),
@@ -87,7 +87,7 @@ def upgrade() -> None:
         sa.Column("tracking_number", sa.String(128), nullable=False),
         sa.Column("shipped_at", _TS, nullable=False),
         sa.UniqueConstraint(
-            "seller", "channel", "channel_order_id", name="uq_shipments_key"
+            "seller", "channel", "channel_order_id", name="uq_order_shipments_key"
         ),
     )
     op.create_table(
@@ -122,7 +122,7 @@ def downgrade() -> None:
     for table in (
         "sync_state",
         "stock_published",
-        "shipments",
+        "order_shipments",
         "webhook_events",
         "channel_orders",
         "channel_connections",
