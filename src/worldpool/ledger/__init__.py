@@ -4,6 +4,7 @@
 from worldpool.ledger import audit_tables as audit_tables
 from worldpool.ledger import order_tables as order_tables
 from worldpool.ledger import plan_tables as plan_tables
+from worldpool.ledger import user_tables as user_tables
 from worldpool.ledger.check import Drift, DriftReport
 from worldpool.ledger.deadletter import DeadLetter
 from worldpool.ledger.history import JournalEntry

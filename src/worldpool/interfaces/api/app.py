@@ -8,6 +8,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from worldpool._version import __version__
+from worldpool.catalog.fx import load_fx
+from worldpool.config import Settings
+from worldpool.context import Context
 from worldpool.interfaces.api.deps import PlanCache
 from worldpool.interfaces.api.errors import install_error_handlers
 from worldpool.interfaces.api.limits import BodyLimit
@@ -21,6 +24,7 @@ from worldpool.interfaces.api.routes import (
     twin,
     webhooks,
 )
+from worldpool.interfaces.web import mount_cockpit
 from worldpool.ledger import Ledger
 from worldpool.orders.rules import RoutingParams
 from worldpool.orders.service import OrderService
@@ -35,6 +39,22 @@ SHOPIFY_SECRET_ENV = "WORLDPOOL_SHOPIFY_SECRET"
 
 FX_FILE_ENV = "WORLDPOOL_FX_FILE"
 """Environment variable naming the FX table CSV the customs endpoints use."""
+
+
+def _mount_cockpit(app: FastAPI, ledger: Ledger, fx_path: Path | None) -> None:
+    # The cockpit's pages act through a Context; until the API's deps build one
+    # per request, the app's context is made here from its ledger.
+    settings = Settings.from_env()
+    base = Context(
+        engine=ledger.engine,
+        catalog=ledger.catalog,
+        fx=load_fx(fx_path or (Path(settings.fx_file) if settings.fx_file else None)),
+        settings=settings,
+        seller=settings.default_seller,
+        role="viewer",
+        language=settings.language,
+    )
+    mount_cockpit(app, base)
 
 
 def create_app(
@@ -73,6 +93,7 @@ def create_app(
     for module in routers:
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    _mount_cockpit(app, ledger, app.state.fx_path)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -57,6 +57,7 @@ _OPTIONAL: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
         (("group", "api_key_app", "api-key"), ("command", "serve", "serve")),
     ),
     ("worldpool.interfaces.cli.plan", "ml,report", (("group", "app", "plan"),)),
+    ("worldpool.interfaces.cli.users", "server", (("group", "app", "users"),)),
     ("worldpool.interfaces.cli.customs", "customs", (("group", "app", "customs"),)),
     (
         "worldpool.interfaces.cli.forecast",

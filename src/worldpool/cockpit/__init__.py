@@ -1,0 +1,35 @@
+"""The seller's cockpit: read models and uploads behind the web pages."""
+
+from worldpool.cockpit.service import (
+    InventoryQuery,
+    OrderQuery,
+    compare_plan,
+    import_skus,
+    inventory_page,
+    journal,
+    list_plans,
+    order_page,
+    overview,
+    receive_asn,
+    reject_plan,
+)
+from worldpool.cockpit.views import FileReport, MarketAtp, NodeValue, Overview, PlanDiff
+
+__all__ = [
+    "FileReport",
+    "InventoryQuery",
+    "MarketAtp",
+    "NodeValue",
+    "OrderQuery",
+    "Overview",
+    "PlanDiff",
+    "compare_plan",
+    "import_skus",
+    "inventory_page",
+    "journal",
+    "list_plans",
+    "order_page",
+    "overview",
+    "receive_asn",
+    "reject_plan",
+]

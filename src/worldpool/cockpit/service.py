@@ -1,0 +1,270 @@
+"""Cockpit service: the read models behind the web pages, and the few writes
+(file uploads, plan rejection) no capability service offers yet.
+
+Functions have the service shape ``fn(ctx, request)``; writes are audited in
+their own transaction. Tables are paged, sorted and filtered in SQL so a pool of
+10,000+ SKUs x 20 marketplaces stays fast.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from worldpool.audit import audit_on, record
+from worldpool.cockpit.views import (
+    FileReport,
+    MarketAtp,
+    NodeValue,
+    Overview,
+    PlanDiff,
+    diff_plans,
+    orders_by_source,
+)
+from worldpool.context import Context, ledger_of
+from worldpool.domain.money import Money
+from worldpool.errors import UnknownReference
+from worldpool.i18n import t
+from worldpool.ledger import DeadLetter, JournalEntry
+from worldpool.ledger.asn_file import parse_asn_file
+from worldpool.ledger.cockpit_queries import (
+    Page,
+    PageQuery,
+    available_by_node_on,
+    balance_page_on,
+    low_stock_on,
+    order_page_on,
+    orders_since_on,
+    plan_list_on,
+    set_plan_status_on,
+    stock_value_by_node_on,
+)
+from worldpool.ledger.rows import RowError
+from worldpool.ledger.sku_file import parse_sku_file
+
+__all__ = [
+    "AT_RISK_UNITS",
+    "InventoryQuery",
+    "OrderQuery",
+    "compare_plan",
+    "import_skus",
+    "inventory_page",
+    "journal",
+    "list_plans",
+    "order_page",
+    "overview",
+    "receive_asn",
+    "reject_plan",
+]
+
+AT_RISK_UNITS = 5
+"""An FC balance with at most this many available units counts as at risk."""
+
+_VALUE_CURRENCY = "USD"
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryQuery:
+    """Request: one page of balances."""
+
+    page: PageQuery = PageQuery()
+    """Offset, size and sort."""
+    search: str = ""
+    """Substring of the SKU id or title."""
+    node: str = ""
+    """Only this node."""
+    market: str = ""
+    """Only the nodes serving this marketplace (its FCs and the hubs)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderQuery:
+    """Request: one page of orders."""
+
+    page: PageQuery = PageQuery()
+    """Offset, size and sort."""
+    search: str = ""
+    """Substring of the channel's order id."""
+    status: str = ""
+    """Only this status (open, shipped, cancelled)."""
+    channel: str = ""
+    """Only this channel."""
+    market: str = ""
+    """Only this marketplace."""
+
+
+def _value(ctx: Context, rows: list[dict[str, Any]]) -> list[NodeValue]:
+    by_node: dict[str, tuple[int, Decimal]] = defaultdict(lambda: (0, Decimal(0)))
+    for r in rows:
+        amount = Decimal(str(r["value"] or 0))
+        usd = ctx.fx.convert(Money(amount, r["currency"]), _VALUE_CURRENCY)
+        units, value = by_node[r["node"]]
+        by_node[r["node"]] = (
+            units + int(r["units"] or 0),
+            value + (usd.amount if usd is not None else Decimal(0)),
+        )
+    return [
+        NodeValue(node, units, value.quantize(Decimal("0.01")), _VALUE_CURRENCY)
+        for node, (units, value) in sorted(by_node.items())
+    ]
+
+
+def _atp(ctx: Context, available: dict[str, tuple[int, int]]) -> list[MarketAtp]:
+    origin = sum(available.get(h.id, (0, 0))[0] for h in ctx.catalog.hubs())
+    out = []
+    for market in sorted(ctx.catalog.marketplaces):
+        fcs = [n.id for n in ctx.catalog.fcs_for(market)]
+        local = sum(available.get(n, (0, 0))[0] for n in fcs)
+        moving = sum(available.get(n, (0, 0))[1] for n in fcs)
+        out.append(MarketAtp(market, local, moving, origin))
+    return out
+
+
+def overview(ctx: Context) -> Overview:
+    """Return stock value by node, ATP by market, today's orders, stock-outs at risk."""
+    hubs = {h.id for h in ctx.catalog.hubs()}
+    fcs = [n for n in ctx.catalog.nodes if n not in hubs]
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    with ctx.engine.connect() as conn:
+        value = stock_value_by_node_on(conn)
+        available = available_by_node_on(conn)
+        today_rows = orders_since_on(conn, today)
+        at_risk = low_stock_on(conn, fcs, AT_RISK_UNITS, 20)
+    return Overview(
+        stock_value=_value(ctx, value),
+        atp=_atp(ctx, available),
+        orders_today=orders_by_source(today_rows),
+        at_risk=at_risk,
+    )
+
+
+def inventory_page(ctx: Context, req: InventoryQuery) -> Page:
+    """Return one page of balances (SKU, title, node, on hand, reserved ...)."""
+    nodes: list[str] | None = None
+    if req.node:
+        ctx.catalog.node(req.node)
+        nodes = [req.node]
+    elif req.market:
+        ctx.catalog.marketplace(req.market)
+        nodes = [n.id for n in ctx.catalog.fcs_for(req.market)]
+        nodes += [h.id for h in ctx.catalog.hubs()]
+    with ctx.engine.connect() as conn:
+        return balance_page_on(conn, req.page, search=req.search, nodes=nodes)
+
+
+def journal(
+    ctx: Context, sku: str | None, node: str | None, limit: int = 100
+) -> list[JournalEntry]:
+    """Return the journal behind a balance (newest first)."""
+    return ledger_of(ctx).journal(sku=sku or None, node=node or None, limit=limit)
+
+
+def order_page(ctx: Context, req: OrderQuery) -> Page:
+    """Return one page of orders matching the filters."""
+    with ctx.engine.connect() as conn:
+        return order_page_on(
+            conn,
+            req.page,
+            search=req.search,
+            status=req.status,
+            channel=req.channel,
+            market=req.market,
+        )
+
+
+def _letters(source: str, kind: str, errors: list[RowError]) -> list[DeadLetter]:
+    return [DeadLetter(source, kind, e.row, e.field, e.message, e.raw) for e in errors]
+
+
+def _report(ctx: Context, action: str, name: str, rep: FileReport) -> FileReport:
+    record(
+        ctx, action, target=name,
+        result={"accepted": rep.accepted, "duplicates": rep.duplicates,
+                "rejected": len(rep.errors)},
+        status="done" if not rep.errors else "partial",
+    )  # fmt: skip
+    return rep
+
+
+def import_skus(ctx: Context, path: Path, name: str) -> FileReport:
+    """Import a SKU CSV: good rows go in, bad rows are dead-lettered and reported.
+
+    Args:
+        ctx: Who acts (operator or stronger).
+        path: The uploaded file on disk.
+        name: The file's name as uploaded (for messages and dead letters).
+    """
+    ctx.require("operator")
+    ledger = ledger_of(ctx)
+    parsed = parse_sku_file(path, ctx.catalog.marketplaces)
+    new, updated = ledger.register_skus(rec for _, rec in parsed.records)
+    errors = [
+        RowError(e.row, e.field, e.message.replace(str(path), name), e.raw)
+        for e in parsed.errors
+    ]
+    ledger.dead_letter(_letters(name, "sku", errors))
+    rows = [(e.row, e.field, e.message) for e in errors]
+    return _report(ctx, "sku.import", name, FileReport(new + updated, 0, rows))
+
+
+def receive_asn(ctx: Context, path: Path, name: str) -> FileReport:
+    """Receive an ASN CSV at the hub (idempotent); bad rows dead-lettered.
+
+    Args:
+        ctx: Who acts (operator or stronger).
+        path: The uploaded file on disk.
+        name: The file's name as uploaded.
+    """
+    ctx.require("operator")
+    ledger = ledger_of(ctx)
+    parsed = parse_asn_file(path, [h.id for h in ctx.catalog.hubs()])
+    batch = ledger.post_many([m for _, m in parsed.records])
+    rows_of = {id(m): row for row, m in parsed.records}
+    errors = [
+        RowError(e.row, e.field, e.message.replace(str(path), name), e.raw)
+        for e in parsed.errors
+    ] + [
+        RowError(rows_of[id(m)], "sku", f"{name}, row {rows_of[id(m)]}: {exc}",
+                 {"sku": m.sku})
+        for m, exc in batch.rejected
+    ]  # fmt: skip
+    ledger.dead_letter(_letters(name, "asn", errors))
+    rows = sorted((e.row, e.field, e.message) for e in errors)
+    report = FileReport(batch.posted, batch.duplicates, rows)
+    return _report(ctx, "asn.receive", name, report)
+
+
+def list_plans(ctx: Context, limit: int = 20) -> list[dict[str, Any]]:
+    """Return the newest stored plans (id, status, summary ...), newest first."""
+    with ctx.engine.connect() as conn:
+        return plan_list_on(conn, limit)
+
+
+def compare_plan(
+    ctx: Context, current: dict[str, Any], previous: dict[str, Any] | None
+) -> list[PlanDiff]:
+    """Return the transfer lines of ``current`` next to ``previous``'s."""
+    return diff_plans(current, previous)
+
+
+def reject_plan(ctx: Context, plan_id: str) -> None:
+    """Mark a draft plan rejected (it can no longer be applied); audited.
+
+    Raises:
+        Forbidden: the actor is below operator.
+        UnknownReference: no draft plan has this id.
+    """
+    ctx.require("operator")
+    with ctx.engine.begin() as conn:
+        if not set_plan_status_on(conn, plan_id, "rejected", only="draft"):
+            raise UnknownReference(
+                t("No draft plan {plan_id}.", ctx.language, plan_id=plan_id),
+                record="plan",
+                value=plan_id,
+            )
+        audit_on(conn, ctx, "plan.reject", target=plan_id, status="done")
+

@@ -1,0 +1,240 @@
+"""Read models for the cockpit: paged, sorted, filtered in SQL (10,000+ SKUs).
+
+Every function takes a connection and returns plain rows; nothing here writes
+inventory. Sorting accepts only the listed column names (never raw SQL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from worldpool.ledger.order_tables import orders
+from worldpool.ledger.plan_tables import plans
+from worldpool.ledger.tables import balances, skus
+
+__all__ = [
+    "BALANCE_SORTS",
+    "ORDER_SORTS",
+    "Page",
+    "PageQuery",
+    "available_by_node_on",
+    "balance_page_on",
+    "low_stock_on",
+    "order_page_on",
+    "orders_since_on",
+    "plan_list_on",
+    "set_plan_status_on",
+    "stock_value_by_node_on",
+]
+
+_AVAILABLE = balances.c.on_hand - balances.c.reserved
+BALANCE_SORTS: dict[str, Any] = {
+    "sku": balances.c.sku,
+    "node": balances.c.node,
+    "on_hand": balances.c.on_hand,
+    "reserved": balances.c.reserved,
+    "available": _AVAILABLE,
+    "in_transit": balances.c.in_transit,
+}
+"""Columns the inventory table may be sorted by."""
+
+ORDER_SORTS: dict[str, Any] = {
+    "created": orders.c.created_at,
+    "channel": orders.c.channel,
+    "order": orders.c.channel_order_id,
+    "market": orders.c.market,
+    "status": orders.c.status,
+    "value": orders.c.order_value,
+    "backordered": orders.c.backordered,
+}
+"""Columns the order table may be sorted by."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageQuery:
+    """One page of a server-side table."""
+
+    offset: int = 0
+    """Rows to skip."""
+    limit: int = 50
+    """Rows to return."""
+    sort: str = ""
+    """Column name to sort by (one of the table's sorts)."""
+    descending: bool = False
+    """Sort direction."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Rows of one page plus the total number of matching rows."""
+
+    rows: list[dict[str, Any]]
+    """The page's rows as plain dicts."""
+    total: int
+    """Rows matching the filter, over all pages."""
+
+
+def _ordered(stmt: Any, sorts: dict[str, Any], q: PageQuery, tie: Any) -> Any:
+    column = sorts.get(q.sort)
+    if column is None:
+        return stmt.order_by(tie)
+    return stmt.order_by(column.desc() if q.descending else column.asc(), tie)
+
+
+def balance_page_on(
+    conn: Connection,
+    q: PageQuery,
+    *,
+    search: str = "",
+    nodes: Collection[str] | None = None,
+) -> Page:
+    """Return balances (with SKU title) matching ``search`` at ``nodes``, paged."""
+    conds: list[ColumnElement[bool]] = []
+    if search:
+        pattern = f"%{search}%"
+        conds.append(or_(balances.c.sku.like(pattern), skus.c.title.like(pattern)))
+    if nodes is not None:
+        conds.append(balances.c.node.in_(list(nodes)))
+    where = and_(True, *conds)
+    joined = balances.join(skus, skus.c.sku == balances.c.sku)
+    count = select(func.count()).select_from(joined).where(where)
+    stmt = select(
+        balances.c.sku,
+        skus.c.title,
+        balances.c.node,
+        balances.c.on_hand,
+        balances.c.reserved,
+        _AVAILABLE.label("available"),
+        balances.c.in_transit,
+    ).select_from(joined).where(where)  # fmt: skip
+    stmt = _ordered(stmt, BALANCE_SORTS, q, balances.c.sku).offset(q.offset)
+    rows = [dict(r._mapping) for r in conn.execute(stmt.limit(q.limit))]
+    return Page(rows, int(conn.execute(count).scalar_one()))
+
+
+def stock_value_by_node_on(conn: Connection) -> list[dict[str, Any]]:
+    """Return ``node, currency, units, value`` (on hand at unit cost) per node."""
+    stmt = (
+        select(
+            balances.c.node,
+            skus.c.currency,
+            func.sum(balances.c.on_hand).label("units"),
+            func.sum(balances.c.on_hand * skus.c.unit_cost).label("value"),
+        )
+        .select_from(balances.join(skus, skus.c.sku == balances.c.sku))
+        .group_by(balances.c.node, skus.c.currency)
+        .order_by(balances.c.node)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def available_by_node_on(conn: Connection) -> dict[str, tuple[int, int]]:
+    """Return ``node -> (available units, in-transit units)``."""
+    stmt = select(
+        balances.c.node,
+        func.sum(_AVAILABLE),
+        func.sum(balances.c.in_transit),
+    ).group_by(balances.c.node)
+    return {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in conn.execute(stmt)}
+
+
+def low_stock_on(
+    conn: Connection, nodes: Collection[str], threshold: int, limit: int
+) -> list[dict[str, Any]]:
+    """Return balances at ``nodes`` with at most ``threshold`` available, lowest first."""
+    stmt = (
+        select(
+            balances.c.sku,
+            balances.c.node,
+            _AVAILABLE.label("available"),
+            balances.c.reserved,
+            balances.c.in_transit,
+        )
+        .where(balances.c.node.in_(list(nodes)), _AVAILABLE <= threshold)
+        .order_by(_AVAILABLE.asc(), balances.c.in_transit.asc(), balances.c.sku)
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def orders_since_on(conn: Connection, since: datetime) -> list[tuple[str, str]]:
+    """Return ``(channel, decision JSON)`` of orders created at or after ``since``."""
+    stmt = select(orders.c.channel, orders.c.decision).where(
+        orders.c.created_at >= since
+    )
+    return [(r[0], r[1]) for r in conn.execute(stmt)]
+
+
+def order_page_on(
+    conn: Connection,
+    q: PageQuery,
+    *,
+    search: str = "",
+    status: str = "",
+    channel: str = "",
+    market: str = "",
+) -> Page:
+    """Return stored orders matching the filters (without payloads), paged."""
+    conds: list[ColumnElement[bool]] = []
+    if search:
+        conds.append(orders.c.channel_order_id.like(f"%{search}%"))
+    for column, value in (
+        (orders.c.status, status),
+        (orders.c.channel, channel),
+        (orders.c.market, market),
+    ):
+        if value:
+            conds.append(column == value)
+    where = and_(True, *conds)
+    cols: Sequence[Any] = (
+        orders.c.channel,
+        orders.c.channel_order_id,
+        orders.c.market,
+        orders.c.status,
+        orders.c.currency,
+        orders.c.order_value,
+        orders.c.backordered,
+        orders.c.created_at,
+    )
+    stmt = _ordered(select(*cols).where(where), ORDER_SORTS, q, orders.c.id.desc())
+    rows = [
+        dict(r._mapping)
+        for r in conn.execute(stmt.offset(q.offset).limit(q.limit))
+    ]
+    total = conn.execute(select(func.count()).select_from(orders).where(where))
+    return Page(rows, int(total.scalar_one()))
+
+
+def plan_list_on(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """Return the newest ``limit`` stored plans (without payloads), newest first."""
+    stmt = (
+        select(
+            plans.c.id,
+            plans.c.as_of,
+            plans.c.hub,
+            plans.c.status,
+            plans.c.summary,
+            plans.c.created_at,
+            plans.c.applied_at,
+            plans.c.applied_lines,
+        )
+        .order_by(plans.c.created_at.desc())
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def set_plan_status_on(conn: Connection, plan_id: str, status: str, only: str) -> bool:
+    """Set plan ``plan_id``'s status when it is ``only`` now; return True if it was."""
+    stmt = (
+        update(plans)
+        .where(plans.c.id == plan_id, plans.c.status == only)
+        .values(status=status)
+    )
+    return bool(conn.execute(stmt).rowcount)
