@@ -113,8 +113,8 @@ def diff_plans(
 
     def lines(plan: Mapping[str, Any] | None) -> dict[tuple[str, str, str], int]:
         out: Counter[tuple[str, str, str]] = Counter()
-        for t in (plan or {}).get("transfers", ()):
-            out[(t["sku"], t["fc"], t["mode"])] += int(t["qty"])
+        for line in (plan or {}).get("transfers", ()):
+            out[(line["sku"], line["fc"], line["mode"])] += int(line["qty"])
         return dict(out)
 
     now, before = lines(current), lines(previous)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from worldpool.i18n import N_
+
 __all__ = ["MIN_LENGTH", "check_strength", "hash_password", "needs_rehash", "verify"]
 
 MIN_LENGTH = 10
@@ -20,9 +22,9 @@ _hasher = PasswordHasher()
 def check_strength(password: str) -> str | None:
     """Return why ``password`` is refused (an English msgid), or None when fine."""
     if len(password) < MIN_LENGTH:
-        return "A password needs at least {n} characters."
+        return N_("A password needs at least {n} characters.")
     if password.strip() != password:
-        return "A password may not start or end with spaces."
+        return N_("A password may not start or end with spaces.")
     return None
 
 

@@ -165,13 +165,15 @@ def forecast_series(
 ) -> ForecastSeries | None:
     """Return the last ``history_days`` of history and a 28-day daily forecast."""
     from worldpool.demand import daily_forecast
+    from worldpool.demand.params import ForecastParams
     from worldpool.demand.service import history_from_ledger
 
     frame = history_from_ledger(ledger_of(ctx)).frame
     one = frame[(frame["sku"] == sku) & (frame["market"] == market)]
     if one.empty:
         return None
-    fc = daily_forecast(one, horizon_days=28)
+    params = ForecastParams(quantiles=(0.1, 0.5, 0.9))
+    fc = daily_forecast(one, horizon_days=28, params=params)
     hist = one.sort_values("date").tail(history_days)
     h_dates = [str(d)[:10] for d in hist["date"]]
     f_dates = [str(d)[:10] for d in fc["date"]]
