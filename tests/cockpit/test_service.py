@@ -65,7 +65,9 @@ def test_sku_upload_keeps_good_rows_and_reports_the_bad(
     report = import_skus(ctx, path, "skus.csv")
     assert report.accepted == 2
     assert [(row, field) for row, field, _ in report.errors] == [(2, "unit_cost")]
-    assert "skus.csv" in report.errors[0][2] and str(tmp_path) not in report.errors[0][2]
+    assert (
+        "skus.csv" in report.errors[0][2] and str(tmp_path) not in report.errors[0][2]
+    )
     assert [d.field for d in ledger.dead_letters("sku")] == ["unit_cost"]
     assert set(ledger.skus()) == {"CUP-1", "CUP-3"}
 

@@ -10,7 +10,9 @@ from worldpool.context import Context
 from worldpool.ledger import Ledger
 
 
-def context_of(ledger: Ledger, role: str = "system", user: str | None = "test") -> Context:
+def context_of(
+    ledger: Ledger, role: str = "system", user: str | None = "test"
+) -> Context:
     """Return a context over ``ledger``'s engine acting as ``role``."""
     return Context(
         engine=ledger.engine,

@@ -1,5 +1,7 @@
-"""Cockpit service: the read models behind the web pages, and the few writes
-(file uploads, plan rejection) no capability service offers yet.
+"""Cockpit service: the read models behind the web pages, and a few writes.
+
+The writes (file uploads, plan rejection) are the ones no capability service
+offers yet.
 
 Functions have the service shape ``fn(ctx, request)``; writes are audited in
 their own transaction. Tables are paged, sorted and filtered in SQL so a pool of
@@ -9,7 +11,7 @@ their own transaction. Tables are paged, sorted and filtered in SQL so a pool of
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -71,7 +73,7 @@ _VALUE_CURRENCY = "USD"
 class InventoryQuery:
     """Request: one page of balances."""
 
-    page: PageQuery = PageQuery()
+    page: PageQuery = field(default_factory=PageQuery)
     """Offset, size and sort."""
     search: str = ""
     """Substring of the SKU id or title."""
@@ -85,7 +87,7 @@ class InventoryQuery:
 class OrderQuery:
     """Request: one page of orders."""
 
-    page: PageQuery = PageQuery()
+    page: PageQuery = field(default_factory=PageQuery)
     """Offset, size and sort."""
     search: str = ""
     """Substring of the channel's order id."""
@@ -182,11 +184,16 @@ def _letters(source: str, kind: str, errors: list[RowError]) -> list[DeadLetter]
 
 def _report(ctx: Context, action: str, name: str, rep: FileReport) -> FileReport:
     record(
-        ctx, action, target=name,
-        result={"accepted": rep.accepted, "duplicates": rep.duplicates,
-                "rejected": len(rep.errors)},
+        ctx,
+        action,
+        target=name,
+        result={
+            "accepted": rep.accepted,
+            "duplicates": rep.duplicates,
+            "rejected": len(rep.errors),
+        },
         status="done" if not rep.errors else "partial",
-    )  # fmt: skip
+    )
     return rep
 
 
@@ -228,10 +235,14 @@ def receive_asn(ctx: Context, path: Path, name: str) -> FileReport:
         RowError(e.row, e.field, e.message.replace(str(path), name), e.raw)
         for e in parsed.errors
     ] + [
-        RowError(rows_of[id(m)], "sku", f"{name}, row {rows_of[id(m)]}: {exc}",
-                 {"sku": m.sku})
+        RowError(
+            rows_of[id(m)],
+            "sku",
+            f"{name}, row {rows_of[id(m)]}: {exc}",
+            {"sku": m.sku},
+        )
         for m, exc in batch.rejected
-    ]  # fmt: skip
+    ]
     ledger.dead_letter(_letters(name, "asn", errors))
     rows = sorted((e.row, e.field, e.message) for e in errors)
     report = FileReport(batch.posted, batch.duplicates, rows)
@@ -267,4 +278,3 @@ def reject_plan(ctx: Context, plan_id: str) -> None:
                 value=plan_id,
             )
         audit_on(conn, ctx, "plan.reject", target=plan_id, status="done")
-

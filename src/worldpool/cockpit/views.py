@@ -112,6 +112,7 @@ def diff_plans(
     """Return each transfer line of ``current`` next to the same line before."""
 
     def lines(plan: Mapping[str, Any] | None) -> dict[tuple[str, str, str], int]:
+        """Units per (sku, fc, mode) of ``plan``'s transfers."""
         out: Counter[tuple[str, str, str]] = Counter()
         for line in (plan or {}).get("transfers", ()):
             out[(line["sku"], line["fc"], line["mode"])] += int(line["qty"])

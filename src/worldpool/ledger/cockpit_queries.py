@@ -104,15 +104,19 @@ def balance_page_on(
     where = and_(True, *conds)
     joined = balances.join(skus, skus.c.sku == balances.c.sku)
     count = select(func.count()).select_from(joined).where(where)
-    stmt = select(
-        balances.c.sku,
-        skus.c.title,
-        balances.c.node,
-        balances.c.on_hand,
-        balances.c.reserved,
-        _AVAILABLE.label("available"),
-        balances.c.in_transit,
-    ).select_from(joined).where(where)  # fmt: skip
+    stmt = (
+        select(
+            balances.c.sku,
+            skus.c.title,
+            balances.c.node,
+            balances.c.on_hand,
+            balances.c.reserved,
+            _AVAILABLE.label("available"),
+            balances.c.in_transit,
+        )
+        .select_from(joined)
+        .where(where)
+    )
     stmt = _ordered(stmt, BALANCE_SORTS, q, balances.c.sku).offset(q.offset)
     rows = [dict(r._mapping) for r in conn.execute(stmt.limit(q.limit))]
     return Page(rows, int(conn.execute(count).scalar_one()))
@@ -147,7 +151,7 @@ def available_by_node_on(conn: Connection) -> dict[str, tuple[int, int]]:
 def low_stock_on(
     conn: Connection, nodes: Collection[str], threshold: int, limit: int
 ) -> list[dict[str, Any]]:
-    """Return balances at ``nodes`` with at most ``threshold`` available, lowest first."""
+    """Return balances at ``nodes`` at or below ``threshold`` available units."""
     stmt = (
         select(
             balances.c.sku,
@@ -156,7 +160,7 @@ def low_stock_on(
             balances.c.reserved,
             balances.c.in_transit,
         )
-        .where(balances.c.node.in_(list(nodes)), _AVAILABLE <= threshold)
+        .where(balances.c.node.in_(list(nodes)), threshold >= _AVAILABLE)
         .order_by(_AVAILABLE.asc(), balances.c.in_transit.asc(), balances.c.sku)
         .limit(limit)
     )
@@ -204,8 +208,7 @@ def order_page_on(
     )
     stmt = _ordered(select(*cols).where(where), ORDER_SORTS, q, orders.c.id.desc())
     rows = [
-        dict(r._mapping)
-        for r in conn.execute(stmt.offset(q.offset).limit(q.limit))
+        dict(r._mapping) for r in conn.execute(stmt.offset(q.offset).limit(q.limit))
     ]
     total = conn.execute(select(func.count()).select_from(orders).where(where))
     return Page(rows, int(total.scalar_one()))

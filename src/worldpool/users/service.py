@@ -30,9 +30,9 @@ from worldpool.users.password import (
 )
 
 __all__ = [
-    "USER_ROLES",
     "Login",
     "NewUser",
+    "USER_ROLES",
     "User",
     "add_user",
     "authenticate",
@@ -107,18 +107,26 @@ def _managed_seller(ctx: Context) -> str | None:
 
 
 def _check_new(ctx: Context, req: NewUser) -> None:
-    if not req.username or len(req.username) > 64 or not all(
-        c.isalnum() or c in ".-_@" for c in req.username
+    if (
+        not req.username
+        or len(req.username) > 64
+        or not all(c.isalnum() or c in ".-_@" for c in req.username)
     ):
         raise InputError(
-            t("A user name uses letters, digits and . - _ @ (at most 64).", ctx.language),
+            t(
+                "A user name uses letters, digits and . - _ @ (at most 64).",
+                ctx.language,
+            ),
             record="user",
             field="username",
             value=req.username,
         )
     if req.role not in USER_ROLES:
         raise InputError(
-            t("Unknown role.", ctx.language), record="user", field="role", value=req.role
+            t("Unknown role.", ctx.language),
+            record="user",
+            field="role",
+            value=req.role,
         )
     problem = check_strength(req.password)
     if problem is not None:
@@ -158,9 +166,12 @@ def add_user(ctx: Context, req: NewUser) -> User:
             )
         insert_user_on(conn, row)
         audit_on(
-            conn, ctx.acting_as(seller=seller), "user.add", target=req.username,
+            conn,
+            ctx.acting_as(seller=seller),
+            "user.add",
+            target=req.username,
             inputs={"role": req.role, "language": row["language"]},
-        )  # fmt: skip
+        )
     return _user(row)
 
 
@@ -238,8 +249,12 @@ def authenticate(ctx: Context, req: Login) -> User:
             if needs_rehash(row["password_hash"]):
                 values = {"password_hash": hash_password(req.password)}
                 update_user_on(conn, req.username, None, values)
-            audit_on(conn, actor.acting_as(role=row["role"]), "user.login",
-                     target=req.username)  # fmt: skip
+            audit_on(
+                conn,
+                actor.acting_as(role=row["role"]),
+                "user.login",
+                target=req.username,
+            )
     if not ok or row is None:
         raise Forbidden(t("Wrong user name or password.", ctx.language))
     return _user(row)

@@ -41,10 +41,14 @@ class Cockpit:
     def login(self, user: str, password: str = PASSWORD) -> Iterator[httpx.Client]:
         """Yield a client logged in as ``user`` (closed afterwards)."""
         with self.client() as client:
-            response = client.post("/ui/login", data={
-                "username": user, "password": password,
-                "csrf": csrf_of(client, "/ui/login"),
-            })  # fmt: skip
+            response = client.post(
+                "/ui/login",
+                data={
+                    "username": user,
+                    "password": password,
+                    "csrf": csrf_of(client, "/ui/login"),
+                },
+            )
             assert response.status_code == 303, response.text[:300]
             yield client
 
@@ -60,8 +64,13 @@ def csrf_of(client: httpx.Client, path: str) -> str:
 def serve(ledger: Ledger) -> Iterator[str]:
     """Serve ``create_app(ledger)`` on a free loopback port; yield its URL."""
     port = free_port()
-    config = uvicorn.Config(create_app(ledger), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="off")  # fmt: skip
+    config = uvicorn.Config(
+        create_app(ledger),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+    )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()

@@ -17,10 +17,15 @@ def test_login_sets_a_hardened_cookie(cockpit: Cockpit) -> None:
     """A good login redirects and sets an HttpOnly, SameSite session cookie."""
     with cockpit.client() as client:
         token = csrf_of(client, "/ui/login")
-        response = client.post("/ui/login", data={
-            "username": "olivia", "password": "cockpit-pass-1", "csrf": token,
-            "next": "https://evil.example/",
-        })  # fmt: skip
+        response = client.post(
+            "/ui/login",
+            data={
+                "username": "olivia",
+                "password": "cockpit-pass-1",
+                "csrf": token,
+                "next": "https://evil.example/",
+            },
+        )
         assert response.status_code == 303 and response.headers["location"] == "/ui/"
         cookie = response.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=lax" in cookie
@@ -57,14 +62,24 @@ def test_failed_logins_are_rate_limited(cockpit: Cockpit) -> None:
     with cockpit.client() as client:
         token = csrf_of(client, "/ui/login")
         codes = [
-            client.post("/ui/login", data={
-                "username": "vera", "password": f"wrong-{i}", "csrf": token,
-            }).status_code
+            client.post(
+                "/ui/login",
+                data={
+                    "username": "vera",
+                    "password": f"wrong-{i}",
+                    "csrf": token,
+                },
+            ).status_code
             for i in range(5)
-        ]  # fmt: skip
-        right = client.post("/ui/login", data={
-            "username": "vera", "password": "cockpit-pass-1", "csrf": token,
-        })  # fmt: skip
+        ]
+        right = client.post(
+            "/ui/login",
+            data={
+                "username": "vera",
+                "password": "cockpit-pass-1",
+                "csrf": token,
+            },
+        )
     assert codes == [401] * 5 and right.status_code == 429
 
 

@@ -30,9 +30,18 @@ FLAGS = [
     "--disable-sync",
 ]
 ARTEFACTS = Path(os.environ.get("WORLDPOOL_E2E_ARTEFACTS", "e2e-artefacts"))
-PAGES = ("/ui/", "/ui/inventory", "/ui/orders", "/ui/forecasts?sku=MUG-1&market=DE",
-         "/ui/plans", "/ui/customs", "/ui/twin", "/ui/journal?sku=MUG-1",
-         "/ui/orders/dead-letters", "/ui/me")  # fmt: skip
+PAGES = (
+    "/ui/",
+    "/ui/inventory",
+    "/ui/orders",
+    "/ui/forecasts?sku=MUG-1&market=DE",
+    "/ui/plans",
+    "/ui/customs",
+    "/ui/twin",
+    "/ui/journal?sku=MUG-1",
+    "/ui/orders/dead-letters",
+    "/ui/me",
+)
 SKUS = """sku,title,unit_cost,currency,unit_weight_kg,length_cm,width_cm,height_cm
 CUP-1,Steel cup,2.50,USD,0.3,10,10,12
 CUP-2,Steel cup large,not-a-number,USD,0.4,10,10,14
@@ -109,9 +118,7 @@ def _upload(page: object, form: str, name: str, text: str, tmp: Path) -> str:
     return str(report.inner_text())
 
 
-def test_seller_day_in_the_browser(
-    site: str, browser: object, tmp_path: Path
-) -> None:
+def test_seller_day_in_the_browser(site: str, browser: object, tmp_path: Path) -> None:
     """Upload SKUs and an ASN, see a forecast, run and approve a plan, read it in Chinese."""
     page = _login(browser, site, "olivia")
     expect = pytest.importorskip("playwright.sync_api").expect
@@ -160,8 +167,12 @@ def test_seller_day_in_the_browser(
             leaked = sorted({x for x in texts if _english(x, english)})
             assert not leaked, f"{path}: untranslated {leaked[:5]}"
 
-    for name, action in (("inventory", inventory), ("forecast", forecast),
-                         ("plan", plan), ("chinese", chinese)):  # fmt: skip
+    for name, action in (
+        ("inventory", inventory),
+        ("forecast", forecast),
+        ("plan", plan),
+        ("chinese", chinese),
+    ):
         _step(page, name)(action)
     page.close()
 

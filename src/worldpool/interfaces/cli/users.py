@@ -45,8 +45,12 @@ def _password(stdin: bool) -> str:
 @app.command("add")
 def add(
     username: str,
-    role: Annotated[str, typer.Option(help="viewer, operator, owner or hub.")] = "viewer",
-    seller: Annotated[str | None, typer.Option(help="Seller (default: the configured one).")] = None,
+    role: Annotated[
+        str, typer.Option(help="viewer, operator, owner or hub.")
+    ] = "viewer",
+    seller: Annotated[
+        str | None, typer.Option(help="Seller (default: the configured one).")
+    ] = None,
     language: Annotated[str, typer.Option(help="en or zh-CN.")] = "en",
     password_stdin: StdinOption = False,
     db: DbOption = None,
@@ -57,8 +61,15 @@ def add(
         req = NewUser(username, _password(password_stdin), role, seller, language)  # type: ignore[arg-type]
         user = add_user(ctx, req)
         ctx.close()
-    console.print(t("User {name} added ({role}, seller {seller}).", ctx.language,
-                    name=user.username, role=user.role, seller=user.seller))  # fmt: skip
+    console.print(
+        t(
+            "User {name} added ({role}, seller {seller}).",
+            ctx.language,
+            name=user.username,
+            role=user.role,
+            seller=user.seller,
+        )
+    )
 
 
 @app.command("list")
@@ -71,13 +82,21 @@ def list_(db: DbOption = None) -> None:
     table = Table("user", "seller", "role", "language", "created", "disabled")
     for u in found:
         created = u.created_at.strftime("%Y-%m-%d") if u.created_at else ""
-        table.add_row(u.username, u.seller, u.role, u.language, created,
-                      "yes" if u.disabled else "")  # fmt: skip
+        table.add_row(
+            u.username,
+            u.seller,
+            u.role,
+            u.language,
+            created,
+            "yes" if u.disabled else "",
+        )
     console.print(table)
 
 
 @app.command("passwd")
-def passwd(username: str, password_stdin: StdinOption = False, db: DbOption = None) -> None:
+def passwd(
+    username: str, password_stdin: StdinOption = False, db: DbOption = None
+) -> None:
     """Set a user's password."""
     with handled():
         ctx = _ctx(db)

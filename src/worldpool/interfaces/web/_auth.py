@@ -19,7 +19,12 @@ from fastapi import Depends, Request, Response
 from worldpool.context import Context
 from worldpool.i18n import normalise_language
 from worldpool.interfaces.web import _services as svc
-from worldpool.interfaces.web._session import COOKIE, SESSION_SECONDS, Session, new_session
+from worldpool.interfaces.web._session import (
+    COOKIE,
+    SESSION_SECONDS,
+    Session,
+    new_session,
+)
 from worldpool.interfaces.web._state import WebState
 from worldpool.users import User
 
@@ -96,11 +101,17 @@ def _visitor(request: Request) -> Visitor:
     return Visitor(session, lang)
 
 
-def _actor(request: Request, visitor: Annotated[Visitor, Depends(_visitor)]) -> ActorValue:
+def _actor(
+    request: Request, visitor: Annotated[Visitor, Depends(_visitor)]
+) -> ActorValue:
     state = state_of(request)
-    user = svc.get_user(state.base, visitor.session.user) if visitor.session.user else None
+    user = (
+        svc.get_user(state.base, visitor.session.user) if visitor.session.user else None
+    )
     if user is None:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = request.url.path + (
+            f"?{request.url.query}" if request.url.query else ""
+        )
         raise LoginRequired(quote(target, safe="/?=&"))
     explicit = request.query_params.get("lang") or visitor.session.lang
     lang = normalise_language(explicit or user.language)

@@ -53,14 +53,24 @@ def login(
     ip = request.client.host if request.client else "unknown"
     keys = (f"user:{username.lower()}", f"ip:{ip}")
     if state.limiter.blocked(*keys):
-        return page(request, "login.html", 429, next=_safe_next(next),
-                    error=tr(request, "Too many failed logins; wait a few minutes."))  # fmt: skip
+        return page(
+            request,
+            "login.html",
+            429,
+            next=_safe_next(next),
+            error=tr(request, "Too many failed logins; wait a few minutes."),
+        )
     try:
         user = svc.authenticate(state.base, username, password)
     except Forbidden:
         state.limiter.failed(*keys)
-        return page(request, "login.html", 401, next=_safe_next(next),
-                    error=tr(request, "Wrong user name or password."))  # fmt: skip
+        return page(
+            request,
+            "login.html",
+            401,
+            next=_safe_next(next),
+            error=tr(request, "Wrong user name or password."),
+        )
     state.limiter.succeeded(*keys)
     # A new session (and CSRF token) at login: no fixation of the anonymous one.
     session = new_session(user.username, visitor.session.lang)
@@ -95,8 +105,11 @@ def language(
         )
         svc.set_language(ctx, chosen)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    save_session(request, response, type(session)(session.user, session.csrf,
-                                                    chosen, session.iat))  # fmt: skip
+    save_session(
+        request,
+        response,
+        type(session)(session.user, session.csrf, chosen, session.iat),
+    )
     return response
 
 

@@ -43,9 +43,18 @@ def customs(
             landed = svc.landed_cost(actor.ctx, sku, market, max(1, quantity))
     except (WorldpoolError, ImportError) as exc:
         error = explain(request, exc)
-    return page(request, "customs.html", text=text, hs=hs, sku=sku, market=market,
-                quantity=quantity, landed=landed, error=error,
-                catalog=actor.ctx.catalog)  # fmt: skip
+    return page(
+        request,
+        "customs.html",
+        text=text,
+        hs=hs,
+        sku=sku,
+        market=market,
+        quantity=quantity,
+        landed=landed,
+        error=error,
+        catalog=actor.ctx.catalog,
+    )
 
 
 @router.post("/customs/documents")
@@ -61,8 +70,11 @@ async def documents(
     if pdf is None:
         return page(request, "_message.html", 422, error="; ".join(errors) or "?")
     name = Path(file.filename or "shipment").stem + ".pdf"
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/twin")
@@ -93,15 +105,20 @@ async def twin_start(
     data = await file.read(MAX_UPLOAD_BYTES + 1)
     job: dict[str, Any] = {"user": actor.user.username, "name": name}
     if len(data) > MAX_UPLOAD_BYTES or not name.lower().endswith((".csv", ".csv.gz")):
-        job.update(finished=True,
-                   error=tr(request, "Upload a .csv file of at most 20 MB."))
+        job.update(
+            finished=True, error=tr(request, "Upload a .csv file of at most 20 MB.")
+        )
     job_id = uuid.uuid4().hex[:12]
     state = state_of(request)
     with state.lock:
         state.jobs[job_id] = job
     if not job.get("finished"):
-        threading.Thread(target=_run, args=(actor.ctx, data, name, job),
-                         name=f"twin-{job_id}", daemon=True).start()  # fmt: skip
+        threading.Thread(
+            target=_run,
+            args=(actor.ctx, data, name, job),
+            name=f"twin-{job_id}",
+            daemon=True,
+        ).start()
     return page(request, "twin.html", job=job, job_id=job_id)
 
 

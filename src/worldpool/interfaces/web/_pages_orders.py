@@ -35,9 +35,16 @@ def orders(
     result = svc.order_page(actor.ctx, req)
     template = "_orders.html" if request.headers.get("hx-request") else "orders.html"
     return page(
-        request, template, result=result, p=p, search=search, status=status,
-        channel=channel, market=market, catalog=actor.ctx.catalog,
-    )  # fmt: skip
+        request,
+        template,
+        result=result,
+        p=p,
+        search=search,
+        status=status,
+        channel=channel,
+        market=market,
+        catalog=actor.ctx.catalog,
+    )
 
 
 @router.get("/dead-letters")

@@ -18,14 +18,22 @@ router = APIRouter(prefix="/ui")
 
 
 @router.get("/forecasts")
-def forecasts(request: Request, actor: Actor, sku: str = "", market: str = "") -> Response:
+def forecasts(
+    request: Request, actor: Actor, sku: str = "", market: str = ""
+) -> Response:
     """A SKU x market's daily history with the forecast's P10-P90 band and P50."""
     series = None
     if sku and market:
         found = svc.forecast_series(actor.ctx, sku, market)
         series = asdict(found) if found is not None else None
-    return page(request, "forecasts.html", sku=sku, market=market, series=series,
-                catalog=actor.ctx.catalog)  # fmt: skip
+    return page(
+        request,
+        "forecasts.html",
+        sku=sku,
+        market=market,
+        series=series,
+        catalog=actor.ctx.catalog,
+    )
 
 
 @router.get("/plans")
@@ -40,8 +48,13 @@ def run(request: Request, actor: Writer) -> Response:
     try:
         plan_id = svc.run_plan(actor.ctx)
     except WorldpoolError as exc:
-        return page(request, "plans.html", 422, plans=svc.list_plans(actor.ctx),
-                    error=explain(request, exc))  # fmt: skip
+        return page(
+            request,
+            "plans.html",
+            422,
+            plans=svc.list_plans(actor.ctx),
+            error=explain(request, exc),
+        )
     return RedirectResponse(f"/ui/plans/{plan_id}", status_code=303)
 
 
@@ -53,8 +66,9 @@ def plan(request: Request, actor: Actor, plan_id: str, error: str = "") -> Respo
     except WorldpoolError as exc:
         return page(request, "_message.html", 404, error=explain(request, exc))
     diff = svc.compare_plan(actor.ctx, data)
-    return page(request, "plan.html", plan=data, diff=diff, error=error or None,
-                applied=None)  # fmt: skip
+    return page(
+        request, "plan.html", plan=data, diff=diff, error=error or None, applied=None
+    )
 
 
 @router.post("/plans/{plan_id}/approve")
@@ -64,12 +78,24 @@ def approve(request: Request, actor: Writer, plan_id: str) -> Response:
         result = svc.approve_plan(actor.ctx, plan_id)
     except WorldpoolError as exc:
         data = svc.plan_detail(actor.ctx, plan_id)
-        return page(request, "plan.html", 403 if isinstance(exc, Forbidden) else 422,
-                    plan=data, diff=svc.compare_plan(actor.ctx, data),
-                    error=explain(request, exc), applied=None)  # fmt: skip
+        return page(
+            request,
+            "plan.html",
+            403 if isinstance(exc, Forbidden) else 422,
+            plan=data,
+            diff=svc.compare_plan(actor.ctx, data),
+            error=explain(request, exc),
+            applied=None,
+        )
     data = svc.plan_detail(actor.ctx, plan_id)
-    return page(request, "plan.html", plan=data, diff=svc.compare_plan(actor.ctx, data),
-                error=None, applied=result)  # fmt: skip
+    return page(
+        request,
+        "plan.html",
+        plan=data,
+        diff=svc.compare_plan(actor.ctx, data),
+        error=None,
+        applied=result,
+    )
 
 
 @router.post("/plans/{plan_id}/reject")

@@ -45,11 +45,20 @@ def inventory(
         result = svc.inventory_page(actor.ctx, req)
     except WorldpoolError as exc:
         error, result = explain(request, exc), None
-    template = "_balances.html" if request.headers.get("hx-request") else "inventory.html"
+    template = (
+        "_balances.html" if request.headers.get("hx-request") else "inventory.html"
+    )
     return page(
-        request, template, result=result, p=p, search=search, node=node,
-        market=market, error=error, catalog=actor.ctx.catalog,
-    )  # fmt: skip
+        request,
+        template,
+        result=result,
+        p=p,
+        search=search,
+        node=node,
+        market=market,
+        error=error,
+        catalog=actor.ctx.catalog,
+    )
 
 
 @router.get("/journal")
@@ -71,7 +80,9 @@ async def _saved(upload: UploadFile, folder: Path) -> tuple[Path, str]:
     return path, name
 
 
-async def _upload(request: Request, actor: Writer, kind: str, upload: UploadFile) -> Response:
+async def _upload(
+    request: Request, actor: Writer, kind: str, upload: UploadFile
+) -> Response:
     report: FileReport | None = None
     error = None
     with tempfile.TemporaryDirectory(prefix="wp-upload-") as folder:
@@ -82,8 +93,9 @@ async def _upload(request: Request, actor: Writer, kind: str, upload: UploadFile
         except WorldpoolError as exc:
             error = explain(request, exc)
     status = 200 if error is None else 422
-    return page(request, "_upload_report.html", status, report=report, error=error,
-                kind=kind)  # fmt: skip
+    return page(
+        request, "_upload_report.html", status, report=report, error=error, kind=kind
+    )
 
 
 @router.post("/inventory/skus")
@@ -100,4 +112,3 @@ async def upload_asn(
 ) -> Response:
     """Receive an ASN CSV at the hub; shows the per-row error report."""
     return await _upload(request, actor, "asn", file)
-

@@ -49,6 +49,7 @@ def page(
     lang = getattr(request.state, "lang", "en")
 
     def gettext(msgid: str, **params: object) -> str:
+        """The template's ``_``: ``msgid`` in the request's language."""
         return t(msgid, lang, **params)
 
     html = env.get_template(template).render(

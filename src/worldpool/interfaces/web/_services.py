@@ -123,10 +123,12 @@ def ship_order(
     ctx.require("operator")
     outcome = _orders(ctx).ship(channel, order_id)
     audit.record(
-        ctx, "order.ship", target=outcome.key,
+        ctx,
+        "order.ship",
+        target=outcome.key,
         inputs={"carrier": carrier, "tracking": tracking},
         result={"status": outcome.status},
-    )  # fmt: skip
+    )
     return str(outcome.status)
 
 
@@ -139,8 +141,9 @@ def redrive(ctx: Context, letter_id: int) -> str:
     """Submit a dead-lettered order again; return its key."""
     ctx.require("operator")
     outcome = _orders(ctx).redrive(letter_id)
-    audit.record(ctx, "order.redrive", target=str(letter_id),
-                 result={"order": outcome.key})  # fmt: skip
+    audit.record(
+        ctx, "order.redrive", target=str(letter_id), result={"order": outcome.key}
+    )
     return str(outcome.key)
 
 
@@ -181,11 +184,12 @@ def forecast_series(
     none: list[float | None] = [None] * len(f_dates)
 
     def col(name: str) -> list[float | None]:
+        """Quantile column ``name`` over the forecast days (None over history)."""
         return gap + [round(float(v), 3) for v in fc[name]]
 
     return ForecastSeries(
         dates=h_dates + f_dates,
-        history=[float(v) for v in hist["units"]] + none,
+        history=[*(float(v) for v in hist["units"]), *none],
         p10=col("p10"),
         p50=col("p50"),
         p90=col("p90"),
@@ -234,8 +238,13 @@ def approve_plan(ctx: Context, plan_id: str) -> Any:
 
         raise InputError("the plan was rejected", record="plan", value=plan_id)
     result = apply_plan(ledger_of(ctx), plan_id)
-    audit.record(ctx, "plan.approve", target=plan_id, approved_by=ctx.user,
-                 result={"posted": result.posted, "rejected": len(result.rejected)})  # fmt: skip
+    audit.record(
+        ctx,
+        "plan.approve",
+        target=plan_id,
+        approved_by=ctx.user,
+        result={"posted": result.posted, "rejected": len(result.rejected)},
+    )
     return result
 
 
@@ -300,6 +309,7 @@ def twin_run(ctx: Context, path: Path, job: dict[str, Any]) -> str:
         CompareParams,
         FfoPolicy,
         PoolPolicy,
+        ReplenishmentPolicy,
         SplitPolicy,
         compare,
         scenario_from_frame,
@@ -310,8 +320,9 @@ def twin_run(ctx: Context, path: Path, job: dict[str, Any]) -> str:
         scenario = scenario_from_frame(frame, ctx.catalog)
     except ValueError as exc:
         raise InputError(str(exc), record=path.name, field="history") from None
-    policies = [SplitPolicy(), PoolPolicy(), FfoPolicy()]
-    result = compare(scenario, policies, CompareParams(), seed=0,
-                     callbacks=TwinProgress(job))  # fmt: skip
+    policies: list[ReplenishmentPolicy] = [SplitPolicy(), PoolPolicy(), FfoPolicy()]
+    result = compare(
+        scenario, policies, CompareParams(), seed=0, callbacks=TwinProgress(job)
+    )
     audit.record(ctx, "twin.run", target=path.name)
     return render_twin_report(result, scenario)

@@ -71,8 +71,12 @@ class Signer:
 
     def dumps(self, session: Session) -> str:
         """Return the signed cookie value for ``session``."""
-        data = {"u": session.user, "c": session.csrf, "l": session.lang,
-                "i": session.iat}  # fmt: skip
+        data = {
+            "u": session.user,
+            "c": session.csrf,
+            "l": session.lang,
+            "i": session.iat,
+        }
         body = base64.urlsafe_b64encode(json.dumps(data).encode())
         return body.decode().rstrip("=") + "." + self._mac(body.rstrip(b"="))
 
