@@ -10,9 +10,11 @@ their own transaction. Tables are paged, sorted and filtered in SQL so a pool of
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,20 +38,20 @@ from worldpool.ledger.asn_file import parse_asn_file
 from worldpool.ledger.cockpit_queries import (
     Page,
     PageQuery,
-    available_by_node_on,
     balance_page_on,
     low_stock_on,
     order_page_on,
     orders_since_on,
     plan_list_on,
+    pool_by_node_on,
     set_plan_status_on,
-    stock_value_by_node_on,
 )
 from worldpool.ledger.rows import RowError
 from worldpool.ledger.sku_file import parse_sku_file
 
 __all__ = [
     "AT_RISK_UNITS",
+    "POOL_MAX_AGE_S",
     "InventoryQuery",
     "OrderQuery",
     "compare_plan",
@@ -65,6 +67,9 @@ __all__ = [
 
 AT_RISK_UNITS = 5
 """An FC balance with at most this many available units counts as at risk."""
+
+POOL_MAX_AGE_S = 30.0
+"""The Overview's stock value and ATP totals are at most this many seconds old."""
 
 _VALUE_CURRENCY = "USD"
 
@@ -115,32 +120,69 @@ def _value(ctx: Context, rows: list[dict[str, Any]]) -> list[NodeValue]:
     ]
 
 
-def _atp(ctx: Context, available: dict[str, tuple[int, int]]) -> list[MarketAtp]:
-    origin = sum(available.get(h.id, (0, 0))[0] for h in ctx.catalog.hubs())
+def _atp(ctx: Context, rows: list[dict[str, Any]]) -> list[MarketAtp]:
+    available: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for r in rows:
+        a, t = available[r["node"]]
+        available[r["node"]] = (
+            a + int(r["available"] or 0),
+            t + int(r["in_transit"] or 0),
+        )
+    origin = sum(available[h.id][0] for h in ctx.catalog.hubs())
     out = []
     for market in sorted(ctx.catalog.marketplaces):
         fcs = [n.id for n in ctx.catalog.fcs_for(market)]
-        local = sum(available.get(n, (0, 0))[0] for n in fcs)
-        moving = sum(available.get(n, (0, 0))[1] for n in fcs)
+        local = sum(available[n][0] for n in fcs)
+        moving = sum(available[n][1] for n in fcs)
         out.append(MarketAtp(market, local, moving, origin))
     return out
 
 
-def overview(ctx: Context) -> Overview:
-    """Return stock value by node, ATP by market, today's orders, stock-outs at risk."""
+_POOL_CACHE: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
+_POOL_LOCK = threading.Lock()
+
+
+def _pool(ctx: Context) -> tuple[datetime, list[dict[str, Any]]]:
+    # The pool's totals are one pass over every balance (200,000 rows for 10,000
+    # SKUs x 20 markets); a dashboard may show them up to POOL_MAX_AGE_S old,
+    # with the time they were read.
+    key = (ctx.engine.url.render_as_string(hide_password=True), ctx.seller)
+    now = time.monotonic()
+    with _POOL_LOCK:
+        hit = _POOL_CACHE.get(key)
+    if hit is not None and now - hit[0] < POOL_MAX_AGE_S:
+        return datetime.now(UTC) - timedelta(seconds=now - hit[0]), hit[1]
+    with ctx.engine.connect() as conn:
+        rows = pool_by_node_on(conn)
+    with _POOL_LOCK:
+        _POOL_CACHE[key] = (now, rows)
+    return datetime.now(UTC), rows
+
+
+def overview(ctx: Context, *, fresh: bool = False) -> Overview:
+    """Return stock value by node, ATP by market, today's orders, stock-outs at risk.
+
+    Args:
+        ctx: Who asks.
+        fresh: Read the pool's totals now instead of from the last
+            :data:`POOL_MAX_AGE_S` seconds.
+    """
+    if fresh:
+        with _POOL_LOCK:
+            _POOL_CACHE.clear()
+    as_of, pool = _pool(ctx)
     hubs = {h.id for h in ctx.catalog.hubs()}
     fcs = [n for n in ctx.catalog.nodes if n not in hubs]
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     with ctx.engine.connect() as conn:
-        value = stock_value_by_node_on(conn)
-        available = available_by_node_on(conn)
         today_rows = orders_since_on(conn, today)
         at_risk = low_stock_on(conn, fcs, AT_RISK_UNITS, 20)
     return Overview(
-        stock_value=_value(ctx, value),
-        atp=_atp(ctx, available),
+        stock_value=_value(ctx, pool),
+        atp=_atp(ctx, pool),
         orders_today=orders_by_source(today_rows),
         at_risk=at_risk,
+        totals_as_of=as_of,
     )
 
 

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -60,6 +61,8 @@ class Overview:
     """Order lines today by (channel, source: local_fc/zone_fc/origin/backorder)."""
     at_risk: list[dict[str, Any]]
     """FC balances close to a stock-out (lowest available first)."""
+    totals_as_of: datetime | None = None
+    """When the stock value and ATP totals were read (UTC)."""
     inbox: list[dict[str, Any]] = field(default_factory=list)
     """Decisions waiting for a person (the assistant fills this)."""
     connectors: list[dict[str, Any]] = field(default_factory=list)

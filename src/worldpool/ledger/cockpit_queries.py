@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy import Connection, and_, func, or_, select, tuple_, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from worldpool.ledger.order_tables import orders
@@ -20,29 +20,29 @@ from worldpool.ledger.tables import balances, skus
 
 __all__ = [
     "BALANCE_SORTS",
+    "MAX_SEARCH_SKUS",
     "ORDER_SORTS",
     "Page",
     "PageQuery",
-    "available_by_node_on",
     "balance_page_on",
     "low_stock_on",
     "order_page_on",
     "orders_since_on",
     "plan_list_on",
+    "pool_by_node_on",
     "set_plan_status_on",
-    "stock_value_by_node_on",
 ]
 
 _AVAILABLE = balances.c.on_hand - balances.c.reserved
 BALANCE_SORTS: dict[str, Any] = {
     "sku": balances.c.sku,
-    "node": balances.c.node,
-    "on_hand": balances.c.on_hand,
-    "reserved": balances.c.reserved,
     "available": _AVAILABLE,
-    "in_transit": balances.c.in_transit,
 }
-"""Columns the inventory table may be sorted by."""
+"""Columns the inventory table may be sorted by (each one indexed: the primary
+key, and ``ix_balances_available`` on on_hand - reserved)."""
+
+MAX_SEARCH_SKUS = 2000
+"""A text search of the inventory looks at most this many matching SKUs."""
 
 ORDER_SORTS: dict[str, Any] = {
     "created": orders.c.created_at,
@@ -94,16 +94,40 @@ def balance_page_on(
     search: str = "",
     nodes: Collection[str] | None = None,
 ) -> Page:
-    """Return balances (with SKU title) matching ``search`` at ``nodes``, paged."""
+    """Return balances (with SKU title) matching ``search`` at ``nodes``, paged.
+
+    A search first finds the SKUs whose id or title contains it (at most
+    :data:`MAX_SEARCH_SKUS`), so neither the count nor the page joins the whole
+    balance table to the SKU table.
+    """
     conds: list[ColumnElement[bool]] = []
     if search:
         pattern = f"%{search}%"
-        conds.append(or_(balances.c.sku.like(pattern), skus.c.title.like(pattern)))
+        found = select(skus.c.sku).where(
+            or_(skus.c.sku.like(pattern), skus.c.title.like(pattern))
+        )
+        ids = list(conn.execute(found.limit(MAX_SEARCH_SKUS)).scalars())
+        conds.append(balances.c.sku.in_(ids))
     if nodes is not None:
         conds.append(balances.c.node.in_(list(nodes)))
     where = and_(True, *conds)
-    joined = balances.join(skus, skus.c.sku == balances.c.sku)
-    count = select(func.count()).select_from(joined).where(where)
+    count = select(func.count()).select_from(balances).where(where)
+    keys = _ordered(
+        select(balances.c.sku, balances.c.node).where(where),
+        BALANCE_SORTS,
+        q,
+        balances.c.sku,
+    )
+    page = keys.offset(q.offset).limit(q.limit)
+    wanted = [(r[0], r[1]) for r in conn.execute(page)]
+    return Page(_balance_rows(conn, wanted), int(conn.execute(count).scalar_one()))
+
+
+def _balance_rows(
+    conn: Connection, wanted: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    if not wanted:
+        return []
     stmt = (
         select(
             balances.c.sku,
@@ -114,38 +138,31 @@ def balance_page_on(
             _AVAILABLE.label("available"),
             balances.c.in_transit,
         )
-        .select_from(joined)
-        .where(where)
+        .select_from(balances.join(skus, skus.c.sku == balances.c.sku))
+        .where(tuple_(balances.c.sku, balances.c.node).in_(wanted))
     )
-    stmt = _ordered(stmt, BALANCE_SORTS, q, balances.c.sku).offset(q.offset)
-    rows = [dict(r._mapping) for r in conn.execute(stmt.limit(q.limit))]
-    return Page(rows, int(conn.execute(count).scalar_one()))
+    found = {(r.sku, r.node): dict(r._mapping) for r in conn.execute(stmt)}
+    return [found[k] for k in wanted if k in found]
 
 
-def stock_value_by_node_on(conn: Connection) -> list[dict[str, Any]]:
-    """Return ``node, currency, units, value`` (on hand at unit cost) per node."""
+def pool_by_node_on(conn: Connection) -> list[dict[str, Any]]:
+    """Return per node and SKU currency: units, value at cost, available, in transit.
+
+    One pass over the balance table (with each SKU's unit cost).
+    """
     stmt = (
         select(
             balances.c.node,
             skus.c.currency,
             func.sum(balances.c.on_hand).label("units"),
             func.sum(balances.c.on_hand * skus.c.unit_cost).label("value"),
+            func.sum(_AVAILABLE).label("available"),
+            func.sum(balances.c.in_transit).label("in_transit"),
         )
         .select_from(balances.join(skus, skus.c.sku == balances.c.sku))
         .group_by(balances.c.node, skus.c.currency)
-        .order_by(balances.c.node)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
-
-
-def available_by_node_on(conn: Connection) -> dict[str, tuple[int, int]]:
-    """Return ``node -> (available units, in-transit units)``."""
-    stmt = select(
-        balances.c.node,
-        func.sum(_AVAILABLE),
-        func.sum(balances.c.in_transit),
-    ).group_by(balances.c.node)
-    return {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in conn.execute(stmt)}
 
 
 def low_stock_on(
@@ -161,7 +178,7 @@ def low_stock_on(
             balances.c.in_transit,
         )
         .where(balances.c.node.in_(list(nodes)), threshold >= _AVAILABLE)
-        .order_by(_AVAILABLE.asc(), balances.c.in_transit.asc(), balances.c.sku)
+        .order_by(_AVAILABLE.asc())
         .limit(limit)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]

@@ -14,9 +14,9 @@ from worldpool.users.service import (
 )
 
 __all__ = [
+    "USER_ROLES",
     "Login",
     "NewUser",
-    "USER_ROLES",
     "User",
     "add_user",
     "authenticate",

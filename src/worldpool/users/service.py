@@ -30,9 +30,9 @@ from worldpool.users.password import (
 )
 
 __all__ = [
+    "USER_ROLES",
     "Login",
     "NewUser",
-    "USER_ROLES",
     "User",
     "add_user",
     "authenticate",

@@ -1,4 +1,4 @@
-"""Cockpit users (password login, roles, language); orders by creation time
+"""Cockpit users (login, roles, language); orders by time, balances by available
 
 Revision ID: 0005_cockpit
 Revises: 0004_audit
@@ -32,10 +32,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_users_seller", "users", ["seller"])
     op.create_index("ix_orders_created_at", "orders", ["created_at"])
+    op.create_index(
+        "ix_balances_available", "balances", [sa.text("(on_hand - reserved)")]
+    )
 
 
 def downgrade() -> None:
     """Drop the users table."""
+    op.drop_index("ix_balances_available", "balances")
     op.drop_index("ix_orders_created_at", "orders")
     op.drop_index("ix_users_seller", "users")
     op.drop_table("users")
