@@ -13,7 +13,9 @@ with routing decisions (local FC / origin / backorder). The data are written
 with bulk inserts (a generator, not the product's write path: the ledger's own
 throughput is ``ledger_throughput.py``'s business). Then the app is served by
 uvicorn on a loopback port and an owner's session fetches each main page
-``--repeat`` times after one warm-up. Times are end to end per request over
+``--repeat`` times after one warm-up. ``overview`` shows the pool's totals
+as read at most 30 s before; ``overview_fresh`` re-reads them on every request
+(one pass over all balances). Times are end to end per request over
 loopback (server time plus well under a millisecond of client overhead).
 
 Figures: ``page_p50_ms`` and ``page_p95_ms`` over every timed request of every
@@ -54,6 +56,7 @@ from worldpool.users import NewUser, add_user
 
 PAGES = {
     "overview": "/ui/",
+    "overview_fresh": "/ui/?fresh=1",
     "inventory": "/ui/inventory",
     "inventory_sorted": "/ui/inventory?sort=available&desc=1&page=40",
     "inventory_search": "/ui/inventory?search=SKU-0042&market=DE",

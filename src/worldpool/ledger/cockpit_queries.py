@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, tuple_, update
+from sqlalchemy import Connection, and_, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from worldpool.ledger.order_tables import orders
@@ -20,6 +20,7 @@ from worldpool.ledger.tables import balances, skus
 
 __all__ = [
     "BALANCE_SORTS",
+    "COUNT_CAP",
     "MAX_SEARCH_SKUS",
     "ORDER_SORTS",
     "Page",
@@ -40,6 +41,9 @@ BALANCE_SORTS: dict[str, Any] = {
 }
 """Columns the inventory table may be sorted by (each one indexed: the primary
 key, and ``ix_balances_available`` on on_hand - reserved)."""
+
+COUNT_CAP = 10_000
+"""Order counts are exact up to this many matches."""
 
 MAX_SEARCH_SKUS = 2000
 """A text search of the inventory looks at most this many matching SKUs."""
@@ -77,7 +81,9 @@ class Page:
     rows: list[dict[str, Any]]
     """The page's rows as plain dicts."""
     total: int
-    """Rows matching the filter, over all pages."""
+    """Rows matching the filter, over all pages (at most COUNT_CAP + 1 if capped)."""
+    capped: bool = False
+    """True when there are more than :data:`COUNT_CAP` matches (total not exact)."""
 
 
 def _ordered(stmt: Any, sorts: dict[str, Any], q: PageQuery, tie: Any) -> Any:
@@ -139,9 +145,16 @@ def _balance_rows(
             balances.c.in_transit,
         )
         .select_from(balances.join(skus, skus.c.sku == balances.c.sku))
-        .where(tuple_(balances.c.sku, balances.c.node).in_(wanted))
+        .where(balances.c.sku.in_(sorted({sku for sku, _ in wanted})))
     )
-    found = {(r.sku, r.node): dict(r._mapping) for r in conn.execute(stmt)}
+    # By SKU (the primary key's prefix), not by (sku, node) pairs: SQLite scans
+    # the whole table for a row-value IN list.
+    keep = set(wanted)
+    found = {
+        (r.sku, r.node): dict(r._mapping)
+        for r in conn.execute(stmt)
+        if (r.sku, r.node) in keep
+    }
     return [found[k] for k in wanted if k in found]
 
 
@@ -227,8 +240,11 @@ def order_page_on(
     rows = [
         dict(r._mapping) for r in conn.execute(stmt.offset(q.offset).limit(q.limit))
     ]
-    total = conn.execute(select(func.count()).select_from(orders).where(where))
-    return Page(rows, int(total.scalar_one()))
+    # Counting every match of a broad filter over millions of orders costs more
+    # than the page itself; the total is exact up to COUNT_CAP, then "COUNT_CAP+".
+    capped = select(orders.c.id).where(where).limit(COUNT_CAP + 1).subquery()
+    total = conn.execute(select(func.count()).select_from(capped)).scalar_one()
+    return Page(rows, int(total), capped=int(total) > COUNT_CAP)
 
 
 def plan_list_on(conn: Connection, limit: int) -> list[dict[str, Any]]:

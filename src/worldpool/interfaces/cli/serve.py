@@ -52,7 +52,9 @@ def serve(
     with handled():
         ledger = open_ledger(db)
         ledger.init()
-    console.print(f"worldpool API on http://{host}:{port} (docs at /docs)")
+    console.print(
+        f"worldpool API on http://{host}:{port} (docs at /docs, cockpit at /ui/)"
+    )
     app = create_app(ledger, params=RoutingParams(split=split))
     if warm:
         threading.Thread(target=warm_hs_model, name="hs-warm-up", daemon=True).start()

@@ -8,6 +8,8 @@ standard input with ``--password-stdin`` (scripts); never from an argument.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -31,9 +33,14 @@ StdinOption = Annotated[
 ]
 
 
-def _ctx(db: str | None) -> Context:
+@contextmanager
+def _ctx(db: str | None) -> Iterator[Context]:
     settings = Settings.from_env().with_(database_url=db)
-    return open_context(settings, user="cli", role="system")
+    ctx = open_context(settings, user="cli", role="system")
+    try:
+        yield ctx
+    finally:
+        ctx.close()
 
 
 def _password(stdin: bool) -> str:
@@ -56,11 +63,9 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add a user who can log in to the cockpit."""
-    with handled():
-        ctx = _ctx(db)
+    with handled(), _ctx(db) as ctx:
         req = NewUser(username, _password(password_stdin), role, seller, language)  # type: ignore[arg-type]
         user = add_user(ctx, req)
-        ctx.close()
     console.print(
         t(
             "User {name} added ({role}, seller {seller}).",
@@ -75,10 +80,8 @@ def add(
 @app.command("list")
 def list_(db: DbOption = None) -> None:
     """List users (every seller)."""
-    with handled():
-        ctx = _ctx(db)
+    with handled(), _ctx(db) as ctx:
         found = list_users(ctx)
-        ctx.close()
     table = Table("user", "seller", "role", "language", "created", "disabled")
     for u in found:
         created = u.created_at.strftime("%Y-%m-%d") if u.created_at else ""
@@ -98,8 +101,6 @@ def passwd(
     username: str, password_stdin: StdinOption = False, db: DbOption = None
 ) -> None:
     """Set a user's password."""
-    with handled():
-        ctx = _ctx(db)
+    with handled(), _ctx(db) as ctx:
         set_password(ctx, username, _password(password_stdin))
-        ctx.close()
     console.print(t("Password of {name} changed.", ctx.language, name=username))

@@ -24,9 +24,9 @@ Pager = Annotated[PageParams, Depends(pager)]
 
 
 @router.get("/", include_in_schema=False)
-def overview(request: Request, actor: Actor) -> Response:
+def overview(request: Request, actor: Actor, fresh: bool = False) -> Response:
     """Overview: stock value, ATP by market, today's orders, stock-outs at risk."""
-    return page(request, "overview.html", o=svc.overview(actor.ctx))
+    return page(request, "overview.html", o=svc.overview(actor.ctx, fresh=fresh))
 
 
 @router.get("/inventory")

@@ -65,9 +65,9 @@ def set_language(ctx: Context, language: str) -> str:
     return users.set_language(ctx, language)
 
 
-def overview(ctx: Context) -> Overview:
-    """The Overview page's figures."""
-    return cockpit.overview(ctx)
+def overview(ctx: Context, fresh: bool = False) -> Overview:
+    """The Overview page's figures (``fresh``: re-read the pool's totals now)."""
+    return cockpit.overview(ctx, fresh=fresh)
 
 
 def inventory_page(ctx: Context, req: InventoryQuery) -> Page:
