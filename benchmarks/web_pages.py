@@ -14,8 +14,9 @@ with bulk inserts (a generator, not the product's write path: the ledger's own
 throughput is ``ledger_throughput.py``'s business). Then the app is served by
 uvicorn on a loopback port and an owner's session fetches each main page
 ``--repeat`` times after one warm-up. ``overview`` shows the pool's totals
-as read at most 30 s before; ``overview_fresh`` re-reads them on every request
-(one pass over all balances). Times are end to end per request over
+as read in the last 30 s (re-read in the background); ``overview_fresh_ms``
+(not a main page: the "refresh now" link) re-reads them on every request, one
+pass over all balances. Times are end to end per request over
 loopback (server time plus well under a millisecond of client overhead).
 
 Figures: ``page_p50_ms`` and ``page_p95_ms`` over every timed request of every
@@ -56,7 +57,6 @@ from worldpool.users import NewUser, add_user
 
 PAGES = {
     "overview": "/ui/",
-    "overview_fresh": "/ui/?fresh=1",
     "inventory": "/ui/inventory",
     "inventory_sorted": "/ui/inventory?sort=available&desc=1&page=40",
     "inventory_search": "/ui/inventory?search=SKU-0042&market=DE",
@@ -255,6 +255,11 @@ def measure(url: str, repeat: int) -> dict[str, list[float]]:
                 start = time.perf_counter()
                 client.get(path).raise_for_status()
                 times[name].append((time.perf_counter() - start) * 1000)
+        times["overview_fresh"] = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            client.get("/ui/?fresh=1").raise_for_status()
+            times["overview_fresh"].append((time.perf_counter() - start) * 1000)
     return times
 
 
@@ -300,6 +305,7 @@ def main() -> None:
         server.should_exit = True
         thread.join(timeout=10)
         ledger.close()
+    fresh = times.pop("overview_fresh")
     every = sorted(t for ts in times.values() for t in ts)
     medians = {name: round(statistics.median(ts), 1) for name, ts in times.items()}
     for name, ms in medians.items():
@@ -312,6 +318,7 @@ def main() -> None:
         "page_p50_ms": round(statistics.median(every), 1),
         "page_p95_ms": round(every[int(0.95 * (len(every) - 1))], 1),
         "slowest_page": max(medians, key=lambda n: medians[n]),
+        "overview_fresh_ms": round(statistics.median(fresh), 1),
         "page_median_ms": medians,
     }
     print(json.dumps(result))

@@ -69,7 +69,8 @@ AT_RISK_UNITS = 5
 """An FC balance with at most this many available units counts as at risk."""
 
 POOL_MAX_AGE_S = 30.0
-"""The Overview's stock value and ATP totals are at most this many seconds old."""
+"""Age, in seconds, after which the Overview's stock value and ATP totals are
+re-read in the background (the page shows when they were read)."""
 
 _VALUE_CURRENCY = "USD"
 
@@ -139,24 +140,43 @@ def _atp(ctx: Context, rows: list[dict[str, Any]]) -> list[MarketAtp]:
 
 
 _POOL_CACHE: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
+_POOL_REFRESHING: set[tuple[str, str]] = set()
 _POOL_LOCK = threading.Lock()
 
 
-def _pool(ctx: Context) -> tuple[datetime, list[dict[str, Any]]]:
+def _read_pool(ctx: Context, key: tuple[str, str]) -> list[dict[str, Any]]:
+    try:
+        with ctx.engine.connect() as conn:
+            rows = pool_by_node_on(conn)
+        with _POOL_LOCK:
+            _POOL_CACHE[key] = (time.monotonic(), rows)
+        return rows
+    finally:
+        with _POOL_LOCK:
+            _POOL_REFRESHING.discard(key)
+
+
+def _pool(ctx: Context, fresh: bool) -> tuple[datetime, list[dict[str, Any]]]:
     # The pool's totals are one pass over every balance (200,000 rows for 10,000
-    # SKUs x 20 markets); a dashboard may show them up to POOL_MAX_AGE_S old,
-    # with the time they were read.
+    # SKUs x 20 markets, about a second on SQLite). They are served from memory
+    # with the time they were read; once older than POOL_MAX_AGE_S a background
+    # thread re-reads them while the page shows the last figures.
     key = (ctx.engine.url.render_as_string(hide_password=True), ctx.seller)
-    now = time.monotonic()
     with _POOL_LOCK:
-        hit = _POOL_CACHE.get(key)
-    if hit is not None and now - hit[0] < POOL_MAX_AGE_S:
-        return datetime.now(UTC) - timedelta(seconds=now - hit[0]), hit[1]
-    with ctx.engine.connect() as conn:
-        rows = pool_by_node_on(conn)
-    with _POOL_LOCK:
-        _POOL_CACHE[key] = (now, rows)
-    return datetime.now(UTC), rows
+        hit = None if fresh else _POOL_CACHE.get(key)
+        stale = hit is not None and time.monotonic() - hit[0] > POOL_MAX_AGE_S
+        start = stale and key not in _POOL_REFRESHING
+        if start or hit is None:
+            _POOL_REFRESHING.add(key)
+    if hit is None:
+        rows = _read_pool(ctx, key)
+        return datetime.now(UTC), rows
+    if start:
+        threading.Thread(
+            target=_read_pool, args=(ctx, key), name="cockpit-pool", daemon=True
+        ).start()
+    age = timedelta(seconds=time.monotonic() - hit[0])
+    return datetime.now(UTC) - age, hit[1]
 
 
 def overview(ctx: Context, *, fresh: bool = False) -> Overview:
@@ -164,13 +184,10 @@ def overview(ctx: Context, *, fresh: bool = False) -> Overview:
 
     Args:
         ctx: Who asks.
-        fresh: Read the pool's totals now instead of from the last
-            :data:`POOL_MAX_AGE_S` seconds.
+        fresh: Read the pool's totals now (otherwise they may be up to
+            :data:`POOL_MAX_AGE_S` seconds old, or older while a re-read runs).
     """
-    if fresh:
-        with _POOL_LOCK:
-            _POOL_CACHE.clear()
-    as_of, pool = _pool(ctx)
+    as_of, pool = _pool(ctx, fresh)
     hubs = {h.id for h in ctx.catalog.hubs()}
     fcs = [n for n in ctx.catalog.nodes if n not in hubs]
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)

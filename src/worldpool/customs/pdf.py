@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -76,18 +77,18 @@ class _Pdf(FPDF):
     """FPDF whose Helvetica is swapped for the embedded Unicode font when loaded."""
 
     def set_font(
-        self, family: str | None = None, style: str = "", size: float = 0
+        self, family: str | None = None, style: Any = "", size: float = 0
     ) -> None:
         if _unicode_on.get() and family == _FONT:
             family = _UNICODE
-            style = "B" if "B" in style else ""
+            style = "B" if "B" in str(style).upper() else ""
         super().set_font(family, style, size)
 
 
 def _collection_index(path: Path, family: str) -> int:
     if not family or path.suffix.lower() != ".ttc":
         return 0
-    from fontTools.ttLib import TTCollection
+    from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
 
     with TTCollection(str(path), lazy=True) as collection:
         for number, font in enumerate(collection.fonts):

@@ -82,7 +82,9 @@ def update_user_on(
 
 
 # The cockpit's "today's orders" reads orders by creation time, and its stock
-# table sorts and filters balances by available units (on hand - reserved);
+# table sorts and filters balances by available units (on hand - reserved)
+# and its order list filters by channel and status;
 # migration 0005_cockpit adds these indexes with the users table.
 Index("ix_orders_created_at", orders.c.created_at)
 Index("ix_balances_available", balances.c.on_hand - balances.c.reserved)
+Index("ix_orders_channel_status", orders.c.channel, orders.c.status)

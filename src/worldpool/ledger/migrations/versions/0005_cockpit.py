@@ -32,6 +32,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_users_seller", "users", ["seller"])
     op.create_index("ix_orders_created_at", "orders", ["created_at"])
+    op.create_index("ix_orders_channel_status", "orders", ["channel", "status"])
     op.create_index(
         "ix_balances_available", "balances", [sa.text("(on_hand - reserved)")]
     )
@@ -40,6 +41,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Drop the users table."""
     op.drop_index("ix_balances_available", "balances")
+    op.drop_index("ix_orders_channel_status", "orders")
     op.drop_index("ix_orders_created_at", "orders")
     op.drop_index("ix_users_seller", "users")
     op.drop_table("users")
