@@ -79,6 +79,7 @@ class _Pdf(FPDF):
     def set_font(
         self, family: str | None = None, style: Any = "", size: float = 0
     ) -> None:
+        """Select a font; Helvetica means the embedded Unicode font when loaded."""
         if _unicode_on.get() and family == _FONT:
             family = _UNICODE
             style = "B" if "B" in str(style).upper() else ""

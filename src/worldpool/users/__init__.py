@@ -1,7 +1,6 @@
 """People who use the cockpit: users, roles, argon2 passwords, login."""
 
 from worldpool.users.service import (
-    USER_ROLES,
     Login,
     NewUser,
     User,
@@ -14,7 +13,6 @@ from worldpool.users.service import (
 )
 
 __all__ = [
-    "USER_ROLES",
     "Login",
     "NewUser",
     "User",
