@@ -13,7 +13,7 @@ import gettext
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["DOMAIN", "LANGUAGES", "LOCALE_DIR", "normalise_language", "t"]
+__all__ = ["DOMAIN", "LANGUAGES", "LOCALE_DIR", "N_", "normalise_language", "t"]
 
 DOMAIN = "worldpool"
 """gettext domain of worldpool's catalogs."""
@@ -50,3 +50,8 @@ def t(msgid: str, language: str | None = "en", /, **params: object) -> str:
     lang = normalise_language(language)
     text = msgid if lang == "en" else _translations(lang).gettext(msgid)
     return text.format(**params) if params else text
+
+
+def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
+    """Return ``msgid`` unchanged: marks a text for extraction, translated later."""
+    return msgid

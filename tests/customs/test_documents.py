@@ -5,7 +5,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pypdfium2 as pdfium  # type: ignore[import-untyped]
+import pypdfium2 as pdfium
+import pytest  # type: ignore[import-untyped]
 
 from worldpool.config import Settings
 from worldpool.context import open_context
@@ -15,7 +16,9 @@ from worldpool.customs import (
     parse_shipment,
     render_pdf,
 )
+from worldpool.customs.pdf import FONT_PLACES, find_unicode_font
 from worldpool.customs.service import shipment_documents
+from worldpool.errors import ConfigError
 
 
 def test_invoice_json_has_broker_fields(de_transfer: dict[str, Any]) -> None:
@@ -57,11 +60,29 @@ def test_pdf_renders_both_documents(de_transfer: dict[str, Any]) -> None:
     assert image.width > image.height
 
 
-def test_non_latin_text_still_renders(de_transfer: dict[str, Any]) -> None:
-    """Characters outside Latin-1 are replaced in the PDF, never an error."""
-    de_transfer["lines"][0]["description"] = "陶瓷杯 ceramic mug"
+def test_chinese_text_renders_as_chinese(de_transfer: dict[str, Any]) -> None:
+    """A Chinese description is embedded with a CJK font and reads back unchanged."""
+    if not any(Path(p).is_file() for p, _ in FONT_PLACES):
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    de_transfer["lines"][0]["description"] = "不锈钢保温杯 500ml"
     pdf = render_pdf(*build_documents(parse_shipment(de_transfer).shipment))
-    assert pdf.startswith(b"%PDF")
+    text = pdfium.PdfDocument(io.BytesIO(pdf))[0].get_textpage().get_text_range()
+    assert "不锈钢保温杯 500ml" in text and "?" not in text.split("500ml")[0]
+
+
+def test_chinese_without_a_font_fails_loudly(
+    de_transfer: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no CJK font anywhere, rendering Chinese raises ConfigError saying what to install."""
+    monkeypatch.setattr("worldpool.customs.pdf.FONT_PLACES", ())
+    monkeypatch.delenv("WORLDPOOL_PDF_FONT", raising=False)
+    find_unicode_font.cache_clear()
+    de_transfer["lines"][0]["description"] = "陶瓷杯 ceramic mug"
+    try:
+        with pytest.raises(ConfigError, match="fonts-noto-cjk"):
+            render_pdf(*build_documents(parse_shipment(de_transfer).shipment))
+    finally:
+        find_unicode_font.cache_clear()
 
 
 def test_blocked_document_gets_no_pdf_unless_forced(

@@ -1,22 +1,50 @@
 """Render the commercial invoice and packing list as one PDF (fpdf2).
 
-The core PDF fonts cover Latin-1 only; other characters are replaced by
-``?`` so that a PDF is always produced (the JSON keeps the exact text).
+A document in Latin-1 uses the core Helvetica font. A document with other
+characters (a Chinese description, an exporter's name in 汉字) embeds a
+Unicode font that covers them: ``WORLDPOOL_PDF_FONT`` (a .ttf/.otf/.ttc file),
+else the first CJK font found among the usual system places (Debian's
+``fonts-noto-cjk``, WenQuanYi, macOS and Windows fonts). With none, rendering
+fails with a :class:`~worldpool.errors.ConfigError` that says what to
+install: a PDF never shows ``?`` in place of text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from worldpool.customs.documents import CommercialInvoice, PackingList
 from worldpool.customs.shipment import Party
+from worldpool.errors import ConfigError
 
-__all__ = ["render_pdf"]
+__all__ = ["FONT_ENV", "FONT_PLACES", "find_unicode_font", "render_pdf"]
+
+FONT_ENV = "WORLDPOOL_PDF_FONT"
+"""Environment variable naming a .ttf/.otf/.ttc font that covers the documents."""
+
+FONT_PLACES: tuple[tuple[str, str], ...] = (
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
+    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
+    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", ""),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", ""),
+    ("/System/Library/Fonts/PingFang.ttc", ""),
+    ("C:/Windows/Fonts/msyh.ttc", ""),
+)
+"""(path, preferred family inside a collection) tried in order when no font is set."""
 
 _FONT = "helvetica"
+_UNICODE = "wpunicode"
+_unicode_on: ContextVar[bool] = ContextVar("_unicode_on", default=False)
 _INVOICE_COLUMNS = (
     ("SKU", 24),
     ("Description", 78),
@@ -31,8 +59,85 @@ _INVOICE_COLUMNS = (
 )
 
 
+class _NeedsUnicode(Exception):
+    """The document holds a character the core fonts lack."""
+
+
 def _latin(text: object) -> str:
-    return str(text).encode("latin-1", "replace").decode("latin-1")
+    value = str(text)
+    if not _unicode_on.get():
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise _NeedsUnicode(value) from None
+    return value
+
+
+class _Pdf(FPDF):
+    """FPDF whose Helvetica is swapped for the embedded Unicode font when loaded."""
+
+    def set_font(
+        self, family: str | None = None, style: Any = "", size: float = 0
+    ) -> None:
+        """Select a font; Helvetica means the embedded Unicode font when loaded."""
+        if _unicode_on.get() and family == _FONT:
+            family = _UNICODE
+            style = "B" if "B" in str(style).upper() else ""
+        super().set_font(family, style, size)
+
+
+def _collection_index(path: Path, family: str) -> int:
+    if not family or path.suffix.lower() != ".ttc":
+        return 0
+    from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
+
+    with TTCollection(str(path), lazy=True) as collection:
+        for number, font in enumerate(collection.fonts):
+            if font["name"].getDebugName(1) == family:
+                return number
+    return 0
+
+
+@lru_cache(maxsize=4)
+def find_unicode_font(setting: str | None = None) -> tuple[Path, int]:
+    """Return (font file, collection number) of a font with CJK coverage.
+
+    Args:
+        setting: A font file (default: ``WORLDPOOL_PDF_FONT``, then
+            :data:`FONT_PLACES`).
+
+    Raises:
+        ConfigError: the named file is missing, or no CJK font is installed.
+    """
+    named = setting if setting is not None else os.environ.get(FONT_ENV)
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise ConfigError(f"{FONT_ENV}={named}: no such font file")
+        return path, 0
+    for place, family in FONT_PLACES:
+        path = Path(place)
+        if path.is_file():
+            return path, _collection_index(path, family)
+    raise ConfigError(
+        "the documents hold characters beyond Latin-1 (e.g. Chinese) and no font "
+        "covering them was found: install fonts-noto-cjk (apt-get install "
+        f"fonts-noto-cjk) or set {FONT_ENV} to a .ttf/.otf/.ttc file"
+    )
+
+
+@contextmanager
+def _unicode(pdf: FPDF) -> Iterator[None]:
+    path, number = find_unicode_font()
+    # The same face serves as bold (table headings ask for it): CJK collections
+    # come as separate files per weight, and a heavier look matters less here.
+    for style in ("", "B"):
+        pdf.add_font(_UNICODE, style, str(path), collection_font_number=number)
+    token = _unicode_on.set(True)
+    try:
+        yield
+    finally:
+        _unicode_on.reset(token)
 
 
 def _party_block(pdf: FPDF, title: str, party: Party, x: float, width: float) -> None:
@@ -202,11 +307,28 @@ def render_pdf(invoice: CommercialInvoice, packing: PackingList) -> bytes:
     Args:
         invoice: The commercial invoice.
         packing: The packing list.
+
+    Raises:
+        ConfigError: the documents need a CJK font and none is installed.
     """
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    try:
+        return _render(invoice, packing, unicode=False)
+    except _NeedsUnicode:
+        return _render(invoice, packing, unicode=True)
+
+
+def _render(
+    invoice: CommercialInvoice, packing: PackingList, *, unicode: bool
+) -> bytes:
+    pdf = _Pdf(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.set_creator("worldpool")
     pdf.set_title(f"Commercial invoice {invoice.shipment.invoice_number}")
-    _invoice(pdf, invoice)
-    _packing(pdf, invoice, packing)
-    return bytes(pdf.output())
+    if not unicode:
+        _invoice(pdf, invoice)
+        _packing(pdf, invoice, packing)
+        return bytes(pdf.output())
+    with _unicode(pdf):
+        _invoice(pdf, invoice)
+        _packing(pdf, invoice, packing)
+        return bytes(pdf.output())

@@ -45,6 +45,7 @@ from worldpool.customs._chapters import ChapterModel
 from worldpool.customs.examples import Example
 from worldpool.customs.glossary import Glossary, load_glossary
 from worldpool.customs.nomenclature import Nomenclature
+from worldpool.customs.zh_terms import to_english
 
 if TYPE_CHECKING:
     from worldpool.customs.embed import TextEncoder
@@ -364,6 +365,8 @@ class HsSuggester:
             texts: Product texts.
             k: Number of suggestions per text.
         """
+        # Chinese titles are classified through their English product words.
+        texts = [to_english(t) for t in texts]
         out = []
         for start in range(0, len(texts), _CHUNK):
             chunk = texts[start : start + _CHUNK]

@@ -8,6 +8,7 @@ from worldpool.ledger import logistics_tables as logistics_tables
 from worldpool.ledger import order_tables as order_tables
 from worldpool.ledger import plan_tables as plan_tables
 from worldpool.ledger import profit_tables as profit_tables
+from worldpool.ledger import user_tables as user_tables
 from worldpool.ledger.check import Drift, DriftReport
 from worldpool.ledger.dead_letter_store import DeadLetter, StoredDeadLetter
 from worldpool.ledger.history import JournalEntry

@@ -24,6 +24,7 @@ from worldpool.interfaces.api.routes import (
     twin,
     webhooks,
 )
+from worldpool.interfaces.web import mount_cockpit
 from worldpool.orders.rules import RoutingParams
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
@@ -90,6 +91,8 @@ def create_app(
         app.include_router(module.router)
     _include_lastmile(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    # The cockpit (/ui): each page acts as its logged-in user through ctx.
+    mount_cockpit(app, ctx.acting_as(role="viewer"))
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -52,7 +52,9 @@ def serve(
 
     with handled(), cli_context(db, require_schema=False) as ctx:
         init_schema(ctx)
-        console.print(f"worldpool API on http://{host}:{port} (docs at /docs)")
+        console.print(
+            f"worldpool API on http://{host}:{port} (docs at /docs, cockpit at /ui/)"
+        )
         app = create_app(ctx, params=RoutingParams(split=True) if split else None)
         if warm:
             threading.Thread(

@@ -1,0 +1,329 @@
+"""The ONE place the cockpit calls services (the lead fixes call sites here).
+
+Capability services are being converted to ``fn(ctx, request)``; until each
+one is, this module adapts: it builds the capability's old argument list from
+the request's :class:`~worldpool.context.Context`. Route modules import only
+this module (and :mod:`worldpool.cockpit` records), never a capability service.
+Heavy optional imports (forecasting, planning, simulation, customs) happen
+inside the functions, so the cockpit starts without those extras.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from worldpool import audit, cockpit, users
+from worldpool.cockpit import (
+    FileReport,
+    InventoryQuery,
+    OrderQuery,
+    Overview,
+    Page,
+    PlanDiff,
+)
+from worldpool.context import Context, ledger_of
+from worldpool.users import Login, User
+
+__all__ = [
+    "ForecastSeries",
+    "approve_plan",
+    "authenticate",
+    "compare_plan",
+    "forecast_series",
+    "get_user",
+    "hs_suggest",
+    "import_skus",
+    "inventory_page",
+    "journal",
+    "landed_cost",
+    "list_plans",
+    "order_dead_letters",
+    "order_detail",
+    "order_page",
+    "overview",
+    "plan_detail",
+    "receive_asn",
+    "redrive",
+    "reject_plan",
+    "run_plan",
+    "set_language",
+    "ship_order",
+    "shipment_pdf",
+    "twin_run",
+]
+
+
+def get_user(ctx: Context, username: str) -> User | None:
+    """Return the enabled user, or None (read on every request)."""
+    return users.get_user(ctx, username)
+
+
+def authenticate(ctx: Context, username: str, password: str) -> User:
+    """Check a login (raises Forbidden with one message for every failure)."""
+    return users.authenticate(ctx, Login(username, password))
+
+
+def set_language(ctx: Context, language: str) -> str:
+    """Store the user's language."""
+    return users.set_language(ctx, language)
+
+
+def overview(ctx: Context, fresh: bool = False) -> Overview:
+    """The Overview page's figures (``fresh``: re-read the pool's totals now)."""
+    return cockpit.overview(ctx, fresh=fresh)
+
+
+def inventory_page(ctx: Context, req: InventoryQuery) -> Page:
+    """One page of balances."""
+    return cockpit.inventory_page(ctx, req)
+
+
+def journal(ctx: Context, sku: str, node: str) -> list[Any]:
+    """The journal behind a balance."""
+    return cockpit.journal(ctx, sku, node)
+
+
+def import_skus(ctx: Context, path: Path, name: str) -> FileReport:
+    """Import an uploaded SKU file."""
+    return cockpit.import_skus(ctx, path, name)
+
+
+def receive_asn(ctx: Context, path: Path, name: str) -> FileReport:
+    """Receive an uploaded ASN file."""
+    return cockpit.receive_asn(ctx, path, name)
+
+
+def order_page(ctx: Context, req: OrderQuery) -> Page:
+    """One page of orders."""
+    return cockpit.order_page(ctx, req)
+
+
+def _orders(ctx: Context) -> Any:
+    from worldpool.orders.service import OrderService
+
+    return OrderService(ledger_of(ctx))
+
+
+def order_detail(ctx: Context, channel: str, order_id: str) -> dict[str, Any]:
+    """Return an order's lines, routing decision (with why) and per-line promise."""
+    service = _orders(ctx)
+    row = service.get(channel, order_id)
+    payload = json.loads(row.payload)
+    decision = json.loads(row.decision)
+    promises = {}
+    for line in payload.get("lines", ()):
+        try:
+            promises[line["sku"]] = service.promise(line["sku"], row.market)
+        except Exception:  # a line of an unknown SKU has no promise to show
+            continue
+    return {"row": row, "payload": payload, "decision": decision, "promises": promises}
+
+
+def ship_order(
+    ctx: Context, channel: str, order_id: str, carrier: str, tracking: str
+) -> str:
+    """Ship an open order and record carrier + tracking in the audit log."""
+    ctx.require("operator")
+    outcome = _orders(ctx).ship(channel, order_id)
+    audit.record(
+        ctx,
+        "order.ship",
+        target=outcome.key,
+        inputs={"carrier": carrier, "tracking": tracking},
+        result={"status": outcome.status},
+    )
+    return str(outcome.status)
+
+
+def order_dead_letters(ctx: Context) -> list[Any]:
+    """Unresolved order dead letters."""
+    return list(_orders(ctx).dead_letters())
+
+
+def redrive(ctx: Context, letter_id: int) -> str:
+    """Submit a dead-lettered order again; return its key."""
+    ctx.require("operator")
+    outcome = _orders(ctx).redrive(letter_id)
+    audit.record(
+        ctx, "order.redrive", target=str(letter_id), result={"order": outcome.key}
+    )
+    return str(outcome.key)
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastSeries:
+    """Daily history and forecast of one (SKU, market), ready for a chart."""
+
+    dates: list[str]
+    """ISO dates, history then forecast."""
+    history: list[float | None]
+    """Units sold per day (None over the forecast)."""
+    p10: list[float | None]
+    """10 % quantile per day (None over the history)."""
+    p50: list[float | None]
+    """Median per day."""
+    p90: list[float | None]
+    """90 % quantile per day."""
+
+
+def forecast_series(
+    ctx: Context, sku: str, market: str, history_days: int = 91
+) -> ForecastSeries | None:
+    """Return the last ``history_days`` of history and a 28-day daily forecast."""
+    from worldpool.demand import daily_forecast
+    from worldpool.demand.params import ForecastParams
+    from worldpool.demand.service import history_from_ledger
+
+    frame = history_from_ledger(ctx).frame
+    one = frame[(frame["sku"] == sku) & (frame["market"] == market)]
+    if one.empty:
+        return None
+    params = ForecastParams(quantiles=(0.1, 0.5, 0.9))
+    fc = daily_forecast(one, horizon_days=28, params=params)
+    hist = one.sort_values("date").tail(history_days)
+    h_dates = [str(d)[:10] for d in hist["date"]]
+    f_dates = [str(d)[:10] for d in fc["date"]]
+    gap: list[float | None] = [None] * len(h_dates)
+    none: list[float | None] = [None] * len(f_dates)
+
+    def col(name: str) -> list[float | None]:
+        """Quantile column ``name`` over the forecast days (None over history)."""
+        return gap + [round(float(v), 3) for v in fc[name]]
+
+    return ForecastSeries(
+        dates=h_dates + f_dates,
+        history=[*(float(v) for v in hist["units"]), *none],
+        p10=col("p10"),
+        p50=col("p50"),
+        p90=col("p90"),
+    )
+
+
+def run_plan(ctx: Context) -> str:
+    """Forecast the ledger's demand, solve and store a draft plan; return its id."""
+    from worldpool.plan.service import PlanRequest, make_plan
+
+    ctx.require("operator")
+    plan = make_plan(ctx, PlanRequest()).plan
+    audit.record(ctx, "plan.run", target=plan.id, result={"summary": plan.summary()})
+    return str(plan.id)
+
+
+def list_plans(ctx: Context) -> list[dict[str, Any]]:
+    """Stored plans, newest first."""
+    return cockpit.list_plans(ctx)
+
+
+def plan_detail(ctx: Context, plan_id: str) -> dict[str, Any]:
+    """A stored plan as plain data (lines with their reasons, status)."""
+    from worldpool.plan.service import get_plan
+
+    return get_plan(ctx, plan_id)
+
+
+def compare_plan(ctx: Context, plan: dict[str, Any]) -> list[PlanDiff]:
+    """The plan's lines next to the previous stored plan's."""
+    older = [p for p in cockpit.list_plans(ctx, 50) if p["id"] != plan["id"]]
+    previous = plan_detail(ctx, older[0]["id"]) if older else None
+    return cockpit.compare_plan(ctx, plan, previous)
+
+
+def approve_plan(ctx: Context, plan_id: str) -> Any:
+    """Approve a draft plan: apply its transfers (idempotent); audited."""
+    from worldpool.plan.service import apply_plan
+
+    ctx.require("operator")
+    plan = plan_detail(ctx, plan_id)
+    if plan["status"] == "rejected":
+        from worldpool.errors import InputError
+
+        raise InputError("the plan was rejected", record="plan", value=plan_id)
+    result = apply_plan(ctx, plan_id)
+    audit.record(
+        ctx,
+        "plan.approve",
+        target=plan_id,
+        approved_by=ctx.user,
+        result={"posted": result.posted, "rejected": len(result.rejected)},
+    )
+    return result
+
+
+def reject_plan(ctx: Context, plan_id: str) -> None:
+    """Reject a draft plan."""
+    cockpit.reject_plan(ctx, plan_id)
+
+
+def hs_suggest(ctx: Context, text: str, k: int = 5) -> list[Any]:
+    """HS heading suggestions (with reasons and confidence) for a product text."""
+    from worldpool.customs import service
+
+    return list(service.suggest_hs(text, k))
+
+
+def landed_cost(ctx: Context, sku: str, market: str, quantity: int) -> Any:
+    """Landed cost of a registered SKU in a marketplace."""
+    from worldpool.customs import service
+
+    request = service.LandedCostRequest(sku, market, quantity)
+    return service.sku_landed_cost(ctx, request)
+
+
+def shipment_pdf(ctx: Context, raw: bytes) -> tuple[bytes | None, list[str]]:
+    """Commercial invoice + packing list PDF of a shipment JSON, or the errors."""
+    from worldpool.customs import service
+
+    result = service.shipment_documents(ctx, raw, pdf=True)
+    errors = [str(issue) for issue in getattr(result.report, "errors", ())]
+    return result.pdf, errors
+
+
+class TwinProgress:
+    """Counts simulated days of a twin run (the page polls it)."""
+
+    def __init__(self, job: dict[str, Any]) -> None:
+        self.job = job
+
+    def on_start(self, label: str, total_days: int) -> None:
+        """A run starts."""
+        self.job["label"] = label
+        self.job["total"] = self.job.get("total", 0) + total_days
+
+    def on_advance(self, label: str, days: int) -> None:
+        """A run advanced ``days`` days."""
+        self.job["done"] = self.job.get("done", 0) + days
+
+    def on_end(self, label: str) -> None:
+        """A run finished."""
+        self.job["runs"] = self.job.get("runs", 0) + 1
+
+
+def twin_run(ctx: Context, path: Path, job: dict[str, Any]) -> str:
+    """Compare split / pool / FFO on a demand history file; return the HTML report."""
+    from worldpool.demand.service import read_history_file
+    from worldpool.errors import InputError
+    from worldpool.report.twin_report import render_twin_report
+    from worldpool.sim import (
+        CompareParams,
+        FfoPolicy,
+        PoolPolicy,
+        ReplenishmentPolicy,
+        SplitPolicy,
+        compare,
+        scenario_from_frame,
+    )
+
+    frame = read_history_file(path)
+    try:
+        scenario = scenario_from_frame(frame, ctx.catalog)
+    except ValueError as exc:
+        raise InputError(str(exc), record=path.name, field="history") from None
+    policies: list[ReplenishmentPolicy] = [SplitPolicy(), PoolPolicy(), FfoPolicy()]
+    result = compare(
+        scenario, policies, CompareParams(), seed=0, callbacks=TwinProgress(job)
+    )
+    audit.record(ctx, "twin.run", target=path.name)
+    return render_twin_report(result, scenario)
