@@ -149,7 +149,7 @@ _POOL_LOCK = threading.Lock()
 def _read_pool(ctx: Context, key: tuple[str, str]) -> list[dict[str, Any]]:
     try:
         with ctx.engine.connect() as conn:
-            rows = pool_by_node_on(conn)
+            rows = pool_by_node_on(conn, ctx.seller)
         with _POOL_LOCK:
             _POOL_CACHE[key] = (time.monotonic(), rows)
         return rows
@@ -194,8 +194,8 @@ def overview(ctx: Context, *, fresh: bool = False) -> Overview:
     fcs = [n for n in ctx.catalog.nodes if n not in hubs]
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     with ctx.engine.connect() as conn:
-        today_rows = orders_since_on(conn, today)
-        at_risk = low_stock_on(conn, fcs, AT_RISK_UNITS, 20)
+        today_rows = orders_since_on(conn, ctx.seller, today)
+        at_risk = low_stock_on(conn, ctx.seller, fcs, AT_RISK_UNITS, 20)
     return Overview(
         stock_value=_value(ctx, pool),
         atp=_atp(ctx, pool),
@@ -216,7 +216,9 @@ def inventory_page(ctx: Context, req: InventoryQuery) -> Page:
         nodes = [n.id for n in ctx.catalog.fcs_for(req.market)]
         nodes += [h.id for h in ctx.catalog.hubs()]
     with ctx.engine.connect() as conn:
-        return balance_page_on(conn, req.page, search=req.search, nodes=nodes)
+        return balance_page_on(
+            conn, req.page, seller=ctx.seller, search=req.search, nodes=nodes
+        )
 
 
 def journal(
@@ -232,6 +234,7 @@ def order_page(ctx: Context, req: OrderQuery) -> Page:
         return order_page_on(
             conn,
             req.page,
+            seller=ctx.seller,
             search=req.search,
             status=req.status,
             channel=req.channel,
@@ -313,7 +316,7 @@ def receive_asn(ctx: Context, path: Path, name: str) -> FileReport:
 def list_plans(ctx: Context, limit: int = 20) -> list[dict[str, Any]]:
     """Return the newest stored plans (id, status, summary ...), newest first."""
     with ctx.engine.connect() as conn:
-        return plan_list_on(conn, limit)
+        return plan_list_on(conn, ctx.seller, limit)
 
 
 def compare_plan(
@@ -332,7 +335,7 @@ def reject_plan(ctx: Context, plan_id: str) -> None:
     """
     ctx.require("operator")
     with ctx.engine.begin() as conn:
-        if not set_plan_status_on(conn, plan_id, "rejected", only="draft"):
+        if not set_plan_status_on(conn, ctx.seller, plan_id, "rejected", only="draft"):
             raise UnknownReference(
                 t("No draft plan {plan_id}.", ctx.language, plan_id=plan_id),
                 record="plan",

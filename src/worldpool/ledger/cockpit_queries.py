@@ -97,6 +97,7 @@ def balance_page_on(
     conn: Connection,
     q: PageQuery,
     *,
+    seller: str,
     search: str = "",
     nodes: Collection[str] | None = None,
 ) -> Page:
@@ -106,11 +107,12 @@ def balance_page_on(
     :data:`MAX_SEARCH_SKUS`), so neither the count nor the page joins the whole
     balance table to the SKU table.
     """
-    conds: list[ColumnElement[bool]] = []
+    conds: list[ColumnElement[bool]] = [balances.c.seller == seller]
     if search:
         pattern = f"%{search}%"
         found = select(skus.c.sku).where(
-            or_(skus.c.sku.like(pattern), skus.c.title.like(pattern))
+            skus.c.seller == seller,
+            or_(skus.c.sku.like(pattern), skus.c.title.like(pattern)),
         )
         ids = list(conn.execute(found.limit(MAX_SEARCH_SKUS)).scalars())
         conds.append(balances.c.sku.in_(ids))
@@ -126,11 +128,19 @@ def balance_page_on(
     )
     page = keys.offset(q.offset).limit(q.limit)
     wanted = [(r[0], r[1]) for r in conn.execute(page)]
-    return Page(_balance_rows(conn, wanted), int(conn.execute(count).scalar_one()))
+    rows = _balance_rows(conn, seller, wanted)
+    return Page(rows, int(conn.execute(count).scalar_one()))
+
+
+def _join(seller: str) -> Any:
+    """Balances joined to their SKU record, both of ``seller``."""
+    return balances.join(
+        skus, and_(skus.c.seller == balances.c.seller, skus.c.sku == balances.c.sku)
+    )
 
 
 def _balance_rows(
-    conn: Connection, wanted: list[tuple[str, str]]
+    conn: Connection, seller: str, wanted: list[tuple[str, str]]
 ) -> list[dict[str, Any]]:
     if not wanted:
         return []
@@ -144,8 +154,11 @@ def _balance_rows(
             _AVAILABLE.label("available"),
             balances.c.in_transit,
         )
-        .select_from(balances.join(skus, skus.c.sku == balances.c.sku))
-        .where(balances.c.sku.in_(sorted({sku for sku, _ in wanted})))
+        .select_from(_join(seller))
+        .where(
+            balances.c.seller == seller,
+            balances.c.sku.in_(sorted({sku for sku, _ in wanted})),
+        )
     )
     # By SKU (the primary key's prefix), not by (sku, node) pairs: SQLite scans
     # the whole table for a row-value IN list.
@@ -158,7 +171,7 @@ def _balance_rows(
     return [found[k] for k in wanted if k in found]
 
 
-def pool_by_node_on(conn: Connection) -> list[dict[str, Any]]:
+def pool_by_node_on(conn: Connection, seller: str) -> list[dict[str, Any]]:
     """Return per node and SKU currency: units, value at cost, available, in transit.
 
     One pass over the balance table (with each SKU's unit cost).
@@ -172,14 +185,15 @@ def pool_by_node_on(conn: Connection) -> list[dict[str, Any]]:
             func.sum(_AVAILABLE).label("available"),
             func.sum(balances.c.in_transit).label("in_transit"),
         )
-        .select_from(balances.join(skus, skus.c.sku == balances.c.sku))
+        .select_from(_join(seller))
+        .where(balances.c.seller == seller)
         .group_by(balances.c.node, skus.c.currency)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
 def low_stock_on(
-    conn: Connection, nodes: Collection[str], threshold: int, limit: int
+    conn: Connection, seller: str, nodes: Collection[str], threshold: int, limit: int
 ) -> list[dict[str, Any]]:
     """Return balances at ``nodes`` at or below ``threshold`` available units."""
     stmt = (
@@ -190,17 +204,23 @@ def low_stock_on(
             balances.c.reserved,
             balances.c.in_transit,
         )
-        .where(balances.c.node.in_(list(nodes)), threshold >= _AVAILABLE)
+        .where(
+            balances.c.seller == seller,
+            balances.c.node.in_(list(nodes)),
+            threshold >= _AVAILABLE,
+        )
         .order_by(_AVAILABLE.asc())
         .limit(limit)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-def orders_since_on(conn: Connection, since: datetime) -> list[tuple[str, str]]:
+def orders_since_on(
+    conn: Connection, seller: str, since: datetime
+) -> list[tuple[str, str]]:
     """Return ``(channel, decision JSON)`` of orders created at or after ``since``."""
     stmt = select(orders.c.channel, orders.c.decision).where(
-        orders.c.created_at >= since
+        orders.c.seller == seller, orders.c.created_at >= since
     )
     return [(r[0], r[1]) for r in conn.execute(stmt)]
 
@@ -209,13 +229,14 @@ def order_page_on(
     conn: Connection,
     q: PageQuery,
     *,
+    seller: str,
     search: str = "",
     status: str = "",
     channel: str = "",
     market: str = "",
 ) -> Page:
     """Return stored orders matching the filters (without payloads), paged."""
-    conds: list[ColumnElement[bool]] = []
+    conds: list[ColumnElement[bool]] = [orders.c.seller == seller]
     if search:
         conds.append(orders.c.channel_order_id.like(f"%{search}%"))
     for column, value in (
@@ -247,7 +268,7 @@ def order_page_on(
     return Page(rows, int(total), capped=int(total) > COUNT_CAP)
 
 
-def plan_list_on(conn: Connection, limit: int) -> list[dict[str, Any]]:
+def plan_list_on(conn: Connection, seller: str, limit: int) -> list[dict[str, Any]]:
     """Return the newest ``limit`` stored plans (without payloads), newest first."""
     stmt = (
         select(
@@ -260,17 +281,20 @@ def plan_list_on(conn: Connection, limit: int) -> list[dict[str, Any]]:
             plans.c.applied_at,
             plans.c.applied_lines,
         )
+        .where(plans.c.seller == seller)
         .order_by(plans.c.created_at.desc())
         .limit(limit)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-def set_plan_status_on(conn: Connection, plan_id: str, status: str, only: str) -> bool:
-    """Set plan ``plan_id``'s status when it is ``only`` now; return True if it was."""
+def set_plan_status_on(
+    conn: Connection, seller: str, plan_id: str, status: str, only: str
+) -> bool:
+    """Set the seller's plan's status when it is ``only`` now; True if it was."""
     stmt = (
         update(plans)
-        .where(plans.c.id == plan_id, plans.c.status == only)
+        .where(plans.c.seller == seller, plans.c.id == plan_id, plans.c.status == only)
         .values(status=status)
     )
     return bool(conn.execute(stmt).rowcount)
