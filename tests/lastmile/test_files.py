@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from worldpool.errors import InputError
-from worldpool.lastmile import read_fleet, read_postcodes, read_rows
+from worldpool.lastmile import (
+    LastMileParams,
+    read_fleet,
+    read_postcodes,
+    read_rows,
+)
 from worldpool.lastmile.files import StopDefaults, stops_from_rows
 
 FLEET = """van,capacity_kg,capacity_l,shift_start,shift_end,depot_lat,depot_lon,cost_per_km,cost_per_hour,currency,bays,levels
@@ -108,3 +114,22 @@ def test_json_rows_read_like_csv() -> None:
     assert rows == [{"order": "o1", "weight_kg": "2", "lat": ""}]
     with pytest.raises(InputError, match=r"stops\.json"):
         read_rows("[{oops", "stops.json")
+
+
+def test_params_load_from_a_toml_table(tmp_path: Path) -> None:
+    """A [lastmile] table sets the planner; an unknown key or bad value names it."""
+    path = tmp_path / "worldpool.toml"
+    path.write_text("[lastmile]\nseconds = 3.5\nmax_trips = 3\ndrop_cost = 250\n")
+    params = LastMileParams.from_toml(path)
+    assert (params.seconds, params.max_trips, params.drop_cost) == (
+        3.5,
+        3,
+        Decimal(250),
+    )
+    assert params.circuity == 1.3
+    path.write_text("[lastmile]\nsecs = 3\n")
+    with pytest.raises(InputError, match="secs"):
+        LastMileParams.from_toml(path)
+    path.write_text("[lastmile]\ncircuity = 0.8\n")
+    with pytest.raises(InputError, match="circuity"):
+        LastMileParams.from_toml(path)

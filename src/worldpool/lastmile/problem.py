@@ -8,8 +8,12 @@ litres. Money is ``Decimal`` in the van's currency.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from worldpool.errors import InputError
 
@@ -229,6 +233,41 @@ class LastMileParams:
                     field=name,
                     value=getattr(self, name),
                 )
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> LastMileParams:
+        """Return params from a mapping (a TOML ``[lastmile]`` table).
+
+        Raises:
+            InputError: on an unknown key or an out-of-range value.
+        """
+        known = {f.name for f in fields(cls)}
+        for key in values:
+            if key not in known:
+                raise InputError("unknown setting", record="[lastmile]", field=key)
+        clean = dict(values)
+        if "drop_cost" in clean:
+            clean["drop_cost"] = Decimal(str(clean["drop_cost"]))
+        return cls(**clean)
+
+    @classmethod
+    def from_toml(cls, path: str | Path, section: str = "lastmile") -> LastMileParams:
+        """Return params from a TOML file's ``[lastmile]`` table (missing = defaults).
+
+        Raises:
+            InputError: on an unknown key, an out-of-range value, or a bad file.
+        """
+        try:
+            with Path(path).open("rb") as fh:
+                data = tomllib.load(fh)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(
+                f"cannot read settings ({exc})", record=str(path)
+            ) from None
+        table = data.get(section, {})
+        if not isinstance(table, dict):
+            raise InputError("must be a table", record=str(path), field=section)
+        return cls.from_mapping(table)
 
 
 @dataclass(frozen=True, slots=True)

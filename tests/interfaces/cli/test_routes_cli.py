@@ -55,6 +55,7 @@ def test_routes_command_writes_plan_map_manifests_and_labels(
         "3 stops on 1 vans" in result.output and "1 stops unassigned" in result.output
     )
     plan = json.loads((out / "routes.json").read_text())
+    assert plan["seconds"] == 0.5  # the option wins over the [lastmile] table
     assert {s["stop"] for s in plan["routes"][0]["stops"]} == set(keys[:3])
     assert plan["unassigned"][0]["code"] == "no_coordinates"
     assert "<svg" in (out / "routes.html").read_text()

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -74,6 +74,14 @@ def _solve(ctx: Context, request: RouteRequest) -> RoutingResult:
         return plan_routes(ctx, live)
 
 
+def _params(config: Path | None, **given: Any) -> LastMileParams:
+    """Settings from ``config``'s ``[lastmile]`` table, options given on top."""
+    base = LastMileParams.from_toml(config) if config else LastMileParams()
+    values = {f: getattr(base, f) for f in base.__dataclass_fields__}
+    values.update({k: v for k, v in given.items() if v is not None})
+    return LastMileParams.from_mapping(values)
+
+
 def _echo(result: RoutingResult, written: list[Path], as_json: bool, lang: str) -> None:
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
@@ -92,12 +100,17 @@ def routes(
     ledger: Annotated[bool, typer.Option(help="Plan open ledger orders.")] = True,
     matrix_url: Annotated[str | None, typer.Option(help="OSRM/Valhalla URL.")] = None,
     matrix_engine: Annotated[str, typer.Option(help="osrm or valhalla.")] = "osrm",
-    seconds: Annotated[float, typer.Option(min=0.1, help="Solver time limit.")] = 10.0,
-    seed: Annotated[int, typer.Option(help="Solver seed.")] = 1,
-    max_trips: Annotated[int, typer.Option(min=1, help="Trips per van shift.")] = 2,
-    circuity: Annotated[float, typer.Option(help="Road/straight-line ratio.")] = 1.3,
-    speed_kmh: Annotated[float, typer.Option(help="Average speed, km/h.")] = 30.0,
+    seconds: Annotated[
+        float | None, typer.Option(min=0.1, help="Solver seconds.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Solver seed.")] = None,
+    max_trips: Annotated[int | None, typer.Option(min=1, help="Trips a shift.")] = None,
+    circuity: Annotated[float | None, typer.Option(help="Road/line ratio.")] = None,
+    speed_kmh: Annotated[float | None, typer.Option(help="Speed, km/h.")] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder.")] = None,
+    config: Annotated[
+        Path | None, typer.Option(exists=True, help="TOML with a [lastmile] table.")
+    ] = None,
     language: Annotated[str | None, typer.Option(help="en or zh-CN.")] = None,
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -108,7 +121,8 @@ def routes(
             day = dt.date.fromisoformat(date)
         except ValueError:
             raise InputError("expected YYYY-MM-DD", field="date", value=date) from None
-        params = LastMileParams(
+        params = _params(
+            config,
             seconds=seconds,
             seed=seed,
             max_trips=max_trips,
