@@ -1,7 +1,7 @@
 """Launches applied by the profit capability (worldpool expand --apply)
 
 Revision ID: 0004_profit
-Revises: 0003
+Revises: 0004_sellers
 Create Date: 2026-12-05
 """
 

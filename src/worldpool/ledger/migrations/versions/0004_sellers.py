@@ -1,7 +1,7 @@
 """Many sellers in one database: a seller on every seller-owned row
 
 Revision ID: 0004_sellers
-Revises: 0003
+Revises: 0004_audit
 Create Date: 2026-12-05
 
 Every seller-owned table gets ``seller`` (existing rows: ``default``, so a

@@ -1,7 +1,7 @@
 """Assistant proposals and channel stock buffers
 
 Revision ID: 0005_assistant
-Revises: 0004_audit
+Revises: 0005_logistics
 Create Date: 2026-12-06
 """
 

@@ -1,7 +1,7 @@
 """Cockpit users (login, roles, language); orders by time, balances by available
 
 Revision ID: 0005_cockpit
-Revises: 0004_audit
+Revises: 0005_connectors
 Create Date: 2026-12-05
 """
 

@@ -1,7 +1,7 @@
 """Channel connections, webhook events, shipments and the stock feed state
 
 Revision ID: 0005_connectors
-Revises: 0004_audit
+Revises: 0005_assistant
 Create Date: 2026-12-05
 """
 

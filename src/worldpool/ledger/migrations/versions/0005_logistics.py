@@ -1,7 +1,7 @@
 """Logistics: shipments, cartons (SSCC), tracking events, purchase orders
 
 Revision ID: 0005_logistics
-Revises: 0004_audit
+Revises: 0004_profit
 Create Date: 2026-12-05
 """
 
