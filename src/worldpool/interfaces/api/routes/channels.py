@@ -14,12 +14,13 @@ from worldpool.config import Settings
 from worldpool.connectors import service
 from worldpool.connectors.metrics import CONTENT_TYPE, Metric, render
 from worldpool.context import Context
-from worldpool.errors import Forbidden
+from worldpool.errors import Forbidden, UnknownReference
 from worldpool.interfaces.api.deps import AdminKey, LedgerDep, ReadKey, WriteKey
+from worldpool.interfaces.api.errors import AUTH, NOT_FOUND
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["channels"])
+router = APIRouter(tags=["channels"], responses=AUTH)
 
 _ROLES = {"read": "viewer", "write": "operator", "admin": "owner"}
 
@@ -111,16 +112,23 @@ async def connect(body: ConnectionCreate, ctx: AdminCtx) -> dict[str, Any]:
     return _public(await run_in_threadpool(service.connect, ctx, request))
 
 
-@router.post("/channels/{name}/test")
+@router.post("/channels/{name}/test", responses=NOT_FOUND)
 async def test(name: str, ctx: WriteCtx) -> dict[str, str]:
     """Call the channel with the stored credentials."""
-    return {"result": await run_in_threadpool(service.test_connection, ctx, name)}
+    try:
+        answer = await run_in_threadpool(service.test_connection, ctx, name)
+    except UnknownReference as exc:
+        raise HTTPException(404, str(exc)) from None
+    return {"result": answer}
 
 
-@router.delete("/channels/{name}", status_code=204)
+@router.delete("/channels/{name}", status_code=204, responses=NOT_FOUND)
 async def disconnect(name: str, ctx: AdminCtx) -> Response:
     """Stop syncing a connection."""
-    await run_in_threadpool(service.disconnect, ctx, name)
+    try:
+        await run_in_threadpool(service.disconnect, ctx, name)
+    except UnknownReference as exc:
+        raise HTTPException(404, str(exc)) from None
     return Response(status_code=204)
 
 
@@ -159,7 +167,7 @@ async def ship(body: ShipmentCreate, ctx: WriteCtx) -> dict[str, Any]:
     }
 
 
-@router.post("/channels/{name}/webhooks")
+@router.post("/channels/{name}/webhooks", responses=NOT_FOUND)
 async def webhook(name: str, request: Request, ledger: LedgerDep) -> dict[str, Any]:
     """Receive a provider webhook (signature checked with the connection's secret)."""
     ctx = _context(ledger, "write")
@@ -170,6 +178,8 @@ async def webhook(name: str, request: Request, ledger: LedgerDep) -> dict[str, A
         )
     except Forbidden as exc:
         raise HTTPException(401, str(exc)) from None
+    except UnknownReference as exc:
+        raise HTTPException(404, str(exc)) from None
     return {
         "event_id": result.event_id,
         "duplicate": result.duplicate,
