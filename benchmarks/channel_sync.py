@@ -193,9 +193,10 @@ def _lags(ctx: Context) -> tuple[list[float], list[float]]:
                 "where status='delivered' and topic='stock.level'"
             )
         ):
-            at = datetime.fromisoformat(json.loads(payload)["changed_at"])
-            out.append((done - at).total_seconds())
-            feed.append((made - at).total_seconds())
+            for level in json.loads(payload)["levels"]:
+                at = datetime.fromisoformat(level[3])
+                out.append((done - at).total_seconds())
+                feed.append((made - at).total_seconds())
     return sorted(out), sorted(feed)
 
 

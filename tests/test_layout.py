@@ -10,7 +10,8 @@ import pytest
 import worldpool
 
 SRC = Path(worldpool.__file__).parent
-HARD_LIMIT = 600
+HARD_LIMIT = 450
+FUNCTION_LIMIT = 60
 
 
 def modules() -> list[Path]:
@@ -19,7 +20,7 @@ def modules() -> list[Path]:
 
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(SRC)))
 def test_module_within_size_budget(path: Path) -> None:
-    """No module exceeds the 600-line hard limit of STYLE.md."""
+    """No module exceeds the 450-line hard limit of STYLE.md."""
     assert len(path.read_text().splitlines()) <= HARD_LIMIT
 
 
@@ -55,3 +56,16 @@ def test_every_public_function_has_docstring() -> None:
             ):
                 missing.append(f"{path.relative_to(SRC)}:{node.lineno} {node.name}")
     assert missing == []
+
+
+def test_functions_within_budget() -> None:
+    """No function or method in the package runs over 60 lines."""
+    long = []
+    for path in modules():
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                size = (node.end_lineno or node.lineno) - node.lineno + 1
+                if size > FUNCTION_LIMIT:
+                    long.append(f"{path.relative_to(SRC)}:{node.lineno} {node.name}")
+    assert long == []

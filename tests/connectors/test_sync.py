@@ -10,7 +10,8 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import text
 
-from worldpool.connectors import service
+from worldpool.connectors import feed, service, sync
+from worldpool.connectors.buffers import load_buffer_rules
 from worldpool.connectors.providers.shopify import sign_webhook
 from worldpool.connectors.worker import Worker, WorkerParams
 from worldpool.context import Context
@@ -96,17 +97,26 @@ def test_orders_flow_in_once_under_5xx_429_and_timeouts(
 def test_burst_of_reservations_sends_one_level_per_sku_and_channel(
     ctx: Context, ledger: Ledger, shopify: FakeShopify
 ) -> None:
-    """30 orders ingested in one poll coalesce into one stock push per SKU."""
+    """30 reservations of one SKU become one outbox row and one pushed level."""
     connect_shopify(ctx, shopify)
     run_until(ctx, lambda: shopify.stock.get("MUG-1") == 198)
     before = len(shopify.stock_log)
     shopify.stock["MUG-1"] = 300  # the shop's own view, before it hears from us
     for _ in range(30):
         shopify.sell("MUG-1", 1)
-    run_until(ctx, lambda: shopify.stock.get("MUG-1") == 168)
+    row = None
+    while row is None:  # the worker's lease is given back as it stops
+        row = sync.claim(ctx, "test", 5.0)
+    provider, http = sync.open_provider(ctx, row)
+    try:
+        assert sync.poll_orders(ctx, row, provider).ingested == 30
+        assert feed.publish_stock(ctx, load_buffer_rules()) == 1
+        report = sync.deliver_outbox(ctx, row, provider)
+    finally:
+        http.close()
+    assert (report.delivered, report.superseded) == (1, 0)
     pushes = [e for e in shopify.stock_log[before:] if e[1] == "MUG-1"]
-    assert len(pushes) <= 2  # one per feed scan: the whole burst in at most two
-    assert shopify.stock["MUG-1"] == 168
+    assert [level for _t, _sku, level in pushes] == [168]
 
 
 def test_shipping_pushes_tracking_exactly_once_despite_faults(

@@ -103,29 +103,44 @@ def customs_blocker_signals(
                         code,
                     )
                 )
-        battery = str(f.get("battery") or "none")
-        for market in f.get("ffo_markets", ()):
-            zone = ctx.catalog.marketplace(market).customs_zone
-            for rule in rules.restrictions:
-                if (
-                    rule.match in (f"battery:{battery}", "battery:any")
-                    and battery != "none"
-                    and rule.requires == "forbidden"
-                    and applies(rule.modes, "parcel")
-                    and applies(rule.destinations, market, zone)
-                ):
-                    blockers.append(
-                        Blocker(
-                            sku,
-                            market,
-                            "battery",
-                            rule.message,
-                            _stake(state, sku, market, margin_share),
-                            currency,
-                        )
-                    )
+        blockers += _battery_blockers(ctx, sku, f, state, rules, currency, margin_share)
     blockers += _scheme_blockers(ctx, facts, state, rules, currency, margin_share)
     return customs_signals(blockers)
+
+
+def _battery_blockers(
+    ctx: Context,
+    sku: str,
+    f: Mapping[str, Any],
+    state: PoolState,
+    rules: Any,
+    currency: str,
+    margin_share: float,
+) -> list[Blocker]:
+    # A SKU's batteries that a parcel may not carry into a market it is sold in.
+    blockers: list[Blocker] = []
+    battery = str(f.get("battery") or "none")
+    for market in f.get("ffo_markets", ()):
+        zone = ctx.catalog.marketplace(market).customs_zone
+        for rule in rules.restrictions:
+            if (
+                rule.match in (f"battery:{battery}", "battery:any")
+                and battery != "none"
+                and rule.requires == "forbidden"
+                and applies(rule.modes, "parcel")
+                and applies(rule.destinations, market, zone)
+            ):
+                blockers.append(
+                    Blocker(
+                        sku,
+                        market,
+                        "battery",
+                        rule.message,
+                        _stake(state, sku, market, margin_share),
+                        currency,
+                    )
+                )
+    return blockers
 
 
 def _scheme_blockers(

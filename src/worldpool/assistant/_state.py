@@ -107,6 +107,39 @@ def _arrivals(
     return out
 
 
+def _group_listings(
+    catalog: Catalog, listings: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], list[str]]:
+    # Markets served by one FC share its stock: (SKU, FC) -> its markets.
+    groups: dict[tuple[str, str], list[str]] = {}
+    for sku, market in listings:
+        fc = catalog.fcs_for(market)
+        if fc:
+            groups.setdefault((sku, fc[0].id), []).append(market)
+    return groups
+
+
+def _make_pairs(
+    catalog: Catalog,
+    keys: Sequence[tuple[str, str]],
+    fcs: Sequence[str],
+    cost: FloatArray,
+    available: Mapping[tuple[str, str], int],
+    hub: str | None,
+) -> Pairs:
+    # The pairs' names, costs, hub stock and lane days from the hub to each FC.
+    return Pairs(
+        skus=[k[0] for k in keys],
+        markets=[k[1] for k in keys],
+        unit_cost=cost,
+        hub_available=np.array(
+            [available.get((s, hub or ""), 0) for s, _ in keys], float
+        ),
+        sea_days=np.array([_lane_days(catalog, hub, fc, Mode.SEA) for fc in fcs]),
+        air_days=np.array([_lane_days(catalog, hub, fc, Mode.AIR) for fc in fcs]),
+    )
+
+
 def build_state(
     catalog: Catalog,
     *,
@@ -141,11 +174,7 @@ def build_state(
     hub = hubs[0].id if hubs else None
     # Markets served by one FC share its stock: they are one pair, named after
     # the first market, with their demand added up.
-    groups: dict[tuple[str, str], list[str]] = {}
-    for sku, market in listings:
-        fc = catalog.fcs_for(market)
-        if fc:
-            groups.setdefault((sku, fc[0].id), []).append(market)
+    groups = _group_listings(catalog, listings)
     keys = [(sku, sorted(ms)[0]) for (sku, _), ms in groups.items()]
     fcs = [fc for _, fc in groups]
     n = len(keys)
@@ -155,16 +184,7 @@ def build_state(
         mom[i] = rows[:, 0].sum(), rows[:, 1].sum(), 1 - np.prod(1 - rows[:, 2])
     cost = np.array([unit_cost.get(s, 0.0) for s, _ in keys])
     index = {(k[0], fc): i for i, (k, fc) in enumerate(zip(keys, fcs, strict=True))}
-    pairs = Pairs(
-        skus=[k[0] for k in keys],
-        markets=[k[1] for k in keys],
-        unit_cost=cost,
-        hub_available=np.array(
-            [available.get((s, hub or ""), 0) for s, _ in keys], float
-        ),
-        sea_days=np.array([_lane_days(catalog, hub, fc, Mode.SEA) for fc in fcs]),
-        air_days=np.array([_lane_days(catalog, hub, fc, Mode.AIR) for fc in fcs]),
-    )
+    pairs = _make_pairs(catalog, keys, fcs, cost, available, hub)
     stock = StockoutInputs(
         mean=mom[:, 0],
         var=mom[:, 1],

@@ -45,27 +45,7 @@ def render_digest(
     )
     lines.append("")
     if open_:
-        lines += [
-            "## " + t("Decisions", language),
-            "",
-            "| # | "
-            + " | ".join(t(h, language) for h in ("What", "Impact", "Action", "Mode"))
-            + " |",
-            "|---|---|---|---|---|",
-        ]
-        for p in open_:
-            lines.append(
-                f"| {p['id']} | {p['explanation']} | {p['impact']} {p['currency']} "
-                f"| {p['action']} | {p['mode']} |"
-            )
-        lines.append("")
-        lines.append(
-            t(
-                "Approve with `worldpool assistant approve ID`, reject with "
-                "`worldpool assistant reject ID`.",
-                language,
-            )
-        )
+        lines += _decisions(open_, language)
     if done:
         lines += ["", "## " + t("Carried out", language), ""]
         lines += [
@@ -73,3 +53,29 @@ def render_digest(
             for p in done
         ]
     return "\n".join(lines) + "\n"
+
+
+def _decisions(open_: Sequence[Mapping[str, Any]], language: str) -> list[str]:
+    # The table of the decisions that wait, and how to take them.
+    lines = [
+        "## " + t("Decisions", language),
+        "",
+        "| # | "
+        + " | ".join(t(h, language) for h in ("What", "Impact", "Action", "Mode"))
+        + " |",
+        "|---|---|---|---|---|",
+    ]
+    for p in open_:
+        lines.append(
+            f"| {p['id']} | {p['explanation']} | {p['impact']} {p['currency']} "
+            f"| {p['action']} | {p['mode']} |"
+        )
+    lines.append("")
+    lines.append(
+        t(
+            "Approve with `worldpool assistant approve ID`, reject with "
+            "`worldpool assistant reject ID`.",
+            language,
+        )
+    )
+    return lines

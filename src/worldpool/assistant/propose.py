@@ -65,6 +65,49 @@ def _action(pairs: Pairs, i: int, qty: int, day: int, horizon: int) -> ProposedA
     )
 
 
+def _stockout_signal(
+    pairs: Pairs,
+    inputs: StockoutInputs,
+    risk: StockoutRisk,
+    landed: FloatArray,
+    i: int,
+    horizon: int,
+) -> Signal:
+    # One pair's stock-out signal (see stockout_signals).
+    need = inputs.mean[i] * 2 * horizon - landed[i]
+    qty = int(np.ceil(max(need, risk.expected_short[i], 1.0)))
+    day = int(risk.first_day[i])
+    cover = risk.days_of_cover[i]
+    return Signal(
+        kind=SignalKind.STOCKOUT,
+        key=f"stockout:{pairs.skus[i]}:{pairs.markets[i]}",
+        impact=_money(risk.money_at_risk[i]),
+        currency=pairs.currency,
+        sku=pairs.skus[i],
+        market=pairs.markets[i],
+        probability=float(risk.probability[i]),
+        message="{sku} in {market}: {pct}% chance to run out within {horizon} "
+        "days; "
+        "{on_hand} on hand, {arriving} arriving, {rate} sold a day, "
+        "{short} units and {money} {currency} margin at risk.",
+        numbers={
+            "sku": pairs.skus[i],
+            "market": pairs.markets[i],
+            "pct": round(float(risk.probability[i]) * 100),
+            "horizon": horizon,
+            "on_hand": int(inputs.on_hand[i]),
+            "arriving": int(landed[i] - inputs.on_hand[i]),
+            "rate": round(float(inputs.mean[i]), 2),
+            "short": round(float(risk.expected_short[i]), 1),
+            "money": str(_money(risk.money_at_risk[i])),
+            "currency": pairs.currency,
+            "cover_days": round(float(min(cover, 9999.0)), 1),
+            "first_day": day,
+        },
+        action=_action(pairs, i, qty, day, horizon),
+    )
+
+
 def stockout_signals(
     pairs: Pairs,
     inputs: StockoutInputs,
@@ -92,40 +135,7 @@ def stockout_signals(
     out: list[Signal] = []
     landed = inputs.on_hand + inputs.arrivals.sum(axis=0)
     for i in (int(k) for k in np.flatnonzero(risk.probability >= threshold)):
-        need = inputs.mean[i] * 2 * horizon - landed[i]
-        qty = int(np.ceil(max(need, risk.expected_short[i], 1.0)))
-        day = int(risk.first_day[i])
-        cover = risk.days_of_cover[i]
-        out.append(
-            Signal(
-                kind=SignalKind.STOCKOUT,
-                key=f"stockout:{pairs.skus[i]}:{pairs.markets[i]}",
-                impact=_money(risk.money_at_risk[i]),
-                currency=pairs.currency,
-                sku=pairs.skus[i],
-                market=pairs.markets[i],
-                probability=float(risk.probability[i]),
-                message="{sku} in {market}: {pct}% chance to run out within {horizon} "
-                "days; "
-                "{on_hand} on hand, {arriving} arriving, {rate} sold a day, "
-                "{short} units and {money} {currency} margin at risk.",
-                numbers={
-                    "sku": pairs.skus[i],
-                    "market": pairs.markets[i],
-                    "pct": round(float(risk.probability[i]) * 100),
-                    "horizon": horizon,
-                    "on_hand": int(inputs.on_hand[i]),
-                    "arriving": int(landed[i] - inputs.on_hand[i]),
-                    "rate": round(float(inputs.mean[i]), 2),
-                    "short": round(float(risk.expected_short[i]), 1),
-                    "money": str(_money(risk.money_at_risk[i])),
-                    "currency": pairs.currency,
-                    "cover_days": round(float(min(cover, 9999.0)), 1),
-                    "first_day": day,
-                },
-                action=_action(pairs, i, qty, day, horizon),
-            )
-        )
+        out.append(_stockout_signal(pairs, inputs, risk, landed, i, horizon))
     return out
 
 

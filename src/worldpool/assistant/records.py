@@ -112,6 +112,33 @@ class ActRequest:
     reason: str = ""
     """Why it was asked for (recorded)."""
 
+    def proposal_row(self, mode: str) -> dict[str, Any]:
+        """Return the proposal row that records this request under ``mode``."""
+        key = f"ask:{self.kind}:{sorted(self.params.items())}"
+        return {
+            "key": key[:200],
+            "kind": "request",
+            "action": str(self.kind),
+            "mode": str(mode),
+            "rank": 0,
+            "impact": self.value,
+            "currency": "USD",
+            "probability": 1.0,
+            "signal": {
+                "message": "Asked: {action} {params}",
+                "numbers": {
+                    "action": str(self.kind),
+                    "params": str(self.params),
+                    "reason": self.reason,
+                },
+                "action": {
+                    "kind": str(self.kind),
+                    "params": self.params,
+                    "value": str(self.value),
+                },
+            },
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class ActResult:

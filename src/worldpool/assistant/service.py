@@ -360,6 +360,27 @@ def _goods_value(ctx: Context, params: dict[str, Any]) -> Decimal:
     return Decimal(str(round(float(units) * float(cost), 2)))
 
 
+def _refused(ctx: Context, request: ActRequest) -> ActResult:
+    # The policy only suggests this action: audit the refusal and say so.
+    from worldpool.audit import record
+
+    record(
+        ctx,
+        f"assistant.{request.kind}",
+        inputs=request.params,
+        status="refused",
+        result={"why": "policy: suggest only"},
+    )
+    return ActResult(
+        "refused",
+        t(
+            "The approval policy only suggests {action}.",
+            ctx.language,
+            action=str(request.kind),
+        ),
+    )
+
+
 def act(ctx: Context, request: ActRequest) -> ActResult:
     """Run an action asked for directly, as the approval policy allows.
 
@@ -373,48 +394,9 @@ def act(ctx: Context, request: ActRequest) -> ActResult:
     request = ActRequest(request.kind, request.params, value, request.reason)
     mode = _policy(ctx).mode_for(ctx.seller, request.kind, request.value)
     if mode == ApprovalMode.SUGGEST:
-        from worldpool.audit import record
-
-        record(
-            ctx,
-            f"assistant.{request.kind}",
-            inputs=request.params,
-            status="refused",
-            result={"why": "policy: suggest only"},
-        )
-        return ActResult(
-            "refused",
-            t(
-                "The approval policy only suggests {action}.",
-                ctx.language,
-                action=str(request.kind),
-            ),
-        )
+        return _refused(ctx, request)
     day = datetime.now(UTC).date()
-    key = f"ask:{request.kind}:{sorted(request.params.items())}"
-    row = {
-        "key": key[:200],
-        "kind": "request",
-        "action": str(request.kind),
-        "mode": str(mode),
-        "rank": 0,
-        "impact": request.value,
-        "currency": "USD",
-        "probability": 1.0,
-        "signal": {
-            "message": "Asked: {action} {params}",
-            "numbers": {
-                "action": str(request.kind),
-                "params": str(request.params),
-                "reason": request.reason,
-            },
-            "action": {
-                "kind": str(request.kind),
-                "params": request.params,
-                "value": str(request.value),
-            },
-        },
-    }
+    row = request.proposal_row(mode)
     with ctx.engine.begin() as conn:
         pid = add_proposal_on(conn, ctx.seller, day, row)
         audit_on(

@@ -5,12 +5,15 @@ after the feed's cursor, computes the level every active connection should
 show for each SKU touched (ATP in its market minus its buffer rule, see
 :mod:`worldpool.connectors.buffers`) and enqueues the ones that changed, in
 the same transaction that moves the cursor: a crash never loses a change and
-never sends one twice. One row per SKU and connection per scan, whatever the
-number of movements: that is the coalescing.
+never sends one twice. One outbox row per connection per scan, holding one
+level per SKU whatever the number of movements: that is the coalescing (the
+deliverer merges rows again, sending only each SKU's newest level).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -92,21 +95,27 @@ def publish_stock(
 def _messages(
     levels: Mapping[tuple[str, str, str], tuple[int, int, datetime]],
 ) -> list[tuple[str, str, dict[str, Any]]]:
-    """Outbox rows (destination, key, payload) of changed stock levels."""
-    return [
-        (
-            dest,
-            f"stock:{dest}:{market}:{sku}:{version}",
-            {
-                "sku": sku,
-                "market": market,
-                "level": level,
-                "version": version,
-                "changed_at": at.isoformat(),
-            },
+    """One outbox row per connection: every level this scan changed for it.
+
+    The key is the journal version plus a digest of the levels, so a repeated
+    scan is a no-op and a different set of levels at the same version is not.
+    """
+    per_dest: dict[str, list[list[Any]]] = {}
+    version = 0
+    for (dest, sku, market), (level, ver, at) in sorted(levels.items()):
+        per_dest.setdefault(dest, []).append([sku, market, level, at.isoformat()])
+        version = max(version, ver)
+    out = []
+    for dest, rows in per_dest.items():
+        digest = hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:12]
+        out.append(
+            (
+                dest,
+                f"stock:{dest}:{version}:{digest}",
+                {"version": version, "levels": rows},
+            )
         )
-        for (dest, sku, market), (level, version, at) in sorted(levels.items())
-    ]
+    return out
 
 
 def _levels(

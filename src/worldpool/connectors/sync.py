@@ -83,9 +83,9 @@ class DeliveryReport:
     """What one outbox batch did."""
 
     delivered: int = 0
-    """Rows sent and acknowledged."""
+    """Outbox rows sent and acknowledged."""
     superseded: int = 0
-    """Stock rows replaced by a newer level of the same SKU (not sent)."""
+    """SKU levels overtaken by a newer level of the same SKU (not sent)."""
     retried: int = 0
     """Rows that failed and were scheduled again."""
     dead: int = 0
@@ -221,8 +221,9 @@ def deliver_outbox(
 ) -> DeliveryReport:
     """Claim and send one batch of the connection's outbox rows.
 
-    Stock rows whose version is older than the last level enqueued for the
-    same SKU are superseded (never sent); the rest go in one push. A failed
+    Stock rows (one per feed scan, holding every level that scan changed) are
+    merged: per SKU only the newest level goes, and a level older than the last
+    one enqueued for that SKU is dropped. All of them go in one push. A failed
     row is retried after a jittered backoff, and is ``dead`` after
     ``max_attempts`` tries.
     """
@@ -233,46 +234,52 @@ def deliver_outbox(
         if not items:
             return DeliveryReport()
         stock = [i for i in items if i["topic"] == STOCK_TOPIC]
+        entries = [_entry(i, e) for i in stock for e in i["payload"]["levels"]]
         newest = published_on(
-            conn,
-            sctx.seller,
-            [(dest, i["payload"]["sku"], i["payload"]["market"]) for i in stock],
+            conn, sctx.seller, [(dest, e["sku"], e["market"]) for e in entries]
         )
-    send, stale = _coalesce(dest, stock, newest)
+    send, dropped = _coalesce(dest, entries, newest)
     rng = rng or Random()
-    report = _push_stock(ctx, provider, send, stale, max_attempts, rng)
+    report = _push_stock(ctx, provider, stock, send, dropped, max_attempts, rng)
     for item in items:
         if item["topic"] == SHIP_TOPIC:
             report = _merge(report, _push_one(ctx, provider, item, max_attempts, rng))
     return report
 
 
+def _entry(item: Mapping[str, Any], level: Sequence[Any]) -> dict[str, Any]:
+    """One SKU level of a stock row: ``[sku, market, level, changed_at]``."""
+    return {
+        "sku": str(level[0]),
+        "market": str(level[1]),
+        "level": int(level[2]),
+        "changed_at": str(level[3]),
+        "version": int(item["payload"]["version"]),
+        "key": str(item["key"]),
+    }
+
+
 def _coalesce(
     dest: str,
-    stock: list[dict[str, Any]],
+    entries: list[dict[str, Any]],
     newest: Mapping[tuple[str, str, str], tuple[int, int]],
-) -> tuple[list[dict[str, Any]], list[int]]:
-    """Split claimed stock rows into the latest per SKU and the superseded rest."""
+) -> tuple[list[dict[str, Any]], int]:
+    """Return the newest level per SKU to send, and how many were overtaken."""
     latest: dict[tuple[str, str], dict[str, Any]] = {}
-    stale: list[int] = []
-    for item in sorted(stock, key=lambda i: int(i["payload"]["version"])):
-        p = item["payload"]
-        current = newest.get((dest, p["sku"], p["market"]))
-        if current is not None and int(p["version"]) < current[1]:
-            stale.append(int(item["id"]))
+    for e in sorted(entries, key=lambda e: int(e["version"])):
+        current = newest.get((dest, e["sku"], e["market"]))
+        if current is not None and int(e["version"]) < current[1]:
             continue
-        old = latest.get((p["sku"], p["market"]))
-        if old is not None:
-            stale.append(int(old["id"]))
-        latest[(p["sku"], p["market"])] = item
-    return list(latest.values()), stale
+        latest[(e["sku"], e["market"])] = e
+    return list(latest.values()), len(entries) - len(latest)
 
 
 def _push_stock(
     ctx: Context,
     provider: Provider,
+    rows: list[dict[str, Any]],
     send: list[dict[str, Any]],
-    stale: list[int],
+    dropped: int,
     max_attempts: int,
     rng: Random,
 ) -> DeliveryReport:
@@ -280,32 +287,22 @@ def _push_stock(
     if send:
         try:
             provider.push_stock(
-                [
-                    StockPush(
-                        i["payload"]["sku"],
-                        i["payload"]["market"],
-                        int(i["payload"]["level"]),
-                        str(i["key"]),
-                    )
-                    for i in send
-                ]
+                [StockPush(e["sku"], e["market"], e["level"], e["key"]) for e in send]
             )
         except ChannelError as exc:
             error = str(exc)
     done = datetime.now(UTC)
     with ctx.engine.begin() as conn:
-        settle_outbox_on(conn, stale, "superseded")
         if error is None:
-            settle_outbox_on(conn, [int(i["id"]) for i in send], "delivered")
+            # Every level of these rows was sent or overtaken by a newer one.
+            settle_outbox_on(conn, [int(i["id"]) for i in rows], "delivered")
             lags = tuple(
-                (
-                    done - datetime.fromisoformat(i["payload"]["changed_at"])
-                ).total_seconds()
-                for i in send
+                (done - datetime.fromisoformat(e["changed_at"])).total_seconds()
+                for e in send
             )
-            return DeliveryReport(len(send), len(stale), lag_s=lags)
-        dead = _retry(conn, send, error, max_attempts, rng)
-    return DeliveryReport(0, len(stale), len(send) - dead, dead)
+            return DeliveryReport(len(rows), dropped, lag_s=lags)
+        dead = _retry(conn, rows, error, max_attempts, rng)
+    return DeliveryReport(0, 0, len(rows) - dead, dead)
 
 
 def _retry(

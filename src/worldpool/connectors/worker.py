@@ -165,8 +165,15 @@ class Worker:
                 self._count("slot_errors")
                 self.stop.wait(self.params.idle_s)
             finally:
-                with self._lock:
-                    self._held.discard(int(row["id"]))
+                self._give_back(int(row["id"]))
+
+    def _give_back(self, cid: int) -> None:
+        try:
+            sync.release(self.ctx, cid, self.name)
+        except Exception:  # the lease then simply expires
+            self._count("release_errors")
+        with self._lock:
+            self._held.discard(cid)
 
     def _work(self, row: dict[str, Any]) -> None:
         """Hold one connection: poll its orders here, deliver its outbox beside.

@@ -119,11 +119,7 @@ def claim_connection_on(
         .where(
             and_(
                 _C.status == "active",
-                or_(
-                    _C.lease_until.is_(None),
-                    _C.lease_until < now,
-                    _C.lease_owner == worker,
-                ),
+                or_(_C.lease_until.is_(None), _C.lease_until < now),
                 _C.id.not_in(exclude) if exclude else _C.id.is_not(None),
             )
         )

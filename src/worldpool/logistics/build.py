@@ -232,56 +232,78 @@ def receipt_movements(
         _checked(qty, s, d, sku)
         key = f"ship:{sid}:{sku}"
         if row["source"] == "po":
-            if qty - s > 0:
-                out.append(
-                    _mv(
-                        MovementKind.RECEIVE,
-                        sku,
-                        node,
-                        qty - s,
-                        "received",
-                        sid,
-                        key,
-                        at,
-                    )
-                )
-            if d:
-                out.append(
-                    _mv(
-                        MovementKind.ADJUST,
-                        sku,
-                        node,
-                        -d,
-                        "damaged on receipt",
-                        sid,
-                        key + ":damaged",
-                        at,
-                    )
-                )
-            continue
-        parts = (
-            (qty - s - d, 0, 0, "received", ""),
-            (s, 0, s, "short on arrival", ":short"),
-            (d, d, 0, "damaged on arrival", ":damaged"),
-        )
-        for n, dmg, sht, why, tail in parts:
-            if n > 0:
-                out.append(
-                    Movement(
-                        MovementKind.TRANSFER_IN,
-                        sku,
-                        node,
-                        n,
-                        why,
-                        sid,
-                        key + tail,
-                        from_node=origin,
-                        damaged=dmg,
-                        short=sht,
-                        at=at,
-                    )
-                )
+            out += _po_receipt(sku, node, qty, s, d, sid, key, at)
+        else:
+            out += _transfer_receipt(sku, node, origin, qty, s, d, sid, key, at)
     return out
+
+
+def _po_receipt(
+    sku: str,
+    node: str,
+    qty: int,
+    s: int,
+    d: int,
+    sid: str,
+    key: str,
+    at: datetime,
+) -> list[Movement]:
+    # A purchase order line: receive what came, then write the damaged units off.
+    out: list[Movement] = []
+    if qty - s > 0:
+        out.append(
+            _mv(MovementKind.RECEIVE, sku, node, qty - s, "received", sid, key, at)
+        )
+    if d:
+        out.append(
+            _mv(
+                MovementKind.ADJUST,
+                sku,
+                node,
+                -d,
+                "damaged on receipt",
+                sid,
+                key + ":damaged",
+                at,
+            )
+        )
+    return out
+
+
+def _transfer_receipt(
+    sku: str,
+    node: str,
+    origin: str,
+    qty: int,
+    s: int,
+    d: int,
+    sid: str,
+    key: str,
+    at: datetime,
+) -> list[Movement]:
+    # A transfer line: good, short and damaged units, each its own transfer_in.
+    parts = (
+        (qty - s - d, 0, 0, "received", ""),
+        (s, 0, s, "short on arrival", ":short"),
+        (d, d, 0, "damaged on arrival", ":damaged"),
+    )
+    return [
+        Movement(
+            MovementKind.TRANSFER_IN,
+            sku,
+            node,
+            n,
+            why,
+            sid,
+            key + tail,
+            from_node=origin,
+            damaged=dmg,
+            short=sht,
+            at=at,
+        )
+        for n, dmg, sht, why, tail in parts
+        if n > 0
+    ]
 
 
 def _mv(

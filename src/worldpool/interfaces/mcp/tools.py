@@ -131,6 +131,11 @@ def _register_reads(server: FastMCP[Any], actor: Actor) -> None:
             actor(ctx)
             return {"suggestions": lookup.hs_suggest(text, k)}
 
+    _register_assistant_reads(server, actor)
+
+
+def _register_assistant_reads(server: FastMCP[Any], actor: Actor) -> None:
+    # The assistant's own reads: its signals and its stored proposals.
     @server.tool(annotations=_READ)
     def signals(
         ctx: McpContext[Any, Any, Any], limit: Annotated[int, Field(gt=0, le=200)] = 20
@@ -218,6 +223,11 @@ def _register_actions(server: FastMCP[Any], actor: Actor) -> None:
         params = {"channel": channel, "sku": sku, "units": units}
         return _act(actor, ctx, ActionKind.SET_BUFFER, params, value, reason)
 
+    _register_fixes(server, actor)
+
+
+def _register_fixes(server: FastMCP[Any], actor: Actor) -> None:
+    # Actions that change master data or decide a stored proposal.
     @server.tool(annotations=_WRITE)
     def fix_hs_code(
         sku: Sku,

@@ -1,0 +1,89 @@
+"""``worldpool channels``, ``worldpool sync status`` and ``worldpool ship`` via CliRunner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from worldpool.interfaces.cli.app import app
+from worldpool.testing.fake_channels import FakeShopify
+
+runner = CliRunner()
+
+
+def test_channels_connect_list_test_status_disconnect(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection made on the CLI is listed masked, tested, shown, disconnected."""
+    monkeypatch.setenv("WORLDPOOL_SECRET_KEY", "cli-test-key")
+    db = f"sqlite:///{tmp_path / 'wp.db'}"
+    fake = FakeShopify(seed=5).start()
+    try:
+        assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
+        made = runner.invoke(
+            app,
+            [
+                "channels",
+                "connect",
+                "shop-us",
+                "--channel",
+                "shopify",
+                "--url",
+                fake.url,
+                "--market",
+                "US",
+                "--set",
+                "location_id=gid://x/1",
+                "--secret",
+                "access_token=shpat_SECRET",
+                "--db",
+                db,
+            ],
+        )
+        assert made.exit_code == 0, made.output
+        listed = runner.invoke(app, ["channels", "list", "--db", db])
+        assert "shop-us" in listed.output and "shpat_SECRET" not in listed.output
+        tested = runner.invoke(app, ["channels", "test", "shop-us", "--db", db])
+        assert "Fake Shop" in tested.output
+        status = runner.invoke(
+            app, ["sync", "status", "--db", db], env={"COLUMNS": "200"}
+        )
+        assert "shop-us" in status.output
+        again = runner.invoke(
+            app,
+            [
+                "channels",
+                "connect",
+                "shop-us",
+                "--channel",
+                "shopify",
+                "--url",
+                fake.url,
+                "--market",
+                "US",
+                "--db",
+                db,
+            ],
+        )
+        assert again.exit_code == 2 and "exists" in again.output
+        missing = runner.invoke(
+            app,
+            [
+                "ship",
+                "shopify",
+                "404",
+                "--carrier",
+                "UPS",
+                "--tracking",
+                "1Z",
+                "--db",
+                db,
+            ],
+        )
+        assert missing.exit_code != 0
+        gone = runner.invoke(app, ["channels", "disconnect", "shop-us", "--db", db])
+        assert gone.exit_code == 0
+    finally:
+        fake.close()
