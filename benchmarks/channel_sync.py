@@ -284,7 +284,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--db", default=DEFAULT_DB)
     ap.add_argument("--seconds", type=float, default=60.0)
-    ap.add_argument("--rate", type=float, default=40.0, help="orders/s per channel")
+    ap.add_argument("--rate", type=float, default=50.0, help="orders/s per channel")
     ap.add_argument("--seed", type=int, default=12)
     args = ap.parse_args()
     url, schema = _schema(args.db)

@@ -63,13 +63,16 @@ def test_shopify_cost_bucket_waits_for_restore() -> None:
 
 
 def test_buffer_rules_pick_the_most_specific_and_hold_back_units() -> None:
-    """The packaged default holds 2 units back and publishes 0 below 1."""
+    """The default holds 2 back, splits at <= 50 units, shows shares under 2 as 0."""
     rules = load_buffer_rules()
     rule = rule_for(rules, "shopify", "US", date(2026, 6, 1))
     assert rule is not None and rule.buffer_units == 2
     assert published_level(10, rule) == 8
     assert published_level(2, rule) == 0
     assert published_level(-3, rule) == 0
+    assert published_level(200, rule, share=0.25) == 198  # plenty: not split
+    assert published_level(50, rule, share=0.25) == 12  # scarce: a quarter of 48
+    assert published_level(9, rule, share=0.25) == 0  # share 1 < min_publish 2
     assert rule_for(rules, "amazon", "US", date(2026, 6, 1)).channel == "amazon"  # type: ignore[union-attr]
 
 

@@ -65,10 +65,10 @@ def outbox_rows(ctx: Context) -> list[tuple[str, str, str]]:
 def test_stock_is_published_with_buffer_to_every_channel(
     ctx: Context, ledger: Ledger, shopify: FakeShopify, amazon: FakeAmazon
 ) -> None:
-    """Plenty: ATP minus the 2-unit buffer; scarce (<= 50): split between channels."""
+    """Plenty: ATP - 2; scarce (<= 50): split between channels, under 2 shown as 0."""
     connect_shopify(ctx, shopify)
     connect_amazon(ctx, amazon)
-    want = {"MUG-1": 198, "LAMP-2": 9, "HOT-3": 1}
+    want = {"MUG-1": 198, "LAMP-2": 9, "HOT-3": 0}
     run_until(ctx, lambda: shopify.stock == want and amazon.stock == want)
     assert shopify.stock == want
     assert amazon.stock == want

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from worldpool.interfaces.cli import channels as channels_cli
 from worldpool.interfaces.cli.app import app
 from worldpool.testing.fake_channels import FakeShopify
 
@@ -18,6 +19,7 @@ def test_channels_connect_list_test_status_disconnect(
 ) -> None:
     """A connection made on the CLI is listed masked, tested, shown, disconnected."""
     monkeypatch.setenv("WORLDPOOL_SECRET_KEY", "cli-test-key")
+    monkeypatch.setattr(channels_cli.console, "width", 200)  # room for every column
     db = f"sqlite:///{tmp_path / 'wp.db'}"
     fake = FakeShopify(seed=5).start()
     try:
@@ -47,9 +49,7 @@ def test_channels_connect_list_test_status_disconnect(
         assert "shop-us" in listed.output and "shpat_SECRET" not in listed.output
         tested = runner.invoke(app, ["channels", "test", "shop-us", "--db", db])
         assert "Fake Shop" in tested.output
-        status = runner.invoke(
-            app, ["sync", "status", "--db", db], env={"COLUMNS": "200"}
-        )
+        status = runner.invoke(app, ["sync", "status", "--db", db])
         assert "shop-us" in status.output
         again = runner.invoke(
             app,
