@@ -1,4 +1,4 @@
-"""``worldpool channels``, ``worldpool sync status`` and ``worldpool ship`` via CliRunner."""
+"""``worldpool channels``, ``worldpool sync status`` and ``worldpool ship-order`` via CliRunner."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def test_channels_connect_list_test_status_disconnect(
         missing = runner.invoke(
             app,
             [
-                "ship",
+                "ship-order",
                 "shopify",
                 "404",
                 "--carrier",

@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 
 from tests.cockpit.conftest import context_of
+from tests.conftest import context_for
 from tests.interfaces.api.conftest import free_port, ship_history
 from tests.orders.conftest import stock_pool
 from worldpool.interfaces.api import create_app
@@ -65,7 +66,7 @@ def serve(ledger: Ledger) -> Iterator[str]:
     """Serve ``create_app(ledger)`` on a free loopback port; yield its URL."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(ledger),
+        create_app(context_for(ledger)),
         host="127.0.0.1",
         port=port,
         log_level="warning",

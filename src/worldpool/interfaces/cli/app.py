@@ -62,7 +62,7 @@ _OPTIONAL: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
         (
             ("group", "channels_app", "channels"),
             ("group", "sync_app", "sync"),
-            ("command", "ship", "ship"),
+            ("command", "ship", "ship-order"),
         ),
     ),
     ("worldpool.interfaces.cli.plan", "ml,report", (("group", "app", "plan"),)),

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import click
 import typer
 from rich.console import Console
 
@@ -65,9 +64,11 @@ def handled() -> Iterator[None]:
             f"[bold red]error:[/] {type(exc).__name__}: {exc}", highlight=False
         )
         raise typer.Exit(exit_code(exc)) from None
-    except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+    except KeyboardInterrupt:
         raise
     except Exception as exc:
+        if _is_cli_control(exc):
+            raise  # Exit, Abort, BadParameter ...: the CLI library renders these
         # Anything unexpected: a short message and an id; the trace goes to the log.
         error_id = _log_trace(exc)
         err_console.print(
@@ -76,6 +77,11 @@ def handled() -> Iterator[None]:
             highlight=False,
         )
         raise typer.Exit(1) from None
+
+
+def _is_cli_control(exc: BaseException) -> bool:
+    """True for click/typer's own exceptions (typer vendors click as typer._click)."""
+    return type(exc).__module__.split(".")[0] in {"click", "typer"}
 
 
 def _log_trace(exc: BaseException) -> str:
