@@ -86,6 +86,24 @@ class Quote:
         """Freight + surcharges + carrying cost, in ``currency``."""
         return self.freight + self.carrying_cost
 
+    def to_dict(self) -> dict[str, object]:
+        """Return the plain-data form the CLI's JSON and the API answer with."""
+        return {
+            "service": self.service,
+            "carrier": self.carrier,
+            "mode": self.mode,
+            "chargeable": str(self.price.chargeable),
+            "unit": self.price.unit,
+            "freight": str(self.freight),
+            "carrying_cost": str(self.carrying_cost),
+            "landed_cost": str(self.landed_cost),
+            "currency": self.currency,
+            "p50_days": self.p50_days,
+            "p90_days": self.p90_days,
+            "co2e_kg": self.co2e_kg,
+            "source": self.price.source,
+        }
+
 
 def destination_country(catalog: Catalog, destination: str) -> str:
     """Return the ISO country of an FC id or a marketplace id.

@@ -110,7 +110,7 @@ def quote(
     if svg is not None:
         svg.write_text(quote_chart_svg(quotes, title=f"{origin} -> {destination}"))
     if as_json:
-        _dump([_quote(q) for q in quotes])
+        _dump([q.to_dict() for q in quotes])
         return
     table = Table(title=f"{origin} -> {destination}")
     for col in (
@@ -136,22 +136,6 @@ def quote(
             f"{q.co2e_kg:,.1f}",
         )
     console.print(table)
-
-
-def _quote(q: Any) -> dict[str, Any]:
-    return {
-        "service": q.service,
-        "carrier": q.carrier,
-        "mode": q.mode,
-        "freight": str(q.freight),
-        "carrying_cost": str(q.carrying_cost),
-        "landed_cost": str(q.landed_cost),
-        "currency": q.currency,
-        "p50_days": q.p50_days,
-        "p90_days": q.p90_days,
-        "co2e_kg": q.co2e_kg,
-        "source": q.price.source,
-    }
 
 
 def _shipments_table(rows: list[dict[str, Any]]) -> Table:

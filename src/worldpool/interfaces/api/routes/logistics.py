@@ -18,7 +18,6 @@ from worldpool.context import Role
 from worldpool.interfaces.api.deps import ReadCtx, WriteCtx
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
 from worldpool.logistics import po_service, quote_service, service, tracking_service
-from worldpool.logistics.quote import Quote
 from worldpool.logistics.ratecard import Piece
 from worldpool.logistics.records import (
     BookRequest,
@@ -77,24 +76,6 @@ class PurchaseOrderIn(BaseModel):
     po_id: str | None = None
 
 
-def _quote(q: Quote) -> dict[str, Any]:
-    return {
-        "service": q.service,
-        "carrier": q.carrier,
-        "mode": q.mode,
-        "chargeable": str(q.price.chargeable),
-        "unit": q.price.unit,
-        "freight": str(q.freight),
-        "carrying_cost": str(q.carrying_cost),
-        "landed_cost": str(q.landed_cost),
-        "currency": q.currency,
-        "p50_days": q.p50_days,
-        "p90_days": q.p90_days,
-        "co2e_kg": q.co2e_kg,
-        "source": q.price.source,
-    }
-
-
 @router.post("/quotes")
 async def quotes(body: QuoteIn, ctx: ReadCtx) -> list[dict[str, Any]]:
     """Every service for the shipment, cheapest landed cost first, with CO2e."""
@@ -107,7 +88,7 @@ async def quotes(body: QuoteIn, ctx: ReadCtx) -> list[dict[str, Any]]:
         currency=body.currency,
     )
     found = await run_in_threadpool(quote_service.quote, ctx, ask)
-    return [_quote(q) for q in found]
+    return [q.to_dict() for q in found]
 
 
 @router.put("/rates")
