@@ -270,11 +270,20 @@ def test_operator_key_acts_for_the_seller_it_names(world: World) -> None:
 
 
 def test_revoked_key_is_refused_on_the_next_request(world: World) -> None:
-    """Revocation takes effect at once: no cached grant outlives it."""
+    """A service revocation stops the key at once; one made elsewhere, within 1 s."""
+    from worldpool.access import revoke_key
+    from worldpool.access.service import GRANT_TTL_S
     from worldpool.ledger.api_keys import revoke_api_key
 
     key = create_api_key(world.b.engine, "short-lived", "read", seller="A")
+    other = create_api_key(world.b.engine, "elsewhere", "read", seller="A")
+    hub = context_for(world.b).acting_as(role="hub")
     with httpx.Client(base_url=world.url, headers={"X-API-Key": key}) as c:
         assert c.get("/orders").status_code == 200
-        assert revoke_api_key(world.b.engine, "short-lived", seller="A") == 1
+        assert revoke_key(hub, "short-lived") == 1
+        assert c.get("/orders").status_code == 401
+    with httpx.Client(base_url=world.url, headers={"X-API-Key": other}) as c:
+        assert c.get("/orders").status_code == 200
+        assert revoke_api_key(world.b.engine, "elsewhere", seller="A") == 1
+        time.sleep(GRANT_TTL_S + 0.2)
         assert c.get("/orders").status_code == 401
