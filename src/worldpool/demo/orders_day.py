@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from worldpool.catalog import Catalog
 from worldpool.context import Context
-from worldpool.inventory import balances
+from worldpool.inventory import balances, get_sku
 from worldpool.orders.samples import SampleLine, sample_payload
 from worldpool.orders.service import import_orders
 
@@ -59,12 +59,19 @@ def orders_day(ctx: Context, *, orders: int = 200, seed: int = 7) -> OrdersDaySu
     rng = random.Random(seed)
     stocked = [b for b in balances(ctx) if b.available > 0]
     skus = sorted({b.sku for b in stocked})
+    markets = {m for ms in CHANNEL_MARKETS.values() for m in ms}
+    # A shop only sells what the seller lists in its marketplace (the router
+    # refuses the rest by name), so each market draws from its listed SKUs.
+    listed = {m: [s for s in skus if _listed(ctx, s, m)] or skus for m in markets}
     # Shoppers mostly buy what their country's FCs show in stock; one order in
-    # five picks from the whole pool, which brings in FFO and backorders.
+    # five picks from the whole listed range, which brings in FFO and backorders.
     local = {
-        m: sorted({b.sku for b in stocked if b.node in _fc_ids(ctx.catalog, m)}) or skus
-        for ms in CHANNEL_MARKETS.values()
-        for m in ms
+        m: sorted(
+            {b.sku for b in stocked if b.node in _fc_ids(ctx.catalog, m)}
+            & set(listed[m])
+        )
+        or listed[m]
+        for m in markets
     }
     by_channel: Counter[str] = Counter()
     by_source: Counter[str] = Counter()
@@ -74,7 +81,7 @@ def orders_day(ctx: Context, *, orders: int = 200, seed: int = 7) -> OrdersDaySu
     for n in range(orders if skus else 0):
         channel = rng.choice(channels)
         market = rng.choice(CHANNEL_MARKETS[channel])
-        pool = local[market] if rng.random() < 0.8 else skus
+        pool = local[market] if rng.random() < 0.8 else listed[market]
         picks = rng.sample(pool, k=min(len(pool), rng.choice((1, 1, 1, 2))))
         lines = [
             SampleLine(
@@ -99,6 +106,12 @@ def orders_day(ctx: Context, *, orders: int = 200, seed: int = 7) -> OrdersDaySu
         rejected=rejected,
         examples=tuple(examples),
     )
+
+
+def _listed(ctx: Context, sku: str, market: str) -> bool:
+    """True when the SKU is listed in ``market`` (no list: every market)."""
+    markets = get_sku(ctx, sku).listed_markets
+    return not markets or market in markets
 
 
 def _fc_ids(catalog: Catalog, market: str) -> set[str]:
