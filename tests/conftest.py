@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,13 @@ def context_for(ledger: Ledger, *, role: Role = "owner", **settings: str) -> Con
         user="test",
         role=role,
     )
+
+
+def context_of(
+    ledger: Ledger, role: Role = "system", user: str | None = "test"
+) -> Context:
+    """Return a context over ``ledger`` acting as ``role`` (default: worldpool itself)."""
+    return replace(context_for(ledger, role=role), user=user)
 
 
 @pytest.fixture

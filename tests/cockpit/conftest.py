@@ -1,28 +1,12 @@
-"""A context over a test ledger, acting as ``system`` (users, cockpit services)."""
+"""A system context over the test ledger (users and cockpit services)."""
 
 from __future__ import annotations
 
 import pytest
 
-from worldpool.catalog.fx import load_fx
-from worldpool.config import Settings
+from tests.conftest import context_of
 from worldpool.context import Context
 from worldpool.ledger import Ledger
-
-
-def context_of(
-    ledger: Ledger, role: str = "system", user: str | None = "test"
-) -> Context:
-    """Return a context over ``ledger``'s engine acting as ``role``."""
-    return Context(
-        engine=ledger.engine,
-        catalog=ledger.catalog,
-        fx=load_fx(),
-        settings=Settings(),
-        seller="default",
-        user=user,
-        role=role,  # type: ignore[arg-type]
-    )
 
 
 @pytest.fixture

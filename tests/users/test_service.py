@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cockpit.conftest import context_of
+from tests.conftest import context_of
 from worldpool.audit import history
 from worldpool.context import Context
 from worldpool.errors import Forbidden, InputError, UnknownReference

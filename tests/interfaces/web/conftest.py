@@ -13,8 +13,7 @@ import httpx
 import pytest
 import uvicorn
 
-from tests.cockpit.conftest import context_of
-from tests.conftest import context_for
+from tests.conftest import context_for, context_of
 from tests.interfaces.api.conftest import free_port, ship_history
 from tests.orders.conftest import stock_pool
 from worldpool.interfaces.api import create_app
