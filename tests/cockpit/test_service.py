@@ -9,15 +9,14 @@ from tests.cockpit.conftest import context_of
 from tests.orders.conftest import stock_pool
 from worldpool.cockpit import (
     InventoryQuery,
-    import_skus,
     inventory_page,
     overview,
-    receive_asn,
     reject_plan,
 )
 from worldpool.cockpit.views import diff_plans, orders_by_source
 from worldpool.context import Context
 from worldpool.errors import Forbidden, UnknownReference
+from worldpool.interfaces.web._services import import_skus, receive_asn
 from worldpool.ledger import Ledger
 from worldpool.ledger.cockpit_queries import PageQuery
 

@@ -6,13 +6,11 @@ from worldpool.cockpit.service import (
     Page,
     PageQuery,
     compare_plan,
-    import_skus,
     inventory_page,
     journal,
     list_plans,
     order_page,
     overview,
-    receive_asn,
     reject_plan,
 )
 from worldpool.cockpit.views import FileReport, MarketAtp, NodeValue, Overview, PlanDiff
@@ -28,12 +26,10 @@ __all__ = [
     "PageQuery",
     "PlanDiff",
     "compare_plan",
-    "import_skus",
     "inventory_page",
     "journal",
     "list_plans",
     "order_page",
     "overview",
-    "receive_asn",
     "reject_plan",
 ]

@@ -16,7 +16,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from worldpool.audit import audit_on, record
@@ -34,7 +33,6 @@ from worldpool.domain.money import Money
 from worldpool.errors import UnknownReference
 from worldpool.i18n import t
 from worldpool.ledger import DeadLetter, JournalEntry
-from worldpool.ledger.asn_file import parse_asn_file
 from worldpool.ledger.cockpit_queries import (
     Page,
     PageQuery,
@@ -47,7 +45,6 @@ from worldpool.ledger.cockpit_queries import (
     set_plan_status_on,
 )
 from worldpool.ledger.rows import RowError
-from worldpool.ledger.sku_file import parse_sku_file
 
 __all__ = [
     "AT_RISK_UNITS",
@@ -57,13 +54,11 @@ __all__ = [
     "Page",
     "PageQuery",
     "compare_plan",
-    "import_skus",
     "inventory_page",
     "journal",
     "list_plans",
     "order_page",
     "overview",
-    "receive_asn",
     "reject_plan",
 ]
 
@@ -259,58 +254,6 @@ def _report(ctx: Context, action: str, name: str, rep: FileReport) -> FileReport
         status="done" if not rep.errors else "partial",
     )
     return rep
-
-
-def import_skus(ctx: Context, path: Path, name: str) -> FileReport:
-    """Import a SKU CSV: good rows go in, bad rows are dead-lettered and reported.
-
-    Args:
-        ctx: Who acts (operator or stronger).
-        path: The uploaded file on disk.
-        name: The file's name as uploaded (for messages and dead letters).
-    """
-    ctx.require("operator")
-    ledger = ledger_of(ctx)
-    parsed = parse_sku_file(path, ctx.catalog.marketplaces)
-    new, updated = ledger.register_skus(rec for _, rec in parsed.records)
-    errors = [
-        RowError(e.row, e.field, e.message.replace(str(path), name), e.raw)
-        for e in parsed.errors
-    ]
-    ledger.dead_letter(_letters(name, "sku", errors))
-    rows = [(e.row, e.field, e.message) for e in errors]
-    return _report(ctx, "sku.import", name, FileReport(new + updated, 0, rows))
-
-
-def receive_asn(ctx: Context, path: Path, name: str) -> FileReport:
-    """Receive an ASN CSV at the hub (idempotent); bad rows dead-lettered.
-
-    Args:
-        ctx: Who acts (operator or stronger).
-        path: The uploaded file on disk.
-        name: The file's name as uploaded.
-    """
-    ctx.require("operator")
-    ledger = ledger_of(ctx)
-    parsed = parse_asn_file(path, [h.id for h in ctx.catalog.hubs()])
-    batch = ledger.post_many([m for _, m in parsed.records])
-    rows_of = {id(m): row for row, m in parsed.records}
-    errors = [
-        RowError(e.row, e.field, e.message.replace(str(path), name), e.raw)
-        for e in parsed.errors
-    ] + [
-        RowError(
-            rows_of[id(m)],
-            "sku",
-            f"{name}, row {rows_of[id(m)]}: {exc}",
-            {"sku": m.sku},
-        )
-        for m, exc in batch.rejected
-    ]
-    ledger.dead_letter(_letters(name, "asn", errors))
-    rows = sorted((e.row, e.field, e.message) for e in errors)
-    report = FileReport(batch.posted, batch.duplicates, rows)
-    return _report(ctx, "asn.receive", name, report)
 
 
 def list_plans(ctx: Context, limit: int = 20) -> list[dict[str, Any]]:

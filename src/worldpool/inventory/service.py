@@ -17,6 +17,14 @@ from worldpool.context import Context, ledger_of
 from worldpool.domain.inventory import Atp, Balance, Movement
 from worldpool.domain.product import SkuRecord
 from worldpool.errors import DriftDetected
+from worldpool.inventory.importer import (
+    ImportRecord,
+    Streamed,
+    asn_status,
+    imports,
+    stream_asn,
+    stream_skus,
+)
 from worldpool.ledger import (
     DeadLetter,
     DriftReport,
@@ -24,18 +32,17 @@ from worldpool.ledger import (
     PostResult,
     StoredDeadLetter,
 )
-from worldpool.ledger.asn_file import parse_asn_file
-from worldpool.ledger.rows import RowError
-from worldpool.ledger.sku_file import parse_sku_file
 
 __all__ = [
     "BatchOutcome",
     "DeadLetter",
     "DriftReport",
+    "ImportRecord",
     "JournalEntry",
     "PostResult",
     "RowProblem",
     "StoredDeadLetter",
+    "asn_status",
     "atp",
     "balances",
     "check",
@@ -43,6 +50,7 @@ __all__ = [
     "dead_letters",
     "get_sku",
     "import_skus",
+    "imports",
     "init_schema",
     "journal",
     "post_movement",
@@ -76,7 +84,11 @@ class BatchOutcome:
     updated: int
     """Records already there: SKUs updated, or movements already posted."""
     rejected: tuple[RowProblem, ...]
-    """Rows refused and dead-lettered; the good rows were kept."""
+    """Rows refused and dead-lettered (the first 200 of them); good rows kept."""
+    rejected_total: int = 0
+    """How many rows were refused in all."""
+    import_id: int | None = None
+    """The import's id (``worldpool imports list``)."""
 
 
 def init_schema(ctx: Context) -> str | None:
@@ -84,53 +96,45 @@ def init_schema(ctx: Context) -> str | None:
     return ledger_of(ctx).init()
 
 
-def import_skus(ctx: Context, path: Path) -> BatchOutcome:
-    """Import or update SKUs from a CSV file; bad rows are dead-lettered.
+def import_skus(
+    ctx: Context, path: Path, progress: Progress | None = None, name: str | None = None
+) -> BatchOutcome:
+    """Import or update SKUs from a CSV file of any size; bad rows dead-lettered.
+
+    Streams the file in chunks (constant memory); an interrupted import of the
+    same file resumes where it stopped.
 
     Args:
         ctx: The context (its seller owns the SKUs).
         path: The SKU master CSV (see README for the columns).
+        progress: Called with (rows done, rows total).
+        name: The file's name for messages (default: the path).
     """
-    ctx.require("operator")
-    ledger = ledger_of(ctx)
-    parsed = parse_sku_file(path, ledger.catalog.marketplaces)
-    new, updated = ledger.register_skus(rec for _, rec in parsed.records)
-    problems = _dead_letter(ctx, parsed.source, "sku", list(parsed.errors))
-    outcome = BatchOutcome(parsed.source, new, updated, problems)
-    record(ctx, "sku.import", target=parsed.source, result=_brief(outcome))
-    return outcome
+    return _outcome(stream_skus(ctx, path, progress, name))
 
 
 def receive_asn(
-    ctx: Context, path: Path, progress: Progress | None = None
+    ctx: Context, path: Path, progress: Progress | None = None, name: str | None = None
 ) -> BatchOutcome:
     """Receive an ASN CSV at the hub, one movement per line (idempotent by key).
+
+    Streams and commits in chunks; an interrupted run of the same file resumes,
+    and its ASNs read ``receiving`` until it completes (:func:`asn_status`).
 
     Args:
         ctx: The context.
         path: The ASN CSV (``asn_id, sku, node, qty`` ...).
         progress: Called with (lines done, lines total) as lines are posted.
+        name: The file's name for messages (default: the path).
     """
-    ctx.require("operator")
-    ledger = ledger_of(ctx)
-    parsed = parse_asn_file(path, [h.id for h in ledger.catalog.hubs()])
-    errors = list(parsed.errors)
-    posted = dups = 0
-    total = len(parsed.records)
-    for done, (row, movement) in enumerate(parsed.records, start=1):
-        outcome = ledger.post_many([movement])
-        posted += outcome.posted
-        dups += outcome.duplicates
-        errors += [
-            RowError(row, "sku", f"{parsed.source}, row {row}: {exc}", {"sku": m.sku})
-            for m, exc in outcome.rejected
-        ]
-        if progress is not None:
-            progress(done, total)
-    problems = _dead_letter(ctx, parsed.source, "asn", errors)
-    result = BatchOutcome(parsed.source, posted, dups, problems)
-    record(ctx, "asn.receive", target=parsed.source, result=_brief(result))
-    return result
+    return _outcome(stream_asn(ctx, path, progress, name))
+
+
+def _outcome(s: Streamed) -> BatchOutcome:
+    problems = tuple(RowProblem(row, fld, msg) for row, fld, msg in s.problems)
+    return BatchOutcome(
+        s.source, s.posted, s.updated, problems, s.rejected, s.import_id
+    )
 
 
 def post_movement(ctx: Context, movement: Movement) -> PostResult:
@@ -198,20 +202,3 @@ def dead_letters(
 def dead_letter(ctx: Context, letter_id: int) -> StoredDeadLetter:
     """Return one dead letter by id (UnknownReference when there is none)."""
     return ledger_of(ctx).stored_dead_letter(letter_id)
-
-
-def _dead_letter(
-    ctx: Context, source: str, kind: str, errors: list[RowError]
-) -> tuple[RowProblem, ...]:
-    ledger_of(ctx).dead_letter(
-        DeadLetter(source, kind, e.row, e.field, e.message, e.raw) for e in errors
-    )
-    return tuple(RowProblem(e.row, e.field, e.message) for e in errors)
-
-
-def _brief(outcome: BatchOutcome) -> dict[str, int]:
-    return {
-        "posted": outcome.posted,
-        "updated": outcome.updated,
-        "rejected": len(outcome.rejected),
-    }

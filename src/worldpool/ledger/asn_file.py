@@ -8,30 +8,79 @@ file twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import hashlib
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.errors import InputError, UnknownReference
-from worldpool.ledger.rows import ParseResult, Row, int_field, parse_rows, text_field
+from worldpool.ledger.rows import (
+    ParseResult,
+    Row,
+    RowError,
+    int_field,
+    iter_rows,
+    text_field,
+)
 
-__all__ = ["parse_asn_file"]
+__all__ = ["ASN_COLUMNS", "iter_asn_file", "parse_asn_file"]
+
+ASN_COLUMNS = ("asn_id", "sku", "node", "qty")
+"""Columns every ASN file must have."""
 
 
 def parse_asn_file(path: str | Path, hubs: Collection[str]) -> ParseResult[Movement]:
     """Parse the ASN CSV at ``path`` into receive movements at one of ``hubs``."""
-    result = parse_rows(
-        path, partial(_parse, hubs=frozenset(hubs)), ("asn_id", "sku", "node", "qty")
-    )
-    _reject_repeated_keys(result)
+    result: ParseResult[Movement] = ParseResult(source=str(Path(path)))
+    for item in iter_asn_file(path, hubs):
+        if isinstance(item, RowError):
+            result.errors.append(item)
+        else:
+            result.records.append(item)
     return result
 
 
+def iter_asn_file(
+    path: str | Path, hubs: Collection[str]
+) -> Iterator[tuple[int, Movement] | RowError]:
+    """Yield each ASN line as ``(row, receive movement)`` or a :class:`RowError`.
+
+    Streams the file; a line whose idempotency key repeats an earlier line of
+    the file (the same SKU twice in one ASN without a ``line`` column) is an
+    error. Memory grows by ~60 bytes per line for that check (a digest per key).
+    """
+    rows = iter_rows(path, partial(_parse, hubs=frozenset(hubs)), ASN_COLUMNS)
+    return _unique_keys(str(Path(path)), rows)
+
+
+def _unique_keys(
+    source: str, rows: Iterator[tuple[int, Movement] | RowError]
+) -> Iterator[tuple[int, Movement] | RowError]:
+    seen: dict[int, int] = {}
+    for item in rows:
+        if isinstance(item, RowError):
+            yield item
+            continue
+        number, m = item
+        digest = int.from_bytes(
+            hashlib.blake2b(m.idempotency_key.encode(), digest_size=8).digest()
+        )
+        first = seen.setdefault(digest, number)
+        if first != number:
+            msg = (
+                f"{source}, row {number}, field 'line': SKU {m.sku!r} repeats "
+                f"in this ASN (row {first}); add a 'line' column"
+            )
+            yield RowError(number, "line", msg, {"sku": m.sku})
+            continue
+        yield item
+
+
 def _parse(row: Row, src: str, n: int, *, hubs: frozenset[str]) -> Movement:
-    asn = text_field(row, "asn_id", src, n)
-    sku = text_field(row, "sku", src, n)
+    asn = text_field(row, "asn_id", src, n, max_len=128)
+    sku = text_field(row, "sku", src, n, max_len=64)
     node = text_field(row, "node", src, n)
     if node not in hubs:
         raise UnknownReference(
@@ -44,7 +93,7 @@ def _parse(row: Row, src: str, n: int, *, hubs: frozenset[str]) -> Movement:
     qty = int_field(row, "qty", src, n)
     if qty <= 0:
         raise InputError("must be positive", record=src, row=n, field="qty", value=qty)
-    line = text_field(row, "line", src, n, required=False) or sku
+    line = text_field(row, "line", src, n, required=False, max_len=64) or sku
     return Movement(
         kind=MovementKind.RECEIVE,
         sku=sku,
@@ -68,22 +117,3 @@ def _when(row: Row, src: str, n: int) -> datetime | None:
             "not an ISO date-time", record=src, row=n, field="received_at", value=raw
         ) from None
     return at if at.tzinfo else at.replace(tzinfo=UTC)
-
-
-def _reject_repeated_keys(result: ParseResult[Movement]) -> None:
-    from worldpool.ledger.rows import RowError
-
-    seen: dict[str, int] = {}
-    kept: list[tuple[int, Movement]] = []
-    for number, m in result.records:
-        if m.idempotency_key in seen:
-            msg = (
-                f"{result.source}, row {number}, field 'line': SKU {m.sku!r} repeats "
-                f"in this ASN (row {seen[m.idempotency_key]}); add a 'line' column"
-            )
-            result.errors.append(RowError(number, "line", msg, {"sku": m.sku}))
-            continue
-        seen[m.idempotency_key] = number
-        kept.append((number, m))
-    result.records[:] = kept
-    result.errors.sort(key=lambda e: e.row)

@@ -7,6 +7,7 @@ the caller stores the rejected rows in the dead-letter store.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -17,10 +18,15 @@ from worldpool.errors import InputError
 from worldpool.textio import open_text
 
 __all__ = [
+    "MAX_AMOUNT",
+    "MAX_TEXT",
+    "MAX_UNITS",
     "ParseResult",
     "RowError",
+    "check_header",
     "decimal_field",
     "int_field",
+    "iter_rows",
     "parse_rows",
     "text_field",
 ]
@@ -80,14 +86,43 @@ def parse_rows(
 ) -> ParseResult[T]:
     """Parse every row of the CSV at ``path`` with ``parse(row, source, number)``.
 
+    Holds the whole file's records in memory; imports use :func:`iter_rows`.
+
     Raises:
         InputError: when the file cannot be read or lacks a required column
             (the whole file is refused: no row could be right).
     """
+    result: ParseResult[T] = ParseResult(source=str(Path(path)))
+    for item in iter_rows(path, parse, required):
+        if isinstance(item, RowError):
+            result.errors.append(item)
+        else:
+            result.records.append(item)
+    return result
+
+
+def iter_rows(
+    path: str | Path,
+    parse: Callable[[Row, str, int], T],
+    required: tuple[str, ...],
+) -> Iterator[tuple[int, T] | RowError]:
+    """Yield ``(row number, record)`` or a :class:`RowError` per data row, in order.
+
+    Reads one row at a time, so memory stays constant whatever the file size.
+
+    Raises:
+        InputError: when the file cannot be read or lacks a required column
+            (raised before the first row is yielded).
+    """
     path = Path(path)
+    check_header(path, required)
+    return _iter_checked(path, parse)
+
+
+def check_header(path: Path, required: tuple[str, ...]) -> None:
+    """Refuse a missing file or one whose header lacks a ``required`` column."""
     if not path.is_file():
         raise InputError("file not found", record=str(path))
-    result: ParseResult[T] = ParseResult(source=str(path))
     with open_text(path) as handle:
         try:
             header = next(csv.reader(handle), None)
@@ -98,56 +133,107 @@ def parse_rows(
     missing = [c for c in required if c not in (header or [])]
     if missing:
         raise InputError("missing column", record=str(path), row=0, field=missing[0])
+
+
+def _iter_checked(
+    path: Path, parse: Callable[[Row, str, int], T]
+) -> Iterator[tuple[int, T] | RowError]:
     for number, row in enumerate(_read(path), start=1):
         if None in row:
-            result.errors.append(
-                RowError(
-                    number, None, f"{path}, row {number}: too many fields", _clean(row)
-                )
+            yield RowError(
+                number, None, f"{path}, row {number}: too many fields", _clean(row)
             )
             continue
         try:
-            result.records.append((number, parse(row, str(path), number)))
+            yield (number, parse(row, str(path), number))
         except InputError as exc:
-            result.errors.append(RowError(number, exc.field, str(exc), _clean(row)))
-    return result
+            yield RowError(number, exc.field, str(exc), _clean(row))
 
 
 def _clean(row: Mapping[Any, Any]) -> Row:
     return {str(k): str(v) for k, v in row.items()}
 
 
-def text_field(row: Row, name: str, src: str, n: int, *, required: bool = True) -> str:
-    """Return the stripped text of column ``name``; '' when optional and blank."""
+MAX_UNITS = 1_000_000_000
+"""Largest quantity one record may carry (units); more is a typo, not stock."""
+MAX_AMOUNT = Decimal(10) ** 12
+"""Largest absolute money or measure value one field may carry."""
+MAX_TEXT = 512
+"""Default longest text field (characters)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def text_field(
+    row: Row,
+    name: str,
+    src: str,
+    n: int,
+    *,
+    required: bool = True,
+    max_len: int = MAX_TEXT,
+) -> str:
+    """Return the stripped text of column ``name``; '' when optional and blank.
+
+    Refuses text longer than ``max_len`` characters and control characters
+    (NUL included), which no identifier or title needs.
+    """
     value = (row.get(name) or "").strip()
     if required and not value:
         raise InputError("must not be empty", record=src, row=n, field=name)
+    if len(value) > max_len:
+        raise InputError(
+            f"longer than {max_len} characters",
+            record=src,
+            row=n,
+            field=name,
+            value=value[:40] + "...",
+        )
+    if _CONTROL.search(value):
+        raise InputError(
+            "must not contain control characters", record=src, row=n, field=name
+        )
     return value
 
 
 def int_field(row: Row, name: str, src: str, n: int) -> int:
-    """Return column ``name`` as an integer (units); refuse fractions and text."""
+    """Return column ``name`` as an integer (units); refuse fractions and text.
+
+    Values beyond +-:data:`MAX_UNITS` are refused as typos.
+    """
     raw = text_field(row, name, src, n)
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise InputError(
             "must be a whole number", record=src, row=n, field=name, value=raw
         ) from None
+    if abs(value) > MAX_UNITS:
+        raise InputError(
+            f"must be at most {MAX_UNITS:,} in size",
+            record=src,
+            row=n,
+            field=name,
+            value=raw[:40],
+        )
+    return value
 
 
 def decimal_field(row: Row, name: str, src: str, n: int) -> Decimal:
-    """Return column ``name`` as an exact decimal."""
+    """Return column ``name`` as an exact, finite decimal of at most 10^12 in size."""
     raw = text_field(row, name, src, n)
     try:
         value = Decimal(raw)
     except InvalidOperation:
         raise InputError(
-            "must be a number", record=src, row=n, field=name, value=raw
+            "must be a number", record=src, row=n, field=name, value=raw[:40]
         ) from None
-    if not value.is_finite():
+    if not value.is_finite() or abs(value) > MAX_AMOUNT:
         raise InputError(
-            "must be a finite number", record=src, row=n, field=name, value=raw
+            "must be a finite number of at most 10^12 in size",
+            record=src,
+            row=n,
+            field=name,
+            value=raw[:40],
         )
     return value
 

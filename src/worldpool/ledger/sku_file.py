@@ -10,7 +10,7 @@ Optional: ``gtin, hs_code, battery, category, listed_markets, ffo_markets``
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -22,13 +22,21 @@ from worldpool.errors import InputError
 from worldpool.ledger.rows import (
     ParseResult,
     Row,
+    RowError,
     decimal_field,
+    iter_rows,
     parse_rows,
     positive,
     text_field,
 )
 
-__all__ = ["MAX_UNIT_VOLUME_M3", "MAX_UNIT_WEIGHT_KG", "parse_sku_file"]
+__all__ = [
+    "MAX_UNIT_VOLUME_M3",
+    "MAX_UNIT_WEIGHT_KG",
+    "SKU_COLUMNS",
+    "iter_sku_file",
+    "parse_sku_file",
+]
 
 MAX_UNIT_WEIGHT_KG = Decimal(500)
 """Heavier sellable units are almost surely grams typed as kilograms."""
@@ -40,6 +48,8 @@ _WEIGHTS = {
     "unit_weight_g": Decimal("0.001"),
     "unit_weight_lb": Decimal("0.45359237"),
 }
+SKU_COLUMNS = ("sku", "title", "unit_cost", "currency")
+"""Columns every SKU file must have."""
 _HS = re.compile(r"^\d{6}(\d{2}){0,2}$")
 
 
@@ -47,11 +57,17 @@ def parse_sku_file(
     path: str | Path, markets: Collection[str]
 ) -> ParseResult[SkuRecord]:
     """Parse the SKU CSV at ``path``; ``markets`` are the known marketplace ids."""
-    return parse_rows(
-        path,
-        partial(_parse, markets=frozenset(markets)),
-        ("sku", "title", "unit_cost", "currency"),
-    )
+    return parse_rows(path, partial(_parse, markets=frozenset(markets)), SKU_COLUMNS)
+
+
+def iter_sku_file(
+    path: str | Path, markets: Collection[str]
+) -> Iterator[tuple[int, SkuRecord] | RowError]:
+    """Yield each row of the SKU CSV at ``path`` as a record or an error, in order.
+
+    Constant memory whatever the file size (imports stream with it).
+    """
+    return iter_rows(path, partial(_parse, markets=frozenset(markets)), SKU_COLUMNS)
 
 
 def _parse(row: Row, src: str, n: int, *, markets: frozenset[str]) -> SkuRecord:
@@ -71,7 +87,7 @@ def _parse(row: Row, src: str, n: int, *, markets: frozenset[str]) -> SkuRecord:
         )
     listed = _markets(row, "listed_markets", src, n, markets)
     return SkuRecord(
-        sku=text_field(row, "sku", src, n),
+        sku=text_field(row, "sku", src, n, max_len=64),
         title=text_field(row, "title", src, n),
         unit_weight_kg=_weight(row, src, n),
         unit_volume_m3=_volume(row, src, n),
@@ -80,7 +96,8 @@ def _parse(row: Row, src: str, n: int, *, markets: frozenset[str]) -> SkuRecord:
         gtin=_gtin(row, src, n),
         hs_code=_hs(row, src, n),
         battery=_battery(row, src, n),
-        category=text_field(row, "category", src, n, required=False) or None,
+        category=text_field(row, "category", src, n, required=False, max_len=128)
+        or None,
         listed_markets=listed,
         ffo_markets=_markets(row, "ffo_markets", src, n, markets),
     )

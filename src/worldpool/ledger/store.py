@@ -109,6 +109,11 @@ class Ledger:
         # lock avoids its busy-handler's millisecond sleeps (see BENCHMARKS.md).
         self._write_lock = _write_lock(engine)
 
+    @property
+    def write_lock(self) -> AbstractContextManager[object]:
+        """The lock writers of this pool take first (SQLite only; else a no-op)."""
+        return self._write_lock
+
     def for_seller(self, seller: str) -> Ledger:
         """Return the view of the same pool for another seller."""
         return Ledger(self.engine, self.catalog, seller=seller)

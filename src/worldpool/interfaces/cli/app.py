@@ -15,7 +15,7 @@ from typing import Any
 import typer
 
 from worldpool._version import __version__
-from worldpool.interfaces.cli import catalog, ledger_cmds
+from worldpool.interfaces.cli import catalog, imports_cmds, ledger_cmds
 from worldpool.interfaces.cli.demo import demo
 from worldpool.interfaces.cli.stock import stock
 
@@ -38,6 +38,8 @@ app.command("check")(ledger_cmds.check)
 app.command("journal")(ledger_cmds.journal)
 app.command("examples")(ledger_cmds.examples)
 app.add_typer(ledger_cmds.dead_letter_app, name="dead-letters")
+app.add_typer(imports_cmds.imports_app, name="imports")
+app.add_typer(imports_cmds.asn_app, name="asn")
 app.command("stock")(stock)
 app.command("demo")(demo)
 

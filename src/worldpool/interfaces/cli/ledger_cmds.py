@@ -51,14 +51,29 @@ def init(db: DbOption = None) -> None:
 
 @sku_app.command("import")
 def sku_import(file: Path, db: DbOption = None, seller: SellerOption = None) -> None:
-    """Import or update SKUs from a CSV file (bad rows are reported and kept aside)."""
-    with handled(), cli_context(db, seller=seller) as ctx:
-        outcome = inventory.import_skus(ctx, file)
+    """Import or update SKUs from a CSV file (bad rows are reported and kept aside).
+
+    Files of any size stream in chunks; an interrupted import of the same file
+    continues where it stopped when run again.
+    """
+    with (
+        handled(),
+        cli_context(db, seller=seller) as ctx,
+        Progress(console=console, transient=True) as bar,
+    ):
+        task = bar.add_task("importing SKUs", total=None)
+        outcome = inventory.import_skus(
+            ctx, file, lambda done, total: bar.update(task, completed=done, total=total)
+        )
     _render_batch(outcome, "SKUs: {posted} new, {updated} updated, {rejected} rejected")
 
 
 def receive(file: Path, db: DbOption = None, seller: SellerOption = None) -> None:
-    """Receive an ASN CSV at the hub (idempotent: a repeated file changes nothing)."""
+    """Receive an ASN CSV at the hub (idempotent: a repeated file changes nothing).
+
+    An interrupted run of the same file resumes after its last committed line;
+    until then its ASNs read "receiving" (`worldpool asn status`).
+    """
     with (
         handled(),
         cli_context(db, seller=seller) as ctx,
@@ -226,14 +241,20 @@ def journal(
 def _render_batch(outcome: inventory.BatchOutcome, line: str) -> None:
     for problem in outcome.rejected:
         console.print(f"[yellow]rejected[/] {problem.message}", highlight=False)
+    hidden = outcome.rejected_total - len(outcome.rejected)
+    if hidden > 0:
+        console.print(
+            f"... and {hidden} more rejected rows: `worldpool dead-letters list`",
+            highlight=False,
+        )
     console.print(
         line.format(
             posted=outcome.posted,
             updated=outcome.updated,
-            rejected=len(outcome.rejected),
+            rejected=outcome.rejected_total,
         )
     )
-    if outcome.rejected:
+    if outcome.rejected_total:
         raise typer.Exit(EXIT_PARTIAL)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from worldpool import audit, cockpit, users
+from worldpool import audit, cockpit, inventory, users
 from worldpool.cockpit import (
     FileReport,
     InventoryQuery,
@@ -87,13 +87,19 @@ def journal(ctx: Context, sku: str, node: str) -> list[Any]:
 
 
 def import_skus(ctx: Context, path: Path, name: str) -> FileReport:
-    """Import an uploaded SKU file."""
-    return cockpit.import_skus(ctx, path, name)
+    """Import an uploaded SKU file (rows accepted = new + updated SKUs)."""
+    out = inventory.import_skus(ctx, path, name=name)
+    return FileReport(out.posted + out.updated, 0, _problems(out))
 
 
 def receive_asn(ctx: Context, path: Path, name: str) -> FileReport:
-    """Receive an uploaded ASN file."""
-    return cockpit.receive_asn(ctx, path, name)
+    """Receive an uploaded ASN file (lines posted, lines already posted)."""
+    out = inventory.receive_asn(ctx, path, name=name)
+    return FileReport(out.posted, out.updated, _problems(out))
+
+
+def _problems(out: inventory.BatchOutcome) -> list[tuple[int, str | None, str]]:
+    return [(p.row or 0, p.field, p.message) for p in out.rejected]
 
 
 def order_page(ctx: Context, req: OrderQuery) -> Page:
