@@ -78,7 +78,9 @@ def _write_asn(path: Path, lines: int, skus: int) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write("asn_id,sku,node,qty,line\n")
         for i in range(lines):
-            out.write(f"ASN-{i // 1000:05d},SKU-{i % skus:07d},CN-SZX,{1 + i % 48},{i}\n")
+            out.write(
+                f"ASN-{i // 1000:05d},SKU-{i % skus:07d},CN-SZX,{1 + i % 48},{i}\n"
+            )
 
 
 def _child(url: str, kind: str, path: Path) -> dict[str, float]:
