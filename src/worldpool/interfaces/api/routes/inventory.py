@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
 
 from worldpool import inventory
 from worldpool.interfaces.api.deps import ReadCtx
@@ -78,3 +81,49 @@ def reservations(ctx: ReadCtx, sku: str | None = None) -> list[ReservationPublic
         ReservationPublic(reference=r, sku=s, node=n, qty=q)
         for r, s, n, q in orders.reservations(ctx, sku)
     ]
+
+
+class ImportPublic(BaseModel):
+    """One SKU or ASN file import and how far it got."""
+
+    id: int
+    kind: str
+    source: str
+    state: str = Field(description="running, interrupted, complete or superseded")
+    rows_done: int
+    posted: int
+    updated: int
+    rejected: int
+    started_at: datetime
+    finished_at: datetime | None
+
+
+@router.get("/imports", response_model=list[ImportPublic])
+def imports(
+    ctx: ReadCtx, limit: Annotated[int, Query(ge=1, le=1000)] = 20
+) -> list[ImportPublic]:
+    """The seller's newest file imports, newest first (interrupted ones included)."""
+    return [
+        ImportPublic(
+            id=r.id,
+            kind=r.kind,
+            source=r.source,
+            state=r.state(),
+            rows_done=r.rows_done,
+            posted=r.posted,
+            updated=r.updated,
+            rejected=r.rejected,
+            started_at=r.started_at,
+            finished_at=r.finished_at,
+        )
+        for r in inventory.imports(ctx, limit)
+    ]
+
+
+@router.get("/asns/{asn_id}/status")
+def asn_status(
+    asn_id: Annotated[str, Path(max_length=128)], ctx: ReadCtx
+) -> dict[str, str]:
+    """Whether an ASN is ``received``, still ``receiving``, or ``not received``."""
+    state = inventory.asn_status(ctx, [asn_id]).get(asn_id, "not received")
+    return {"asn_id": asn_id, "status": state}
