@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -336,7 +337,7 @@ class DemandRowIn(BaseModel):
 
     model_config = _STRICT
 
-    date: date
+    date: _dt.date = Field(ge=_dt.date(1900, 1, 1), le=_dt.date(2200, 12, 31))
     sku: str = Field(min_length=1, max_length=64)
     market: str = Field(min_length=1, max_length=64)
     units: float = Field(ge=0, le=1e7)

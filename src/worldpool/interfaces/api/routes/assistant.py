@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
@@ -23,6 +23,10 @@ router = APIRouter(prefix="/assistant", tags=["assistant"], responses=json_error
 _ROLE: dict[str, Role] = {"read": "viewer", "write": "operator", "admin": "owner"}
 
 
+ProposalId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Proposal id.")]
+"""A stored proposal's id (a 64-bit key: larger ids are refused with 422)."""
+
+
 class ActionIn(BaseModel):
     """An action asked for directly; the approval policy decides what happens."""
 
@@ -30,7 +34,12 @@ class ActionIn(BaseModel):
         description="approve_transfer, expedite_air, fix_hs_code ..."
     )
     params: dict[str, Any] = Field(description="sku, market, qty, mode, hs_code ...")
-    value: Decimal = Field(Decimal(0), ge=0, description="Money the action commits.")
+    value: Decimal = Field(
+        Decimal(0),
+        ge=0,
+        le=Decimal(10) ** 12,
+        description="Money the action commits (at most 10^12).",
+    )
     reason: str = Field("", max_length=500)
 
 
@@ -69,7 +78,7 @@ def proposals(
 
 
 @router.post("/proposals/{proposal_id}/approve", responses=json_errors(NOT_FOUND))
-def approve(ctx: WriteCtx, proposal_id: int) -> dict[str, Any]:
+def approve(ctx: WriteCtx, proposal_id: ProposalId) -> dict[str, Any]:
     """Approve a proposal and carry out its action."""
     with not_found():
         return service.decide(ctx, proposal_id, approve=True).to_dict()
@@ -77,7 +86,7 @@ def approve(ctx: WriteCtx, proposal_id: int) -> dict[str, Any]:
 
 @router.post("/proposals/{proposal_id}/reject", responses=json_errors(NOT_FOUND))
 def reject(
-    ctx: WriteCtx, proposal_id: int, body: NoteIn | None = None
+    ctx: WriteCtx, proposal_id: ProposalId, body: NoteIn | None = None
 ) -> dict[str, Any]:
     """Reject a proposal."""
     note = body.note if body else ""
@@ -86,7 +95,7 @@ def reject(
 
 
 @router.post("/proposals/{proposal_id}/undo", responses=json_errors(NOT_FOUND))
-def undo(ctx: WriteCtx, proposal_id: int) -> dict[str, Any]:
+def undo(ctx: WriteCtx, proposal_id: ProposalId) -> dict[str, Any]:
     """Take back a carried-out reversible action."""
     with not_found():
         return service.undo(ctx, proposal_id).to_dict()
