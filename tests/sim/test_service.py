@@ -62,3 +62,16 @@ def test_bad_requests_name_the_field(
     with pytest.raises(InputError) as err:
         simulate_policies(ctx, request_)
     assert err.value.field == field
+
+
+def test_cockpit_twin_page_runs_the_same_service(ctx: Context) -> None:
+    """The cockpit's twin upload goes through simulate_policies: progress, report."""
+    from worldpool import audit, inventory
+    from worldpool.interfaces.web._services import twin_run
+
+    inventory.init_schema(ctx)
+    job: dict[str, int] = {}
+    html = twin_run(ctx.acting_as(role="viewer"), DATA, job)
+    assert job["runs"] >= 3
+    assert "<html" in html.lower() and "split" in html.lower()
+    assert [e.action for e in audit.history(ctx)] == ["twin.run"]

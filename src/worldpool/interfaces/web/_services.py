@@ -308,28 +308,14 @@ class TwinProgress:
 
 
 def twin_run(ctx: Context, path: Path, job: dict[str, Any]) -> str:
-    """Compare split / pool / FFO on a demand history file; return the HTML report."""
-    from worldpool.demand.service import read_history_file
-    from worldpool.errors import InputError
-    from worldpool.report.twin_report import render_twin_report
-    from worldpool.sim import (
-        CompareParams,
-        FfoPolicy,
-        PoolPolicy,
-        ReplenishmentPolicy,
-        SplitPolicy,
-        compare,
-        scenario_from_frame,
-    )
+    """Compare split / pool / FFO on a demand history file; return the HTML report.
 
-    frame = read_history_file(path)
-    try:
-        scenario = scenario_from_frame(frame, ctx.catalog)
-    except ValueError as exc:
-        raise InputError(str(exc), record=path.name, field="history") from None
-    policies: list[ReplenishmentPolicy] = [SplitPolicy(), PoolPolicy(), FfoPolicy()]
-    result = compare(
-        scenario, policies, CompareParams(), seed=0, callbacks=TwinProgress(job)
-    )
+    The same twin service as ``worldpool simulate`` and ``POST /twin/simulate``.
+    """
+    from worldpool.report.twin_report import render_twin_report
+    from worldpool.sim.service import TwinRequest, simulate_policies
+
+    request = TwinRequest(demand=path, policies=("split", "pool", "ffo"))
+    result = simulate_policies(ctx, request, callbacks=TwinProgress(job))
     audit.record(ctx, "twin.run", target=path.name)
-    return render_twin_report(result, scenario)
+    return render_twin_report(result.comparison, result.scenario)
