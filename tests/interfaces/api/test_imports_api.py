@@ -25,3 +25,41 @@ def test_api_lists_imports_and_asn_status(server: Server, tmp_path: Path) -> Non
     assert got == {"asn_id": "A1", "status": "received"}
     assert none["status"] == "not received"
     assert bad.status_code == 422
+
+
+def test_an_unexpected_error_answers_an_error_id_not_a_trace() -> None:
+    """A bug inside a route answers 500 with a short message and an id, no trace."""
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+    from fastapi import FastAPI
+
+    from tests.interfaces.api.conftest import free_port
+    from worldpool.interfaces.api.errors import install_error_handlers
+
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internal detail")
+
+    port = free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical")
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.02)
+    try:
+        got = httpx.get(f"http://127.0.0.1:{port}/boom", timeout=30)
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+    body = got.json()
+    assert got.status_code == 500 and body["type"] == "InternalError"
+    assert len(body["error_id"]) == 10 and body["error_id"] in body["detail"]
+    assert "secret internal detail" not in got.text and "Traceback" not in got.text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import math
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,6 +41,7 @@ __all__ = [
 ]
 
 Responses = dict[int | str, dict[str, Any]]
+_log = logging.getLogger("worldpool.api")
 
 AUTH: Responses = {
     401: {"model": ErrorPublic, "description": "Missing or unknown API key"},
@@ -161,8 +164,26 @@ async def _invalid(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=422)
 
 
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    # A bug, not the caller's input: a short answer with an id to quote; the
+    # trace goes to the server log only (never to the client).
+    error_id = uuid.uuid4().hex[:10]
+    _log.error("unexpected error %s", error_id, exc_info=exc)
+    body = {
+        "detail": f"unexpected server error (error id {error_id})",
+        "type": "InternalError",
+        "error_id": error_id,
+    }
+    return JSONResponse(body, status_code=500)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the worldpool error handlers on ``app``."""
+    """Register the worldpool error handlers on ``app``.
+
+    Any other exception answers 500 with a short message and an error id; its
+    trace is logged on the server under that id.
+    """
+    app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(WorldpoolError, _handle)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http)
