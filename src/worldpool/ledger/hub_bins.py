@@ -20,6 +20,7 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 from worldpool.domain.inventory import Movement
 from worldpool.errors import IdempotencyConflict
 from worldpool.ledger.hub_tables import hub_bin_moves, hub_bins, hub_counts
+from worldpool.ledger.effects import validate
 from worldpool.ledger.journal import PostResult, post_on
 from worldpool.ledger.tables import balances, skus
 
@@ -140,7 +141,13 @@ def insert_bin_rows_on(conn: Connection, seller: str, rows: Sequence[dict[str, A
 
 
 def post_adjust_on(conn: Connection, seller: str, movement: Movement) -> PostResult:
-    """Post an ``adjust`` movement (a count variance) in the caller's transaction."""
+    """Post an ``adjust`` movement (a count variance) in the caller's transaction.
+
+    Raises:
+        InputError: the movement is malformed (``validate``).
+        InsufficientStock: a negative variance exceeds the available units.
+    """
+    validate(movement, (movement.node,))
     return post_on(conn, movement, seller=seller)
 
 
