@@ -39,21 +39,39 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from worldpool.catalog import load_catalog
 from worldpool.config import Settings
 from worldpool.context import open_context
 from worldpool.hub import CloseRequest
-from worldpool.hub.billing import MovementRow, month_bounds, price_usage
-from worldpool.hub.billing import charge_usage, usage_from_movements
+from worldpool.hub.billing import (
+    MovementRow,
+    charge_usage,
+    month_bounds,
+    price_usage,
+    usage_from_movements,
+)
 from worldpool.hub.service import close_month, compare_lines, rate_card
 from worldpool.hub.service import statement as read_statement
 from worldpool.ledger import Ledger
 from worldpool.ledger.db import make_engine
-from worldpool.catalog import load_catalog
 
 HUB, FC, LANE = "CN-SZX", "US-FC1", "CN-SZX>US-FC1:sea"
 COLS = (
-    "seller", "idempotency_key", "payload_hash", "kind", "sku", "node", "from_node",
-    "lane", "qty", "damaged", "short", "reason", "reference", "at", "posted_at",
+    "seller",
+    "idempotency_key",
+    "payload_hash",
+    "kind",
+    "sku",
+    "node",
+    "from_node",
+    "lane",
+    "qty",
+    "damaged",
+    "short",
+    "reason",
+    "reference",
+    "at",
+    "posted_at",
 )
 
 
@@ -75,7 +93,9 @@ def _url(base: str, schema: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _movements(args: argparse.Namespace) -> tuple[list[tuple[Any, ...]], dict[Any, list[int]], list[tuple[Any, ...]]]:
+def _movements(
+    args: argparse.Namespace,
+) -> tuple[list[tuple[Any, ...]], dict[Any, list[int]], list[tuple[Any, ...]]]:
     """Simulate the journal; return movement rows, final balances and charge rows."""
     rng = random.Random(args.seed)
     _, end = month_bounds(args.month)
@@ -103,11 +123,33 @@ def _movements(args: argparse.Namespace) -> tuple[list[tuple[Any, ...]], dict[An
                 on_hand -= q
                 if day >= first and rng.random() < 0.3:
                     cost = Decimal(rng.randint(300, 1500)) / 100
-                    charges.append((seller, f"p-{ref}", HUB, "ffo_parcel", ref, 1, cost,
-                                    "USD", _at(day, 12)))
+                    charges.append(
+                        (
+                            seller,
+                            f"p-{ref}",
+                            HUB,
+                            "ffo_parcel",
+                            ref,
+                            1,
+                            cost,
+                            "USD",
+                            _at(day, 12),
+                        )
+                    )
                     if rng.random() < 0.2:
-                        charges.append((seller, f"l-{ref}", HUB, "vas_label", ref, q, 0,
-                                        "USD", _at(day, 12)))
+                        charges.append(
+                            (
+                                seller,
+                                f"l-{ref}",
+                                HUB,
+                                "vas_label",
+                                ref,
+                                q,
+                                0,
+                                "USD",
+                                _at(day, 12),
+                            )
+                        )
             if d % 45 == 40 and on_hand > 10:
                 q = on_hand // 3
                 row = _row(seller, sku, "transfer_out", q, day, 14, f"T-{i}-{d}", n)
@@ -127,14 +169,27 @@ def _at(day: date, hour: int) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
-def _row(seller: str, sku: str, kind: str, q: int, day: date, hour: int, ref: str,
-         n: int) -> tuple[Any, ...]:
+def _row(
+    seller: str, sku: str, kind: str, q: int, day: date, hour: int, ref: str, n: int
+) -> tuple[Any, ...]:
     when = _at(day, hour)
     transfer = kind == "transfer_out"
     return (
-        seller, f"{sku}-{n}", "bench", kind, sku, FC if transfer else HUB,
-        HUB if transfer else None, LANE if transfer else None, q, 0, 0, "bench", ref,
-        when, when,
+        seller,
+        f"{sku}-{n}",
+        "bench",
+        kind,
+        sku,
+        FC if transfer else HUB,
+        HUB if transfer else None,
+        LANE if transfer else None,
+        q,
+        0,
+        0,
+        "bench",
+        ref,
+        when,
+        when,
     )
 
 
@@ -152,22 +207,38 @@ def _load(args: argparse.Namespace, url: str) -> int:
     raw = ledger.engine.raw_connection()
     try:
         cur = raw.cursor()
-        with cur.copy("COPY skus (seller, sku, title, unit_weight_kg, unit_volume_m3, "
-                      "unit_cost, currency, created_at) FROM STDIN") as cp:
+        with cur.copy(
+            "COPY skus (seller, sku, title, unit_weight_kg, unit_volume_m3, "
+            "unit_cost, currency, created_at) FROM STDIN"
+        ) as cp:
             rng = random.Random(args.seed + 1)
             for i in range(args.skus):
                 vol = Decimal(rng.randint(300, 60000)) / Decimal(10**7)
-                cp.write_row((f"S{i % args.sellers:03d}", f"K{i:05d}", f"item {i}",
-                              Decimal("0.4"), vol, Decimal("3.1"), "USD", now))
+                cp.write_row(
+                    (
+                        f"S{i % args.sellers:03d}",
+                        f"K{i:05d}",
+                        f"item {i}",
+                        Decimal("0.4"),
+                        vol,
+                        Decimal("3.1"),
+                        "USD",
+                        now,
+                    )
+                )
         with cur.copy(f"COPY movements ({', '.join(COLS)}) FROM STDIN") as cp:
             for r in rows:
                 cp.write_row(r)
-        with cur.copy("COPY balances (seller, sku, node, on_hand, reserved, in_transit) "
-                      "FROM STDIN") as cp:
+        with cur.copy(
+            "COPY balances (seller, sku, node, on_hand, reserved, in_transit) "
+            "FROM STDIN"
+        ) as cp:
             for (s, k, node), (oh, rs, it) in bal.items():
                 cp.write_row((s, k, node, oh, rs, it))
-        with cur.copy("COPY hub_charges (seller, idempotency_key, node, service, "
-                      "reference, qty, cost, currency, at) FROM STDIN") as cp:
+        with cur.copy(
+            "COPY hub_charges (seller, idempotency_key, node, service, "
+            "reference, qty, cost, currency, at) FROM STDIN"
+        ) as cp:
             for c in charges:
                 cp.write_row(c)
         cur.execute("CREATE TABLE bench_meta (params text)")
@@ -206,22 +277,34 @@ def _reconcile(ctx: Any, args: argparse.Namespace) -> tuple[int, int]:
     moves: dict[str, list[MovementRow]] = defaultdict(list)
     with engine.connect() as conn:
         conn.execute(text("SELECT set_config('worldpool.seller', '*', false)"))
-        for s, k, v in conn.execute(text("SELECT seller, sku, unit_volume_m3 FROM skus")):
+        for s, k, v in conn.execute(
+            text("SELECT seller, sku, unit_volume_m3 FROM skus")
+        ):
             vols[s][k] = v
-        q = text("SELECT seller, kind, sku, node, from_node, qty, damaged, short, "
-                 "reference, at FROM movements WHERE (node = :n OR from_node = :n) "
-                 "AND at < :u")
+        q = text(
+            "SELECT seller, kind, sku, node, from_node, qty, damaged, short, "
+            "reference, at FROM movements WHERE (node = :n OR from_node = :n) "
+            "AND at < :u"
+        )
         for r in conn.execute(q, {"n": HUB, "u": until}):
             moves[r[0]].append(MovementRow(*r[1:9], r[9].astimezone(UTC)))
         charges: dict[str, list[Any]] = defaultdict(list)
-        cq = text("SELECT seller, at, service, qty, cost FROM hub_charges WHERE node = :n")
+        cq = text(
+            "SELECT seller, at, service, qty, cost FROM hub_charges WHERE node = :n"
+        )
         for s, at, service, qty, cost in conn.execute(cq, {"n": HUB}):
             charges[s].append((at.astimezone(UTC).date(), service, qty, cost))
     cents = lines = 0
     for seller in sorted(moves):
         mine = card.for_seller(seller)
-        _, usage = usage_from_movements(seller, HUB, args.month, moves[seller],
-                                        vols[seller], mine.per_units("inbound_carton", first))
+        _, usage = usage_from_movements(
+            seller,
+            HUB,
+            args.month,
+            moves[seller],
+            vols[seller],
+            mine.per_units("inbound_carton", first),
+        )
         usage += _charge_usage(seller, charges[seller])
         again = price_usage(usage, mine)
         stored = read_statement(ctx.acting_as(seller=seller), args.month, HUB)
@@ -232,13 +315,17 @@ def _reconcile(ctx: Any, args: argparse.Namespace) -> tuple[int, int]:
 
 
 def _charge_usage(seller: str, rows: list[Any]) -> list[Any]:
-    agg: dict[tuple[date, str], list[Any]] = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
+    agg: dict[tuple[date, str], list[Any]] = defaultdict(
+        lambda: [Decimal(0), Decimal(0), 0]
+    )
     for day, service, qty, cost in rows:
         a = agg[(day, service)]
         a[0] += qty
         a[1] += cost
         a[2] += 1
-    return [charge_usage(seller, HUB, d, s, q, c, n) for (d, s), (q, c, n) in agg.items()]
+    return [
+        charge_usage(seller, HUB, d, s, q, c, n) for (d, s), (q, c, n) in agg.items()
+    ]
 
 
 def main() -> int:
@@ -248,8 +335,10 @@ def main() -> int:
     generated = None
     if args.fresh or not _loaded(args, url):
         generated = _load(args, url)
-        print(f"loaded {generated} movements in {time.perf_counter() - t0:.1f} s",
-              file=sys.stderr)
+        print(
+            f"loaded {generated} movements in {time.perf_counter() - t0:.1f} s",
+            file=sys.stderr,
+        )
     ctx = open_context(Settings.from_env().with_(database_url=url), role="hub")
     with ctx.engine.connect() as conn:
         n_moves = conn.execute(text("SELECT count(*) FROM movements")).scalar()

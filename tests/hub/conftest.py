@@ -33,10 +33,14 @@ def sku(code: str, volume: str) -> SkuRecord:
     )
 
 
-def mv(kind: MovementKind, code: str, qty: int, when: datetime, ref: str, **kw: str) -> Movement:
+def mv(
+    kind: MovementKind, code: str, qty: int, when: datetime, ref: str, **kw: str
+) -> Movement:
     """Return a movement at the hub with a unique key."""
     key = f"{kind}-{code}-{ref}-{when.isoformat()}-{qty}"
-    return Movement(kind, code, kw.pop("node", HUB), qty, "test", ref, key, at=when, **kw)
+    return Movement(
+        kind, code, kw.pop("node", HUB), qty, "test", ref, key, at=when, **kw
+    )
 
 
 def stock(ledger: Ledger, seller: str, scale: int) -> None:
@@ -56,8 +60,16 @@ def stock(ledger: Ledger, seller: str, scale: int) -> None:
             mv(k.SHIP, "A", qty, at(10, day, 10), ref),
         ]
     moves.append(
-        mv(k.TRANSFER_OUT, "A", 20, at(10, 15), "T-1", node="US-FC1", from_node=HUB,
-           lane="CN-SZX>US-FC1:sea")
+        mv(
+            k.TRANSFER_OUT,
+            "A",
+            20,
+            at(10, 15),
+            "T-1",
+            node="US-FC1",
+            from_node=HUB,
+            lane="CN-SZX>US-FC1:sea",
+        )
     )
     moves.append(mv(k.RECEIVE, "B", 10, at(11, 1), "ASN-3"))  # next month: not billed
     for m in moves:

@@ -48,11 +48,13 @@ def test_statement_reconciles_with_the_journal_to_the_cent(
     acme = hub.acting_as(seller="acme")
     billing.record_charge(
         acme,
-        ChargeRequest("ffo_parcel", "O-3", Decimal(1), "p-1", cost=Decimal("7.35"),
-                      at=at(10, 9)),
+        ChargeRequest(
+            "ffo_parcel", "O-3", Decimal(1), "p-1", cost=Decimal("7.35"), at=at(10, 9)
+        ),
     )
-    billing.record_charge(acme, ChargeRequest("vas_label", "O-3", Decimal(5), "l-1",
-                                              at=at(10, 9)))
+    billing.record_charge(
+        acme, ChargeRequest("vas_label", "O-3", Decimal(5), "l-1", at=at(10, 9))
+    )
     result = billing.close_month(hub, CloseRequest("2026-10", HUB))
     assert result.sellers == 2
     stmt = billing.statement(acme.acting_as(role="viewer"), "2026-10", HUB)

@@ -216,7 +216,9 @@ def price_usage(usage: Sequence[Usage], card: RateCard) -> list[StatementLine]:
             card mixes currencies.
     """
     lines: list[StatementLine] = []
-    ordered = sorted((u for u in usage if u.basis != 0), key=lambda u: (u.day, u.service))
+    ordered = sorted(
+        (u for u in usage if u.basis != 0), key=lambda u: (u.day, u.service)
+    )
     for u in ordered:
         row = card.row(u.service, u.day, u.basis)
         if row is None:
@@ -248,7 +250,9 @@ def price_usage(usage: Sequence[Usage], card: RateCard) -> list[StatementLine]:
             )
         )
     if len({ln.currency for ln in lines}) > 1:
-        raise CatalogError("a seller's rate card must use one currency", field="currency")
+        raise CatalogError(
+            "a seller's rate card must use one currency", field="currency"
+        )
     return lines
 
 
@@ -281,7 +285,11 @@ def usage_from_movements(
             d = deltas[day]
             d[0] += delta
             d[1] += delta * unit_volume[m.sku]
-        if not first <= day < end or m.node != node or m.kind not in ("receive", "ship"):
+        if (
+            not first <= day < end
+            or m.node != node
+            or m.kind not in ("receive", "ship")
+        ):
             continue
         a = agg[(day, m.kind)]
         a[0] += m.qty
@@ -294,7 +302,9 @@ def usage_from_movements(
     )
     usage = storage_usage(snaps)
     for (day, kind), (qty, n, cartons) in agg.items():
-        usage += handling_usage(seller, node, day, kind, qty, n, cartons, len(orders[day]))
+        usage += handling_usage(
+            seller, node, day, kind, qty, n, cartons, len(orders[day])
+        )
     return snaps, usage
 
 
@@ -321,6 +331,7 @@ def handling_usage(
         orders: Distinct order references shipped (ship only).
     """
     trace = f"movements seller={seller} kind={kind} node={node} day={day}"
+    pairs: tuple[tuple[str, int], ...]
     if kind == "receive":
         pairs = (("inbound_carton", cartons), ("inbound_unit", qty))
     else:
@@ -329,7 +340,13 @@ def handling_usage(
 
 
 def charge_usage(
-    seller: str, node: str, day: date, service: str, qty: Decimal, cost: Decimal, rows: int
+    seller: str,
+    node: str,
+    day: date,
+    service: str,
+    qty: Decimal,
+    cost: Decimal,
+    rows: int,
 ) -> Usage:
     """Return the usage of one day's recorded charges of ``service``.
 

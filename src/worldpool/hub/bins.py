@@ -16,8 +16,16 @@ from worldpool.errors import InputError
 
 __all__ = ["Bin", "BinProblem", "check_capacity", "parse_bins", "pick_path"]
 
-_COLUMNS = ("node", "bin", "zone", "aisle", "shelf", "position", "capacity_m3",
-            "capacity_kg")
+_COLUMNS = (
+    "node",
+    "bin",
+    "zone",
+    "aisle",
+    "shelf",
+    "position",
+    "capacity_m3",
+    "capacity_kg",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +54,14 @@ class Bin:
     def row(self) -> dict[str, object]:
         """Return the bin as a table row."""
         return {
-            "node": self.node, "bin": self.bin, "zone": self.zone, "aisle": self.aisle,
-            "shelf": self.shelf, "position": self.position,
-            "capacity_m3": self.capacity_m3, "capacity_kg": self.capacity_kg,
+            "node": self.node,
+            "bin": self.bin,
+            "zone": self.zone,
+            "aisle": self.aisle,
+            "shelf": self.shelf,
+            "position": self.position,
+            "capacity_m3": self.capacity_m3,
+            "capacity_kg": self.capacity_kg,
             "abc": self.abc,
         }
 
@@ -65,7 +78,9 @@ class BinProblem:
     """What is wrong (names the file, row and field)."""
 
 
-def parse_bins(text: str, source: str, hubs: Iterable[str]) -> tuple[list[Bin], list[BinProblem]]:
+def parse_bins(
+    text: str, source: str, hubs: Iterable[str]
+) -> tuple[list[Bin], list[BinProblem]]:
     """Parse a bins CSV; return the good bins and the problems of the bad rows.
 
     Raises:
@@ -88,8 +103,9 @@ def parse_bins(text: str, source: str, hubs: Iterable[str]) -> tuple[list[Bin], 
 def _bin(raw: dict[str, str], source: str, n: int, hubs: set[str]) -> Bin:
     vals = {k: (raw.get(k) or "").strip() for k in (*_COLUMNS, "abc")}
     if vals["node"] not in hubs:
-        raise InputError("not a hub node", record=source, row=n, field="node",
-                         value=vals["node"])
+        raise InputError(
+            "not a hub node", record=source, row=n, field="node", value=vals["node"]
+        )
     for name in ("bin", "zone", "aisle", "shelf", "position"):
         if not vals[name]:
             raise InputError("must not be empty", record=source, row=n, field=name)
@@ -100,14 +116,30 @@ def _bin(raw: dict[str, str], source: str, n: int, hubs: set[str]) -> Bin:
         except InvalidOperation:
             cap = Decimal(-1)
         if not cap.is_finite() or cap <= 0:
-            raise InputError("must be a number > 0", record=source, row=n, field=name,
-                             value=vals[name])
+            raise InputError(
+                "must be a number > 0",
+                record=source,
+                row=n,
+                field=name,
+                value=vals[name],
+            )
         caps.append(cap)
     abc = (vals["abc"] or "C").upper()
     if abc not in ("A", "B", "C"):
-        raise InputError("must be A, B or C", record=source, row=n, field="abc", value=abc)
-    return Bin(vals["node"], vals["bin"], vals["zone"], vals["aisle"], vals["shelf"],
-               vals["position"], caps[0], caps[1], abc)
+        raise InputError(
+            "must be A, B or C", record=source, row=n, field="abc", value=abc
+        )
+    return Bin(
+        vals["node"],
+        vals["bin"],
+        vals["zone"],
+        vals["aisle"],
+        vals["shelf"],
+        vals["position"],
+        caps[0],
+        caps[1],
+        abc,
+    )
 
 
 def check_capacity(
@@ -118,12 +150,14 @@ def check_capacity(
     if vol > bin_.capacity_m3:
         raise InputError(
             f"bin would hold {vol:.4f} m3 of {bin_.capacity_m3} m3",
-            record=f"bin {bin_.bin}", field="capacity_m3",
+            record=f"bin {bin_.bin}",
+            field="capacity_m3",
         )
     if kg > bin_.capacity_kg:
         raise InputError(
             f"bin would hold {kg:.2f} kg of {bin_.capacity_kg} kg",
-            record=f"bin {bin_.bin}", field="capacity_kg",
+            record=f"bin {bin_.bin}",
+            field="capacity_kg",
         )
 
 
@@ -137,13 +171,13 @@ def pick_path(stops: Iterable[tuple[Bin, str, int]]) -> list[tuple[Bin, str, int
     aisles = sorted({(b.zone, b.aisle) for b, _, _ in stops})
     rank = {za: i for i, za in enumerate(aisles)}
 
-    def key(stop: tuple[Bin, str, int]) -> tuple[object, ...]:
+    def _key(stop: tuple[Bin, str, int]) -> tuple[object, ...]:
         b, sku, _ = stop
         i = rank[(b.zone, b.aisle)]
         pos = (b.position, b.shelf)
         return (i, pos if i % 2 == 0 else tuple(_desc(p) for p in pos), b.bin, sku)
 
-    return sorted(stops, key=key)
+    return sorted(stops, key=_key)
 
 
 def _desc(text: str) -> tuple[int, ...]:

@@ -98,8 +98,13 @@ def import_bins(ctx: Context, path: Path) -> tuple[int, int, list[BinProblem]]:
     good, bad = parse_bins(text, path.name, (h.id for h in ctx.catalog.hubs()))
     with scoped(ctx.engine, ctx.seller).begin() as conn:
         new, updated = q.upsert_bins_on(conn, [b.row() for b in good])
-        audit_on(conn, ctx, "hub.bins.import", target=path.name,
-                 result={"new": new, "updated": updated, "rejected": len(bad)})
+        audit_on(
+            conn,
+            ctx,
+            "hub.bins.import",
+            target=path.name,
+            result={"new": new, "updated": updated, "rejected": len(bad)},
+        )
     if bad:
         ledger_of(ctx).dead_letter(
             DeadLetter(path.name, "bin", p.row, p.field, p.message, {}) for p in bad
@@ -121,8 +126,9 @@ def _bin(row: dict[str, object]) -> Bin:
 def _one_bin(conn: Connection, node: str, bin_id: str) -> Bin:
     rows = q.bins_on(conn, node, bin_id)
     if not rows:
-        raise UnknownReference("unknown bin", record=f"node {node}", field="bin",
-                               value=bin_id)
+        raise UnknownReference(
+            "unknown bin", record=f"node {node}", field="bin", value=bin_id
+        )
     return _bin(rows[0])
 
 
@@ -138,8 +144,9 @@ def _shared(ctx: Context) -> AbstractContextManager[Connection]:
 
 def _check_qty(qty: int, record: str) -> None:
     if qty <= 0:
-        raise InputError("quantity must be positive", record=record, field="qty",
-                         value=qty)
+        raise InputError(
+            "quantity must be positive", record=record, field="qty", value=qty
+        )
 
 
 def put_away(ctx: Context, req: PutAway) -> bool:
@@ -152,25 +159,41 @@ def put_away(ctx: Context, req: PutAway) -> bool:
     """
     ctx.require("operator")
     _check_qty(req.qty, f"put-away {req.idempotency_key}")
-    row = {"idempotency_key": req.idempotency_key, "kind": "putaway", "sku": req.sku,
-           "node": req.node, "bin": req.bin, "qty": req.qty, "reason": "put-away",
-           "reference": req.reference}
+    row = {
+        "idempotency_key": req.idempotency_key,
+        "kind": "putaway",
+        "sku": req.sku,
+        "node": req.node,
+        "bin": req.bin,
+        "qty": req.qty,
+        "reason": "put-away",
+        "reference": req.reference,
+    }
     with _shared(ctx) as conn:
         if q.seen_bin_rows_on(conn, ctx.seller, [row]):
             return False
         target = _one_bin(conn, req.node, req.bin)
-        binned = sum(u for _, _, u in q.bin_stock_on(conn, ctx.seller, req.node,
-                                                    sku=req.sku))
+        binned = sum(
+            u for _, _, u in q.bin_stock_on(conn, ctx.seller, req.node, sku=req.sku)
+        )
         free = q.on_hand_on(conn, ctx.seller, req.sku, req.node) - binned
         if req.qty > free:
-            raise InputError(f"only {free} units of {req.sku} are not yet in a bin",
-                             record=f"put-away {req.idempotency_key}", field="qty",
-                             value=req.qty)
+            raise InputError(
+                f"only {free} units of {req.sku} are not yet in a bin",
+                record=f"put-away {req.idempotency_key}",
+                field="qty",
+                value=req.qty,
+            )
         _fits(ctx, conn, target, req.sku, req.qty)
         done = q.insert_bin_rows_on(conn, ctx.seller, [row])
         if done:
-            audit_on(conn, ctx, "hub.putaway", target=req.reference,
-                     inputs={"sku": req.sku, "bin": req.bin, "qty": req.qty})
+            audit_on(
+                conn,
+                ctx,
+                "hub.putaway",
+                target=req.reference,
+                inputs={"sku": req.sku, "bin": req.bin, "qty": req.qty},
+            )
     return done
 
 
@@ -194,28 +217,54 @@ def move_bin(ctx: Context, req: BinMove) -> bool:
     rec = f"bin move {req.idempotency_key}"
     _check_qty(req.qty, rec)
     if req.from_bin == req.to_bin:
-        raise InputError("source and destination bin are the same", record=rec,
-                         field="to_bin")
-    base = {"idempotency_key": req.idempotency_key, "kind": "move", "sku": req.sku,
-            "node": req.node, "reason": "bin move", "reference": req.reference}
-    rows = [base | {"bin": req.from_bin, "qty": -req.qty},
-            base | {"bin": req.to_bin, "qty": req.qty}]
+        raise InputError(
+            "source and destination bin are the same", record=rec, field="to_bin"
+        )
+    base = {
+        "idempotency_key": req.idempotency_key,
+        "kind": "move",
+        "sku": req.sku,
+        "node": req.node,
+        "reason": "bin move",
+        "reference": req.reference,
+    }
+    rows = [
+        base | {"bin": req.from_bin, "qty": -req.qty},
+        base | {"bin": req.to_bin, "qty": req.qty},
+    ]
     with _shared(ctx) as conn:
         if q.seen_bin_rows_on(conn, ctx.seller, rows):
             return False
         _one_bin(conn, req.node, req.from_bin)
         target = _one_bin(conn, req.node, req.to_bin)
-        held = sum(u for _, _, u in q.bin_stock_on(conn, ctx.seller, req.node,
-                                                  req.from_bin, req.sku))
+        held = sum(
+            u
+            for _, _, u in q.bin_stock_on(
+                conn, ctx.seller, req.node, req.from_bin, req.sku
+            )
+        )
         if req.qty > held:
-            raise InputError(f"bin {req.from_bin} holds {held} units of {req.sku}",
-                             record=rec, field="qty", value=req.qty)
+            raise InputError(
+                f"bin {req.from_bin} holds {held} units of {req.sku}",
+                record=rec,
+                field="qty",
+                value=req.qty,
+            )
         _fits(ctx, conn, target, req.sku, req.qty)
         done = q.insert_bin_rows_on(conn, ctx.seller, rows)
         if done:
-            audit_on(conn, ctx, "hub.bin_move", target=req.reference,
-                     inputs={"sku": req.sku, "from": req.from_bin, "to": req.to_bin,
-                             "qty": req.qty})
+            audit_on(
+                conn,
+                ctx,
+                "hub.bin_move",
+                target=req.reference,
+                inputs={
+                    "sku": req.sku,
+                    "from": req.from_bin,
+                    "to": req.to_bin,
+                    "qty": req.qty,
+                },
+            )
     return done
 
 
@@ -246,4 +295,3 @@ def check_bins(ctx: Context, node: str) -> list[str]:
             if units > on_hand:
                 problems.append(f"{sku}: {units} units in bins, {on_hand} on hand")
     return problems
-

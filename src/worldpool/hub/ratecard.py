@@ -117,7 +117,7 @@ class RateCard:
     """All rows, in file order."""
 
     def for_seller(self, seller: str) -> RateCard:
-        """Return the card ``seller`` pays: its own rows per service, else the tariff."""
+        """Return the card ``seller`` pays: its own rows per service, else tariff."""
         own = {r.service for r in self.rows if r.seller == seller}
         return RateCard(
             tuple(
@@ -132,8 +132,10 @@ class RateCard:
         """Return the service codes on the card, sorted."""
         return tuple(sorted({r.service for r in self.rows}))
 
-    def row(self, service: str, day: date, basis: Decimal = Decimal(0)) -> RateRow | None:
-        """Return the row pricing ``basis`` of ``service`` on ``day`` (latest in force)."""
+    def row(
+        self, service: str, day: date, basis: Decimal = Decimal(0)
+    ) -> RateRow | None:
+        """Return the row pricing ``basis`` of ``service`` on ``day`` (latest)."""
         rows = [r for r in self.rows if r.service == service and r.applies(day, basis)]
         return max(rows, key=lambda r: r.effective_date, default=None)
 
@@ -182,7 +184,9 @@ def _row(raw: dict[str, str], source: str, n: int) -> RateRow:
         )
     per = int(_decimal(raw, "per_units", source, n))
     if per < 1:
-        raise CatalogError("must be at least 1", record=source, row=n, field="per_units")
+        raise CatalogError(
+            "must be at least 1", record=source, row=n, field="per_units"
+        )
     to = raw["tier_to"].strip()
     return RateRow(
         seller=raw["seller"].strip() or ALL_SELLERS,

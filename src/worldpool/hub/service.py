@@ -103,7 +103,12 @@ def close_month(ctx: Context, req: CloseRequest) -> CloseResult:
         rows = _rows(ctx, req, card, snaps, usage)
         q.save_month_on(conn, req.node, req.month, *rows)
         result = CloseResult(
-            req.month, req.node, len(rows[0]), len(rows[1]), len(rows[2]), _totals(rows[0])
+            req.month,
+            req.node,
+            len(rows[0]),
+            len(rows[1]),
+            len(rows[2]),
+            _totals(rows[0]),
         )
         audit_on(
             conn,
@@ -125,7 +130,9 @@ def _usage(
     by_seller: dict[str, dict[date, tuple[int, Decimal]]] = defaultdict(dict)
     for seller, day, units, volume in deltas:
         by_seller[seller][day] = (units, Decimal(volume or 0))
-    snaps = {s: daily_snapshots(s, req.node, d, req.month) for s, d in by_seller.items()}
+    snaps = {
+        s: daily_snapshots(s, req.node, d, req.month) for s, d in by_seller.items()
+    }
     usage: dict[str, list[Usage]] = {s: storage_usage(v) for s, v in snaps.items()}
     for seller, day, kind, qty, n, cartons, orders in handling:
         usage.setdefault(seller, []).extend(
@@ -163,8 +170,13 @@ def _rows(
         )
         lines += [base | _line_row(ln) for ln in priced]
     snapshot_rows = [
-        {"seller": s.seller, "node": s.node, "day": s.day, "units": s.units,
-         "volume_m3": s.volume_m3}
+        {
+            "seller": s.seller,
+            "node": s.node,
+            "day": s.day,
+            "units": s.units,
+            "volume_m3": s.volume_m3,
+        }
         for v in snaps.values()
         for s in v
     ]
@@ -206,20 +218,35 @@ def statement(ctx: Context, month: str, node: str = "CN-SZX") -> Statement:
         rows = q.lines_on(conn, ctx.seller, node, month)
     if not heads:
         raise UnknownReference(
-            "no closed statement", record=f"seller {ctx.seller}", field="month", value=month
+            "no closed statement",
+            record=f"seller {ctx.seller}",
+            field="month",
+            value=month,
         )
     head = heads[0]
     lines = tuple(
         StatementLine(
-            r["line_no"], r["day"], r["service"], r["unit"], Decimal(r["basis"]),
-            Decimal(r["rate"]), Decimal(r["amount"]), r["currency"], r["records"],
+            r["line_no"],
+            r["day"],
+            r["service"],
+            r["unit"],
+            Decimal(r["basis"]),
+            Decimal(r["rate"]),
+            Decimal(r["amount"]),
+            r["currency"],
+            r["records"],
             r["trace"],
         )
         for r in rows
     )
     return Statement(
-        ctx.seller, node, month, head["currency"], Decimal(head["total"]),
-        head["closed_at"], lines,
+        ctx.seller,
+        node,
+        month,
+        head["currency"],
+        Decimal(head["total"]),
+        head["closed_at"],
+        lines,
     )
 
 
@@ -230,8 +257,9 @@ def operator_view(ctx: Context, month: str, node: str = "CN-SZX") -> list[Seller
     with scoped(ctx.engine, ALL_SELLERS).connect() as conn:
         heads = q.statements_on(conn, node, month, None)
     return [
-        SellerTotal(h["seller"], h["currency"], Decimal(h["total"]), h["lines"],
-                    h["closed_at"])
+        SellerTotal(
+            h["seller"], h["currency"], Decimal(h["total"]), h["lines"], h["closed_at"]
+        )
         for h in heads
     ]
 
@@ -246,21 +274,32 @@ def record_charge(ctx: Context, req: ChargeRequest) -> bool:
     ctx.require("hub")
     _hub(ctx, req.node)
     if req.service != "ffo_parcel" and not req.service.startswith("vas_"):
-        raise InputError("ffo_parcel or vas_*", record="charge", field="service",
-                         value=req.service)
+        raise InputError(
+            "ffo_parcel or vas_*", record="charge", field="service", value=req.service
+        )
     if req.qty <= 0 or req.cost < 0:
         raise InputError("qty must be > 0 and cost >= 0", record="charge", field="qty")
     row = {
-        "seller": ctx.seller, "idempotency_key": req.idempotency_key, "node": req.node,
-        "service": req.service, "reference": req.reference, "qty": req.qty,
-        "cost": req.cost, "currency": req.currency.upper(),
+        "seller": ctx.seller,
+        "idempotency_key": req.idempotency_key,
+        "node": req.node,
+        "service": req.service,
+        "reference": req.reference,
+        "qty": req.qty,
+        "cost": req.cost,
+        "currency": req.currency.upper(),
         "at": req.at or datetime.now(UTC),
     }
     with scoped(ctx.engine, ctx.seller).begin() as conn:
         fresh = q.insert_charges_on(conn, [row]) == 1
         if fresh:
-            audit_on(conn, ctx, "hub.charge", target=req.reference,
-                     inputs={k: str(v) for k, v in row.items()})
+            audit_on(
+                conn,
+                ctx,
+                "hub.charge",
+                target=req.reference,
+                inputs={k: str(v) for k, v in row.items()},
+            )
     return fresh
 
 
@@ -274,32 +313,54 @@ def reconcile(ctx: Context, month: str, node: str = "CN-SZX") -> Reconciliation:
     card = rate_card(ctx).for_seller(ctx.seller)
     first, end = month_bounds(month)
     with scoped(ctx.engine, ctx.seller).connect() as conn:
-        volumes = {k[1]: Decimal(v) for k, v in q.unit_volumes_on(conn, [ctx.seller]).items()}
+        volumes = {
+            k[1]: Decimal(v) for k, v in q.unit_volumes_on(conn, [ctx.seller]).items()
+        }
         moves = [
-            MovementRow(r.kind, r.sku, r.node, r.from_node, r.qty, r.damaged, r.short,
-                        r.reference, _aware(r.at))
+            MovementRow(
+                r.kind,
+                r.sku,
+                r.node,
+                r.from_node,
+                r.qty,
+                r.damaged,
+                r.short,
+                r.reference,
+                _aware(r.at),
+            )
             for r in q.movement_rows_on(conn, node, _utc(end), [ctx.seller])
         ]
         charges = q.charge_usage_on(conn, node, _utc(first), _utc(end), [ctx.seller])
     _, usage = usage_from_movements(
         ctx.seller, node, month, moves, volumes, card.per_units("inbound_carton", first)
     )
-    usage += [charge_usage(ctx.seller, node, d, s, Decimal(a), Decimal(c), n)
-              for _, d, s, a, c, n in charges]
+    usage += [
+        charge_usage(ctx.seller, node, d, s, Decimal(a), Decimal(c), n)
+        for _, d, s, a, c, n in charges
+    ]
     again = price_usage(usage, card)
     return compare_lines(ctx.seller, month, stored.lines, again)
 
 
 def compare_lines(
-    seller: str, month: str, stored: tuple[StatementLine, ...], again: list[StatementLine]
+    seller: str,
+    month: str,
+    stored: tuple[StatementLine, ...],
+    again: list[StatementLine],
 ) -> Reconciliation:
-    """Compare stored and recomputed lines keyed by (day, service); sum |diff| in cents."""
+    """Compare lines keyed by (day, service); sum |stored - recomputed| in cents."""
     a = {(ln.day, ln.service): ln.amount for ln in stored}
     b = {(ln.day, ln.service): ln.amount for ln in again}
-    diff = sum(abs(a.get(k, Decimal(0)) - b.get(k, Decimal(0))) for k in a.keys() | b.keys())
+    diff = sum(
+        abs(a.get(k, Decimal(0)) - b.get(k, Decimal(0))) for k in a.keys() | b.keys()
+    )
     return Reconciliation(
-        seller, month, len(a.keys() | b.keys()), sum(a.values(), Decimal(0)),
-        sum(b.values(), Decimal(0)), int(Decimal(diff) * 100),
+        seller,
+        month,
+        len(a.keys() | b.keys()),
+        sum(a.values(), Decimal(0)),
+        sum(b.values(), Decimal(0)),
+        int(Decimal(diff) * 100),
     )
 
 

@@ -3,7 +3,7 @@
 Every line carries its ledger trace (the journal filter, charge filter or
 snapshot it comes from), so a seller can audit each amount. Chinese text needs
 a CJK font: one is embedded (``WORLDPOOL_CJK_FONT`` or a system font, see
-:mod:`worldpool.lastmile._fonts`) and without one rendering raises
+:mod:`worldpool.hub._fonts`) and without one rendering raises
 ConfigError rather than printing ``?``.
 """
 
@@ -15,9 +15,9 @@ import io
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from worldpool.hub._fonts import find_cjk_font
 from worldpool.hub.records import Statement
 from worldpool.i18n import N_, normalise_language, t
-from worldpool.lastmile._fonts import find_cjk_font, needs_unicode
 
 __all__ = ["SERVICE_NAMES", "service_name", "statement_csv", "statement_pdf"]
 
@@ -61,21 +61,69 @@ def statement_csv(stmt: Statement, language: str = "en") -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(
-        ["seller", "node", "month", "line_no", "day", "service", "description", "unit",
-         "basis", "rate", "amount", "currency", "records", "trace"]
+        [
+            "seller",
+            "node",
+            "month",
+            "line_no",
+            "day",
+            "service",
+            "description",
+            "unit",
+            "basis",
+            "rate",
+            "amount",
+            "currency",
+            "records",
+            "trace",
+        ]
     )
     for ln in stmt.lines:
         w.writerow(
-            [stmt.seller, stmt.node, stmt.month, ln.line_no, ln.day.isoformat(),
-             ln.service, service_name(ln.service, language), ln.unit,
-             _num(ln.basis), _num(ln.rate), f"{ln.amount:.2f}", ln.currency,
-             ln.records, ln.trace]
+            [
+                stmt.seller,
+                stmt.node,
+                stmt.month,
+                ln.line_no,
+                ln.day.isoformat(),
+                ln.service,
+                service_name(ln.service, language),
+                ln.unit,
+                _num(ln.basis),
+                _num(ln.rate),
+                f"{ln.amount:.2f}",
+                ln.currency,
+                ln.records,
+                ln.trace,
+            ]
         )
     w.writerow(
-        [stmt.seller, stmt.node, stmt.month, "", "", "total", t("Total", language), "",
-         "", "", f"{stmt.total:.2f}", stmt.currency, "", ""]
+        [
+            stmt.seller,
+            stmt.node,
+            stmt.month,
+            "",
+            "",
+            "total",
+            t("Total", language),
+            "",
+            "",
+            "",
+            f"{stmt.total:.2f}",
+            stmt.currency,
+            "",
+            "",
+        ]
     )
     return out.getvalue()
+
+
+def _latin1(texts: list[str]) -> bool:
+    try:
+        "".join(texts).encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _num(value: object) -> str:
@@ -83,7 +131,9 @@ def _num(value: object) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def statement_pdf(stmt: Statement, language: str = "en", font: str | None = None) -> bytes:
+def statement_pdf(
+    stmt: Statement, language: str = "en", font: str | None = None
+) -> bytes:
     """Return the statement as an A4 PDF (heading, lines table, total).
 
     Args:
@@ -98,33 +148,58 @@ def statement_pdf(stmt: Statement, language: str = "en", font: str | None = None
     pdf.set_auto_page_break(auto=True, margin=12)
     texts = [stmt.seller] + [service_name(ln.service, language) for ln in stmt.lines]
     family = "helvetica"
-    if normalise_language(language) != "en" or needs_unicode(texts):
+    if normalise_language(language) != "en" or not _latin1(texts):
         pdf.add_font("cjk", "", str(find_cjk_font(font)))
         family = "cjk"
     pdf.add_page()
     pdf.set_font(family, "", 14)
-    title = t("Hub statement {month}: {seller} at {node}", language,
-              month=stmt.month, seller=stmt.seller, node=stmt.node)
+    title = t(
+        "Hub statement {month}: {seller} at {node}",
+        language,
+        month=stmt.month,
+        seller=stmt.seller,
+        node=stmt.node,
+    )
     pdf.multi_cell(0, 7, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(family, "", 8)
     pdf.multi_cell(
-        0, 5,
-        t("Every line traces to ledger movements, recorded charges or daily stock "
-          "snapshots; the CSV lists each line's trace.", language),
-        new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+        0,
+        5,
+        t(
+            "Every line traces to ledger movements, recorded charges or daily stock "
+            "snapshots; the CSV lists each line's trace.",
+            language,
+        ),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
     )
     pdf.ln(2)
     for heading, width in _COLUMNS:
         pdf.cell(width, 6, t(heading, language), border="B")
     pdf.ln()
     for ln in stmt.lines:
-        cells = (ln.day.isoformat(), service_name(ln.service, language), _num(ln.basis),
-                 ln.unit, _num(ln.rate), f"{ln.amount:.2f}", str(ln.records))
+        cells = (
+            ln.day.isoformat(),
+            service_name(ln.service, language),
+            _num(ln.basis),
+            ln.unit,
+            _num(ln.rate),
+            f"{ln.amount:.2f}",
+            str(ln.records),
+        )
         for (_, width), text in zip(_COLUMNS, cells, strict=True):
             pdf.cell(width, 5, text)
         pdf.ln()
     pdf.ln(2)
     pdf.set_font(family, "", 11)
-    pdf.cell(0, 7, t("Total: {amount} {currency}", language,
-                     amount=f"{stmt.total:.2f}", currency=stmt.currency))
+    pdf.cell(
+        0,
+        7,
+        t(
+            "Total: {amount} {currency}",
+            language,
+            amount=f"{stmt.total:.2f}",
+            currency=stmt.currency,
+        ),
+    )
     return bytes(pdf.output())

@@ -64,13 +64,16 @@ def as_date(value: Any) -> date:
 
 
 def _sellers(col: Any, sellers: Sequence[str] | None) -> ColumnElement[bool]:
-    return col.in_(list(sellers)) if sellers is not None else col.is_not(None)
+    got: ColumnElement[bool] = (
+        col.in_(list(sellers)) if sellers is not None else col.is_not(None)
+    )
+    return got
 
 
 def stock_deltas_on(
     conn: Connection, node: str, until: datetime, sellers: Sequence[str] | None
 ) -> list[tuple[str, date, int, Any]]:
-    """Return (seller, day, units, m³) of on-hand change at ``node`` per day before ``until``."""
+    """Return (seller, day, units, m³) of daily on-hand changes at ``node``."""
     m, s = movements.c, skus.c
     delta = case(
         (and_(m.kind == "transfer_out", m.from_node == node), -m.qty),
@@ -91,7 +94,9 @@ def stock_deltas_on(
         .join(skus, and_(s.seller == m.seller, s.sku == m.sku))
         .where(
             or_(m.node == node, m.from_node == node),
-            m.kind.in_(("receive", "return", "adjust", "transfer_in", "ship", "transfer_out")),
+            m.kind.in_(
+                ("receive", "return", "adjust", "transfer_in", "ship", "transfer_out")
+            ),
             m.at < until,
             _sellers(m.seller, sellers),
         )
@@ -109,7 +114,7 @@ def handling_usage_on(
     default_per: int,
     sellers: Sequence[str] | None,
 ) -> list[tuple[str, date, str, int, int, int, int]]:
-    """Return (seller, day, kind, units, rows, cartons, orders) of receive/ship at ``node``.
+    """Return (seller, day, kind, units, rows, cartons, orders) of receive/ship.
 
     Args:
         conn: Open connection.
@@ -124,16 +129,24 @@ def handling_usage_on(
     per: Any = default_per
     stmt_from: Any = movements
     if per_units:
-        v = values(column("p_seller", String), column("p_per", Integer), name="per").data(
-            list(per_units.items())
-        )
+        v = values(
+            column("p_seller", String), column("p_per", Integer), name="per"
+        ).data(list(per_units.items()))
         stmt_from = movements.outerjoin(v, v.c.p_seller == m.seller)
         per = func.coalesce(v.c.p_per, default_per)
     day = _day(conn, m.at).label("day")
     cartons = case((m.kind == "receive", (m.qty + per - 1) // per), else_=0)
     orders = func.count(func.distinct(case((m.kind == "ship", m.reference))))
     stmt = (
-        select(m.seller, day, m.kind, func.sum(m.qty), func.count(), func.sum(cartons), orders)
+        select(
+            m.seller,
+            day,
+            m.kind,
+            func.sum(m.qty),
+            func.count(),
+            func.sum(cartons),
+            orders,
+        )
         .select_from(stmt_from)
         .where(
             m.node == node,
@@ -157,15 +170,19 @@ def charge_usage_on(
     end: datetime,
     sellers: Sequence[str] | None,
 ) -> list[tuple[str, date, str, Any, Any, int]]:
-    """Return (seller, day, service, qty, cost, rows) of recorded charges at ``node``."""
+    """Return (seller, day, service, qty, cost, rows) of charges at ``node``."""
     c = hub_charges.c
     day = _day(conn, c.at).label("day")
     stmt = (
-        select(c.seller, day, c.service, func.sum(c.qty), func.sum(c.cost), func.count())
+        select(
+            c.seller, day, c.service, func.sum(c.qty), func.sum(c.cost), func.count()
+        )
         .where(c.node == node, c.at >= start, c.at < end, _sellers(c.seller, sellers))
         .group_by(c.seller, day, c.service)
     )
-    return [(r[0], as_date(r[1]), r[2], r[3], r[4], int(r[5])) for r in conn.execute(stmt)]
+    return [
+        (r[0], as_date(r[1]), r[2], r[3], r[4], int(r[5])) for r in conn.execute(stmt)
+    ]
 
 
 def insert_charges_on(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
@@ -204,7 +221,9 @@ def save_month_on(
     snapshots: Sequence[dict[str, Any]],
 ) -> None:
     """Replace the statements, lines and snapshots of ``month`` for their sellers."""
-    sellers = sorted({s["seller"] for s in statements} | {s["seller"] for s in snapshots})
+    sellers = sorted(
+        {s["seller"] for s in statements} | {s["seller"] for s in snapshots}
+    )
     days = sorted({s["day"] for s in snapshots})
     for chunk in _chunks(sellers, 500):
         conn.execute(
@@ -250,7 +269,9 @@ def statements_on(
     return [dict(r._mapping) for r in conn.execute(stmt.order_by(st.seller))]
 
 
-def lines_on(conn: Connection, seller: str, node: str, month: str) -> list[dict[str, Any]]:
+def lines_on(
+    conn: Connection, seller: str, node: str, month: str
+) -> list[dict[str, Any]]:
     """Return the lines of one closed statement, in line order."""
     ln = hub_statement_lines.c
     stmt = (
@@ -264,17 +285,34 @@ def lines_on(conn: Connection, seller: str, node: str, month: str) -> list[dict[
 def movement_rows_on(
     conn: Connection, node: str, until: datetime, sellers: Sequence[str] | None
 ) -> Any:
-    """Yield (seller, kind, sku, node, from_node, qty, damaged, short, reference, at)
-    of every movement touching ``node`` before ``until``, streamed."""
+    """Return a streamed result of the movements touching ``node`` before ``until``.
+
+    Rows are (seller, kind, sku, node, from_node, qty, damaged, short,
+    reference, at).
+    """
     m = movements.c
     stmt = select(
-        m.seller, m.kind, m.sku, m.node, m.from_node, m.qty, m.damaged, m.short,
-        m.reference, m.at,
-    ).where(or_(m.node == node, m.from_node == node), m.at < until, _sellers(m.seller, sellers))
+        m.seller,
+        m.kind,
+        m.sku,
+        m.node,
+        m.from_node,
+        m.qty,
+        m.damaged,
+        m.short,
+        m.reference,
+        m.at,
+    ).where(
+        or_(m.node == node, m.from_node == node),
+        m.at < until,
+        _sellers(m.seller, sellers),
+    )
     return conn.execution_options(yield_per=20000).execute(stmt)
 
 
-def unit_volumes_on(conn: Connection, sellers: Sequence[str] | None) -> dict[tuple[str, str], Any]:
+def unit_volumes_on(
+    conn: Connection, sellers: Sequence[str] | None
+) -> dict[tuple[str, str], Any]:
     """Return m³ per unit of every SKU, keyed by (seller, sku)."""
     s = skus.c
     stmt = select(s.seller, s.sku, s.unit_volume_m3).where(_sellers(s.seller, sellers))

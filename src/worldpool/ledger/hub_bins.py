@@ -19,8 +19,8 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 
 from worldpool.domain.inventory import Movement
 from worldpool.errors import IdempotencyConflict
-from worldpool.ledger.hub_tables import hub_bin_moves, hub_bins, hub_counts
 from worldpool.ledger.effects import validate
+from worldpool.ledger.hub_tables import hub_bin_moves, hub_bins, hub_counts
 from worldpool.ledger.journal import PostResult, post_on
 from worldpool.ledger.tables import balances, skus
 
@@ -55,8 +55,10 @@ def upsert_bins_on(conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[in
     return new, updated
 
 
-def bins_on(conn: Connection, node: str, bin_id: str | None = None) -> list[dict[str, Any]]:
-    """Return the bins of ``node`` (or one bin), sorted by zone, aisle, shelf, position."""
+def bins_on(
+    conn: Connection, node: str, bin_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Return the bins of ``node`` (or one bin) in zone/aisle/shelf/position order."""
     b = hub_bins.c
     stmt = select(hub_bins).where(b.node == node)
     if bin_id is not None:
@@ -66,7 +68,10 @@ def bins_on(conn: Connection, node: str, bin_id: str | None = None) -> list[dict
 
 
 def bin_stock_on(
-    conn: Connection, seller: str, node: str, bin_id: str | None = None,
+    conn: Connection,
+    seller: str,
+    node: str,
+    bin_id: str | None = None,
     sku: str | None = None,
 ) -> list[tuple[str, str, int]]:
     """Return (bin, sku, units) with units != 0 of ``seller`` at ``node``."""
@@ -86,14 +91,16 @@ def bin_stock_on(
 
 
 def bin_load_on(conn: Connection, node: str, bin_id: str) -> tuple[Decimal, Decimal]:
-    """Return (m³, kg) of every seller's stock in a bin (the caller sees all sellers)."""
+    """Return (m³, kg) of every seller's stock in a bin (caller sees all sellers)."""
     m, s = hub_bin_moves.c, skus.c
     stmt = (
         select(
             func.coalesce(func.sum(m.qty * s.unit_volume_m3), 0),
             func.coalesce(func.sum(m.qty * s.unit_weight_kg), 0),
         )
-        .select_from(hub_bin_moves.join(skus, and_(s.seller == m.seller, s.sku == m.sku)))
+        .select_from(
+            hub_bin_moves.join(skus, and_(s.seller == m.seller, s.sku == m.sku))
+        )
         .where(m.node == node, m.bin == bin_id)
     )
     vol, kg = conn.execute(stmt).one()
@@ -109,7 +116,9 @@ def on_hand_on(conn: Connection, seller: str, sku: str, node: str) -> int:
     return int(got or 0)
 
 
-def seen_bin_rows_on(conn: Connection, seller: str, rows: Sequence[dict[str, Any]]) -> bool:
+def seen_bin_rows_on(
+    conn: Connection, seller: str, rows: Sequence[dict[str, Any]]
+) -> bool:
     """True when the rows' idempotency key is already recorded with these rows.
 
     Raises:
@@ -127,7 +136,9 @@ def seen_bin_rows_on(conn: Connection, seller: str, rows: Sequence[dict[str, Any
     return bool(seen)
 
 
-def insert_bin_rows_on(conn: Connection, seller: str, rows: Sequence[dict[str, Any]]) -> bool:
+def insert_bin_rows_on(
+    conn: Connection, seller: str, rows: Sequence[dict[str, Any]]
+) -> bool:
     """Insert bin-stock rows of one idempotency key; False when already recorded.
 
     Raises:
@@ -136,7 +147,9 @@ def insert_bin_rows_on(conn: Connection, seller: str, rows: Sequence[dict[str, A
     if seen_bin_rows_on(conn, seller, rows):
         return False
     now = datetime.now(UTC)
-    conn.execute(insert(hub_bin_moves), [r | {"seller": seller, "at": now} for r in rows])
+    conn.execute(
+        insert(hub_bin_moves), [r | {"seller": seller, "at": now} for r in rows]
+    )
     return True
 
 
@@ -181,7 +194,12 @@ def count_lines_on(conn: Connection, seller: str, sheet: str) -> list[dict[str, 
 
 
 def set_count_on(
-    conn: Connection, seller: str, sheet: str, bin_id: str, sku: str, values: dict[str, Any]
+    conn: Connection,
+    seller: str,
+    sheet: str,
+    bin_id: str,
+    sku: str,
+    values: dict[str, Any],
 ) -> int:
     """Update one count line; return the rows changed (0: no such line)."""
     c = hub_counts.c

@@ -91,7 +91,9 @@ hub_charges = Table(
     Column("cost", Numeric(14, 4), nullable=False, server_default="0"),
     Column("currency", String(3), nullable=False),
     Column("at", _TS, nullable=False),
-    UniqueConstraint("seller", "idempotency_key", name="uq_hub_charges_idempotency_key"),
+    UniqueConstraint(
+        "seller", "idempotency_key", name="uq_hub_charges_idempotency_key"
+    ),
     Index("ix_hub_charges_at", "node", "at"),
 )
 

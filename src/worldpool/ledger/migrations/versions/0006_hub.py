@@ -107,7 +107,9 @@ def _counts() -> None:
         sa.Column("reason", sa.Text()),
         sa.Column("created_at", _TS, nullable=False),
         sa.Column("counted_at", _TS),
-        sa.UniqueConstraint("seller", "sheet", "bin", "sku", name="uq_hub_counts_sheet"),
+        sa.UniqueConstraint(
+            "seller", "sheet", "bin", "sku", name="uq_hub_counts_sheet"
+        ),
     )
     op.create_index("ix_hub_counts_seller", "hub_counts", ["seller"])
 
@@ -174,6 +176,13 @@ def _billing() -> None:
 
 def downgrade() -> None:
     """Drop the hub tables."""
-    for table in ("hub_statement_lines", "hub_statements", "hub_snapshots",
-                  "hub_charges", "hub_counts", "hub_bin_moves", "hub_bins"):
+    for table in (
+        "hub_statement_lines",
+        "hub_statements",
+        "hub_snapshots",
+        "hub_charges",
+        "hub_counts",
+        "hub_bin_moves",
+        "hub_bins",
+    ):
         op.drop_table(table)
