@@ -52,6 +52,24 @@ def service_name(service: str, language: str) -> str:
     return t(msgid, language) if msgid else service
 
 
+_CSV_HEADER = (
+    "seller",
+    "node",
+    "month",
+    "line_no",
+    "day",
+    "service",
+    "description",
+    "unit",
+    "basis",
+    "rate",
+    "amount",
+    "currency",
+    "records",
+    "trace",
+)
+
+
 def statement_csv(stmt: Statement, language: str = "en") -> str:
     """Return the statement as CSV text: one row per line, then a total row.
 
@@ -60,61 +78,15 @@ def statement_csv(stmt: Statement, language: str = "en") -> str:
     """
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(
-        [
-            "seller",
-            "node",
-            "month",
-            "line_no",
-            "day",
-            "service",
-            "description",
-            "unit",
-            "basis",
-            "rate",
-            "amount",
-            "currency",
-            "records",
-            "trace",
-        ]
-    )
+    w.writerow(_CSV_HEADER)
+    head = [stmt.seller, stmt.node, stmt.month]
     for ln in stmt.lines:
-        w.writerow(
-            [
-                stmt.seller,
-                stmt.node,
-                stmt.month,
-                ln.line_no,
-                ln.day.isoformat(),
-                ln.service,
-                service_name(ln.service, language),
-                ln.unit,
-                _num(ln.basis),
-                _num(ln.rate),
-                f"{ln.amount:.2f}",
-                ln.currency,
-                ln.records,
-                ln.trace,
-            ]
-        )
-    w.writerow(
-        [
-            stmt.seller,
-            stmt.node,
-            stmt.month,
-            "",
-            "",
-            "total",
-            t("Total", language),
-            "",
-            "",
-            "",
-            f"{stmt.total:.2f}",
-            stmt.currency,
-            "",
-            "",
-        ]
-    )
+        name = service_name(ln.service, language)
+        where = [ln.line_no, ln.day.isoformat(), ln.service, name, ln.unit]
+        money = [_num(ln.basis), _num(ln.rate), f"{ln.amount:.2f}", ln.currency]
+        w.writerow([*head, *where, *money, ln.records, ln.trace])
+    total = [f"{stmt.total:.2f}", stmt.currency, "", ""]
+    w.writerow([*head, "", "", "total", t("Total", language), "", "", "", *total])
     return out.getvalue()
 
 
@@ -152,6 +124,12 @@ def statement_pdf(
         pdf.add_font("cjk", "", str(find_cjk_font(font)))
         family = "cjk"
     pdf.add_page()
+    _heading(pdf, family, stmt, language)
+    _table(pdf, family, stmt, language)
+    return bytes(pdf.output())
+
+
+def _heading(pdf: FPDF, family: str, stmt: Statement, language: str) -> None:
     pdf.set_font(family, "", 14)
     title = t(
         "Hub statement {month}: {seller} at {node}",
@@ -173,6 +151,9 @@ def statement_pdf(
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
+
+
+def _table(pdf: FPDF, family: str, stmt: Statement, language: str) -> None:
     pdf.ln(2)
     for heading, width in _COLUMNS:
         pdf.cell(width, 6, t(heading, language), border="B")
@@ -202,4 +183,3 @@ def statement_pdf(
             currency=stmt.currency,
         ),
     )
-    return bytes(pdf.output())
