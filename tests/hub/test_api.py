@@ -100,3 +100,32 @@ def _walk(op: httpx.Client, acme: httpx.Client) -> None:
     assert beta["seller"] == "beta" and beta["total"] != stmt["total"]
     bad = op.post("/hub/billing/close", json={"month": "2026-13", "node": HUB})
     assert bad.status_code == 422
+
+
+@SQLITE_ONLY
+def test_book_and_receive_over_http(api: tuple[str, dict[str, str]]) -> None:
+    """A seller's write key books a slot and receives; a read key cannot."""
+    url, keys = api
+    with httpx.Client(
+        base_url=url, headers={"X-API-Key": keys["hub"], "X-Seller": "acme"}, timeout=30
+    ) as op:
+        body = {
+            "asn": "ASN-77",
+            "slot_start": "2026-11-03T10:00:00Z",
+            "cartons": 3,
+            "lines": {"A": 10},
+        }
+        booked = op.post("/hub/appointments", json=body)
+        assert booked.status_code == 201 and booked.json()["dock"] == "D1"
+        got = op.post(
+            "/hub/appointments/ASN-77/receipt",
+            json={"lines": [["A", 9, 1], ["B", 2, 0]]},
+        )
+        assert got.status_code == 200, got.text
+        assert [(r["sku"], r["short"], r["over"], r["good"]) for r in got.json()] == [
+            ("A", 1, 0, 8),
+            ("B", 0, 2, 2),
+        ]
+    with httpx.Client(base_url=url, headers={"X-API-Key": keys["acme"]}) as reader:
+        body["asn"] = "ASN-78"
+        assert reader.post("/hub/appointments", json=body).status_code == 403

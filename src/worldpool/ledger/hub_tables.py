@@ -31,6 +31,7 @@ from sqlalchemy import (
 from worldpool.ledger.tables import metadata, seller_column
 
 __all__ = [
+    "hub_appointments",
     "hub_bin_moves",
     "hub_bins",
     "hub_charges",
@@ -42,6 +43,22 @@ __all__ = [
 
 _BigId = BigInteger().with_variant(Integer(), "sqlite")
 _TS = DateTime(timezone=True)
+
+hub_appointments = Table(
+    "hub_appointments",
+    metadata,
+    seller_column(primary_key=True),
+    Column("asn", String(64), primary_key=True),
+    Column("node", String(32), nullable=False),
+    Column("dock", String(16), nullable=False),
+    Column("slot_start", _TS, nullable=False),
+    Column("cartons", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("lines", Text, nullable=False),
+    Column("receipt", Text),
+    Column("created_at", _TS, nullable=False),
+    Index("ix_hub_appointments_slot", "node", "dock", "slot_start"),
+)
 
 hub_bins = Table(
     "hub_bins",

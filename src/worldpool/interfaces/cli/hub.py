@@ -6,7 +6,7 @@ The CLI runs on the server, so it acts as the hub operator (role ``hub``);
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +15,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from worldpool.hub import ChargeRequest, CloseRequest, bins_service, counts_service
+from worldpool.hub import (
+    ChargeRequest,
+    CloseRequest,
+    bins_service,
+    counts_service,
+    inbound_service,
+)
 from worldpool.hub import service as billing
 from worldpool.hub.statement_file import service_name, statement_csv, statement_pdf
 from worldpool.i18n import t
@@ -264,4 +270,57 @@ def count(
         console.print(
             f"{ln.bin}  {ln.sku}  expected {shown}  counted "
             f"{'' if ln.counted is None else ln.counted}  {ln.status}"
+        )
+
+
+@app.command("book")
+def book(
+    asn: str,
+    slot: Annotated[str, typer.Option(help="Slot start, ISO time (UTC).")],
+    cartons: Annotated[int, typer.Option(help="Cartons arriving.")],
+    line: Annotated[list[str], typer.Option(help="SKU=UNITS expected (repeat).")],
+    dock: Annotated[
+        str | None, typer.Option(help="Dock (default: first free).")
+    ] = None,
+    node: Node = "CN-SZX",
+    db: DbOption = None,
+    seller: SellerOption = None,
+) -> None:
+    """Book a dock slot for an ASN."""
+    lines = tuple((s, int(u)) for s, _, u in (x.partition("=") for x in line))
+    with handled(), cli_context(db, seller=seller) as base:
+        start = datetime.fromisoformat(slot)
+        req = inbound_service.AppointmentRequest(asn, node, start, cartons, lines, dock)
+        got = inbound_service.book_appointment(base.acting_as(role="hub"), req)
+    console.print(
+        f"{asn}: dock {got['dock']} at {got['slot_start']}, {cartons} cartons"
+    )
+
+
+@app.command("receive")
+def receive(
+    asn: str,
+    line: Annotated[list[str], typer.Option(help="SKU=RECEIVED[/DAMAGED] (repeat).")],
+    putaway: Annotated[list[str] | None, typer.Option(help="SKU:BIN=UNITS.")] = None,
+    db: DbOption = None,
+    seller: SellerOption = None,
+) -> None:
+    """Receive against an ASN (over/short/damaged per SKU) and put away."""
+    arrived = []
+    for item in line:
+        sku, _, units = item.partition("=")
+        got, _, bad = units.partition("/")
+        arrived.append((sku, int(got), int(bad or 0)))
+    places = []
+    for item in putaway or ():
+        where, _, units = item.partition("=")
+        sku, _, bin_id = where.partition(":")
+        places.append((sku, bin_id, int(units)))
+    with handled(), cli_context(db, seller=seller) as base:
+        req = inbound_service.ReceiveRequest(asn, tuple(arrived), tuple(places))
+        lines = inbound_service.receive(base.acting_as(role="hub"), req)
+    for ln in lines:
+        console.print(
+            f"{ln.sku}: expected {ln.expected}, received {ln.received}, "
+            f"damaged {ln.damaged}, over {ln.over}, short {ln.short}"
         )

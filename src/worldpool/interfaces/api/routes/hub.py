@@ -7,7 +7,7 @@ seller-level call). A seller's own key reads its statement and its bin stock.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -20,6 +20,7 @@ from worldpool.hub import (
     Statement,
     bins_service,
     counts_service,
+    inbound_service,
 )
 from worldpool.hub import service as billing
 from worldpool.hub.statement_file import statement_csv, statement_pdf
@@ -283,3 +284,54 @@ def enter_count(sheet: str, body: CountIn, ctx: WriteCtx) -> dict[str, bool]:
 def post_count(sheet: str, body: PostIn, ctx: WriteCtx) -> list[dict[str, Any]]:
     """Post the counted lines; variances become adjust movements with the reason."""
     return _lines(counts_service.post_count(ctx, sheet, body.reason))
+
+
+class AppointmentIn(BaseModel):
+    """Book a dock slot for an ASN."""
+
+    asn: str = Field(min_length=1, max_length=64)
+    node: str = "CN-SZX"
+    slot_start: datetime
+    cartons: int = Field(gt=0)
+    lines: dict[str, int] = Field(min_length=1, examples=[{"MUG-1": 120}])
+    dock: str | None = None
+
+
+class ReceiptIn(BaseModel):
+    """What arrived: per SKU units received and damaged; optional put-away."""
+
+    lines: list[tuple[str, int, int]] = Field(min_length=1)
+    putaway: list[tuple[str, str, int]] = []
+
+
+@router.post("/appointments", status_code=201)
+def book(body: AppointmentIn, ctx: WriteCtx) -> dict[str, Any]:
+    """Book a dock slot (capacity shared by sellers); the same ASN books once."""
+    req = inbound_service.AppointmentRequest(
+        body.asn,
+        body.node,
+        body.slot_start,
+        body.cartons,
+        tuple(body.lines.items()),
+        body.dock,
+    )
+    got = inbound_service.book_appointment(ctx, req)
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in got.items()}
+
+
+@router.post("/appointments/{asn}/receipt")
+def receive(asn: str, body: ReceiptIn, ctx: WriteCtx) -> list[dict[str, Any]]:
+    """Receive against the ASN: over, short and damaged per SKU; put away."""
+    req = inbound_service.ReceiveRequest(asn, tuple(body.lines), tuple(body.putaway))
+    return [
+        {
+            "sku": ln.sku,
+            "expected": ln.expected,
+            "received": ln.received,
+            "damaged": ln.damaged,
+            "over": ln.over,
+            "short": ln.short,
+            "good": ln.good,
+        }
+        for ln in inbound_service.receive(ctx, req)
+    ]

@@ -19,6 +19,7 @@ depends_on = None
 _BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 _TS = sa.DateTime(timezone=True)
 _OWNED = (
+    "hub_appointments",
     "hub_bin_moves",
     "hub_charges",
     "hub_counts",
@@ -42,6 +43,7 @@ def _seller(primary_key: bool = False) -> sa.Column:  # type: ignore[type-arg]
 def upgrade() -> None:
     """Create the hub tables (and their row-level security on PostgreSQL)."""
     _bins()
+    _inbound()
     _counts()
     _billing()
     if op.get_bind().dialect.name == "postgresql":
@@ -88,6 +90,25 @@ def _bins() -> None:
     )
     op.create_index(
         "ix_hub_bin_moves_bin", "hub_bin_moves", ["node", "bin", "seller", "sku"]
+    )
+
+
+def _inbound() -> None:
+    op.create_table(
+        "hub_appointments",
+        _seller(primary_key=True),
+        sa.Column("asn", sa.String(64), primary_key=True),
+        sa.Column("node", sa.String(32), nullable=False),
+        sa.Column("dock", sa.String(16), nullable=False),
+        sa.Column("slot_start", _TS, nullable=False),
+        sa.Column("cartons", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("lines", sa.Text(), nullable=False),
+        sa.Column("receipt", sa.Text()),
+        sa.Column("created_at", _TS, nullable=False),
+    )
+    op.create_index(
+        "ix_hub_appointments_slot", "hub_appointments", ["node", "dock", "slot_start"]
     )
 
 
@@ -184,5 +205,6 @@ def downgrade() -> None:
         "hub_counts",
         "hub_bin_moves",
         "hub_bins",
+        "hub_appointments",
     ):
         op.drop_table(table)
