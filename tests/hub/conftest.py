@@ -30,6 +30,8 @@ def sku(code: str, volume: str) -> SkuRecord:
         unit_volume_m3=Decimal(volume),
         unit_cost=Decimal("3.20"),
         currency="USD",
+        listed_markets=("US",),
+        ffo_markets=("US",),
     )
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import Connection
+
 from worldpool.audit import audit_on
 from worldpool.context import Context
 from worldpool.domain.inventory import Movement, MovementKind
@@ -137,7 +139,6 @@ def receive(ctx: Context, req: ReceiveRequest) -> list[ReceiptLine]:
         InputError: more damaged than received, or a bad put-away.
     """
     ctx.require("operator")
-    nodes = [n.id for n in ctx.catalog.hubs()]
     with scoped(ctx.engine, ctx.seller).begin() as conn:
         appt = q.appointment_on(conn, ctx.seller, req.asn)
         if appt is None:
@@ -150,50 +151,45 @@ def receive(ctx: Context, req: ReceiveRequest) -> list[ReceiptLine]:
         if appt["receipt"] is not None:
             return [ReceiptLine(**r) for r in appt["receipt"]]
         lines = compare_receipt(appt["lines"], req.lines)
-        for ln in lines:
-            if ln.good:
-                q.post_receipt_on(
-                    conn,
-                    ctx.seller,
-                    Movement(
-                        MovementKind.RECEIVE,
-                        ln.sku,
-                        appt["node"],
-                        ln.good,
-                        "ASN receipt",
-                        req.asn,
-                        f"asn:{req.asn}:{ln.sku}",
-                        at=datetime.now(UTC),
-                    ),
-                    nodes,
-                )
-        stored = [
-            {
-                "sku": ln.sku,
-                "expected": ln.expected,
-                "received": ln.received,
-                "damaged": ln.damaged,
-            }
-            for ln in lines
-        ]
-        q.set_receipt_on(conn, ctx.seller, req.asn, stored)
-        audit_on(
-            conn,
-            ctx,
-            "hub.receive",
-            target=req.asn,
-            result={
-                "lines": [
-                    s | {"over": ln.over, "short": ln.short}
-                    for s, ln in zip(stored, lines, strict=True)
-                ]
-            },
-        )
+        _post_lines(ctx, conn, req.asn, appt["node"], lines)
     for n, (sku, bin_id, units) in enumerate(req.putaway):
-        bins_service.put_away(
-            ctx,
-            bins_service.PutAway(
-                appt["node"], sku, bin_id, units, req.asn, f"asn:{req.asn}:putaway:{n}"
-            ),
-        )
+        key = f"asn:{req.asn}:putaway:{n}"
+        place = bins_service.PutAway(appt["node"], sku, bin_id, units, req.asn, key)
+        bins_service.put_away(ctx, place)
     return lines
+
+
+def _post_lines(
+    ctx: Context, conn: Connection, asn: str, node: str, lines: list[ReceiptLine]
+) -> None:
+    """Post the sellable units of each line and record the receipt on the ASN."""
+    nodes = [n.id for n in ctx.catalog.hubs()]
+    now = datetime.now(UTC)
+    for ln in lines:
+        if ln.good:
+            m = Movement(
+                MovementKind.RECEIVE,
+                ln.sku,
+                node,
+                ln.good,
+                "ASN receipt",
+                asn,
+                f"asn:{asn}:{ln.sku}",
+                at=now,
+            )
+            q.post_receipt_on(conn, ctx.seller, m, nodes)
+    stored = [
+        {
+            "sku": ln.sku,
+            "expected": ln.expected,
+            "received": ln.received,
+            "damaged": ln.damaged,
+        }
+        for ln in lines
+    ]
+    q.set_receipt_on(conn, ctx.seller, asn, stored)
+    report = [
+        s | {"over": ln.over, "short": ln.short}
+        for s, ln in zip(stored, lines, strict=True)
+    ]
+    audit_on(conn, ctx, "hub.receive", target=asn, result={"lines": report})

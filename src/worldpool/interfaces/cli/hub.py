@@ -21,6 +21,7 @@ from worldpool.hub import (
     bins_service,
     counts_service,
     inbound_service,
+    waves_service,
 )
 from worldpool.hub import service as billing
 from worldpool.hub.statement_file import service_name, statement_csv, statement_pdf
@@ -324,3 +325,40 @@ def receive(
             f"{ln.sku}: expected {ln.expected}, received {ln.received}, "
             f"damaged {ln.damaged}, over {ln.over}, short {ln.short}"
         )
+
+
+@app.command("waves")
+def waves(
+    carrier: Annotated[
+        list[str] | None, typer.Option(help="ORDER=CARRIER (order: channel:id).")
+    ] = None,
+    default_carrier: Annotated[
+        str | None, typer.Option(help="Carrier of the rest.")
+    ] = None,
+    ship: Annotated[bool, typer.Option(help="Ship the first wave as picked.")] = False,
+    node: Node = "CN-SZX",
+    db: DbOption = None,
+    seller: SellerOption = None,
+) -> None:
+    """Plan pick waves by carrier cut-off (location-sorted); optionally ship one."""
+    carriers = dict(item.rpartition("=")[::2] for item in carrier or ())
+    with handled(), cli_context(db, seller=seller) as base:
+        ctx = base.acting_as(role="hub")
+        req = waves_service.WaveRequest(node, carriers, default_carrier)
+        planned = waves_service.plan_waves(ctx, req)
+        shipped = (
+            waves_service.confirm_shipped(ctx, node, planned[0].picks)
+            if (ship and planned)
+            else {}
+        )
+    for w in planned:
+        console.print(
+            f"[bold]{w.carrier}[/] cut-off {w.cutoff:%Y-%m-%d %H:%M} UTC, "
+            f"{len(w.orders)} orders"
+        )
+        for p in w.picks:
+            console.print(
+                f"  {p.bin}  {p.sku}  x{p.units}  ({p.order})", highlight=False
+            )
+    for order, status in shipped.items():
+        console.print(f"{order}: {status}")

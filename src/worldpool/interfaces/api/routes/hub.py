@@ -21,9 +21,11 @@ from worldpool.hub import (
     bins_service,
     counts_service,
     inbound_service,
+    waves_service,
 )
 from worldpool.hub import service as billing
 from worldpool.hub.statement_file import statement_csv, statement_pdf
+from worldpool.hub.waves import Pick
 from worldpool.interfaces.api.deps import HubCtx, ReadCtx, WriteCtx
 from worldpool.interfaces.api.errors import AUTH
 
@@ -335,3 +337,55 @@ def receive(asn: str, body: ReceiptIn, ctx: WriteCtx) -> list[dict[str, Any]]:
         }
         for ln in inbound_service.receive(ctx, req)
     ]
+
+
+class WaveIn(BaseModel):
+    """Plan waves: the carrier of each order (channel:id) and a default."""
+
+    node: str = "CN-SZX"
+    carriers: dict[str, str] = {}
+    default_carrier: str | None = None
+    now: datetime | None = None
+
+
+class PickIn(BaseModel):
+    """A pick made: units of a SKU for an order from a bin."""
+
+    order: str
+    sku: str
+    bin: str
+    units: int = Field(gt=0)
+
+
+class ShipIn(BaseModel):
+    """Packed and shipped: the picks made."""
+
+    node: str = "CN-SZX"
+    picks: list[PickIn] = Field(min_length=1)
+
+
+@router.post("/waves")
+def plan_waves(body: WaveIn, ctx: WriteCtx) -> list[dict[str, Any]]:
+    """Waves by carrier cut-off with location-sorted pick lists."""
+    req = waves_service.WaveRequest(
+        body.node, body.carriers, body.default_carrier, body.now
+    )
+    return [
+        {
+            "carrier": w.carrier,
+            "cutoff": w.cutoff.isoformat(),
+            "orders": list(w.orders),
+            "picks": [
+                {"order": p.order, "sku": p.sku, "bin": p.bin, "units": p.units}
+                for p in w.picks
+            ],
+        }
+        for w in waves_service.plan_waves(ctx, req)
+    ]
+
+
+@router.post("/waves/ship")
+def ship_wave(body: ShipIn, ctx: WriteCtx) -> dict[str, str]:
+    """Confirm packed and shipped orders: ship them and take the picks out of bins."""
+    picks = [Pick(p.order, p.sku, p.bin, p.units) for p in body.picks]
+    return waves_service.confirm_shipped(ctx, body.node, picks)
