@@ -27,7 +27,7 @@ from worldpool.hub import service as billing
 from worldpool.hub.statement_file import statement_csv, statement_pdf
 from worldpool.hub.waves import Pick
 from worldpool.interfaces.api.deps import HubCtx, ReadCtx, WriteCtx
-from worldpool.interfaces.api.errors import AUTH
+from worldpool.interfaces.api.errors import AUTH, NOT_FOUND
 
 __all__ = ["router"]
 
@@ -269,20 +269,20 @@ def plan_count(body: CountPlanIn, ctx: WriteCtx) -> list[dict[str, Any]]:
     return _lines(counts_service.plan_count(ctx, req))
 
 
-@router.get("/counts/{sheet}")
+@router.get("/counts/{sheet}", responses=NOT_FOUND)
 def count_sheet(sheet: str, ctx: ReadCtx) -> list[dict[str, Any]]:
     """A count sheet (expected units hidden while blind)."""
     return _lines(counts_service.count_sheet(ctx, sheet))
 
 
-@router.post("/counts/{sheet}/lines")
+@router.post("/counts/{sheet}/lines", responses=NOT_FOUND)
 def enter_count(sheet: str, body: CountIn, ctx: WriteCtx) -> dict[str, bool]:
     """Enter the units counted on one line."""
     counts_service.enter_count(ctx, sheet, body.bin, body.sku, body.counted)
     return {"entered": True}
 
 
-@router.post("/counts/{sheet}/post")
+@router.post("/counts/{sheet}/post", responses=NOT_FOUND)
 def post_count(sheet: str, body: PostIn, ctx: WriteCtx) -> list[dict[str, Any]]:
     """Post the counted lines; variances become adjust movements with the reason."""
     return _lines(counts_service.post_count(ctx, sheet, body.reason))
@@ -321,7 +321,7 @@ def book(body: AppointmentIn, ctx: WriteCtx) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in got.items()}
 
 
-@router.post("/appointments/{asn}/receipt")
+@router.post("/appointments/{asn}/receipt", responses=NOT_FOUND)
 def receive(asn: str, body: ReceiptIn, ctx: WriteCtx) -> list[dict[str, Any]]:
     """Receive against the ASN: over, short and damaged per SKU; put away."""
     req = inbound_service.ReceiveRequest(asn, tuple(body.lines), tuple(body.putaway))
