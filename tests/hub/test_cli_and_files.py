@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from tests.hub.conftest import HUB
 from tests.hub.test_bins import BINS
+from tests.hub.test_waves import _order
 from worldpool.context import Context
 from worldpool.errors import ConfigError
 from worldpool.hub import CloseRequest
@@ -114,3 +115,50 @@ def test_pdf_in_chinese_embeds_a_font_or_fails_loudly(hub: Context) -> None:
     english = statement_csv(stmt, "en").splitlines()
     assert english[0].startswith("seller,node,month,line_no")
     assert all("seller=acme" in line for line in english[1:-1])
+
+
+@SQLITE_ONLY
+def test_cli_book_receive_and_waves(hub: Context, ledger: Ledger) -> None:
+    """Book a slot, receive with damage and put away, then plan and ship a wave."""
+    db = ledger.engine.url.render_as_string(hide_password=False)
+    assert runner.invoke(app, ["hub", "bins", str(BINS), "--db", db]).exit_code == 0
+    seller = ["--seller", "acme", "--db", db]
+    booked = runner.invoke(
+        app,
+        [
+            "hub",
+            "book",
+            "ASN-5",
+            "--slot",
+            "2026-11-03T09:00:00+00:00",
+            "--cartons",
+            "4",
+            "--line",
+            "A=10",
+            *seller,
+        ],
+    )
+    assert booked.exit_code == 0 and "dock D1" in booked.output, booked.output
+    got = runner.invoke(
+        app,
+        [
+            "hub",
+            "receive",
+            "ASN-5",
+            "--line",
+            "A=12/1",
+            "--putaway",
+            "A:A-01-1-01=11",
+            *seller,
+        ],
+    )
+    assert got.exit_code == 0, got.output
+    assert "received 12, damaged 1, over 2, short 0" in got.output
+
+    _order(hub.acting_as(seller="acme", role="operator"), "O9", "A", 3)
+    waves = runner.invoke(
+        app, ["hub", "waves", "--default-carrier", "sf", "--ship", *seller]
+    )
+    assert waves.exit_code == 0, waves.output
+    assert "A-01-1-01  A  x3  (amazon:O9)" in waves.output
+    assert "amazon:O9: shipped" in waves.output
