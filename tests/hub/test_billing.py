@@ -11,7 +11,12 @@ import pytest
 
 from tests.hub.conftest import HUB, at
 from worldpool.context import Context
-from worldpool.errors import Forbidden, IdempotencyConflict, UnknownReference
+from worldpool.errors import (
+    Forbidden,
+    IdempotencyConflict,
+    InputError,
+    UnknownReference,
+)
 from worldpool.hub import ChargeRequest, CloseRequest
 from worldpool.hub import service as billing
 from worldpool.ledger import Ledger
@@ -108,3 +113,15 @@ def test_charge_key_reused_for_another_charge_is_refused(hub: Context) -> None:
     billing.record_charge(acme, ChargeRequest("vas_kit", "W-1", Decimal(2), "k-1"))
     with pytest.raises(IdempotencyConflict):
         billing.record_charge(acme, ChargeRequest("vas_kit", "W-1", Decimal(3), "k-1"))
+
+
+def test_charge_needs_a_rate_and_the_cards_currency(hub: Context) -> None:
+    """An unpriced service or a parcel cost in CNY (card in USD) is refused by field."""
+    acme = hub.acting_as(seller="acme")
+    with pytest.raises(InputError, match="field 'service'"):
+        billing.record_charge(acme, ChargeRequest("vas_gift", "W-1", Decimal(1), "g-1"))
+    cny = ChargeRequest(
+        "ffo_parcel", "O-1", Decimal(1), "p-9", cost=Decimal(50), currency="CNY"
+    )
+    with pytest.raises(InputError, match="field 'currency'"):
+        billing.record_charge(acme, cny)

@@ -268,17 +268,14 @@ def record_charge(ctx: Context, req: ChargeRequest) -> bool:
     """Record a parcel cost or value-added service; True when newly recorded.
 
     Raises:
-        InputError: an unknown service, a negative quantity or cost.
+        InputError: a service without a rate for the seller on that day, a
+            parcel cost in another currency than the rate card's, a negative
+            quantity or cost.
         IdempotencyConflict: the key was used for another charge.
     """
     ctx.require("hub")
     _hub(ctx, req.node)
-    if req.service != "ffo_parcel" and not req.service.startswith("vas_"):
-        raise InputError(
-            "ffo_parcel or vas_*", record="charge", field="service", value=req.service
-        )
-    if req.qty <= 0 or req.cost < 0:
-        raise InputError("qty must be > 0 and cost >= 0", record="charge", field="qty")
+    _check_charge(ctx, req)
     row = {
         "seller": ctx.seller,
         "idempotency_key": req.idempotency_key,
@@ -301,6 +298,32 @@ def record_charge(ctx: Context, req: ChargeRequest) -> bool:
                 inputs={k: str(v) for k, v in row.items()},
             )
     return fresh
+
+
+def _check_charge(ctx: Context, req: ChargeRequest) -> None:
+    rec = f"charge {req.idempotency_key}"
+    if req.service != "ffo_parcel" and not req.service.startswith("vas_"):
+        raise InputError(
+            "ffo_parcel or vas_*", record=rec, field="service", value=req.service
+        )
+    if req.qty <= 0 or req.cost < 0:
+        raise InputError("qty must be > 0 and cost >= 0", record=rec, field="qty")
+    day = (req.at or datetime.now(UTC)).astimezone(UTC).date()
+    rate = rate_card(ctx).for_seller(ctx.seller).row(req.service, day)
+    if rate is None:
+        raise InputError(
+            f"no rate for this service on {day}",
+            record=rec,
+            field="service",
+            value=req.service,
+        )
+    if req.service == "ffo_parcel" and req.currency.upper() != rate.currency:
+        raise InputError(
+            f"the rate card bills in {rate.currency}",
+            record=rec,
+            field="currency",
+            value=req.currency,
+        )
 
 
 def reconcile(ctx: Context, month: str, node: str = "CN-SZX") -> Reconciliation:
