@@ -24,7 +24,7 @@ Services (``service`` / ``unit``):
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -247,8 +247,3 @@ def _date(text: str, source: str, n: int) -> date:
         raise CatalogError(
             "not an ISO date", record=source, row=n, field="effective_date", value=text
         ) from None
-
-
-def currencies(rows: Sequence[RateRow]) -> set[str]:
-    """Return the currencies used by ``rows``."""
-    return {r.currency for r in rows}
