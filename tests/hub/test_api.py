@@ -129,3 +129,16 @@ def test_book_and_receive_over_http(api: tuple[str, dict[str, str]]) -> None:
     with httpx.Client(base_url=url, headers={"X-API-Key": keys["acme"]}) as reader:
         body["asn"] = "ASN-78"
         assert reader.post("/hub/appointments", json=body).status_code == 403
+
+
+@SQLITE_ONLY
+def test_waves_over_http(api: tuple[str, dict[str, str]]) -> None:
+    """No open orders: no waves; a pick naming no channel is a 422 naming the field."""
+    url, keys = api
+    headers = {"X-API-Key": keys["hub"], "X-Seller": "acme"}
+    with httpx.Client(base_url=url, headers=headers, timeout=30) as op:
+        planned = op.post("/hub/waves", json={"default_carrier": "sf"})
+        assert planned.status_code == 200 and planned.json() == []
+        pick = {"order": "no-channel", "sku": "A", "bin": "STAGING", "units": 1}
+        bad = op.post("/hub/waves/ship", json={"picks": [pick]})
+        assert bad.status_code == 422 and "order" in bad.text
