@@ -119,6 +119,8 @@ def _seed_b(url: str, b: Ledger, key: str) -> dict[str, str]:
         "shipment_id": "1",
         "po_id": "1",
         "proposal_id": "1",
+        "sheet": "CC-1",
+        "asn": "ASN-1",
     }
 
 

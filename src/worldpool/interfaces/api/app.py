@@ -16,6 +16,7 @@ from worldpool.interfaces.api.routes import (
     channels,
     customs,
     forecasts,
+    hub,
     inventory,
     logistics,
     orders,
@@ -86,6 +87,7 @@ def create_app(
         logistics,
         assistant,
         channels,
+        hub,
     )
     for module in routers:
         app.include_router(module.router)

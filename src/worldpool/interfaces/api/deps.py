@@ -25,6 +25,7 @@ from worldpool.plan import Plan
 
 __all__ = [
     "AdminCtx",
+    "HubCtx",
     "PlanCache",
     "PlansDep",
     "ReadCtx",
@@ -118,3 +119,5 @@ WriteCtx = Annotated[Context, Depends(_Actor("operator"))]
 """The request's context; a key with scope write or admin."""
 AdminCtx = Annotated[Context, Depends(_Actor("owner"))]
 """The request's context; a key with scope admin."""
+HubCtx = Annotated[Context, Depends(_Actor("hub"))]
+"""The request's context; a 3PL operator key (seller ``*``)."""

@@ -69,6 +69,7 @@ _OPTIONAL: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     ),
     ("worldpool.interfaces.cli.plan", "ml,report", (("group", "app", "plan"),)),
     ("worldpool.interfaces.cli.users", "server", (("group", "app", "users"),)),
+    ("worldpool.interfaces.cli.hub", "server", (("group", "app", "hub"),)),
     ("worldpool.interfaces.cli.customs", "customs", (("group", "app", "customs"),)),
     ("worldpool.interfaces.cli.ship", "customs,ml", (("group", "app", "ship"),)),
     (

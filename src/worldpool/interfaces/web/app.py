@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from worldpool.context import Context
 from worldpool.interfaces.web import (
     _login,
+    _pages_hub,
     _pages_more,
     _pages_orders,
     _pages_plan,
@@ -44,7 +45,14 @@ def mount_cockpit(app: FastAPI, base: Context, secret: str | None = None) -> Non
             else random per process).
     """
     app.state.web = WebState(base, secret or base.settings.secret_key)
-    for module in (_login, _pages_stock, _pages_orders, _pages_plan, _pages_more):
+    for module in (
+        _login,
+        _pages_stock,
+        _pages_orders,
+        _pages_plan,
+        _pages_more,
+        _pages_hub,
+    ):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="cockpit-static")
 
