@@ -92,6 +92,7 @@ def stream_skus(
     def commit(
         batch: list[tuple[int, SkuRecord]], bad: list[DeadLetter], n: int
     ) -> None:
+        """Upsert one chunk of SKUs with its dead letters; n = last row done."""
         new, changed = commit_sku_chunk(ledger, job.id, [r for _, r in batch], bad, n)
         out.posted += new
         out.updated += changed
@@ -123,6 +124,7 @@ def stream_asn(
     def commit(
         batch: list[tuple[int, Movement]], bad: list[DeadLetter], n: int
     ) -> None:
+        """Post one chunk of receipts with its dead letters; n = last row done."""
         done, refused = commit_asn_chunk(ledger, job.id, batch, bad, n)
         out.posted += done.posted
         out.updated += done.duplicates
