@@ -169,7 +169,7 @@ CADENCES = (7, 14, 28)
 
 
 def networks(
-    sc: Scenario, topology: str | None, warmup: int
+    sc: Scenario, topology: str | None, warmup: int, choice: bool = True
 ) -> tuple[Scenario, ReplenishmentPolicy, dict[str, Scenario]]:
     """Return the split scenario, the topology's pooled policy and its own scenario.
 
@@ -187,7 +187,7 @@ def networks(
         PoolPolicy(
             always_origin=topo.origin == "always",
             ffo=topo.origin != "none",
-            direct=True,
+            direct=choice,
         )
         if topo.hub
         else SplitPolicy(name="pool")
@@ -218,6 +218,12 @@ def main() -> None:
         "so rated lanes' cheapest level is not cut off at the bound)",
     )
     ap.add_argument(
+        "--no-choice",
+        action="store_true",
+        help="hub topologies: pool every pair (no per-pair choice of split's "
+        "direct buy); a diagnostic, not the policy",
+    )
+    ap.add_argument(
         "--quick",
         action="store_true",
         help="split and the pooled policy only (reference keys left out)",
@@ -238,7 +244,7 @@ def main() -> None:
         args.unit_volume_m3,
         args.topology is not None,
     )
-    sc, pooled, own = networks(sc, args.topology, sim.warmup_days)
+    sc, pooled, own = networks(sc, args.topology, sim.warmup_days, not args.no_choice)
     active = float((sc.demand.sum(axis=0) > 0).mean())
     print(
         f"scenario: {len(sc.skus)} SKUs x {len(sc.markets)} markets ({kind}) x "
