@@ -18,6 +18,7 @@ from worldpool.sim import (
     simulate,
     synthetic_scenario,
 )
+from worldpool.sim.protocol import Decision, Network, PolicyView
 from worldpool.sim.scenario import Scenario
 
 
@@ -98,16 +99,40 @@ def test_topologies_are_data_and_mcf_sums_the_channels_of_a_market() -> None:
     assert apply_topology(sc, topo["split"]) is sc
 
 
+@dataclasses.dataclass(frozen=True)
+class _Nothing:
+    """A policy that never orders (every stream-day with demand stocks out)."""
+
+    service: float = 0.5
+    name: str = "nothing"
+    network: Network = Network.SPLIT
+
+    def with_service(self, service: float) -> _Nothing:
+        return dataclasses.replace(self, service=service)
+
+    def decide(self, view: PolicyView) -> Decision:
+        return Decision.empty(*view.mean.shape)
+
+
 def test_stockouts_of_a_shared_node_are_counted_per_stream() -> None:
     """A node with no stock stocks out every channel that had demand that day."""
     sc = apply_topology(_channels(), load_topologies()["mcf"])
-    empty = simulate(sc, SplitPolicy(service=0.01)).kpis
-    assert sc.stream_demand is not None
-    asked = float((sc.stream_demand[91:] > 0).sum())
-    assert empty.stockout_rate * asked == pytest.approx(
-        empty.stockout_rate * asked // 1, abs=1e-6
-    )
-    assert 0.0 <= empty.stockout_rate <= 1.0
+    empty = simulate(sc, _Nothing()).kpis
+    assert empty.stockout_rate == 1.0 and empty.fill_rate == 0.0
+    stocked = simulate(sc, SplitPolicy(service=0.9)).kpis
+    assert 0.0 <= stocked.stockout_rate <= stocked.short_day_rate < 0.5
+
+
+def test_each_lane_ships_on_its_own_cadence() -> None:
+    """A 28-day lane departs about a quarter as often as a weekly one."""
+    sc = synthetic_scenario(4, 2, 400, mean=3.0, seed=6)
+    sc = dataclasses.replace(sc, shipment_fixed=np.array([0.0, 1.0]))
+    weekly = dataclasses.replace(sc, lane_review_days=np.array([7, 7]))
+    monthly = dataclasses.replace(sc, lane_review_days=np.array([7, 28]))
+    n_weekly = simulate(weekly, SplitPolicy(service=0.9)).kpis.shipment_cost
+    n_monthly = simulate(monthly, SplitPolicy(service=0.9)).kpis.shipment_cost
+    assert n_weekly > 30
+    assert n_monthly <= n_weekly / 3
 
 
 def test_lane_cadence_follows_volume_and_fixed_cost() -> None:
