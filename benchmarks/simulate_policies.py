@@ -41,6 +41,7 @@ import numpy as np
 
 from worldpool.catalog import load_catalog
 from worldpool.catalog.fx import load_fx
+from worldpool.catalog.rates import load_rates
 from worldpool.sim import (
     BuildParams,
     CompareParams,
@@ -49,14 +50,18 @@ from worldpool.sim import (
     FfoPolicy,
     Foresight,
     PoolPolicy,
+    ReplenishmentPolicy,
     Scenario,
     SimParams,
     SplitPolicy,
+    apply_topology,
     compare,
     draw_transits,
+    load_topologies,
     read_demand,
     scenario_from_frame,
     simulate,
+    with_cadence,
 )
 from worldpool.sim.build import COUNTRY_TO_MARKETPLACE
 
@@ -64,7 +69,7 @@ DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/demand/online_retai
 
 
 def load(
-    data: Path, skus: int, seed: int, weight: float, volume: float
+    data: Path, skus: int, seed: int, weight: float, volume: float, rated: bool
 ) -> tuple[Scenario, str]:
     frame = read_demand(data / "daily_units_long.csv.gz")
     if skus:
@@ -86,7 +91,12 @@ def load(
         if countries
         else BuildParams(stores_as="US", currency="USD")
     )
-    params = dataclasses.replace(params, unit_weight_kg=weight, unit_volume_m3=volume)
+    params = dataclasses.replace(
+        params,
+        unit_weight_kg=weight,
+        unit_volume_m3=volume,
+        rates=load_rates() if rated else None,
+    )
     kind = "countries" if countries else "stores"
     return scenario_from_frame(frame, load_catalog(), params), kind
 
@@ -122,6 +132,27 @@ def reference(result: Comparison, name: str) -> dict[str, float]:
     }
 
 
+def speeds(speed: dict[str, float]) -> dict[str, float]:
+    """Throughput keys (empty with --quick)."""
+    if not speed:
+        return {}
+    return {
+        "sku_market_days_per_s": round(min(speed["split"], speed["ffo"])),
+        "pool_sku_market_days_per_s": round(speed["pool"]),
+        "echelon_sku_market_days_per_s": round(speed["echelon"]),
+    }
+
+
+def references(result: Comparison) -> dict[str, float]:
+    """Reference keys: pool_econ's cost ratio and the echelon rule's ratios."""
+    split = result.runs["split"]["best"].kpis.total_cost
+    econ = result.runs["pool_econ"]["best"].kpis.total_cost
+    return {
+        "cost_ratio_pool_econ": round(econ / split, 4),
+        **reference(result, "echelon"),
+    }
+
+
 def oracle_gaps(result: Comparison) -> dict[str, float]:
     """Cost gap to the clairvoyant bound of every policy (its best run, same SKUs)."""
     if result.oracle is None or result.oracle.total_cost <= 0:
@@ -131,6 +162,37 @@ def oracle_gaps(result: Comparison) -> dict[str, float]:
         f"cost_gap_to_oracle_{name}": round((cost - lb) / lb, 4)
         for name, cost in result.oracle_costs.items()
     }
+
+
+CADENCES = (7, 14, 28)
+"""Shipment cadences a lane may take, in days (multiples of the 7-day review)."""
+
+
+def networks(
+    sc: Scenario, topology: str | None, warmup: int, choice: bool = True
+) -> tuple[Scenario, ReplenishmentPolicy, dict[str, Scenario]]:
+    """Return the split scenario, the topology's pooled policy and its own scenario.
+
+    Without a topology: the legacy comparison (planner pool, one review period).
+    With one: every lane's cadence is chosen from its volume and fixed cost
+    (split per stream, the topology per node), and "pool" is the topology's
+    pooled policy on its own node-level network.
+    """
+    if topology is None:
+        return sc, PoolPolicy(), {}
+    topo = load_topologies()[topology]
+    split_sc = with_cadence(sc, warmup, CADENCES)
+    node_sc = with_cadence(apply_topology(sc, topo), warmup, CADENCES)
+    pooled: ReplenishmentPolicy = (
+        PoolPolicy(
+            always_origin=topo.origin == "always",
+            ffo=topo.origin != "none",
+            direct=choice,
+        )
+        if topo.hub
+        else SplitPolicy(name="pool")
+    )
+    return split_sc, pooled, {"pool": node_sc}
 
 
 def main() -> None:
@@ -144,6 +206,29 @@ def main() -> None:
     ap.add_argument("--unit-volume-m3", type=float, default=0.0015)
     ap.add_argument("--json", type=Path, help="also write the full comparison here")
     ap.add_argument(
+        "--topology",
+        choices=sorted(load_topologies()),
+        help="compare this topology's pooled network with split (rated economics)",
+    )
+    ap.add_argument(
+        "--service-high",
+        type=float,
+        default=None,
+        help="highest service searched (default 0.999; 0.9999 with --topology, "
+        "so rated lanes' cheapest level is not cut off at the bound)",
+    )
+    ap.add_argument(
+        "--no-choice",
+        action="store_true",
+        help="hub topologies: pool every pair (no per-pair choice of split's "
+        "direct buy); a diagnostic, not the policy",
+    )
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="split and the pooled policy only (reference keys left out)",
+    )
+    ap.add_argument(
         "--no-foresight",
         action="store_true",
         help="skip the perfect-forecast references (split/pool_foresight)",
@@ -152,28 +237,39 @@ def main() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     sim = SimParams()
     sc, kind = load(
-        args.data, args.skus, args.seed, args.unit_weight_kg, args.unit_volume_m3
+        args.data,
+        args.skus,
+        args.seed,
+        args.unit_weight_kg,
+        args.unit_volume_m3,
+        args.topology is not None,
     )
+    sc, pooled, own = networks(sc, args.topology, sim.warmup_days, not args.no_choice)
     active = float((sc.demand.sum(axis=0) > 0).mean())
     print(
         f"scenario: {len(sc.skus)} SKUs x {len(sc.markets)} markets ({kind}) x "
         f"{sc.days} days; active SKU-market pairs {active:.1%}"
     )
-    speed = throughput(sc, sim)
+    speed = throughput(sc, sim) if not args.quick else {}
     print("SKU-market-days/s:", {k: round(v) for k, v in speed.items()})
     t0 = time.perf_counter()
     econ = PoolPolicy(always_origin=False, name="pool_econ")
+    refs: list[ReplenishmentPolicy] = [FfoPolicy(), econ, EchelonPolicy()]
+    if not args.no_foresight:
+        refs += [Foresight(SplitPolicy()), Foresight(PoolPolicy())]
     result = compare(
         sc,
-        [SplitPolicy(), PoolPolicy(), FfoPolicy(), econ, EchelonPolicy()]
-        + (
-            []
-            if args.no_foresight
-            else [Foresight(SplitPolicy()), Foresight(PoolPolicy())]
+        [SplitPolicy(), pooled] + ([] if args.quick else refs),
+        CompareParams(
+            iterations=args.iterations,
+            oracle_skus=args.oracle_skus,
+            service_high=args.service_high
+            or (0.9999 if args.topology else CompareParams().service_high),
         ),
-        CompareParams(iterations=args.iterations, oracle_skus=args.oracle_skus),
         sim,
         seed=args.seed,
+        scenarios=own,
+        pooled="pool",
     )
     print(result.summary())
     print(f"compare took {time.perf_counter() - t0:.1f} s")
@@ -181,22 +277,16 @@ def main() -> None:
         args.json.write_text(json.dumps(result.to_dict(), indent=1, default=float))
     out: dict[str, object] = {
         "data": str(args.data),
+        "topology": args.topology or "pool",
         "skus": len(sc.skus),
         "markets": len(sc.markets),
         "days": sc.days,
         "active_pair_share": round(active, 4),
         **{k: round(v, 4) for k, v in result.headline.items()},
-        "sku_market_days_per_s": round(min(speed["split"], speed["ffo"])),
-        "pool_sku_market_days_per_s": round(speed["pool"]),
-        "echelon_sku_market_days_per_s": round(speed["echelon"]),
+        **speeds(speed),
         "oracle_skus": args.oracle_skus,
         "unit_weight_kg": args.unit_weight_kg,
-        "cost_ratio_pool_econ": round(
-            result.runs["pool_econ"]["best"].kpis.total_cost
-            / result.runs["split"]["best"].kpis.total_cost,
-            4,
-        ),
-        **reference(result, "echelon"),
+        **({} if args.quick else references(result)),
         **oracle_gaps(result),
         "fill_split": round(result.runs["split"]["best"].kpis.fill_rate, 4),
         "fill_pool_equal_fill": round(

@@ -28,6 +28,13 @@ from worldpool.sim.protocol import Decision, Network, PolicyView, ReplenishmentP
 from worldpool.sim.result import SimResult
 from worldpool.sim.scenario import Scenario, TransitDraws, draw_transits
 from worldpool.sim.synthetic import synthetic_scenario
+from worldpool.sim.topology import (
+    Topology,
+    apply_topology,
+    lane_review_days,
+    load_topologies,
+    with_cadence,
+)
 
 __all__ = [
     "BuildParams",
@@ -50,9 +57,13 @@ __all__ = [
     "SimParams",
     "SimResult",
     "SplitPolicy",
+    "Topology",
     "TransitDraws",
+    "apply_topology",
     "compare",
     "draw_transits",
+    "lane_review_days",
+    "load_topologies",
     "plan_problem",
     "pooled_targets",
     "read_demand",
@@ -60,4 +71,5 @@ __all__ = [
     "simulate",
     "solve_oracle",
     "synthetic_scenario",
+    "with_cadence",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from worldpool.sim.kpi import DELIVERY_BUCKETS, compute_kpis
 from worldpool.sim.protocol import Network
@@ -41,6 +42,7 @@ class Tally:
             "shipped_air",
             "fc_days",
             "transit_days",
+            "fc_days_rated",
         )
         self.flows: dict[str, FloatArray] = {k: np.zeros((s, m)) for k in names}
         self.hub_days = np.zeros(s)
@@ -50,6 +52,17 @@ class Tally:
         self.hub_value = np.zeros(n)
         self.transit_value = np.zeros(n)
         self.origin_buckets = np.zeros(len(DELIVERY_BUCKETS))
+        self.shipments = np.zeros((2, m))
+        """Shipment departures per lane: row 0 sea, row 1 air (M)."""
+        self.hub_received = np.zeros(s)
+        """Units put away at the hub (handled there) per SKU (S)."""
+        k = 0 if sc.stream_node is None else len(sc.stream_node)
+        self.streams = {n: np.zeros(k) for n in ("stockout", "short", "demand")}
+        """Per-stream day counts when nodes serve several streams (K)."""
+
+    def shipment(self, units: FloatArray, air: bool) -> None:
+        """Count one departure on every lane that carries units today (S, M)."""
+        self.shipments[int(air)] += units.sum(axis=0) > 0
 
     @property
     def shipped(self) -> FloatArray:
@@ -81,9 +94,14 @@ class Tally:
         f["short_days"] += short
         if origin is None or lost_slow is None:
             # No stock to serve: nothing left the FC (and nothing from origin).
-            f["stockout_days"] += short & (served_fc <= 1e-9)
+            out = short & (served_fc <= 1e-9)
+        else:
+            out = short & (served_fc + origin + lost_slow <= 1e-9)
+        f["stockout_days"] += out
+        if self.sc.stream_demand is not None and self.sc.stream_node is not None:
+            self._streams(t, out, short)
+        if origin is None or lost_slow is None:
             return
-        f["stockout_days"] += short & (served_fc + origin + lost_slow <= 1e-9)
         f["served_origin"] += origin
         f["lost_slow"] += lost_slow
         f["parcels"] += origin > 1e-9
@@ -92,6 +110,17 @@ class Tally:
         self.origin_buckets += np.bincount(
             buckets, weights=by_market, minlength=len(DELIVERY_BUCKETS)
         )
+
+    def _streams(
+        self, t: int, out: NDArray[np.bool_], short: NDArray[np.bool_]
+    ) -> None:
+        """Count stock-out, short and demand days per stream (node shared pro rata)."""
+        assert self.sc.stream_demand is not None and self.sc.stream_node is not None
+        asked = self.sc.stream_demand[t] > 0
+        node = self.sc.stream_node
+        self.streams["demand"] += asked.sum(axis=0)
+        self.streams["stockout"] += (asked & out[:, node]).sum(axis=0)
+        self.streams["short"] += (asked & short[:, node]).sum(axis=0)
 
     def record(
         self,
@@ -104,6 +133,8 @@ class Tally:
         i = t - self.start
         cost = self.sc.unit_cost
         self.flows["fc_days"] += fc
+        peak = self.sc.fc_peak
+        self.flows["fc_days_rated"] += fc if peak is None else fc * peak[t]
         self.flows["transit_days"] += transit
         self.hub_days += hub
         self.fc_units[i] = fc.sum(axis=0)
@@ -112,10 +143,28 @@ class Tally:
         self.hub_value[i] = cost @ hub
         self.transit_value[i] = (cost @ transit).sum()
 
+    def _extra(self) -> dict[str, object]:
+        """Return shipment, handling and per-stream counts for the KPIs."""
+        sc = self.sc
+        zero = np.zeros(len(sc.markets))
+        sea = zero if sc.shipment_fixed is None else sc.shipment_fixed
+        air = zero if sc.shipment_fixed_air is None else sc.shipment_fixed_air
+        return {
+            "shipment_lane_cost": self.shipments[0] * sea + self.shipments[1] * air,
+            "handling_fc_units": self.flows["shipped"] + self.flows["shipped_air"],
+            "hub_received": self.hub_received,
+            "streams": self.streams if sc.stream_node is not None else None,
+        }
+
     def result(self, name: str, network: Network, service: float) -> SimResult:
         """Return the finished run's result."""
         kpis, sku_cost = compute_kpis(
-            self.sc, self.flows, self.hub_days, self.origin_buckets, self.transit_value
+            self.sc,
+            self.flows,
+            self.hub_days,
+            self.origin_buckets,
+            self.transit_value,
+            extra=self._extra(),
         )
         return SimResult(
             policy=name,

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from worldpool.catalog import Catalog
+from worldpool.catalog.rates import RateTable
 from worldpool.domain.network import Lane, Mode, Node
 from worldpool.orders.rules import RoutingParams
 from worldpool.sim.clearance import origin_cleared
@@ -86,6 +88,9 @@ class BuildParams:
     origin_limits: bool = True
     """Apply the routing rules' fulfil-from-origin parcel limits (value and
     weight, ``worldpool.orders.rules.RoutingParams``) to every policy."""
+    rates: RateTable | None = None
+    """Rate table (``worldpool.catalog.rates``) for peak-month FC storage,
+    fixed cost per shipment and handling; None leaves them out (zero)."""
 
 
 def read_demand(path: Path | str) -> pd.DataFrame:
@@ -260,6 +265,64 @@ def _network(
     }, air
 
 
+def _rated(
+    params: BuildParams, places: list[str], start: date, days: int
+) -> dict[str, Any]:
+    """Return a scenario's rate-table fields: peak storage, fixed costs, handling.
+
+    FC storage keeps the catalog node's year-average rate; ``fc_peak`` spreads
+    it over the months as the table's FC rates do (mean over the year = 1).
+    """
+    rt = params.rates
+    if rt is None:
+        return {}
+    fx = params.fx_rate
+    month = np.array(
+        [(start + timedelta(days=i)).month for i in range(days)], dtype=np.int64
+    )
+    by_month = np.array(
+        [[rt.storage_m3_day("fc", mo, p) for p in places] for mo in range(1, 13)]
+    )
+    factor = by_month / by_month.mean(axis=0, keepdims=True)
+    return {
+        "fc_peak": factor[month - 1],
+        "shipment_fixed": np.array([rt.shipment_fixed("sea", p) for p in places]) * fx,
+        "shipment_fixed_air": np.array([rt.shipment_fixed("air", p) for p in places])
+        * fx,
+        "handling_fc": float(np.mean([rt.handling_unit("fc", p) for p in places])) * fx,
+        "handling_hub": rt.handling_unit("hub") * fx,
+    }
+
+
+def _fields(
+    catalog: Catalog,
+    markets: list[str],
+    places: list[str],
+    table: pd.DataFrame,
+    params: BuildParams,
+    start: date,
+    days: int,
+) -> dict[str, Any]:
+    """Return a scenario's economics and lanes (every field but demand and ids)."""
+    net, air = _network(catalog, markets, places, table, params)
+    cost = table["unit_cost"].to_numpy(float)
+    fields: dict[str, Any] = {**net, **_rated(params, places, start, days)}
+    fields.update(
+        market_place=tuple(places),
+        unit_cost=cost,
+        unit_price=table["unit_price"].to_numpy(float),
+        capital_day=cost * params.capital_rate_year / 365.0,
+        supplier_lead_days=params.supplier_lead_days,
+        currency=params.currency,
+        air_cost=None if air is None else air[0],
+        air_transit=None if air is None else air[1],
+        origin_max_units=_origin_max_units(table, params)
+        if params.origin_limits
+        else None,
+    )
+    return fields
+
+
 def scenario_from_frame(
     frame: pd.DataFrame,
     catalog: Catalog,
@@ -275,9 +338,8 @@ def scenario_from_frame(
     """Return the twin scenario of a long daily demand frame.
 
     Args:
-        frame: One row per (sku, market, date) with units sold; missing days
-            are zero demand. Extra columns are ignored; ``price_col`` (price per
-            unit, in ``params.currency``) is used when present.
+        frame: One row per (sku, market, date), units sold (missing days 0);
+            ``price_col`` (per unit, ``params.currency``) used when present.
         catalog: Reference data: FC per marketplace, lanes from ``params.hub``.
         params: Assumptions; defaults to :class:`BuildParams`.
         sku_frame: Optional SKU table (sku, unit_price, unit_cost,
@@ -294,27 +356,17 @@ def scenario_from_frame(
         ValueError: when no market is left after mapping.
     """
     params = params or BuildParams()
-    names = {sku_col: "sku", market_col: "market", date_col: "date", units_col: "units"}
-    df, place_of = _mapped(frame.rename(columns=names), catalog, params)
+    cols = {sku_col: "sku", market_col: "market", date_col: "date", units_col: "units"}
+    df, place_of = _mapped(frame.rename(columns=cols), catalog, params)
     skus, markets = sorted(df["sku"].unique()), sorted(df["market"].unique())
     demand, start = _cube(df, skus, markets)
     table = _sku_table(df, skus, params, sku_frame, price_col)
-    net, air = _network(catalog, markets, [place_of[k] for k in markets], table, params)
-    cost = table["unit_cost"].to_numpy(float)
-    limits = _origin_max_units(table, params) if params.origin_limits else None
+    places = [place_of[k] for k in markets]
     return Scenario(
         skus=tuple(skus),
         markets=tuple(markets),
         start=start,
         demand=demand,
-        unit_cost=cost,
-        unit_price=table["unit_price"].to_numpy(float),
-        capital_day=cost * params.capital_rate_year / 365.0,
-        supplier_lead_days=params.supplier_lead_days,
-        currency=params.currency,
-        origin_max_units=limits,
-        origin_cleared=origin_cleared(sku_frame, skus, [place_of[k] for k in markets]),
-        air_cost=None if air is None else air[0],
-        air_transit=None if air is None else air[1],
-        **net,
+        origin_cleared=origin_cleared(sku_frame, skus, places),
+        **_fields(catalog, markets, places, table, params, start, demand.shape[0]),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +22,7 @@ from worldpool.sim.params import CompareParams, SimParams
 from worldpool.sim.protocol import Network, ReplenishmentPolicy
 from worldpool.sim.result import SimResult
 from worldpool.sim.scenario import Scenario, TransitDraws, draw_transits
+from worldpool.sim.topology import node_draws
 
 __all__ = ["POINTS", "Comparison", "compare"]
 
@@ -52,15 +53,17 @@ class _Runner:
         self.scenario, self.sim, self.draws = scenario, sim, draws
         self.callbacks = callbacks
         self.cache: dict[tuple[str, float], SimResult] = {}
+        self.own: Mapping[str, Scenario] = {}
 
     def __call__(self, policy: ReplenishmentPolicy, service: float) -> SimResult:
         key = (policy.name, round(service, 12))
         if key not in self.cache:
+            sc = self.own.get(policy.name, self.scenario)
             self.cache[key] = simulate(
-                self.scenario,
+                sc,
                 policy.with_service(service),
                 self.sim,
-                draws=self.draws,
+                draws=node_draws(self.draws, sc),
                 callbacks=self.callbacks,
             )
         return self.cache[key]
@@ -91,9 +94,10 @@ def _bisect(
     lo: float,
     hi: float,
     steps: int,
+    also: float | None = None,
 ) -> SimResult:
     a, b = _logit(lo), _logit(hi)
-    seen = [run(lo), run(hi)]
+    seen = [run(lo), run(hi)] + ([] if also is None else [run(also)])
     if metric(seen[0]) < target < metric(seen[1]):
         for _ in range(steps):
             mid = (a + b) / 2
@@ -101,6 +105,26 @@ def _bisect(
             seen.append(r)
             a, b = (mid, b) if metric(r) < target else (a, mid)
     return min(seen, key=lambda r: abs(metric(r) - target))
+
+
+def _tune(
+    run: Callable[[float], SimResult], ref: SimResult, params: CompareParams
+) -> dict[str, SimResult]:
+    """Return a policy's runs at the baseline's fill and at its on-hand value.
+
+    The baseline's own service is a candidate too: a policy that acts as the
+    baseline does meets its fill exactly there.
+    """
+    lo, hi, k = params.service_low, params.service_high, params.iterations
+    fill, value = ref.kpis.fill_rate, ref.kpis.avg_on_hand_value
+    return {
+        "equal_fill": _bisect(
+            run, lambda r: r.kpis.fill_rate, fill, lo, hi, k, ref.service
+        ),
+        "equal_inventory": _bisect(
+            run, lambda r: r.kpis.avg_on_hand_value, value, lo, hi, k
+        ),
+    }
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -177,6 +201,10 @@ def _headline(
         / max(b.short_day_rate, 1e-12),
         "turnover_ratio": o["equal_fill"].kpis.turnover / max(b.turnover, 1e-12),
         "cost_ratio": o["best"].kpis.total_cost / max(b.total_cost, 1e-12),
+        "cost_ratio_equal_fill": o["equal_fill"].kpis.total_cost
+        / max(b.total_cost, 1e-12),
+        "storage_cost_ratio": o["equal_fill"].kpis.storage_cost
+        / max(b.storage_cost, 1e-12),
     }
     if oracle is not None and oracle.total_cost > 0:
         lb = oracle.total_cost
@@ -194,6 +222,8 @@ def compare(
     *,
     seed: int = 0,
     callbacks: SimCallbacks | None = None,
+    scenarios: Mapping[str, Scenario] | None = None,
+    pooled: str | None = None,
 ) -> Comparison:
     """Run every policy at equal service against the split baseline.
 
@@ -206,6 +236,10 @@ def compare(
         sim: Engine settings.
         seed: Seed of transit draws and of the oracle's SKU sample.
         callbacks: Progress receiver (one start/end per simulation run).
+        scenarios: Policy name -> its own node-level scenario (a topology,
+            :func:`worldpool.sim.apply_topology`); same SKUs and days.
+        pooled: Name of the policy the headline compares with the baseline;
+            None = the first POOL one (else the second policy).
 
     Returns:
         The comparison; ``headline`` is empty when only one policy is given.
@@ -213,22 +247,17 @@ def compare(
     params, sim = params or CompareParams(), sim or SimParams()
     draws = draw_transits(scenario, seed)
     runner = _Runner(scenario, sim, draws, callbacks or NullCallbacks())
+    runner.own = scenarios or {}
     lo, hi, k = params.service_low, params.service_high, params.iterations
     base = next((p for p in policies if p.network is Network.SPLIT), policies[0])
     runs: dict[str, dict[str, SimResult]] = {}
     for p in policies:
         runs[p.name] = {"best": _golden(functools.partial(runner, p), lo, hi, k)}
-    ref = runs[base.name]["best"].kpis
     for p in policies:
-        if p is base:
-            continue
-        run = functools.partial(runner, p)
-        runs[p.name]["equal_fill"] = _bisect(
-            run, lambda r: r.kpis.fill_rate, ref.fill_rate, lo, hi, k
-        )
-        runs[p.name]["equal_inventory"] = _bisect(
-            run, lambda r: r.kpis.avg_on_hand_value, ref.avg_on_hand_value, lo, hi, k
-        )
+        if p is not base:
+            runs[p.name] |= _tune(
+                functools.partial(runner, p), runs[base.name]["best"], params
+            )
     oracle, costs = None, {}
     if params.oracle_skus > 0:
         active = np.flatnonzero(scenario.demand[sim.warmup_days :].sum(axis=(0, 2)) > 0)
@@ -238,7 +267,8 @@ def compare(
         oracle = solve_oracle(scenario, draws, sample, sim)
         costs = {n: float(r["best"].sku_cost[sample].sum()) for n, r in runs.items()}
     others = [p for p in policies if p is not base]
-    other = next((p for p in others if p.network is Network.POOL), None)
+    other = next((p for p in others if p.name == pooled), None)
+    other = other or next((p for p in others if p.network is Network.POOL), None)
     other = other or (others[0] if others else None)
     headline = (
         {} if other is None else _headline(runs, base.name, other.name, oracle, costs)

@@ -25,6 +25,11 @@ from worldpool.sim.scenario import (
 __all__ = ["simulate"]
 
 
+def _on_lanes(order: FloatArray | None, due: np.ndarray) -> FloatArray | None:
+    """Return the order (S, M) kept on the lanes due today (M bool), units."""
+    return None if order is None else np.where(due[None, :], order, 0.0)
+
+
 class _Run:
     """Mutable state of one run; the hot path works in place on these arrays."""
 
@@ -50,6 +55,11 @@ class _Run:
         self.markets = np.arange(m)
         self.keep = 1.0 - sc.ffo_loss
         self.fallback = np.zeros((s, m), dtype=bool)
+        self.lane_every = (
+            None
+            if sc.lane_review_days is None
+            else np.maximum(sc.lane_review_days // params.review_days, 1)
+        )
         start = params.warmup_days
         # Trailing-window sums of d, d² and sale days per pair, and of the
         # SKU total and its square: the window is [synced - window, synced).
@@ -108,6 +118,7 @@ class _Run:
         self.pipe_fc[slot, :, self.markets] += units.T
         self.fc_transit += units
         self.tally.flows["shipped_air" if air else "shipped"] += units
+        self.tally.shipment(units, air)
 
     def arrive(self, t: int) -> None:
         """Land today's arrivals at FCs and hub; split orders leave the supplier."""
@@ -116,15 +127,15 @@ class _Run:
         self.fc += arriving
         self.fc_transit -= arriving
         arriving[...] = 0.0
-        if self.network is Network.SPLIT:
-            departing = self.pipe_dep[slot]
-            if departing.any():
-                self.fc_waiting -= departing
-                self.ship(t, departing)
-                departing[...] = 0.0
-        else:
+        departing = self.pipe_dep[slot]
+        if departing.any():
+            self.fc_waiting -= departing
+            self.ship(t, departing)
+            departing[...] = 0.0
+        if self.network is not Network.SPLIT:
             landing = self.pipe_hub[slot]
             self.hub += landing
+            self.tally.hub_received += landing
             self.hub_on_order -= landing
             landing[...] = 0.0
 
@@ -141,13 +152,44 @@ class _Run:
                 self.pipe_dep[(t + lead) % self.ring] += decision.fc_order
                 self.fc_waiting += decision.fc_order
             return
+        if decision.fc_direct is not None and decision.fc_direct.any():
+            self.direct(t, decision.fc_direct, opening)
         if opening or lead == 0:
             self.hub += decision.hub_order
+            self.tally.hub_received += decision.hub_order
         else:
             self.pipe_hub[(t + lead) % self.ring] += decision.hub_order
             self.hub_on_order += decision.hub_order
         if self.network is Network.POOL:
             self.transfer(t, decision.fc_order, decision.fc_air_order, opening)
+
+    def direct(self, t: int, units: FloatArray, opening: bool) -> None:
+        """Buy units for FCs, cross-docked at the hub on landing (as split does)."""
+        lead = self.sc.supplier_lead_days
+        if opening:
+            self.fc += units
+            self.tally.shipped += units
+        elif lead == 0:
+            self.ship(t, units)
+        else:
+            self.pipe_dep[(t + lead) % self.ring] += units
+            self.fc_waiting += units
+
+    def due(self, t: int, decision: Decision, opening: bool) -> Decision:
+        """Return the decision with FC orders kept only on lanes due to ship today."""
+        if self.lane_every is None or opening:
+            return decision
+        k = (t - self.params.warmup_days) // self.params.review_days
+        due = (k % self.lane_every) == 0
+        if due.all():
+            return decision
+        return Decision(
+            np.where(due[None, :], decision.fc_order, 0.0),
+            decision.hub_order,
+            decision.origin_ok,
+            _on_lanes(decision.fc_air_order, due),
+            _on_lanes(decision.fc_direct, due),
+        )
 
     def transfer(
         self, t: int, order: FloatArray, air: FloatArray | None, opening: bool
@@ -182,7 +224,7 @@ class _Run:
             self.fallback = origin_fallback(self.sc, view.mean, view.sale_share)
         if self.sc.origin_cleared is not None:
             self.fallback = self.fallback & self.sc.origin_cleared
-        self.replenish(t, decision, opening)
+        self.replenish(t, self.due(t, decision, opening), opening)
 
     def serve(self, t: int, demand: FloatArray) -> None:
         """Serve from FCs, then shortfalls from origin where allowed, rationed."""

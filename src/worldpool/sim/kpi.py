@@ -62,7 +62,7 @@ class Kpis:
     lost_margin: float
     """Margin of the lost units (the shortage penalty)."""
     total_cost: float
-    """Storage + capital + transport + lost margin."""
+    """Storage + capital + transport + shipment fixed costs + handling + lost margin."""
     revenue: float
     """Units served x price."""
     contribution_margin: float
@@ -71,6 +71,10 @@ class Kpis:
     """Share of served units per promise bucket (see DELIVERY_BUCKETS)."""
     fill_rate_by_market: dict[str, float]
     """Fill rate per market, 0..1."""
+    shipment_cost: float = 0.0
+    """Fixed cost of the shipments into FCs (per lane departure, sea and air)."""
+    handling_cost: float = 0.0
+    """Handling: every unit received at an FC, every unit stored at the hub."""
 
     def to_dict(self) -> dict[str, object]:
         """Return the figures as plain data (JSON-ready)."""
@@ -79,6 +83,23 @@ class Kpis:
 
 def _ratio(num: float, den: float) -> float:
     return num / den if den > 0 else 1.0
+
+
+def _fixed_costs(sc: Scenario, extra: dict[str, Any] | None) -> dict[str, FloatArray]:
+    """Return shipment fixed cost and handling per SKU (S), in currency.
+
+    A lane's shipment cost is shared by its SKUs in proportion to units shipped.
+    """
+    zero = np.zeros(len(sc.skus))
+    if extra is None:
+        return {"shipment": zero, "handling": zero}
+    units = extra["handling_fc_units"]
+    share = units / np.maximum(units.sum(axis=0), 1e-12)
+    return {
+        "shipment": share @ extra["shipment_lane_cost"],
+        "handling": units.sum(axis=1) * sc.handling_fc
+        + extra["hub_received"] * sc.handling_hub,
+    }
 
 
 def _sku_costs(
@@ -90,7 +111,7 @@ def _sku_costs(
     )
     lost = (f["lost_stock"] + f["lost_slow"]).sum(axis=1)
     return {
-        "storage": (f["fc_days"] * sc.holding_fc).sum(axis=1)
+        "storage": (f.get("fc_days_rated", f["fc_days"]) * sc.holding_fc).sum(axis=1)
         + hub_days * sc.holding_hub,
         "capital": owned_days * sc.capital_day,
         "sea": (f["shipped"] * sc.sea_cost).sum(axis=1),
@@ -138,6 +159,7 @@ def compute_kpis(
     hub_days: FloatArray,
     origin_buckets: FloatArray,
     transit_value: FloatArray,
+    extra: dict[str, Any] | None = None,
 ) -> tuple[Kpis, FloatArray]:
     """Return the KPIs of a run and its total cost per SKU (S), in currency.
 
@@ -150,9 +172,11 @@ def compute_kpis(
         hub_days: Hub unit-days per SKU (S).
         origin_buckets: Origin units served per delivery bucket.
         transit_value: Value at sea per simulated day, in currency.
+        extra: Shipment departures, handled units and per-stream day counts
+            (``Tally._extra``); None = none of them.
     """
     days = len(transit_value)
-    costs = _sku_costs(sc, f, hub_days)
+    costs = _sku_costs(sc, f, hub_days) | _fixed_costs(sc, extra)
     sku_cost = sum(costs.values(), np.zeros(len(sc.skus)))
     units, value = _inventory(sc, f, hub_days, days)
     on_hand = sum(v for k, v in value.items() if k != "at sea")
@@ -163,7 +187,7 @@ def compute_kpis(
     transport = total["sea"] + total["air"] + total["parcel"]
     kpis = Kpis(
         days=days,
-        **_service_fields(sc, f),
+        **_service_fields(sc, f, None if extra is None else extra["streams"]),
         avg_inventory_units=units,
         avg_inventory_value=value,
         avg_on_hand_value=on_hand,
@@ -181,20 +205,37 @@ def compute_kpis(
         - cogs
         - total["storage"]
         - total["capital"]
-        - transport,
+        - transport
+        - total["shipment"]
+        - total["handling"],
         delivery_mix=_delivery_mix(sc, f, origin_buckets),
+        shipment_cost=total["shipment"],
+        handling_cost=total["handling"],
     )
     return kpis, sku_cost
 
 
-def _service_fields(sc: Scenario, f: dict[str, FloatArray]) -> dict[str, Any]:
-    """Return the unit and rate KPIs: demand, served, lost, fill, stock-outs."""
+def _service_fields(
+    sc: Scenario, f: dict[str, FloatArray], streams: dict[str, FloatArray] | None
+) -> dict[str, Any]:
+    """Return the unit and rate KPIs: demand, served, lost, fill, stock-outs.
+
+    With ``streams`` (per-stream day counts) the stock-out and short-day rates
+    are per stream-day, as for stream-level stock.
+    """
     demand = float(f["demand"].sum())
     served_fc, served_origin = (
         float(f["served_fc"].sum()),
         float(f["served_origin"].sum()),
     )
     demand_days = float(f["demand_days"].sum())
+    out_days, short_days = float(f["stockout_days"].sum()), float(f["short_days"].sum())
+    if streams is not None:
+        demand_days = float(streams["demand"].sum())
+        out_days, short_days = (
+            float(streams["stockout"].sum()),
+            float(streams["short"].sum()),
+        )
     served = (f["served_fc"] + f["served_origin"]).sum(axis=0)
     by_market = f["demand"].sum(axis=0)
     return {
@@ -204,12 +245,8 @@ def _service_fields(sc: Scenario, f: dict[str, FloatArray]) -> dict[str, Any]:
         "lost_units": float(f["lost_stock"].sum() + f["lost_slow"].sum()),
         "lost_slow_units": float(f["lost_slow"].sum()),
         "fill_rate": _ratio(served_fc + served_origin, demand),
-        "stockout_rate": _ratio(float(f["stockout_days"].sum()), demand_days)
-        if demand
-        else 0.0,
-        "short_day_rate": _ratio(float(f["short_days"].sum()), demand_days)
-        if demand
-        else 0.0,
+        "stockout_rate": _ratio(out_days, demand_days) if demand else 0.0,
+        "short_day_rate": _ratio(short_days, demand_days) if demand else 0.0,
         "fill_rate_by_market": {
             m: _ratio(float(served[j]), float(by_market[j]))
             for j, m in enumerate(sc.markets)

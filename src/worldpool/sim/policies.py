@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from worldpool.sim.choice import direct_order
 from worldpool.sim.echelon import order_up_to, pooled_targets
 from worldpool.sim.protocol import Decision, Network, PolicyView
 from worldpool.sim.scenario import FloatArray
@@ -55,15 +56,13 @@ class SplitPolicy:
         return dataclasses.replace(self, service=service)
 
     def decide(self, view: PolicyView) -> Decision:
-        """Order each FC up to its own target from the supplier (units)."""
-        sc = view.scenario
-        sea_mean, sea_var = sc.sea_moments()
-        days = sc.supplier_lead_days + sea_mean + view.review_days
-        target = order_up_to(
-            view.mean, view.var, days[None, :], sea_var[None, :], self.service
-        )
-        order = np.ceil(np.maximum(target - _fc_position(view), 0.0))
-        return Decision(order, np.zeros(len(sc.skus)))
+        """Order each FC up to its own target from the supplier (units).
+
+        The cover is supplier lead + sea transit + the lane's review period.
+        """
+        every = np.ones(view.mean.shape, dtype=bool)
+        order = direct_order(view, self.service, every)
+        return Decision(order, np.zeros(len(view.scenario.skus)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from worldpool.plan import PlanParams, PlanProblem, allocate, hub_orders, targets
+from worldpool.sim.choice import direct_order, direct_pairs, lane_review
 from worldpool.sim.fallback import origin_unit_cost
 from worldpool.sim.protocol import Decision, Network, PolicyView
 from worldpool.sim.scenario import FloatArray, Scenario
@@ -58,28 +59,39 @@ def _lost_share(sc: Scenario, mean: FloatArray) -> float:
 
 
 def _lanes(
-    sc: Scenario, cell: tuple[NDArray[np.intp], NDArray[np.intp]]
+    sc: Scenario, cell: tuple[NDArray[np.intp], NDArray[np.intp]], wait: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Return per-pair freight per unit, mean and std transit (P, modes)."""
+    """Return per-pair freight per unit, mean and std transit (P, modes).
+
+    ``wait`` (M) is each lane's review period beyond the twin's, in days: a
+    lane that ships every 28 days covers 21 more days than the planner's
+    7-day review, so it is added to the lane's lead time.
+    """
     market = cell[1]
     mean, var = sc.sea_moments()
+    mean = mean + wait
     costs, means, stds = [sc.sea_cost[cell]], [mean[market]], [np.sqrt(var[market])]
     if sc.air_cost is not None:
         a_mean, a_var = sc.air_moments()
         costs.append(sc.air_cost[cell])
-        means.append(a_mean[market])
+        means.append(a_mean[market] + wait[market])
         stds.append(np.sqrt(a_var[market]))
     return np.stack(costs, 1), np.stack(means, 1), np.stack(stds, 1)
 
 
-def origin_allowed(view: PolicyView, always_origin: bool) -> NDArray[np.bool_]:
+def origin_allowed(
+    view: PolicyView, always_origin: bool, ffo: bool = True
+) -> NDArray[np.bool_]:
     """Return where a short FC may fall back to origin (S, M) bool.
 
     Everywhere when the seller ships every paid order (``always_origin``),
     else only where the margin pays the parcel (c_x < m); never where the SKU
-    is not cleared for origin to the market (``Scenario.origin_cleared``).
+    is not cleared for origin to the market (``Scenario.origin_cleared``),
+    nowhere when the topology has no fulfil-from-origin (``ffo`` False).
     """
     sc = view.scenario
+    if not ffo:
+        return np.zeros(view.mean.shape, dtype=bool)
     if always_origin:
         ok = np.ones(view.mean.shape, dtype=bool)
     else:
@@ -91,35 +103,35 @@ def origin_allowed(view: PolicyView, always_origin: bool) -> NDArray[np.bool_]:
 
 
 def plan_problem(
-    view: PolicyView, always_origin: bool = True, window_days: int = 91
+    view: PolicyView,
+    always_origin: bool = True,
+    window_days: int = 91,
+    *,
+    ffo: bool = True,
+    exclude: NDArray[np.bool_] | None = None,
 ) -> PlanProblem:
     """Return the planning problem the twin's state poses on a decision day.
 
-    Only live pairs become planner pairs: those with demand in the trailing
-    window or stock on hand or on order (the planner would give every other
-    pair a zero level anyway).
+    Only live pairs (demand in the window, or stock on hand or on order).
 
     Args:
         view: The decision-day view (stock positions, trailing demand).
-        always_origin: Every pair may be served from origin (the seller ships
-            paid orders); False allows origin only where the margin pays the
-            parcel.
+        always_origin: Origin for every pair; False: where the margin pays.
         window_days: Days behind the trailing estimates (history of a pair).
+        ffo: The topology allows fulfil-from-origin at all.
+        exclude: Pairs bought direct for the FC, left out (S, M); None = none.
 
     Returns:
-        One pair per live (SKU, market) (FC = the market's FC; modes ``sea``
-        and, with air lanes, ``air``),
-        money in the scenario currency, units and days as in the scenario.
+        One pair per live (SKU, market); modes ``sea`` (and ``air``).
     """
-    sc = view.scenario
-    m_n = view.mean.shape[1]
+    sc, m_n = view.scenario, view.mean.shape[1]
     position = view.fc_on_hand + view.fc_on_order
-    pair_sku, pair_market = np.nonzero((view.mean > 0) | (position > 0))
+    pair_sku, pair_market = _live(view, position, exclude)
     size, rate, hub_rate = _storage_factors(sc)
     cell = (pair_sku, pair_market)
-    c_x = origin_unit_cost(sc, view.mean, view.sale_share)[cell]
-    allowed = origin_allowed(view, always_origin)[cell]
-    lane_cost, lane_days, lane_std = _lanes(sc, cell)
+    lane_cost, lane_days, lane_std = _lanes(
+        sc, cell, lane_review(view) - view.review_days
+    )
     return PlanProblem(
         as_of=sc.start + timedelta(days=view.day),
         hub="hub",
@@ -136,8 +148,8 @@ def plan_problem(
         demand_mean=view.mean[cell],
         demand_std=np.sqrt(view.var[cell]),
         margin=sc.margin[pair_sku],
-        ffo_extra_cost=c_x,
-        ffo_allowed=allowed,
+        ffo_extra_cost=origin_unit_cost(sc, view.mean, view.sale_share)[cell],
+        ffo_allowed=origin_allowed(view, always_origin, ffo)[cell],
         ffo_days=sc.parcel_transit[pair_market, 0],
         history_days=np.full(len(pair_sku), window_days, dtype=np.int64),
         history_units=view.mean[cell] * window_days,
@@ -150,6 +162,17 @@ def plan_problem(
         hub_hold_m3_day=hub_rate,
         currency=sc.currency,
     )
+
+
+def _live(
+    view: PolicyView, position: FloatArray, exclude: NDArray[np.bool_] | None
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Return the (SKU, market) indices of live pairs the pool plans."""
+    live = (view.mean > 0) | (position > 0)
+    if exclude is not None:
+        live &= ~exclude
+    sku, market = np.nonzero(live)
+    return sku, market
 
 
 def _hub_arrays(view: PolicyView) -> dict[str, Any]:
@@ -178,6 +201,11 @@ class PoolPolicy:
     """Highest critical ratio a planner level may use, 0..1. [CR_max]"""
     always_origin: bool = True
     """Ship every order the hub can serve from origin (no cancellations)."""
+    ffo: bool = True
+    """The topology has fulfil-from-origin at all (False: gwd without it)."""
+    direct: bool = False
+    """Choose per pair, by the cost model, between pooled forward stock and
+    stock bought direct for the FC as split does (:mod:`worldpool.sim.choice`)."""
     plan: PlanParams = dataclasses.field(
         default_factory=lambda: PlanParams(
             lp=False, launch_min_days=0, launch_min_units=0.0
@@ -203,7 +231,12 @@ class PoolPolicy:
 
     def decide(self, view: PolicyView) -> Decision:
         """Plan transfers hub -> FC and purchase orders with the real planner."""
-        pb = plan_problem(view, self.always_origin)
+        direct = (
+            direct_pairs(view, self.service)
+            if self.direct
+            else np.zeros(view.mean.shape, dtype=bool)
+        )
+        pb = plan_problem(view, self.always_origin, ffo=self.ffo, exclude=direct)
         params = dataclasses.replace(
             self.plan,
             review_days=view.review_days,
@@ -229,6 +262,7 @@ class PoolPolicy:
         return Decision(
             by_sea,
             ho.qty.astype(np.float64),
-            origin_allowed(view, self.always_origin),
+            origin_allowed(view, self.always_origin, self.ffo),
             by_air,
+            direct_order(view, self.service, direct) if direct.any() else None,
         )

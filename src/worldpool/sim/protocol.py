@@ -72,6 +72,9 @@ class Decision:
     fc_air_order: FloatArray | None = None
     """Units to send hub -> FC by air (S, M), pool only and only where the
     scenario has air lanes; ``fc_order`` then goes by sea."""
+    fc_direct: FloatArray | None = None
+    """Units bought from the supplier for one FC and cross-docked through the
+    hub on landing, as split stock is (S, M), pool only; never stored at the hub."""
 
     @classmethod
     def empty(cls, skus: int, markets: int) -> Decision:

@@ -72,6 +72,30 @@ class Scenario:
     origin_cleared: NDArray[np.bool_] | None = None
     """Where a SKU may ship from origin at all (S, M): the routing rules'
     clearance (loose lithium, the SKU's FFO markets); None = everywhere."""
+    market_place: tuple[str, ...] | None = None
+    """Marketplace (country market) of each market (M): several channels of
+    one marketplace share it; None = every market is its own marketplace."""
+    fc_peak: FloatArray | None = None
+    """Multiplier of ``holding_fc`` per day and market (T, M): the rate
+    table's peak months (FBA Oct-Dec); None = 1 every day."""
+    shipment_fixed: FloatArray | None = None
+    """Fixed cost of one sea shipment into each market's FC (M), ``currency``:
+    paid once per departure day with any units; None = 0."""
+    shipment_fixed_air: FloatArray | None = None
+    """Fixed cost of one air consignment into each market's FC (M); None = 0."""
+    handling_fc: float = 0.0
+    """Handling per unit received at an FC, in ``currency``."""
+    handling_hub: float = 0.0
+    """Handling per unit stored at the hub (not cross-docked), in ``currency``."""
+    lane_review_days: IntArray | None = None
+    """Days between shipments on each market's lane (M), multiples of the
+    twin's review period; None = every review."""
+    stream_demand: NDArray[np.float32] | None = None
+    """Demand per original stream (T, S, K) when the markets are stock nodes
+    that each serve several streams (:func:`worldpool.sim.apply_topology`);
+    stock-out days are then counted per stream. None = markets are streams."""
+    stream_node: IntArray | None = None
+    """Node (market index) serving each stream (K), set with ``stream_demand``."""
 
     def __post_init__(self) -> None:
         _, s, m = self.demand.shape
@@ -91,6 +115,8 @@ class Scenario:
         if (self.air_cost is None) != (self.air_transit is None):
             raise ValueError("air_cost and air_transit go together (both or neither)")
         self._check_optional(s, m)
+        if (self.stream_demand is None) != (self.stream_node is None):
+            raise ValueError("stream_demand and stream_node go together")
         if np.any(self.demand < 0):
             raise ValueError("demand holds negative units")
         if self.supplier_lead_days < 0:
@@ -103,6 +129,10 @@ class Scenario:
             "air_transit": (m, 2),
             "origin_max_units": (s,),
             "origin_cleared": (s, m),
+            "fc_peak": (self.days, m),
+            "shipment_fixed": (m,),
+            "shipment_fixed_air": (m,),
+            "lane_review_days": (m,),
         }
         for name, shape in shapes.items():
             value = getattr(self, name)
@@ -160,6 +190,8 @@ class Scenario:
             fields["origin_max_units"] = self.origin_max_units[idx]
         if self.origin_cleared is not None:
             fields["origin_cleared"] = self.origin_cleared[idx]
+        if self.stream_demand is not None:
+            fields["stream_demand"] = np.ascontiguousarray(self.stream_demand[:, idx])
         return Scenario(**fields)
 
 
