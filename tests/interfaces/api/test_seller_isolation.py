@@ -121,6 +121,7 @@ def _seed_b(url: str, b: Ledger, key: str) -> dict[str, str]:
         "proposal_id": "1",
         "sheet": "CC-1",
         "asn": "ASN-1",
+        "asn_id": "ASN-1",
     }
 
 
