@@ -48,7 +48,9 @@ def test_a_one_off_buyer_is_given_the_return_rate_the_past_shows() -> None:
 def test_an_unseen_history_borrows_the_rate_of_its_segment() -> None:
     """A cell with no pair-days gets its parent's rate; a well-filled cell its own."""
     table = OccurrenceTable(horizon=14)
-    base = SaleCounts(np.array([0.0]), np.array([2.0]), np.array([5.0]), np.array([3.0]))
+    base = SaleCounts(
+        np.array([0.0]), np.array([2.0]), np.array([5.0]), np.array([3.0])
+    )
     seen = history_cells(base)
     table.add(np.repeat(seen, 1000), np.arange(1000) < 900)  # 90 % come back
     unseen = history_cells(
@@ -71,6 +73,8 @@ def test_only_mornings_with_a_known_outcome_are_learned() -> None:
     # Live mornings: from day 1 (after the first sale) to day 60 - 14 = 46.
     assert table.days.sum() == 46
     assert table.hits.sum() == 46  # a sale always follows within 14 days
+    weekly = fit_occurrence(hist, window=91, horizon=14, stride=7)
+    assert weekly.days.sum() == 7  # mornings 1, 8, ..., 43
 
 
 def test_the_calibrated_shopper_sets_the_risk_of_an_empty_shelf() -> None:

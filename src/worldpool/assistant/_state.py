@@ -97,8 +97,8 @@ def _shoppers(
     """Return the calibrated daily chance of a shopper per (sku, market).
 
     The occurrence table is learned from the last year of the seller's own
-    daily demand (every morning whose next ``horizon`` days are past), then
-    read at each pair's sale counts as of today.
+    daily demand (every 7th morning whose next ``horizon`` days are past),
+    then read at each pair's sale counts as of today.
     """
     if history.empty:
         return {}
@@ -114,7 +114,7 @@ def _shoppers(
         index="date", columns=["sku", "market"], values="units", aggfunc="sum"
     ).reindex(days, fill_value=0.0)
     matrix = grid.fillna(0.0).to_numpy(np.float64)
-    table = fit_occurrence(matrix, window, horizon)
+    table = fit_occurrence(matrix, window, horizon, stride=7)
     daily = table.daily(history_cells(sale_counts(matrix, window)))
     return {
         (str(k[0]), str(k[1])): float(q)
@@ -172,6 +172,25 @@ def _make_pairs(
     )
 
 
+def _pair_moments(
+    groups: Mapping[tuple[str, str], Sequence[str]],
+    moments: Mapping[tuple[str, str], tuple[float, float, float]],
+    shoppers: Mapping[tuple[str, str], float],
+) -> FloatArray:
+    """Return (mean, var, sale share, shopper) per (SKU, FC), its markets combined."""
+    mom = np.zeros((len(groups), 4))
+    for i, ((sku, _), ms) in enumerate(groups.items()):
+        rows = np.array([moments.get((sku, m), (0.0, 0.0, 0.0)) for m in ms])
+        none = np.prod([1.0 - shoppers.get((sku, m), 0.0) for m in ms])
+        mom[i] = (
+            rows[:, 0].sum(),
+            rows[:, 1].sum(),
+            1 - np.prod(1 - rows[:, 2]),
+            1 - none,
+        )
+    return mom
+
+
 def build_state(
     catalog: Catalog,
     *,
@@ -210,17 +229,7 @@ def build_state(
     groups = _group_listings(catalog, listings)
     keys = [(sku, sorted(ms)[0]) for (sku, _), ms in groups.items()]
     fcs = [fc for _, fc in groups]
-    n = len(keys)
-    mom = np.zeros((n, 4))
-    for i, ((sku, _), ms) in enumerate(groups.items()):
-        rows = np.array([moments.get((sku, m), (0.0, 0.0, 0.0)) for m in ms])
-        none = np.prod([1.0 - shoppers.get((sku, m), 0.0) for m in ms])
-        mom[i] = (
-            rows[:, 0].sum(),
-            rows[:, 1].sum(),
-            1 - np.prod(1 - rows[:, 2]),
-            1 - none,
-        )
+    mom = _pair_moments(groups, moments, shoppers)
     cost = np.array([unit_cost.get(s, 0.0) for s, _ in keys])
     index = {(k[0], fc): i for i, (k, fc) in enumerate(zip(keys, fcs, strict=True))}
     pairs = _make_pairs(catalog, keys, fcs, cost, available, hub)

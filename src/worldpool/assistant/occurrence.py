@@ -80,13 +80,27 @@ def sale_counts(history: FloatArray, window: int = 91) -> SaleCounts:
     )
 
 
+def _bucket(edges: IntArray, values: FloatArray) -> IntArray:
+    # Bucket by a lookup table over whole counts (a binary search per value is slow).
+    lut = np.searchsorted(edges, np.arange(int(edges[-1]) + 1), side="right")
+    whole = np.clip(np.asarray(values), 0, int(edges[-1])).astype(np.int64)
+    return np.asarray(lut[whole], np.int64)
+
+
 def history_cells(counts: SaleCounts) -> IntArray:
     """Return the history cell of each pair (an index into the table), shape (N,)."""
-    b7 = np.searchsorted(_EDGES_7, counts.last_7, side="right")
-    b28 = np.searchsorted(_EDGES_28, counts.last_28, side="right")
-    bw = np.searchsorted(_EDGES_W, counts.window, side="right")
-    brec = np.searchsorted(_EDGES_REC, counts.recency, side="right")
-    return np.asarray(np.ravel_multi_index((b7, b28, bw, brec), _SHAPE), np.int64)
+    return np.asarray(
+        np.ravel_multi_index(
+            (
+                _bucket(_EDGES_7, counts.last_7),
+                _bucket(_EDGES_28, counts.last_28),
+                _bucket(_EDGES_W, counts.window),
+                _bucket(_EDGES_REC, counts.recency),
+            ),
+            _SHAPE,
+        ),
+        np.int64,
+    )
 
 
 def _shrink(hits: FloatArray, days: FloatArray, prior: FloatArray) -> FloatArray:
@@ -136,30 +150,45 @@ class OccurrenceTable:
 
 
 def fit_occurrence(
-    history: FloatArray, window: int = 91, horizon: int = 14
+    history: FloatArray,
+    window: int = 91,
+    horizon: int = 14,
+    stride: int = 1,
+    block: int = 32,
 ) -> OccurrenceTable:
     """Return the table learned from every pair-day of ``history`` with a known outcome.
+
+    A morning t (1 <= t <= T - horizon) of a pair with a sale in its trailing
+    window is filed under its cell with whether it sold in days [t, t + horizon).
+    Every ``stride``-th morning is filed (neighbouring mornings say almost the
+    same thing; a stride of 7 learns a year in a seventh of the time), ``block``
+    mornings per vectorised step.
 
     Args:
         history: Daily units, shape (T, N), oldest first, the last row yesterday.
         window: Trailing days of the long count.
         horizon: Days after a morning in which a sale counts.
+        stride: File every ``stride``-th morning, days.
+        block: Mornings per vectorised step (memory ~ block x N).
     """
     table = OccurrenceTable(horizon=horizon)
     sold = history > 0
     t_all, n = sold.shape
-    run = np.vstack([np.zeros((1, n)), np.cumsum(sold, axis=0)])
-    last = np.full(n, -10_000)
-    for t in range(t_all):
-        if t >= 1 and t + horizon <= t_all:
-            long = run[t] - run[max(t - window, 0)]
-            live = long > 0
-            counts = SaleCounts(
-                last_7=(run[t] - run[max(t - 7, 0)])[live],
-                last_28=(run[t] - run[max(t - 28, 0)])[live],
-                window=long[live],
-                recency=(t - last)[live].astype(np.float64),
-            )
-            table.add(history_cells(counts), (run[t + horizon] - run[t])[live] > 0)
-        last = np.where(sold[t], t, last)
+    run = np.zeros((t_all + 1, n), np.int32)
+    np.cumsum(sold.astype(np.int32), axis=0, out=run[1:])
+    days = np.arange(t_all, dtype=np.int32)[:, None]
+    last = np.maximum.accumulate(np.where(sold, days, np.int32(-10_000)), axis=0)
+    mornings = np.arange(1, t_all - horizon + 1, stride)
+    for lo in range(0, len(mornings), block):
+        ts = mornings[lo : lo + block]
+        now = run[ts]
+        long = now - run[np.maximum(ts - window, 0)]
+        live = long > 0
+        counts = SaleCounts(
+            last_7=(now - run[np.maximum(ts - 7, 0)])[live],
+            last_28=(now - run[np.maximum(ts - 28, 0)])[live],
+            window=long[live],
+            recency=(ts[:, None] - last[ts - 1])[live],
+        )
+        table.add(history_cells(counts), (run[ts + horizon] - now)[live] > 0)
     return table
