@@ -89,3 +89,22 @@ def test_the_calibrated_shopper_sets_the_risk_of_an_empty_shelf() -> None:
         shopper=np.array([0.01]),
     )
     assert np.isclose(stockout_risk(inputs).probability[0], 1 - 0.99**14)
+
+
+def test_the_service_reads_a_steady_pair_as_likelier_to_sell_than_a_one_off() -> None:
+    """From ledger-shaped history rows, a daily seller gets a higher shopper chance."""
+    from datetime import UTC, datetime, timedelta
+
+    import pandas as pd
+
+    from worldpool.assistant._state import _shoppers
+
+    now = datetime(2026, 6, 1, 9, tzinfo=UTC)
+    days = [(now - timedelta(days=d)).date() for d in range(1, 200)]
+    rows = [("MUG", "DE", day, 2) for day in days]
+    rows += [(f"ODD-{i}", "DE", days[(i * 7) % 199], 40) for i in range(60)]
+    history = pd.DataFrame(rows, columns=["sku", "market", "date", "units"])
+    shoppers = _shoppers(history, now, window=91, horizon=14)
+    assert shoppers[("MUG", "DE")] > 0.5
+    recent_one_off = shoppers[("ODD-0", "DE")]  # sold yesterday, once
+    assert recent_one_off < 0.05

@@ -127,14 +127,19 @@ class OccurrenceTable:
     def within_horizon(self) -> FloatArray:
         """Return P(a sale within the horizon) per cell, shrunk toward coarser cells.
 
-        The hierarchy: all pair-days -> sale days in 28 -> + in the window ->
-        + days since the last sale -> + sale days in 7; each level borrows
-        ``PRIOR_DAYS`` pseudo pair-days from its parent.
+        The hierarchy: trailing-rate prior -> sale days in 28 -> + in the
+        window -> + days since the last sale -> + sale days in 7; each level
+        borrows ``PRIOR_DAYS`` pseudo pair-days from its parent.
         """
         d = self.days.reshape(_SHAPE)
         h = self.hits.reshape(_SHAPE)
         top = (h.sum() + 1.0) / (d.sum() + 2.0)
-        p28 = _shrink(h.sum(axis=(0, 2, 3)), d.sum(axis=(0, 2, 3)), np.full(1, top))
+        # With little history the segments fall back on the trailing rate: a pair
+        # with k sale days in 28 (k = the bucket's least) sells within the
+        # horizon with 1 - (1 - k/28)^horizon; no sale in 28 days: the overall rate.
+        least = np.concatenate([[0.0], _EDGES_28]) / 28.0
+        naive = np.where(least > 0, 1.0 - np.power(1.0 - least, self.horizon), top)
+        p28 = _shrink(h.sum(axis=(0, 2, 3)), d.sum(axis=(0, 2, 3)), naive)
         pw = _shrink(h.sum(axis=(0, 3)), d.sum(axis=(0, 3)), p28[:, None])
         prec = _shrink(h.sum(axis=0), d.sum(axis=0), pw[:, :, None])
         return _shrink(h, d, prec[None]).reshape(-1)
