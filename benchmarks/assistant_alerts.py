@@ -16,7 +16,10 @@ day + supplier lead + median sea transit, never the realised transit), and
 flags each SKU x market whose stock-out probability within the next 14 days
 reaches the threshold. Demand estimates: the 91-day trailing mean, variance
 and share of days with a sale, each raised to its last-28-day value where that
-is higher (demand picking up); arrivals are planned at the lane's P90.
+is higher (demand picking up), drive how fast the shelf empties; whether a
+shopper then comes is the calibrated occurrence of
+:mod:`worldpool.assistant.occurrence`, learned only from mornings whose next
+14 days are already past. Arrivals are planned at the lane's P90.
 
 Truth: a pair-day is positive when, within the 14 days starting that day, a
 day comes with demand and no stock at the FC to serve it. Live pair-days are
@@ -45,6 +48,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 
 from worldpool.assistant import StockoutInputs, stockout_risk
+from worldpool.assistant.occurrence import (
+    SaleCounts,
+    fit_occurrence,
+    history_cells,
+)
 from worldpool.catalog import load_catalog
 from worldpool.sim import (
     BuildParams,
@@ -100,7 +108,13 @@ def tune_split(
 
 
 class Estimates:
-    """Trailing-window demand moments per pair, updated one day at a time."""
+    """Trailing-window demand moments per pair, updated one day at a time.
+
+    The depletion side keeps the 91-day moments raised to the last 28 days;
+    the shopper side is the calibrated occurrence: an :class:`OccurrenceTable`
+    first fitted on the warm-up history, then fed each morning with the
+    outcome of the morning 14 days earlier (only the past is ever used).
+    """
 
     def __init__(self, sc: Scenario, start: int, window: int) -> None:
         self.sc, self.window = sc, window
@@ -109,7 +123,16 @@ class Estimates:
         self.s2 = (block**2).sum(axis=0)
         self.n1 = (block > 0).sum(axis=0).astype(np.float64)
         self.recent = (block[-RECENT:] > 0).sum(axis=0).astype(np.float64)
+        self.week = (block[-7:] > 0).sum(axis=0).astype(np.float64)
         self.r1 = block[-RECENT:].sum(axis=0)
+        sold = sc.demand[:start] > 0
+        seen = sold.any(axis=0)
+        self.last = np.where(seen, start - 1 - np.argmax(sold[::-1], axis=0), -10_000)
+        self.sold = sold.sum(axis=0).astype(np.float64)  # sale days so far
+        flat = sc.demand[:start].reshape(start, -1).astype(np.float64)
+        self.table = fit_occurrence(flat, window, HORIZON)
+        self.pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.t = start
 
     def push(self, t: int) -> None:
         """Add day t, drop day t - window."""
@@ -120,7 +143,30 @@ class Estimates:
         self.n1 += (new > 0).astype(np.float64) - (old > 0)
         gone = self.sc.demand[t - RECENT].astype(np.float64)
         self.recent += (new > 0).astype(np.float64) - (gone > 0)
+        self.week += (new > 0).astype(np.float64) - (self.sc.demand[t - 7] > 0)
         self.r1 += new - gone
+        self.last = np.where(new > 0, t, self.last)
+        self.sold += new > 0
+        self.t = t + 1
+
+    def counts(self) -> SaleCounts:
+        """Return this morning's sale counts of every pair (flattened S x M)."""
+        return SaleCounts(
+            last_7=self.week.ravel(),
+            last_28=self.recent.ravel(),
+            window=self.n1.ravel(),
+            recency=(self.t - self.last).ravel().astype(np.float64),
+        )
+
+    def shopper(self) -> np.ndarray:
+        """Return the calibrated daily chance of a shopper per pair (learns daily)."""
+        live = self.n1.ravel() > 0
+        cells = history_cells(self.counts())
+        self.pending.append((cells[live], live, self.sold.ravel().copy()))
+        if len(self.pending) > HORIZON:
+            was, alive, before = self.pending.pop(0)
+            self.table.add(was, (self.sold.ravel() - before)[alive] > 0)
+        return self.table.daily(cells).reshape(self.n1.shape)
 
     def moments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return mean, variance and sale share per pair, raised to the last 28 days."""
@@ -206,6 +252,7 @@ def replay(sc: Scenario, policy: SplitPolicy, sim: SimParams, draws: object) -> 
             if t != start:
                 orders.place(t, np.maximum(after - before, 0.0))
         mean, var, share = est.moments()
+        shopper = est.shopper()
         live = mean > 0
         arrivals = orders.arrivals(t, HORIZON)
         t0 = time.perf_counter()
@@ -217,6 +264,7 @@ def replay(sc: Scenario, policy: SplitPolicy, sim: SimParams, draws: object) -> 
                 arrivals=arrivals[:, live],
                 unit_margin=margin[live],
                 sale_share=share[live],
+                shopper=shopper[live],
             )
         )
         out.risk_seconds += time.perf_counter() - t0
@@ -283,6 +331,26 @@ def score(rep: Replay, threshold: float, cut: int) -> dict[str, float]:
     }
 
 
+def calibration(rep: Replay, cut: int) -> tuple[float, list[tuple[float, float, int]]]:
+    """Return the expected calibration error and (predicted, observed, n) per bin.
+
+    Bins of the stock-out probability over live pair-days; the error is the
+    pair-day-weighted mean of |predicted - observed|.
+    """
+    y = forward_any(rep.stockout, HORIZON)[:cut]
+    live = rep.live[:cut]
+    p, obs = rep.prob[:cut][live].astype(np.float64), y[live]
+    edges = np.array([0.05, 0.1, 0.2, 1 / 3, 0.5, 0.7, 0.9])
+    idx = np.searchsorted(edges, p, side="right")
+    rows, gap = [], 0.0
+    for b in range(len(edges) + 1):
+        k = idx == b
+        if k.any():
+            rows.append((float(p[k].mean()), float(obs[k].mean()), int(k.sum())))
+            gap += abs(rows[-1][0] - rows[-1][1]) * k.sum()
+    return gap / max(len(p), 1), rows
+
+
 def speed(pairs: int, seed: int) -> float:
     """Return pairs scored per second for ``pairs`` pairs with a 14-day horizon."""
     rng = np.random.default_rng(seed)
@@ -294,6 +362,7 @@ def speed(pairs: int, seed: int) -> float:
         arrivals=np.where(rng.uniform(size=(HORIZON, pairs)) < 0.05, 20.0, 0.0),
         unit_margin=rng.uniform(1.0, 20.0, pairs),
         sale_share=rng.uniform(0.05, 1.0, pairs),
+        shopper=rng.uniform(0.005, 0.5, pairs),
     )
     best = float("inf")
     for _ in range(3):
@@ -301,6 +370,22 @@ def speed(pairs: int, seed: int) -> float:
         stockout_risk(inputs)
         best = min(best, time.perf_counter() - t0)
     return pairs / best
+
+
+def fit_seconds(pairs: int, seed: int) -> float:
+    """Return seconds to learn the occurrence table from a year of ``pairs`` pairs.
+
+    As the service does it (every 7th morning of 365 days); best of 3.
+    """
+    rng = np.random.default_rng(seed)
+    rate = np.minimum(rng.gamma(0.3, 0.3, pairs), 1.0)
+    history = (rng.uniform(size=(365, pairs)) < rate).astype(np.float64)
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        fit_occurrence(history, 91, HORIZON, stride=7)
+        best = min(best, time.perf_counter() - t0)
+    return best
 
 
 def plot(curve: dict[float, dict[str, float]], chosen: float, path: Path) -> None:
@@ -361,14 +446,21 @@ def main() -> None:
         print(f"threshold {th:.2f}: {row}", file=sys.stderr)
     if args.plot:
         plot(curve, args.threshold, args.plot)
+    ece, bins = calibration(rep, cut)
+    for pred, obs, n in bins:
+        print(
+            f"predicted {pred:.3f} observed {obs:.3f} ({n} pair-days)", file=sys.stderr
+        )
     result = score(rep, args.threshold, cut)
     alert = (rep.prob >= args.threshold) & rep.live
     leads = lead_days(alert[: cut + HORIZON], rep.stockout, HORIZON)
     result = {k: round(v, 4) for k, v in result.items()}
     result.update(
         {
+            "calibration_error": round(ece, 4),
             "lead_days_median": float(np.median(leads)) if leads else 0.0,
             "signals_per_s": round(speed(100_000, args.seed), 1),
+            "occurrence_fit_s": round(fit_seconds(100_000, args.seed), 2),
             "replay_signals_per_s": round(rep.pairs_scored / rep.risk_seconds, 1),
             "threshold": round(args.threshold, 4),
             "split_fill_rate": round(fill, 4),

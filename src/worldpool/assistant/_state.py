@@ -15,6 +15,7 @@ import pandas as pd
 
 from worldpool.assistant._dist import FloatArray
 from worldpool.assistant.excess import ExcessInputs
+from worldpool.assistant.occurrence import fit_occurrence, history_cells, sale_counts
 from worldpool.assistant.propose import Pairs
 from worldpool.assistant.stockout import StockoutInputs
 from worldpool.catalog import Catalog
@@ -90,6 +91,37 @@ def _moments(
     return out
 
 
+def _shoppers(
+    history: pd.DataFrame, now: datetime, window: int, horizon: int
+) -> dict[tuple[str, str], float]:
+    """Return the calibrated daily chance of a shopper per (sku, market).
+
+    The occurrence table is learned from the last year of the seller's own
+    daily demand (every 7th morning whose next ``horizon`` days are past),
+    then read at each pair's sale counts as of today.
+    """
+    if history.empty:
+        return {}
+    today = pd.Timestamp(now.date())
+    days = pd.date_range(today - pd.Timedelta(days=364), today, freq="D")
+    dates = pd.to_datetime(history["date"])
+    year = history[(dates >= days[0]) & (dates <= today)].assign(
+        date=dates.dt.normalize()
+    )
+    if year.empty:
+        return {}
+    grid = year.pivot_table(
+        index="date", columns=["sku", "market"], values="units", aggfunc="sum"
+    ).reindex(days, fill_value=0.0)
+    matrix = grid.fillna(0.0).to_numpy(np.float64)
+    table = fit_occurrence(matrix, window, horizon, stride=7)
+    daily = table.daily(history_cells(sale_counts(matrix, window)))
+    return {
+        (str(k[0]), str(k[1])): float(q)
+        for k, q in zip(grid.columns, daily, strict=True)
+    }
+
+
 def _arrivals(
     transits: Sequence[Transit],
     index: Mapping[tuple[str, str], int],
@@ -140,6 +172,25 @@ def _make_pairs(
     )
 
 
+def _pair_moments(
+    groups: Mapping[tuple[str, str], Sequence[str]],
+    moments: Mapping[tuple[str, str], tuple[float, float, float]],
+    shoppers: Mapping[tuple[str, str], float],
+) -> FloatArray:
+    """Return (mean, var, sale share, shopper) per (SKU, FC), its markets combined."""
+    mom = np.zeros((len(groups), 4))
+    for i, ((sku, _), ms) in enumerate(groups.items()):
+        rows = np.array([moments.get((sku, m), (0.0, 0.0, 0.0)) for m in ms])
+        none = np.prod([1.0 - shoppers.get((sku, m), 0.0) for m in ms])
+        mom[i] = (
+            rows[:, 0].sum(),
+            rows[:, 1].sum(),
+            1 - np.prod(1 - rows[:, 2]),
+            1 - none,
+        )
+    return mom
+
+
 def build_state(
     catalog: Catalog,
     *,
@@ -170,6 +221,7 @@ def build_state(
         horizon: Days the stock-out risk looks ahead.
     """
     moments = _moments(history, now, window)
+    shoppers = _shoppers(history, now, window, horizon)
     hubs = catalog.hubs()
     hub = hubs[0].id if hubs else None
     # Markets served by one FC share its stock: they are one pair, named after
@@ -177,11 +229,7 @@ def build_state(
     groups = _group_listings(catalog, listings)
     keys = [(sku, sorted(ms)[0]) for (sku, _), ms in groups.items()]
     fcs = [fc for _, fc in groups]
-    n = len(keys)
-    mom = np.zeros((n, 3))
-    for i, ((sku, _), ms) in enumerate(groups.items()):
-        rows = np.array([moments.get((sku, m), (0.0, 0.0, 0.0)) for m in ms])
-        mom[i] = rows[:, 0].sum(), rows[:, 1].sum(), 1 - np.prod(1 - rows[:, 2])
+    mom = _pair_moments(groups, moments, shoppers)
     cost = np.array([unit_cost.get(s, 0.0) for s, _ in keys])
     index = {(k[0], fc): i for i, (k, fc) in enumerate(zip(keys, fcs, strict=True))}
     pairs = _make_pairs(catalog, keys, fcs, cost, available, hub)
@@ -189,6 +237,7 @@ def build_state(
         mean=mom[:, 0],
         var=mom[:, 1],
         sale_share=mom[:, 2],
+        shopper=mom[:, 3],
         on_hand=np.array(
             [available.get((s, fc), 0) for (s, _), fc in zip(keys, fcs, strict=True)],
             float,

@@ -2,14 +2,18 @@
 
 For every pair the engine asks: before the next replenishment can land (the
 horizon H), what is the probability that stock on hand plus what arrives in
-time is used up while shoppers still want the item? Demand over ``j`` days is
-a zero-inflated log-normal: no sale at all with probability (1 - p)^j, else a
-log-normal with the moments left over (Croston-style intermittent demand).
-The probability of a stock-out is the largest, over the days j of the
-horizon, of P(demand before day j >= stock landed by day j) x P(a shopper
-still comes before the next arrival) — a lower bound on the union that ranks
-pairs the way their risk does. The money at risk is the expected units short
-over the horizon times the unit margin.
+time is used up and then a shopper still comes for the item? Demand over
+``j`` days is a zero-inflated log-normal: no sale at all with probability
+(1 - p)^j, else a log-normal with the moments left over (Croston-style
+intermittent demand). With F_j = P(demand before day j >= stock landed by
+day j), the shelf first empties on day j with probability F_j - F_(j-1);
+it is a stock-out if a shopper comes between day j and the next arrival.
+The probability is the sum over j of those two factors (capped at 1). The
+shopper's daily chance is the pair's *calibrated* occurrence
+(:mod:`worldpool.assistant.occurrence`, learned from the seller's past: a
+sporadic buyer returns far less often than a trailing rate says), the
+depletion uses the trailing demand moments. The money at risk is the
+expected units short over the horizon times the unit margin.
 
 References:
     Syntetos, Boylan & Croston, "On the categorization of demand patterns",
@@ -47,6 +51,9 @@ class StockoutInputs:
     sale_share: FloatArray | None = None
     """Probability that a day has any demand, 0..1 [p]; None derives it from
     the mean as for Poisson demand, 1 - exp(-mu)."""
+    shopper: FloatArray | None = None
+    """Calibrated daily probability that a shopper comes, 0..1 [q] (see
+    :class:`worldpool.assistant.occurrence.OccurrenceTable`); None = ``sale_share``."""
     horizon: NDArray[np.int64] | None = None
     """Days until the next replenishment could land, per pair (<= H); None = H."""
 
@@ -64,7 +71,7 @@ class StockoutRisk:
     days_of_cover: FloatArray
     """Stock on hand plus arrivals over mean daily demand, days (inf without demand)."""
     first_day: NDArray[np.int64]
-    """Day of the horizon with the highest risk (0 = today)."""
+    """Day of the horizon most likely to bring the stock-out (0 = today)."""
 
 
 def _occurrence(p: FloatArray, days: FloatArray) -> FloatArray:
@@ -126,9 +133,12 @@ def stockout_risk(inputs: StockoutInputs) -> StockoutRisk:
     stock = inputs.on_hand[None, :] + np.cumsum(inputs.arrivals, axis=0)
     days = np.arange(h, dtype=np.float64)[:, None]
     out_by, _ = _demand_tail(mu, var, p, days, stock)
-    gap = _next_arrival_gap(inputs.arrivals, horizon)
-    risk = out_by * _occurrence(p, gap)
-    risk = np.where(days < horizon[None, :], risk, 0.0)
+    out_by = np.where(days < horizon[None, :], out_by, 0.0)
+    # The shelf empties (again, after an arrival) on day j with P(F_j - F_j-1)+;
+    # it is a stock-out when a shopper comes before the next arrival.
+    empties = np.maximum(np.diff(out_by, axis=0, prepend=0.0), 0.0)
+    q = p if inputs.shopper is None else np.clip(inputs.shopper, 0.0, 1.0)
+    risk = empties * _occurrence(q, _next_arrival_gap(inputs.arrivals, horizon))
     first = np.argmax(risk, axis=0)
     last = horizon - 1
     landed = stock[last, np.arange(n)]
@@ -136,7 +146,7 @@ def stockout_risk(inputs: StockoutInputs) -> StockoutRisk:
     total = inputs.on_hand + inputs.arrivals.sum(axis=0)
     cover = np.where(mu > 0, total / np.maximum(mu, 1e-12), np.inf)
     return StockoutRisk(
-        probability=risk.max(axis=0),
+        probability=np.minimum(risk.sum(axis=0), 1.0),
         expected_short=short,
         money_at_risk=short * inputs.unit_margin,
         days_of_cover=cover,
