@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
 from worldpool import inventory
@@ -120,10 +120,12 @@ def imports(
     ]
 
 
-@router.get("/asns/{asn_id}/status")
+@router.get("/asns/{asn_id}/status", responses=NOT_FOUND)
 def asn_status(
     asn_id: Annotated[str, Path(max_length=128)], ctx: ReadCtx
 ) -> dict[str, str]:
-    """Whether an ASN is ``received``, still ``receiving``, or ``not received``."""
-    state = inventory.asn_status(ctx, [asn_id]).get(asn_id, "not received")
+    """Whether an ASN is ``received`` or still ``receiving`` (404: never imported)."""
+    state = inventory.asn_status(ctx, [asn_id]).get(asn_id)
+    if state is None:
+        raise HTTPException(404, f"ASN {asn_id!r} was never imported")
     return {"asn_id": asn_id, "status": state}
