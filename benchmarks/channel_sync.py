@@ -1,11 +1,12 @@
 """Channel sync under load: 7 loopback channels selling one pool, with faults.
 
-Seven connections (4 fake Shopify shops, 3 fake Amazon accounts; the two
-providers with live connectors) sell 1,000 SKUs, scarce on a hot few, for
-``--seconds``. Shoppers buy only what their channel shows. Faults: 10 % 5xx on
-every fake, a 429 storm every 10 s, and one sync worker killed with SIGKILL
-midway (two workers run; a fresh one starts after the kill). The workers are
-real ``worldpool sync run`` processes.
+Seven connections, dealt round-robin over every provider of the connector
+registry that has a loopback fake (today 4 Amazon accounts + 3 Shopify shops;
+new providers join by registering a connector and a fake), sell 1,000 SKUs,
+scarce on a hot few, for ``--seconds``. Shoppers buy only what their channel
+shows. Faults: 10 % 5xx on every fake, a 429 storm every 10 s, and one sync
+worker killed with SIGKILL midway (two workers run; a fresh one starts after
+the kill). The workers are real ``worldpool sync run`` processes.
 
 Last line: JSON with ``orders_ingested_per_s``, ``lost_orders``,
 ``duplicate_orders``, ``oversold_units`` (units the pool could not reserve:
@@ -36,12 +37,13 @@ from worldpool.catalog.fx import load_fx
 from worldpool.config import Settings
 from worldpool.connectors import feed, service
 from worldpool.connectors.buffers import load_buffer_rules
+from worldpool.connectors.providers import PROVIDERS
 from worldpool.context import Context
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.ledger import Ledger
 from worldpool.ledger.db import make_engine, normalise_url
 from worldpool.testing import make_sku
-from worldpool.testing.fake_channels import FakeAmazon, FakeChannel, FakeShopify
+from worldpool.testing.fake_channels import FAKES, FakeChannel
 
 SECRET = "bench-secret"
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/wp_connectors"
@@ -76,35 +78,30 @@ def _setup(url: str, n_skus: int, hot: int, hot_units: int) -> tuple[Ledger, Con
     return ledger, ctx
 
 
-def _connect(ctx: Context, seed: int) -> list[FakeChannel]:
+def _providers() -> list[str]:
+    """Channel ids with a live connector AND a loopback fake, in registry order."""
+    missing = [c for c in PROVIDERS if c not in FAKES]
+    if missing:
+        print(f"no loopback fake for {', '.join(missing)}: left out", file=sys.stderr)
+    return [c for c in PROVIDERS if c in FAKES]
+
+
+def _connect(ctx: Context, seed: int, providers: list[str]) -> list[FakeChannel]:
+    """Seven connections, dealt round-robin over the providers."""
     fakes: list[FakeChannel] = []
     for i in range(7):
-        fake: FakeChannel = FakeShopify(seed + i) if i < 4 else FakeAmazon(seed + i)
+        fake = FAKES[providers[i % len(providers)]](seed + i)
         fake.start()
         fake.faults.error_rate = 0.10
-        creds = (
-            {"access_token": "t", "webhook_secret": "w"}
-            if i < 4
-            else {"refresh_token": "r", "client_id": "c", "client_secret": "s"}
-        )
-        settings = {
-            "market": "US",
-            "location_id": "gid://shopify/Location/1",
-            "marketplace_id": "ATVPDKIKX0DER",
-            "seller_id": "S",
-            "token_url": "/auth/o2/token",
-            "timeout_s": 2.0,
-            # The fakes allow more than SP-API's getOrders 0.0167/s.
-            "rate_limits": {
-                "searchOrders": [20, 20],
-                "createFeed": [50, 50],
-                "patchListingsItem": [500, 500],
-            },
-        }
+        settings = {"market": "US", "timeout_s": 2.0, **fake.SETTINGS}
         service.connect(
             ctx,
             service.ConnectRequest(
-                f"{fake.CHANNEL}-{i}", fake.CHANNEL, fake.url, creds, settings
+                f"{fake.CHANNEL}-{i}",
+                fake.CHANNEL,
+                fake.url,
+                dict(fake.CREDENTIALS),
+                settings,
             ),
         )
         fakes.append(fake)
@@ -290,7 +287,8 @@ def main() -> None:
     url, schema = _schema(args.db)
     skus = [f"SKU-{i:04d}" for i in range(1000)]
     ledger, ctx = _setup(url, 1000, hot=10, hot_units=30)
-    fakes = _connect(ctx, args.seed)
+    providers = _providers()
+    fakes = _connect(ctx, args.seed, providers)
     feed.publish_stock(ctx, load_buffer_rules(), skus=skus)
     workers, counts, start = _drive(args, url, ledger, fakes, skus)
     _drain(ctx, fakes, workers)
@@ -321,7 +319,7 @@ def main() -> None:
         json.dumps(
             {
                 "channels": 7,
-                "providers": ["shopify", "amazon"],
+                "providers": sorted({f.CHANNEL for f in fakes}),
                 "skus": 1000,
                 "seconds": args.seconds,
                 "orders_sold": sum(len(f.orders) for f in fakes),

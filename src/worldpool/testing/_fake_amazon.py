@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from worldpool.testing._fake_base import FakeChannel, _stamp
 
@@ -19,6 +19,23 @@ class FakeAmazon(FakeChannel):
     """
 
     CHANNEL = "amazon"
+    CREDENTIALS: ClassVar[dict[str, str]] = {
+        "refresh_token": "r",
+        "client_id": "c",
+        "client_secret": "s",
+    }
+    SETTINGS: ClassVar[dict[str, Any]] = {
+        "marketplace_id": "ATVPDKIKX0DER",
+        "seller_id": "S",
+        "token_url": "/auth/o2/token",
+        # This fake allows more than SP-API's documented searchOrders 0.0056/s
+        # and createFeed 0.0083/s (a connection's ``rate_limits`` override them).
+        "rate_limits": {
+            "searchOrders": [20, 20],
+            "createFeed": [50, 50],
+            "patchListingsItem": [500, 500],
+        },
+    }
 
     def __init__(self, seed: int = 0, **kw: Any) -> None:
         super().__init__(seed, **kw)
