@@ -180,6 +180,15 @@ def _pool_orders(ctx: Context) -> tuple[int, int, int]:
     return int(n), int(back), int(pending or 0)
 
 
+def _oversold_by_provider(ctx: Context) -> dict[str, int]:
+    """Backordered units per channel id (which providers oversell)."""
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            text("select channel, coalesce(sum(backordered),0) from orders group by 1")
+        ).all()
+    return {str(c): int(b) for c, b in rows}
+
+
 def _lags(ctx: Context) -> tuple[list[float], list[float]]:
     """Change -> delivered, and change -> enqueued, per delivered stock row."""
     out, feed = [], []
@@ -240,11 +249,13 @@ def _drain(ctx: Context, fakes: list[FakeChannel], workers: list[Any]) -> None:
         f.faults.error_rate = 0.0
     sold = sum(len(f.orders) for f in fakes)
     deadline = time.monotonic() + 180
+    calm = 0  # a delivery in flight may still enqueue a follow-up: see 0 twice
     while time.monotonic() < deadline:
         n, _back, pending = _pool_orders(ctx)
-        if n >= sold and pending == 0:
+        calm = calm + 1 if n >= sold and pending == 0 else 0
+        if calm >= 2:
             break
-        time.sleep(0.25)
+        time.sleep(1.0 if calm else 0.25)
 
 
 def _compare(ctx: Context, fakes: list[FakeChannel]) -> tuple[int, int]:
@@ -299,6 +310,7 @@ def main() -> None:
             w.wait()
     n, back, pending = _pool_orders(ctx)
     lost, dup = _compare(ctx, fakes)
+    by_provider = _oversold_by_provider(ctx)
     lags, feed_lags = _lags(ctx)
     drift = len(ledger.check().drifts)
     sold_units = sum(sum(f.sold.values()) for f in fakes)
@@ -330,6 +342,7 @@ def main() -> None:
                 "duplicate_orders": dup,
                 "oversold_units": back,
                 "oversell_rate": round(back / sold_units, 5) if sold_units else 0.0,
+                "oversold_by_provider": by_provider,
                 "sync_lag_p50_s": q(lags, 0.5),
                 "sync_lag_p99_s": q(lags, 0.99),
                 "feed_lag_p50_s": q(feed_lags, 0.5),

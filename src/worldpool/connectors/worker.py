@@ -262,11 +262,16 @@ class Worker:
         view: ChannelView,
         done: threading.Event,
     ) -> None:
+        renewed = 0.0
         while not (self.stop.is_set() or done.is_set()):
             try:
-                if sync.renew(self.ctx, cid, self.name, self.params.lease_s) is None:
-                    done.set()
-                    return
+                # Heartbeat: renew a quarter lease at a time, not every batch.
+                lease = self.params.lease_s
+                if time.monotonic() - renewed > lease / 4:
+                    if sync.renew(self.ctx, cid, self.name, lease) is None:
+                        done.set()
+                        return
+                    renewed = time.monotonic()
                 busy = self._deliver(row, provider, view)
             except Exception:  # keep delivering through DB hiccups
                 self._count("delivery_errors")
