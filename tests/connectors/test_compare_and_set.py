@@ -9,11 +9,12 @@ from worldpool.connectors._http import HttpClient
 from worldpool.connectors.buffers import load_buffer_rules
 from worldpool.connectors.inflight import ChannelView
 from worldpool.connectors.provider import StockPush
+from worldpool.connectors.providers.amazon import Amazon
 from worldpool.connectors.providers.shopify import Shopify
 from worldpool.context import Context
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.ledger import Ledger
-from worldpool.testing.fake_channels import FakeShopify
+from worldpool.testing.fake_channels import FakeAmazon, FakeShopify
 
 from .conftest import connect_shopify
 
@@ -80,6 +81,28 @@ def test_fake_shopify_refuses_a_stale_change_from_quantity(
     assert stale == frozenset({"A"})
     assert shopify.stale_rejections == 1
     assert shopify.stock == {"A": 5, "B": 3}  # A kept the shop's own sale
+
+
+def test_amazon_checks_a_scarce_level_before_setting_it(amazon: FakeAmazon) -> None:
+    """SP-API cannot compare-and-set: the offer is read first, a mismatch is stale."""
+    amazon.stock.update({"A": 5, "B": 7, "C": 900})
+    http = HttpClient(amazon.url)
+    settings = {"marketplace_id": "ATVPDKIKX0DER", "seller_id": "S1"}
+    settings["token_url"] = "/auth/o2/token"
+    try:
+        provider = Amazon(settings, {"refresh_token": "r"}, http)
+        stale = provider.push_stock(
+            [
+                StockPush("A", "US", 9, "k", expected=4),
+                StockPush("B", "US", 3, "k", expected=7),
+                StockPush("C", "US", 800, "k", expected=850),  # plentiful: not read
+            ]
+        )
+    finally:
+        http.close()
+    assert stale == frozenset({"A"})
+    assert amazon.stock == {"A": 5, "B": 3, "C": 800}
+    assert amazon.requests["GET /listings/2021-08-01/items/S1/C"] == 0
 
 
 def test_a_level_computed_before_a_sale_is_ingested_never_overwrites_it(

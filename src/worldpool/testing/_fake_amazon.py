@@ -13,7 +13,8 @@ __all__ = ["FakeAmazon"]
 class FakeAmazon(FakeChannel):
     """Fake SP-API: LWA, searchOrders, listings, feeds and shipment confirmation.
 
-    Operations: LWA token, ``searchOrders`` (2026-01-01), ``patchListingsItem``,
+    Operations: LWA token, ``searchOrders`` (2026-01-01), ``getListingsItem``
+    (``fulfillmentAvailability``), ``patchListingsItem``,
     the Feeds API (``JSON_LISTINGS_FEED``), ``confirmShipment``,
     ``getMarketplaceParticipations``.
     """
@@ -34,6 +35,7 @@ class FakeAmazon(FakeChannel):
             "searchOrders": [20, 20],
             "createFeed": [50, 50],
             "patchListingsItem": [500, 500],
+            "getListingsItem": [500, 500],
         },
     }
 
@@ -108,6 +110,15 @@ class FakeAmazon(FakeChannel):
             return 200, self._search(query)
         if path.endswith("/shipmentConfirmation"):
             return self._confirm(parts[3], body)
+        if path.startswith("/listings/2021-08-01/items/") and method == "GET":
+            with self.lock:
+                shown = self.stock.get(parts[-1], 0)
+            return 200, {
+                "sku": parts[-1],
+                "fulfillmentAvailability": [
+                    {"fulfillmentChannelCode": "DEFAULT", "quantity": shown}
+                ],
+            }
         if path.startswith("/listings/2021-08-01/items/"):
             qty = body["patches"][0]["value"][0]["quantity"]
             self.set_level(parts[-1], int(qty))

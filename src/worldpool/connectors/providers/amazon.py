@@ -15,6 +15,11 @@
   ``/attributes/fulfillment_availability`` (``fulfillment_channel_code``
   ``DEFAULT``, ``quantity``); more in one ``JSON_LISTINGS_FEED`` (Feeds API
   2021-06-30: ``createFeedDocument``, upload to its ``url``, ``createFeed``).
+  SP-API has no compare-and-set: for a scarce level (at most ``check_below``
+  units, default 50) that carries ``expected``, the offer's quantity is read
+  first (``getListingsItem``, ``includedData=fulfillmentAvailability``) and
+  the SKU is reported stale when the channel shows another number (it sold
+  units not ingested yet). A check just before the set, not an atomic one.
 * Tracking: ``POST /orders/v0/orders/{id}/shipmentConfirmation``; Amazon
   answers 400 for an order already confirmed, taken here as done.
 * Multi-Channel Fulfillment: ``POST /fba/outbound/2020-07-01/fulfillmentOrders``
@@ -48,6 +53,7 @@ _PATCH_MAX = 5
 LIMITS: dict[str, tuple[float, float]] = {
     "searchOrders": (0.0056, 20.0),
     "patchListingsItem": (5.0, 5.0),
+    "getListingsItem": (5.0, 10.0),
     "createFeedDocument": (0.5, 15.0),
     "createFeed": (0.0083, 15.0),
     "confirmShipment": (2.0, 10.0),
@@ -75,6 +81,8 @@ class Amazon:
     """
 
     CHANNEL = CHANNEL
+    COMPARE_AND_SET = True
+    """Scarce levels are checked against ``expected`` (read, then set)."""
 
     def __init__(
         self, settings: Mapping[str, Any], credentials: Mapping[str, Any], http: Http
@@ -85,6 +93,7 @@ class Amazon:
         self.token_url = str(
             settings.get("token_url", "https://api.amazon.com/auth/o2/token")
         )
+        self._check_below = int(settings.get("check_below", 50))
         self._creds = dict(credentials)
         self._token: tuple[str, float] | None = None
         self._lock = threading.Lock()
@@ -155,12 +164,41 @@ class Amazon:
         state = {"since": since if nxt else newest, "next": nxt}
         return OrderPage(records, json.dumps(state, sort_keys=True), bool(nxt))
 
-    def push_stock(self, levels: Sequence[StockPush]) -> None:
-        """Set each SKU's merchant-fulfilled quantity.
+    def push_stock(self, levels: Sequence[StockPush]) -> frozenset[str]:
+        """Set each SKU's merchant-fulfilled quantity; return the stale SKUs.
 
+        Scarce levels with ``expected`` are checked first (see the module).
         Up to 5 SKUs go one ``patchListingsItem`` each; more go in one
         ``JSON_LISTINGS_FEED`` (three calls whatever the count).
         """
+        stale = frozenset(lv.sku for lv in levels if self._shows_other(lv))
+        self._set([lv for lv in levels if lv.sku not in stale])
+        return stale
+
+    def _shows_other(self, lv: StockPush) -> bool:
+        """True when the offer's quantity is not the ``expected`` one."""
+        if lv.expected is None or min(lv.expected, lv.level) > self._check_below:
+            return False
+        body = self._call(
+            "getListingsItem",
+            "GET",
+            f"/listings/2021-08-01/items/{self.seller_id}/{lv.sku}",
+            params={
+                "marketplaceIds": self.marketplace,
+                "includedData": "fulfillmentAvailability",
+            },
+        )
+        offers = body.get("fulfillmentAvailability") if isinstance(body, dict) else []
+        shown = [
+            a.get("quantity")
+            for a in offers or []
+            if a.get("fulfillmentChannelCode") == "DEFAULT"
+        ]
+        return bool(shown) and int(shown[0] or 0) != lv.expected
+
+    def _set(self, levels: Sequence[StockPush]) -> None:
+        if not levels:
+            return
         if len(levels) <= _PATCH_MAX:
             for lv in levels:
                 self._patch(lv)
