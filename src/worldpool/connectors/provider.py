@@ -6,6 +6,11 @@ connection's non-secret settings, its decrypted credentials and an
 production; the same client pointed at a loopback fake in tests). Connectors
 build the provider's documented requests and read its documented replies;
 they never touch the database.
+
+A connector that honours :attr:`StockPush.expected` (compare-and-set, or a
+check just before the set) says so with a class attribute
+``COMPARE_AND_SET = True``; the others get levels with the in-flight hold
+(see :mod:`worldpool.connectors.inflight`).
 """
 
 from __future__ import annotations
