@@ -102,7 +102,7 @@ def test_amazon_checks_a_scarce_level_before_setting_it(amazon: FakeAmazon) -> N
         http.close()
     assert stale == frozenset({"A"})
     assert amazon.stock == {"A": 5, "B": 3, "C": 800}
-    assert amazon.requests["GET /listings/2021-08-01/items/S1/C"] == 0
+    assert amazon.requests["GET /listings/2021-08-01/items/S1"] == 1  # one search
 
 
 def test_a_level_computed_before_a_sale_is_ingested_never_overwrites_it(

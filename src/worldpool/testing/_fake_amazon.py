@@ -13,8 +13,8 @@ __all__ = ["FakeAmazon"]
 class FakeAmazon(FakeChannel):
     """Fake SP-API: LWA, searchOrders, listings, feeds and shipment confirmation.
 
-    Operations: LWA token, ``searchOrders`` (2026-01-01), ``getListingsItem``
-    (``fulfillmentAvailability``), ``patchListingsItem``,
+    Operations: LWA token, ``searchOrders`` (2026-01-01), ``getListingsItem`` and
+    ``searchListingsItems`` (``fulfillmentAvailability``), ``patchListingsItem``,
     the Feeds API (``JSON_LISTINGS_FEED``), ``confirmShipment``,
     ``getMarketplaceParticipations``.
     """
@@ -36,6 +36,7 @@ class FakeAmazon(FakeChannel):
             "createFeed": [50, 50],
             "patchListingsItem": [500, 500],
             "getListingsItem": [500, 500],
+            "searchListingsItems": [500, 500],
         },
     }
 
@@ -111,14 +112,11 @@ class FakeAmazon(FakeChannel):
         if path.endswith("/shipmentConfirmation"):
             return self._confirm(parts[3], body)
         if path.startswith("/listings/2021-08-01/items/") and method == "GET":
-            with self.lock:
-                shown = self.stock.get(parts[-1], 0)
-            return 200, {
-                "sku": parts[-1],
-                "fulfillmentAvailability": [
-                    {"fulfillmentChannelCode": "DEFAULT", "quantity": shown}
-                ],
-            }
+            if len(parts) == 4:  # searchListingsItems by SKU
+                skus = str(query.get("identifiers", "")).split(",")
+                items = [self._item(sku) for sku in skus[:20] if sku]
+                return 200, {"numberOfResults": len(items), "items": items}
+            return 200, self._item(parts[-1])
         if path.startswith("/listings/2021-08-01/items/"):
             qty = body["patches"][0]["value"][0]["quantity"]
             self.set_level(parts[-1], int(qty))
@@ -131,6 +129,17 @@ class FakeAmazon(FakeChannel):
         if path.startswith("/feeds/") or path.startswith("/_upload/"):
             return self._feeds(method, path, body)
         return 200, {"payload": [{"marketplace": {"id": "ATVPDKIKX0DER"}}]}
+
+    def _item(self, sku: str) -> dict[str, Any]:
+        """A listings ``Item`` with its ``fulfillmentAvailability``."""
+        with self.lock:
+            shown = self.stock.get(sku, 0)
+        return {
+            "sku": sku,
+            "fulfillmentAvailability": [
+                {"fulfillmentChannelCode": "DEFAULT", "quantity": shown}
+            ],
+        }
 
     def _feeds(self, method: str, path: str, body: Any) -> tuple[int, Any]:
         if path == "/feeds/2021-06-30/documents":
