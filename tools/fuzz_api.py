@@ -33,7 +33,7 @@ import uvicorn
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.interfaces.api.conftest import SECRET, ship_history  # noqa: E402
+from tests.interfaces.api.conftest import ship_history  # noqa: E402
 from tests.interfaces.api.test_api import ORDER  # noqa: E402
 from tests.orders.conftest import CHANNEL_FILES, load, stock_pool  # noqa: E402
 
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     _seed(ledger)
     key = create_api_key(ledger.engine, "fuzz", "admin")
     port = _free_port()
-    app = create_app(ledger, shopify_secret=SECRET)
+    app = create_app(ledger)
     plan = make_plan(ledger, ledger_demand(ledger))  # a stored plan with a report
     save_plan(ledger, plan)
     app.state.plans.put(plan)

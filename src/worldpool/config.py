@@ -39,7 +39,7 @@ DEFAULT_DATABASE_URL = "sqlite:///worldpool.db"
 DEFAULT_SELLER = "default"
 """The seller every row belongs to on a single-seller install."""
 
-_SECRET_FIELDS = frozenset({"secret_key", "shopify_secret", "llm_api_key"})
+_SECRET_FIELDS = frozenset({"secret_key", "llm_api_key"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +56,6 @@ class Settings:
     """Seller a context acts for when none is named (single-seller installs)."""
     secret_key: str | None = field(default=None, repr=False)
     """Key that encrypts stored credentials (``WORLDPOOL_SECRET_KEY``); never logged."""
-    shopify_secret: str | None = field(default=None, repr=False)
-    """Shopify app client secret for webhook HMACs (``WORLDPOOL_SHOPIFY_SECRET``)."""
     llm_base_url: str | None = None
     """OpenAI-compatible endpoint for the assistant's conversation (optional)."""
     llm_model: str | None = None

@@ -18,7 +18,7 @@ from worldpool.orders.channels import adapter
 from worldpool.orders.errors import OrderLocked
 from worldpool.orders.service import OrderService, Outcome
 
-__all__ = ["order_payload", "ship_order", "submit_records"]
+__all__ = ["new_units", "order_payload", "ship_order", "submit_records"]
 
 _SERVICES: dict[tuple[int, str], OrderService] = {}
 _POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="intake")
@@ -63,6 +63,26 @@ def submit_records(
     outcomes = [r for r in results if isinstance(r, Outcome)]
     rejected = [r for r in results if not isinstance(r, Outcome)]
     return outcomes, rejected
+
+
+def new_units(
+    channel: str, records: Sequence[dict[str, Any]], outcomes: Sequence[Outcome]
+) -> dict[str, int]:
+    """Return units per SKU of the records whose order was ``created`` just now."""
+    created = {o.key for o in outcomes if o.action == "created"}
+    units: dict[str, int] = {}
+    if not created:
+        return units
+    ad = adapter(channel)
+    for record in records:
+        try:
+            order = ad.parse_order(record)
+        except InputError:
+            continue  # dead-lettered: no sale taken in
+        if order.key in created:
+            for line in order.lines:
+                units[line.sku] = units.get(line.sku, 0) + int(line.qty)
+    return units
 
 
 def ship_order(ctx: Context, channel: str, channel_order_id: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -38,7 +39,13 @@ from worldpool.ledger.outbox_queue import (
     touched_since_on,
 )
 
-__all__ = ["SHIP_TOPIC", "STOCK_TOPIC", "enqueue_shipment", "publish_stock"]
+__all__ = [
+    "SHIP_TOPIC",
+    "STOCK_TOPIC",
+    "current_levels",
+    "enqueue_shipment",
+    "publish_stock",
+]
 
 STOCK_TOPIC = "stock.level"
 """Outbox topic of a stock level for one SKU on one connection."""
@@ -127,8 +134,25 @@ def _levels(
     version: int,
 ) -> dict[tuple[str, str, str], tuple[int, int, datetime]]:
     """Return the changed (level, version, changed_at) per (dest, SKU, market)."""
+    wanted = _wanted(ctx, conn, conns, sorted(touched), rules)
+    before = published_on(conn, ctx.seller, list(wanted))
+    return {
+        k: (lv, version, touched[k[1]])
+        for k, lv in wanted.items()
+        if k not in before or before[k][0] != lv
+    }
+
+
+def _wanted(
+    ctx: Context,
+    conn: Any,
+    conns: list[ConnectionRow],
+    skus: list[str],
+    rules: tuple[BufferRule, ...],
+    only: str | None = None,
+) -> dict[tuple[str, str, str], int]:
+    """Return the level each connection (or just ``only``) should show per SKU."""
     markets = sorted({str(c["settings"].get("market", "")) for c in conns} - {""})
-    skus = sorted(touched)
     atp = atp_many_on(conn, ctx.catalog, skus, markets)
     today = datetime.now(UTC).date()
     ruled = [
@@ -145,17 +169,44 @@ def _levels(
         weights[market] = weights.get(market, 0.0) + float(rule.weight if rule else 1)
     wanted: dict[tuple[str, str, str], int] = {}
     for c, market, rule in ruled:
+        if only is not None and str(c["name"]) != only:
+            continue
         share = float(rule.weight if rule else 1) / weights[market]
         for sku in skus:
             wanted[(str(c["name"]), sku, market)] = published_level(
                 atp.get((sku, market), 0), rule, share
             )
-    before = published_on(conn, ctx.seller, list(wanted))
-    return {
-        k: (lv, version, touched[k[1]])
-        for k, lv in wanted.items()
-        if k not in before or before[k][0] != lv
-    }
+    return wanted
+
+
+def current_levels(
+    ctx: Context, dest: str, skus: Sequence[str], rules: tuple[BufferRule, ...]
+) -> dict[tuple[str, str], int]:
+    """Return the level connection ``dest`` should show NOW per (SKU, market).
+
+    The deliverer recomputes each level just before sending it (ATP as it is
+    after the latest ingested sales), so a level never goes out older than
+    the sales the worker already knows of.
+    """
+    with ctx.engine.connect() as conn:
+        conns = _active(ctx, conn)
+        wanted = _wanted(ctx, conn, conns, sorted(set(skus)), rules, only=dest)
+    return {(sku, market): lv for (_d, sku, market), lv in wanted.items()}
+
+
+_ACTIVE: dict[tuple[int, str], tuple[float, list[ConnectionRow]]] = {}
+_ACTIVE_TTL_S = 2.0
+
+
+def _active(ctx: Context, conn: Any) -> list[ConnectionRow]:
+    """The seller's active connections, re-read at most every 2 s (per engine)."""
+    key = (id(ctx.engine), ctx.seller)
+    hit = _ACTIVE.get(key)
+    now = time.monotonic()
+    if hit is None or now - hit[0] > _ACTIVE_TTL_S:
+        hit = (now, list_connections_on(conn, ctx.seller, active_only=True))
+        _ACTIVE[key] = hit
+    return hit[1]
 
 
 def enqueue_shipment(ctx: Context, channel: str, channel_order_id: str) -> int:

@@ -6,6 +6,11 @@ connection's non-secret settings, its decrypted credentials and an
 production; the same client pointed at a loopback fake in tests). Connectors
 build the provider's documented requests and read its documented replies;
 they never touch the database.
+
+A connector that honours :attr:`StockPush.expected` (compare-and-set, or a
+check just before the set) says so with a class attribute
+``COMPARE_AND_SET = True``; the others get levels with the in-flight hold
+(see :mod:`worldpool.connectors.inflight`).
 """
 
 from __future__ import annotations
@@ -82,6 +87,12 @@ class StockPush:
     """Units the channel may sell."""
     key: str
     """Outbox idempotency key of this level."""
+    expected: int | None = None
+    """Compare-and-set: the level the channel should show right now (the last
+    level it acknowledged minus its own sales ingested since). A connector
+    whose API can compare (Shopify ``changeFromQuantity``) sets the level only
+    when the channel still shows this and otherwise reports the SKU stale;
+    None (or a connector that cannot compare) sets it unconditionally."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +141,12 @@ class Provider(Protocol):
         """Return orders created or updated since ``cursor``."""
         ...
 
-    def push_stock(self, levels: Sequence[StockPush]) -> None:
-        """Set the sellable quantity of each SKU (absolute levels, idempotent)."""
+    def push_stock(self, levels: Sequence[StockPush]) -> frozenset[str] | None:
+        """Set the sellable quantity of each SKU (absolute levels, idempotent).
+
+        Returns the SKUs NOT set because the channel no longer showed their
+        ``expected`` level (compare-and-set), or None/empty when all were set.
+        """
         ...
 
     def push_shipment(self, shipment: ShipmentPush) -> None:

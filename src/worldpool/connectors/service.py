@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import IntegrityError
 
@@ -49,6 +50,7 @@ __all__ = [
     "ship",
     "sync_status",
     "test_connection",
+    "webhook_connection",
 ]
 
 
@@ -350,6 +352,35 @@ def ship(ctx: Context, request: ShipRequest) -> ShipResult:
     return ShipResult(
         f"{request.channel}:{request.channel_order_id}", status, bool(pushed)
     )
+
+
+def webhook_connection(ctx: Context, channel: str, shop: str | None) -> str:
+    """Return the name of the seller's ``channel`` connection a webhook is for.
+
+    ``shop`` is the shop's domain as the provider names it (Shopify's
+    ``X-Shopify-Shop-Domain``), matched against the connection's API host;
+    without it the seller must have exactly one active connection there.
+
+    Raises:
+        UnknownReference: no connection, or several and no shop to choose by.
+    """
+    with ctx.engine.connect() as conn:
+        rows = [
+            r
+            for r in list_connections_on(conn, ctx.seller, active_only=True)
+            if str(r["channel"]) == channel
+        ]
+    if shop:
+        rows = [r for r in rows if urlsplit(str(r["base_url"])).hostname == shop]
+    if len(rows) != 1:
+        raise UnknownReference(
+            "no single connection for this webhook; post it to "
+            "/channels/{name}/webhooks",
+            record="webhook",
+            field="X-Shopify-Shop-Domain",
+            value=shop,
+        )
+    return str(rows[0]["name"])
 
 
 def receive_webhook(

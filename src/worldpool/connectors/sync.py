@@ -14,20 +14,29 @@ answer for a repeated confirmation).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from random import Random
 from typing import Any
 
 from worldpool.connectors import _services
 from worldpool.connectors._http import HttpClient
-from worldpool.connectors.backoff import delay_s
+from worldpool.connectors.buffers import BufferRule
 from worldpool.connectors.errors import ChannelError
 from worldpool.connectors.feed import SHIP_TOPIC, STOCK_TOPIC
-from worldpool.connectors.provider import Provider, ShipmentPush, StockPush
+from worldpool.connectors.inflight import ChannelView
+from worldpool.connectors.provider import Provider, ShipmentPush
 from worldpool.connectors.providers import build_provider, limits_for
 from worldpool.connectors.secrets import unseal
+from worldpool.connectors.stock_push import (
+    StockBatch,
+    coalesce,
+    entry,
+    push_stock_rows,
+    retry_rows,
+)
 from worldpool.context import Context
 from worldpool.ledger.connections import (
     ConnectionRow,
@@ -41,7 +50,6 @@ from worldpool.ledger.connections import (
 from worldpool.ledger.outbox_queue import (
     claim_outbox_on,
     published_on,
-    retry_outbox_on,
     settle_outbox_on,
 )
 
@@ -76,6 +84,8 @@ class PollReport:
     """The provider has more pages now."""
     error: str | None = None
     """Why the poll failed, if it did."""
+    sold: tuple[tuple[str, int], ...] = ()
+    """(SKU, units) of the orders this poll created in the pool."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,13 +152,20 @@ def release(ctx: Context, connection_id: int, worker: str) -> None:
         release_connection_on(conn, connection_id, worker)
 
 
-def poll_orders(ctx: Context, row: ConnectionRow, provider: Provider) -> PollReport:
+def poll_orders(
+    ctx: Context,
+    row: ConnectionRow,
+    provider: Provider,
+    view: ChannelView | None = None,
+) -> PollReport:
     """Fetch orders since the connection's cursor and route them into the pool.
 
     The cursor is saved only after every record was submitted, so a crash
-    re-fetches the page (intake is idempotent) and nothing is lost.
+    re-fetches the page (intake is idempotent) and nothing is lost. ``view``
+    (the holding slot's) learns the units of each new order once it is in.
     """
     sctx = _seller_ctx(ctx, row)
+    started = time.monotonic()
     try:
         page = provider.fetch_orders(row.get("cursor"))
     except ChannelError as exc:
@@ -164,6 +181,8 @@ def poll_orders(ctx: Context, row: ConnectionRow, provider: Provider) -> PollRep
             ingested=report.ingested,
             error=None,
         )
+    if view is not None:
+        view.note_poll(started, dict(report.sold))
     return PollReport(
         len(page.records),
         report.ingested,
@@ -171,6 +190,7 @@ def poll_orders(ctx: Context, row: ConnectionRow, provider: Provider) -> PollRep
         report.stale,
         report.rejected,
         page.more,
+        sold=report.sold,
     )
 
 
@@ -200,7 +220,15 @@ def ingest(
     stale = len(records) - len(fresh)
     outcomes, rejected = _services.submit_records(ctx, channel, fresh, source)
     dups = sum(o.action in ("duplicate", "unchanged") for o in outcomes)
-    return PollReport(len(records), len(outcomes) - dups, dups, stale, len(rejected))
+    sold = _services.new_units(channel, fresh, outcomes)
+    return PollReport(
+        len(records),
+        len(outcomes) - dups,
+        dups,
+        stale,
+        len(rejected),
+        sold=tuple(sorted(sold.items())),
+    )
 
 
 def _order_id(record: Mapping[str, Any]) -> str:
@@ -218,14 +246,18 @@ def deliver_outbox(
     lease_s: float = 30.0,
     max_attempts: int = 10,
     rng: Random | None = None,
+    rules: tuple[BufferRule, ...] | None = None,
+    view: ChannelView | None = None,
 ) -> DeliveryReport:
     """Claim and send one batch of the connection's outbox rows.
 
     Stock rows (one per feed scan, holding every level that scan changed) are
-    merged: per SKU only the newest level goes, and a level older than the last
-    one enqueued for that SKU is dropped. All of them go in one push. A failed
-    row is retried after a jittered backoff, and is ``dead`` after
-    ``max_attempts`` tries.
+    merged: per SKU only the newest goes, and one older than the last one
+    enqueued for that SKU is dropped. All of them go in one push, each level
+    computed again from ATP now when ``rules`` are given, compare-and-set or
+    with the in-flight hold when ``view`` is (see
+    :mod:`worldpool.connectors.stock_push`). A failed row is retried after a
+    jittered backoff, and is ``dead`` after ``max_attempts`` tries.
     """
     sctx = _seller_ctx(ctx, row)
     dest = str(row["name"])
@@ -234,91 +266,28 @@ def deliver_outbox(
         if not items:
             return DeliveryReport()
         stock = [i for i in items if i["topic"] == STOCK_TOPIC]
-        entries = [_entry(i, e) for i in stock for e in i["payload"]["levels"]]
+        entries = [entry(i, e) for i in stock for e in i["payload"]["levels"]]
         newest = published_on(
             conn, sctx.seller, [(dest, e["sku"], e["market"]) for e in entries]
         )
-    send, dropped = _coalesce(dest, entries, newest)
+    send, dropped = coalesce(dest, entries, newest)
     rng = rng or Random()
-    report = _push_stock(ctx, provider, stock, send, dropped, max_attempts, rng)
+    report = DeliveryReport()
+    if stock:
+        done, retried, dead, lags = push_stock_rows(
+            sctx,
+            provider,
+            StockBatch(dest, stock, send, dropped),
+            max_attempts=max_attempts,
+            rng=rng,
+            rules=rules,
+            view=view,
+        )
+        report = DeliveryReport(done, dropped if done else 0, retried, dead, lags)
     for item in items:
         if item["topic"] == SHIP_TOPIC:
             report = _merge(report, _push_one(ctx, provider, item, max_attempts, rng))
     return report
-
-
-def _entry(item: Mapping[str, Any], level: Sequence[Any]) -> dict[str, Any]:
-    """One SKU level of a stock row: ``[sku, market, level, changed_at]``."""
-    return {
-        "sku": str(level[0]),
-        "market": str(level[1]),
-        "level": int(level[2]),
-        "changed_at": str(level[3]),
-        "version": int(item["payload"]["version"]),
-        "key": str(item["key"]),
-    }
-
-
-def _coalesce(
-    dest: str,
-    entries: list[dict[str, Any]],
-    newest: Mapping[tuple[str, str, str], tuple[int, int]],
-) -> tuple[list[dict[str, Any]], int]:
-    """Return the newest level per SKU to send, and how many were overtaken."""
-    latest: dict[tuple[str, str], dict[str, Any]] = {}
-    for e in sorted(entries, key=lambda e: int(e["version"])):
-        current = newest.get((dest, e["sku"], e["market"]))
-        if current is not None and int(e["version"]) < current[1]:
-            continue
-        latest[(e["sku"], e["market"])] = e
-    return list(latest.values()), len(entries) - len(latest)
-
-
-def _push_stock(
-    ctx: Context,
-    provider: Provider,
-    rows: list[dict[str, Any]],
-    send: list[dict[str, Any]],
-    dropped: int,
-    max_attempts: int,
-    rng: Random,
-) -> DeliveryReport:
-    error = None
-    if send:
-        try:
-            provider.push_stock(
-                [StockPush(e["sku"], e["market"], e["level"], e["key"]) for e in send]
-            )
-        except ChannelError as exc:
-            error = str(exc)
-    done = datetime.now(UTC)
-    with ctx.engine.begin() as conn:
-        if error is None:
-            # Every level of these rows was sent or overtaken by a newer one.
-            settle_outbox_on(conn, [int(i["id"]) for i in rows], "delivered")
-            lags = tuple(
-                (done - datetime.fromisoformat(e["changed_at"])).total_seconds()
-                for e in send
-            )
-            return DeliveryReport(len(rows), dropped, lag_s=lags)
-        dead = _retry(conn, rows, error, max_attempts, rng)
-    return DeliveryReport(0, 0, len(rows) - dead, dead)
-
-
-def _retry(
-    conn: Any,
-    items: list[dict[str, Any]],
-    error: str,
-    max_attempts: int,
-    rng: Random,
-) -> int:
-    dead = 0
-    for i in items:
-        last = int(i["attempts"]) >= max_attempts
-        dead += last
-        wait = delay_s(int(i["attempts"]), rng, base_s=0.5, cap_s=60.0)
-        retry_outbox_on(conn, int(i["id"]), error, wait, dead=last)
-    return dead
 
 
 def _push_one(
@@ -343,7 +312,7 @@ def _push_one(
         )
     except ChannelError as exc:
         with ctx.engine.begin() as conn:
-            dead = _retry(conn, [item], str(exc), max_attempts, rng)
+            dead = retry_rows(conn, [item], str(exc), max_attempts, rng)
         return DeliveryReport(retried=1 - dead, dead=dead)
     with ctx.engine.begin() as conn:
         settle_outbox_on(conn, [int(item["id"])], "delivered")

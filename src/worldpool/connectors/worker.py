@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from worldpool.connectors import feed, sync
 from worldpool.connectors.buffers import BufferRule, load_buffer_rules
 from worldpool.connectors.errors import ChannelError
+from worldpool.connectors.inflight import ChannelView
 from worldpool.connectors.metrics import CONTENT_TYPE, Metric, render
 from worldpool.connectors.service import sync_status
 from worldpool.errors import WorldpoolError
@@ -42,7 +43,7 @@ class WorkerParams:
 
     slots: int = 8
     """Connections worked at once (threads)."""
-    lease_s: float = 3.0
+    lease_s: float = 2.0
     """Connection lease; a dead worker's connections are free after it."""
     poll_interval_s: float = 0.5
     """Pause between order polls of one connection, in seconds."""
@@ -88,6 +89,7 @@ class Worker:
         self.last_loop = time.monotonic()
         self._held: set[int] = set()
         self._providers: dict[int, tuple[Any, Any]] = {}
+        self._views: dict[int, tuple[str | None, ChannelView]] = {}
         self._lock = threading.Lock()
         self._rng = Random(self.params.seed)
         self.on_delivery: Callable[[sync.DeliveryReport], None] | None = None
@@ -189,14 +191,15 @@ class Worker:
             self._count("open_errors")
             return
         done = threading.Event()
+        view = self._view(row)
         beside = threading.Thread(
-            target=self._deliver_loop, args=(row, provider, done), daemon=True
+            target=self._deliver_loop, args=(row, provider, view, done), daemon=True
         )
         beside.start()
         turn_end = time.monotonic() + self.params.turn_s
         try:
             while not (self.stop.is_set() or done.is_set()):
-                report = sync.poll_orders(self.ctx, row, provider)
+                report = sync.poll_orders(self.ctx, row, provider, view)
                 self._count("orders_ingested", report.ingested)
                 self._count("poll_errors", report.error is not None)
                 fresh = sync.renew(self.ctx, cid, self.name, self.params.lease_s)
@@ -208,6 +211,21 @@ class Worker:
         finally:
             done.set()
             beside.join()
+            with self._lock:
+                self._views[cid] = (row.get("cursor"), view)
+
+    def _view(self, row: dict[str, Any]) -> ChannelView:
+        """This worker's view of the channel, kept while nobody else polled it.
+
+        If the connection's cursor moved since this worker gave it back,
+        another worker ingested orders in between: the expectations go (the
+        sales rate stays, it is the channel's, not the worker's).
+        """
+        with self._lock:
+            cursor, view = self._views.get(int(row["id"]), (None, ChannelView()))
+        if cursor is None or cursor != row.get("cursor"):
+            view.reset()
+        return view
 
     def _provider(self, row: dict[str, Any]) -> Any:
         # One connector per connection for the worker's life: it keeps its
@@ -222,35 +240,55 @@ class Worker:
         return hit[0]
 
     def _deliver_loop(
-        self, row: dict[str, Any], provider: Any, done: threading.Event
+        self,
+        row: dict[str, Any],
+        provider: Any,
+        view: ChannelView,
+        done: threading.Event,
     ) -> None:
         cid = int(row["id"])
         try:
-            self._deliver_until(cid, row, provider, done)
+            self._deliver_until(cid, row, provider, view, done)
         finally:
             with self._lock:
                 http = self._providers[cid][1]
             http.release()
 
     def _deliver_until(
-        self, cid: int, row: dict[str, Any], provider: Any, done: threading.Event
+        self,
+        cid: int,
+        row: dict[str, Any],
+        provider: Any,
+        view: ChannelView,
+        done: threading.Event,
     ) -> None:
+        renewed = 0.0
         while not (self.stop.is_set() or done.is_set()):
             try:
-                if sync.renew(self.ctx, cid, self.name, self.params.lease_s) is None:
-                    done.set()
-                    return
-                busy = self._deliver(row, provider)
+                # Heartbeat: renew a quarter lease at a time, not every batch.
+                lease = self.params.lease_s
+                if time.monotonic() - renewed > lease / 4:
+                    if sync.renew(self.ctx, cid, self.name, lease) is None:
+                        done.set()
+                        return
+                    renewed = time.monotonic()
+                busy = self._deliver(row, provider, view)
             except Exception:  # keep delivering through DB hiccups
                 self._count("delivery_errors")
                 busy = False
             if not busy:
                 self.stop.wait(self.params.idle_s)
 
-    def _deliver(self, row: dict[str, Any], provider: Any) -> bool:
+    def _deliver(self, row: dict[str, Any], provider: Any, view: ChannelView) -> bool:
         try:
             report = sync.deliver_outbox(
-                self.ctx, row, provider, limit=self.params.batch, rng=self._rng
+                self.ctx,
+                row,
+                provider,
+                limit=self.params.batch,
+                rng=self._rng,
+                rules=self.rules,
+                view=view,
             )
         except ChannelError:
             self._count("delivery_errors")

@@ -39,6 +39,7 @@ __all__ = [
     "lock_cursor_on",
     "outbox_stats_on",
     "published_on",
+    "repin_published_on",
     "retry_outbox_on",
     "save_cursor_on",
     "set_published_on",
@@ -98,7 +99,12 @@ def claim_outbox_on(
 
 
 def enqueue_many_on(
-    conn: Connection, seller: str, topic: str, rows: list[tuple[str, str, Any]]
+    conn: Connection,
+    seller: str,
+    topic: str,
+    rows: list[tuple[str, str, Any]],
+    *,
+    delay_s: float = 0.0,
 ) -> int:
     """Add many outgoing messages in one statement; return how many were new.
 
@@ -110,10 +116,12 @@ def enqueue_many_on(
         seller: Seller the messages belong to.
         topic: What they are (``stock.level``).
         rows: (destination, idempotency key, JSON-able payload) per message.
+        delay_s: Seconds before the messages are due (a retry after a poll).
     """
     if not rows:
         return 0
     now = _now()
+    due = now + timedelta(seconds=delay_s)
     values = [
         {
             "seller": seller,
@@ -122,7 +130,7 @@ def enqueue_many_on(
             "key": key,
             "payload": json.dumps(payload, default=str, sort_keys=True),
             "created_at": now,
-            "next_attempt_at": now,
+            "next_attempt_at": due,
         }
         for dest, key, payload in rows
     ]
@@ -297,6 +305,33 @@ def published_on(
     )
     out = {(r[0], r[1], r[2]): (int(r[3]), int(r[4])) for r in rows}
     return {k: v for k, v in out.items() if k in wanted}
+
+
+def repin_published_on(
+    conn: Connection, seller: str, sent: list[tuple[str, str, str, int, int]]
+) -> None:
+    """Record the level actually sent for (dest, SKU, market) at ``version``.
+
+    The deliverer recomputes levels at send time; the feed compares its next
+    level with this one, so a level that differs from what went out is sent.
+    A row the feed moved on from (newer version) is left alone.
+    """
+    p = stock_published.c
+    for dest, sku, market, level, version in sent:
+        conn.execute(
+            update(stock_published)
+            .where(
+                and_(
+                    p.seller == seller,
+                    p.destination == dest,
+                    p.sku == sku,
+                    p.market == market,
+                    p.version == version,
+                    p.level != level,
+                )
+            )
+            .values(level=level, updated_at=_now())
+        )
 
 
 def set_published_on(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from worldpool.testing._fake_base import FakeChannel, _stamp
 
@@ -13,12 +13,32 @@ __all__ = ["FakeAmazon"]
 class FakeAmazon(FakeChannel):
     """Fake SP-API: LWA, searchOrders, listings, feeds and shipment confirmation.
 
-    Operations: LWA token, ``searchOrders`` (2026-01-01), ``patchListingsItem``,
+    Operations: LWA token, ``searchOrders`` (2026-01-01), ``getListingsItem`` and
+    ``searchListingsItems`` (``fulfillmentAvailability``), ``patchListingsItem``,
     the Feeds API (``JSON_LISTINGS_FEED``), ``confirmShipment``,
     ``getMarketplaceParticipations``.
     """
 
     CHANNEL = "amazon"
+    CREDENTIALS: ClassVar[dict[str, str]] = {
+        "refresh_token": "r",
+        "client_id": "c",
+        "client_secret": "s",
+    }
+    SETTINGS: ClassVar[dict[str, Any]] = {
+        "marketplace_id": "ATVPDKIKX0DER",
+        "seller_id": "S",
+        "token_url": "/auth/o2/token",
+        # This fake allows more than SP-API's documented searchOrders 0.0056/s
+        # and createFeed 0.0083/s (a connection's ``rate_limits`` override them).
+        "rate_limits": {
+            "searchOrders": [20, 20],
+            "createFeed": [50, 50],
+            "patchListingsItem": [500, 500],
+            "getListingsItem": [500, 500],
+            "searchListingsItems": [500, 500],
+        },
+    }
 
     def __init__(self, seed: int = 0, **kw: Any) -> None:
         super().__init__(seed, **kw)
@@ -91,6 +111,12 @@ class FakeAmazon(FakeChannel):
             return 200, self._search(query)
         if path.endswith("/shipmentConfirmation"):
             return self._confirm(parts[3], body)
+        if path.startswith("/listings/2021-08-01/items/") and method == "GET":
+            if len(parts) == 4:  # searchListingsItems by SKU
+                skus = str(query.get("identifiers", "")).split(",")
+                items = [self._item(sku) for sku in skus[:20] if sku]
+                return 200, {"numberOfResults": len(items), "items": items}
+            return 200, self._item(parts[-1])
         if path.startswith("/listings/2021-08-01/items/"):
             qty = body["patches"][0]["value"][0]["quantity"]
             self.set_level(parts[-1], int(qty))
@@ -103,6 +129,17 @@ class FakeAmazon(FakeChannel):
         if path.startswith("/feeds/") or path.startswith("/_upload/"):
             return self._feeds(method, path, body)
         return 200, {"payload": [{"marketplace": {"id": "ATVPDKIKX0DER"}}]}
+
+    def _item(self, sku: str) -> dict[str, Any]:
+        """A listings ``Item`` with its ``fulfillmentAvailability``."""
+        with self.lock:
+            shown = self.stock.get(sku, 0)
+        return {
+            "sku": sku,
+            "fulfillmentAvailability": [
+                {"fulfillmentChannelCode": "DEFAULT", "quantity": shown}
+            ],
+        }
 
     def _feeds(self, method: str, path: str, body: Any) -> tuple[int, Any]:
         if path == "/feeds/2021-06-30/documents":

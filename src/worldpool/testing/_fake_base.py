@@ -19,7 +19,7 @@ import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
 __all__ = ["FakeChannel", "Faults"]
@@ -68,6 +68,10 @@ class FakeChannel:
     """State and HTTP plumbing shared by the fakes."""
 
     CHANNEL = ""
+    CREDENTIALS: ClassVar[dict[str, str]] = {}
+    """Credentials a connection to this fake is made with (any value works)."""
+    SETTINGS: ClassVar[dict[str, Any]] = {}
+    """Connection settings this fake expects (ids, token URL, its rate limits)."""
 
     def __init__(
         self, seed: int = 0, country: str = "US", currency: str = "USD"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from typing import Any
+from typing import Any, ClassVar
 
 from worldpool.testing._fake_base import FakeChannel, _stamp
 
 __all__ = ["FakeShopify"]
+
+
+def _sku(quantity: dict[str, Any]) -> str:
+    return str(quantity["inventoryItemId"]).rsplit("/", 1)[-1]
 
 
 class FakeShopify(FakeChannel):
@@ -18,10 +23,15 @@ class FakeShopify(FakeChannel):
     """
 
     CHANNEL = "shopify"
+    CREDENTIALS: ClassVar[dict[str, str]] = {"access_token": "t", "webhook_secret": "w"}
+    SETTINGS: ClassVar[dict[str, Any]] = {"location_id": "gid://shopify/Location/1"}
 
     def __init__(self, seed: int = 0, **kw: Any) -> None:
         super().__init__(seed, **kw)
         self.idempotency_keys: Counter[str] = Counter()
+        self.stale_rejections = 0
+        """Quantities refused as ``CHANGE_FROM_QUANTITY_STALE``."""
+        self._replies: dict[str, dict[str, Any]] = {}
 
     def create_order(self, oid: str, lines: list[tuple[str, int]]) -> None:
         """Store an order node as the GraphQL API returns it."""
@@ -119,21 +129,45 @@ class FakeShopify(FakeChannel):
         }
 
     def _set(self, v: dict[str, Any]) -> dict[str, Any]:
+        """``inventorySetQuantities``: compare-and-set, all or nothing, idempotent.
+
+        A quantity with a non-null ``changeFromQuantity`` that differs from
+        what the shop shows fails the whole mutation with a
+        ``CHANGE_FROM_QUANTITY_STALE`` userError per stale quantity (field path
+        ``input.quantities.N.changeFromQuantity``). A repeated ``@idempotent``
+        key gets the first reply again and changes nothing.
+        """
         key = str(v.get("key", ""))
         with self.lock:
             self.idempotency_keys[key] += 1
-            first = self.idempotency_keys[key] == 1
-        if first:
-            for q in v["input"]["quantities"]:
-                self.set_level(
-                    q["inventoryItemId"].rsplit("/", 1)[-1], int(q["quantity"])
-                )
-        return {
-            "inventorySetQuantities": {
-                "inventoryAdjustmentGroup": {"id": key},
-                "userErrors": [],
+            if key in self._replies:
+                return self._replies[key]
+            quantities = v["input"]["quantities"]
+            errors = [
+                {
+                    "field": ["input", "quantities", str(i), "changeFromQuantity"],
+                    "message": "The quantity couldn't be updated because "
+                    "changeFromQuantity is stale.",
+                    "code": "CHANGE_FROM_QUANTITY_STALE",
+                }
+                for i, q in enumerate(quantities)
+                if q.get("changeFromQuantity") is not None
+                and self.stock.get(_sku(q), 0) != int(q["changeFromQuantity"])
+            ]
+            self.stale_rejections += len(errors)
+            reply = {
+                "inventorySetQuantities": {
+                    "inventoryAdjustmentGroup": None if errors else {"id": key},
+                    "userErrors": errors,
+                }
             }
-        }
+            self._replies[key] = reply
+            if not errors:  # checked and set under one lock: a sale cannot slip in
+                now = time.time()
+                for q in quantities:
+                    self.stock[_sku(q)] = int(q["quantity"])
+                    self.stock_log.append((now, _sku(q), int(q["quantity"])))
+        return reply
 
     def _fos(self, v: dict[str, Any]) -> dict[str, Any]:
         oid = str(v.get("id", "")).rsplit("/", 1)[-1]

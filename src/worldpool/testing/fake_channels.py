@@ -13,4 +13,11 @@ from worldpool.testing._fake_amazon import FakeAmazon
 from worldpool.testing._fake_base import FakeChannel, Faults
 from worldpool.testing._fake_shopify import FakeShopify
 
-__all__ = ["FakeAmazon", "FakeChannel", "FakeShopify", "Faults"]
+__all__ = ["FAKES", "FakeAmazon", "FakeChannel", "FakeShopify", "Faults"]
+
+FAKES: dict[str, type[FakeChannel]] = {
+    FakeAmazon.CHANNEL: FakeAmazon,
+    FakeShopify.CHANNEL: FakeShopify,
+}
+"""Loopback fake per channel id (the benchmark sells through every provider
+of :data:`worldpool.connectors.providers.PROVIDERS` that has one here)."""

@@ -21,7 +21,6 @@ from worldpool.interfaces.api import create_app
 from worldpool.ledger import Ledger
 from worldpool.ledger.api_keys import create_api_key
 
-SECRET = "hush-shopify-secret"
 SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 """Run a test on SQLite only (the ledger fixture is otherwise also PostgreSQL)."""
 SHIPPED = (("MUG-1", "DE"), ("LAMP-2", "US"))
@@ -59,7 +58,7 @@ def server(ledger: Ledger) -> Iterator[Server]:
     }
     port = free_port()
     config = uvicorn.Config(
-        create_app(context_for(ledger, shopify_secret=SECRET)),
+        create_app(context_for(ledger)),
         host="127.0.0.1",
         port=port,
         log_level="warning",

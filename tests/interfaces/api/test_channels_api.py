@@ -65,6 +65,7 @@ def test_connect_webhook_ship_and_status_over_http(
         )
     assert (first.json()["ingested"], again.json()["duplicate"]) == (1, True)
     assert bad.status_code == 401
+    _alias_takes_the_same_path(shop, server)
     with server.client("write") as writer:
         shipped = writer.post(
             "/shipments",
@@ -85,3 +86,31 @@ def test_connect_webhook_ship_and_status_over_http(
     with server.client(None) as anon:
         metrics = anon.get("/metrics").text
     assert 'worldpool_outbox_pending{connection="shop-us"} 1' in metrics
+
+
+def _alias_takes_the_same_path(shop: FakeShopify, server: Server) -> None:
+    """``/webhooks/shopify`` finds the shop's connection and does the same."""
+    shop.create_order("7002", [("MUG-1", 1)])
+    raw = json.dumps(_rest_order(shop.orders["7002"])).encode()
+    head = {
+        "X-Shopify-Topic": "orders/create",
+        "X-Shopify-Webhook-Id": "wh-2",
+        "X-Shopify-Shop-Domain": "127.0.0.1",  # the fake shop's host
+        "X-Shopify-Hmac-Sha256": sign_webhook(raw, "whsec"),
+    }
+    with server.client(None) as anon:
+        first = anon.post("/webhooks/shopify", content=raw, headers=head)
+        again = anon.post("/webhooks/shopify", content=raw, headers=head)
+        bad = anon.post(
+            "/webhooks/shopify",
+            content=raw,
+            headers={**head, "X-Shopify-Hmac-Sha256": sign_webhook(raw, "other")},
+        )
+        other_shop = anon.post(
+            "/webhooks/shopify",
+            content=raw,
+            headers={**head, "X-Shopify-Shop-Domain": "elsewhere.myshopify.com"},
+        )
+    assert first.status_code == 200, first.text
+    assert (first.json()["ingested"], again.json()["duplicate"]) == (1, True)
+    assert (bad.status_code, other_shop.status_code) == (401, 404)

@@ -36,8 +36,8 @@ SELLER_INDEPENDENT = {
     ("GET", "/health"): "liveness probe, no data",
     ("POST", "/customs/hs"): "classifies the text in the body; reads no rows",
     ("POST", "/twin/simulate"): "simulates the demand in the body; reads the catalog",
-    ("POST", "/webhooks/shopify"): "HMAC-signed by the shop, not keyed; acts for "
-    "the default seller until per-seller webhook secrets come with connectors",
+    ("POST", "/webhooks/shopify"): "HMAC-signed by the shop, not keyed; an alias "
+    "of /channels/{name}/webhooks for the default seller's shop",
 }
 """Endpoints that touch no seller's rows, with the reason."""
 

@@ -15,6 +15,12 @@
   ``/attributes/fulfillment_availability`` (``fulfillment_channel_code``
   ``DEFAULT``, ``quantity``); more in one ``JSON_LISTINGS_FEED`` (Feeds API
   2021-06-30: ``createFeedDocument``, upload to its ``url``, ``createFeed``).
+  SP-API has no compare-and-set: for a scarce level (at most ``check_below``
+  units, default 50) that carries ``expected``, the offer's quantity is read
+  first (``searchListingsItems`` by SKU, 20 a call, with
+  ``includedData=fulfillmentAvailability``) and
+  the SKU is reported stale when the channel shows another number (it sold
+  units not ingested yet). A check just before the set, not an atomic one.
 * Tracking: ``POST /orders/v0/orders/{id}/shipmentConfirmation``; Amazon
   answers 400 for an order already confirmed, taken here as done.
 * Multi-Channel Fulfillment: ``POST /fba/outbound/2020-07-01/fulfillmentOrders``
@@ -48,6 +54,8 @@ _PATCH_MAX = 5
 LIMITS: dict[str, tuple[float, float]] = {
     "searchOrders": (0.0056, 20.0),
     "patchListingsItem": (5.0, 5.0),
+    "getListingsItem": (5.0, 10.0),
+    "searchListingsItems": (5.0, 5.0),
     "createFeedDocument": (0.5, 15.0),
     "createFeed": (0.0083, 15.0),
     "confirmShipment": (2.0, 10.0),
@@ -75,6 +83,8 @@ class Amazon:
     """
 
     CHANNEL = CHANNEL
+    COMPARE_AND_SET = True
+    """Scarce levels are checked against ``expected`` (read, then set)."""
 
     def __init__(
         self, settings: Mapping[str, Any], credentials: Mapping[str, Any], http: Http
@@ -85,6 +95,7 @@ class Amazon:
         self.token_url = str(
             settings.get("token_url", "https://api.amazon.com/auth/o2/token")
         )
+        self._check_below = int(settings.get("check_below", 50))
         self._creds = dict(credentials)
         self._token: tuple[str, float] | None = None
         self._lock = threading.Lock()
@@ -155,12 +166,71 @@ class Amazon:
         state = {"since": since if nxt else newest, "next": nxt}
         return OrderPage(records, json.dumps(state, sort_keys=True), bool(nxt))
 
-    def push_stock(self, levels: Sequence[StockPush]) -> None:
-        """Set each SKU's merchant-fulfilled quantity.
+    def push_stock(self, levels: Sequence[StockPush]) -> frozenset[str]:
+        """Set each SKU's merchant-fulfilled quantity; return the stale SKUs.
 
+        Scarce levels with ``expected`` are checked first (see the module).
         Up to 5 SKUs go one ``patchListingsItem`` each; more go in one
         ``JSON_LISTINGS_FEED`` (three calls whatever the count).
         """
+        check = [
+            lv
+            for lv in levels
+            if lv.expected is not None
+            and min(lv.expected, lv.level) <= self._check_below
+        ]
+        shown = self._shown([lv.sku for lv in check])
+        stale = frozenset(
+            lv.sku for lv in check if lv.sku in shown and shown[lv.sku] != lv.expected
+        )
+        self._set([lv for lv in levels if lv.sku not in stale])
+        return stale
+
+    def _shown(self, skus: Sequence[str]) -> dict[str, int]:
+        """Return the DEFAULT quantity each offer shows, 20 SKUs per search.
+
+        ``searchListingsItems`` (``identifiersType=SKU``); a SKU with a comma
+        cannot go in a comma-separated search and is read alone
+        (``getListingsItem``).
+        """
+        items: list[Any] = []
+        plain = [s for s in skus if "," not in s]
+        for i in range(0, len(plain), 20):
+            body = self._call(
+                "searchListingsItems",
+                "GET",
+                f"/listings/2021-08-01/items/{self.seller_id}",
+                params={
+                    "marketplaceIds": self.marketplace,
+                    "identifiers": ",".join(plain[i : i + 20]),
+                    "identifiersType": "SKU",
+                    "includedData": "fulfillmentAvailability",
+                    "pageSize": 20,
+                },
+            )
+            items += body.get("items") or [] if isinstance(body, dict) else []
+        for sku in (s for s in skus if "," in s):
+            items.append(
+                self._call(
+                    "getListingsItem",
+                    "GET",
+                    f"/listings/2021-08-01/items/{self.seller_id}/{sku}",
+                    params={
+                        "marketplaceIds": self.marketplace,
+                        "includedData": "fulfillmentAvailability",
+                    },
+                )
+            )
+        out: dict[str, int] = {}
+        for item in items:
+            for a in (item or {}).get("fulfillmentAvailability") or []:
+                if a.get("fulfillmentChannelCode") == "DEFAULT":
+                    out[str(item.get("sku"))] = int(a.get("quantity") or 0)
+        return out
+
+    def _set(self, levels: Sequence[StockPush]) -> None:
+        if not levels:
+            return
         if len(levels) <= _PATCH_MAX:
             for lv in levels:
                 self._patch(lv)

@@ -4,8 +4,10 @@
   paged by ``pageInfo.endCursor``; each node is turned into the REST ``Order``
   shape that :mod:`worldpool.orders.channels.shopify` parses (the webhook body).
 * Stock: ``inventorySetQuantities`` (name ``available``, reason ``correction``)
-  with the ``@idempotent(key:)`` directive, inventory item ids found by SKU
-  through ``inventoryItems(query: "sku:…")``.
+  with the ``@idempotent(key:)`` directive and, per quantity, compare-and-set
+  ``changeFromQuantity`` (API 2026-01; a stale one fails the mutation with
+  ``CHANGE_FROM_QUANTITY_STALE``), inventory item ids found by SKU through
+  ``inventoryItems(query: "sku:…")``.
 * Tracking: the order's open ``fulfillmentOrders``, then ``fulfillmentCreate``
   with ``trackingInfo { company number }``; a closed fulfillment order means
   it was already confirmed (a re-delivery is a no-op).
@@ -16,6 +18,8 @@
 
 References:
     shopify.dev/docs/api/admin-graphql: ``orders``, ``inventorySetQuantities``,
+    ``InventoryQuantityInput.changeFromQuantity`` (changelog "Improved compare
+    and swap inventory updates", 2026-01),
     ``fulfillmentCreate``, ``FulfillmentOrder``; "Shopify API rate limits";
     "Deliver webhooks through HTTPS" (verification); "Idempotent mutations".
 """
@@ -25,6 +29,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import itertools
 import json
 import threading
 import time
@@ -45,7 +50,7 @@ from worldpool.connectors.throttle import CostBucket
 __all__ = ["CHANNEL", "Shopify", "sign_webhook", "verify_webhook"]
 
 CHANNEL = "shopify"
-_VERSION = "2025-10"
+_VERSION = "2026-01"
 _PAGE = 100
 
 _ORDERS = """query($first: Int!, $after: String, $query: String) {
@@ -68,6 +73,16 @@ _CREATE = """mutation($fulfillment: FulfillmentInput!) {
   fulfillmentCreate(fulfillment: $fulfillment) {
     fulfillment { id status } userErrors { field message } } }"""
 _OPEN = frozenset({"OPEN", "IN_PROGRESS"})
+_STALE = "CHANGE_FROM_QUANTITY_STALE"
+
+
+def _index(error: Mapping[str, Any]) -> int:
+    """The quantity index of a userError (``field``: input, quantities, N, ...)."""
+    path = [str(p) for p in error.get("field") or []]
+    for a, b in itertools.pairwise(path):
+        if a == "quantities" and b.isdigit():
+            return int(b)
+    return 1 << 30
 
 
 def sign_webhook(body: bytes, secret: str) -> str:
@@ -144,6 +159,8 @@ class Shopify:
     """
 
     CHANNEL = CHANNEL
+    COMPARE_AND_SET = True
+    """Stock levels can be set compare-and-set (``changeFromQuantity``)."""
 
     def __init__(
         self, settings: Mapping[str, Any], credentials: Mapping[str, Any], http: Http
@@ -225,37 +242,69 @@ class Shopify:
         with self._lock:
             return {s: self._items[s] for s in skus if s in self._items}
 
-    def push_stock(self, levels: Sequence[StockPush]) -> None:
-        """Set ``available`` at the location for each SKU listed in the shop."""
+    def push_stock(self, levels: Sequence[StockPush]) -> frozenset[str]:
+        """Set ``available`` at the location for each SKU listed in the shop.
+
+        A level with ``expected`` is sent with ``changeFromQuantity`` (the
+        shop sets it only if it still shows that many); the others with an
+        explicit null (no check). Shopify rejects the whole mutation when one
+        quantity is stale (``CHANGE_FROM_QUANTITY_STALE``), so the rest are
+        sent again without the stale ones. Returns the stale SKUs.
+        """
         items = self._item_ids([lv.sku for lv in levels])
+        todo = [lv for lv in levels if lv.sku in items]
+        stale: set[str] = set()
+        for i in range(0, len(todo), 250):
+            chunk = todo[i : i + 250]
+            while chunk:
+                bad = self._set_chunk(chunk, items)
+                if not bad:
+                    break
+                stale.update(lv.sku for lv in bad)
+                chunk = [lv for lv in chunk if lv not in bad]
+        return frozenset(stale)
+
+    def _set_chunk(
+        self, chunk: Sequence[StockPush], items: Mapping[str, str]
+    ) -> list[StockPush]:
+        """Send one ``inventorySetQuantities``; return the stale levels (none set)."""
         quantities = [
             {
                 "inventoryItemId": items[lv.sku],
                 "locationId": self.location,
                 "quantity": lv.level,
+                "changeFromQuantity": lv.expected,
             }
-            for lv in levels
-            if lv.sku in items
+            for lv in chunk
         ]
-        for i in range(0, len(quantities), 250):
-            chunk = quantities[i : i + 250]
-            key = hashlib.sha256(
-                "|".join(lv.key for lv in levels).encode()
-            ).hexdigest()[:32]
-            data = self._gql(
-                "inventorySetQuantities",
-                _SET,
-                {
-                    "key": f"{key}-{i}",
-                    "input": {
-                        "name": "available",
-                        "reason": "correction",
-                        "ignoreCompareQuantity": True,
-                        "quantities": chunk,
-                    },
+        # The key names exactly this request: a retry of it is a no-op at
+        # Shopify, a different set of quantities is a new request.
+        key = hashlib.sha256(
+            json.dumps(
+                [[lv.key, lv.sku, lv.level, lv.expected] for lv in chunk]
+            ).encode()
+        ).hexdigest()[:32]
+        data = self._gql(
+            "inventorySetQuantities",
+            _SET,
+            {
+                "key": key,
+                "input": {
+                    "name": "available",
+                    "reason": "correction",
+                    "quantities": quantities,
                 },
-            )
+            },
+        )
+        errors = (data.get("inventorySetQuantities") or {}).get("userErrors") or []
+        stale = [e for e in errors if e.get("code") == _STALE]
+        if len(stale) < len(errors) or not errors:
             self._user_errors("inventorySetQuantities", data)
+            return []
+        bad = [chunk[_index(e)] for e in stale if _index(e) < len(chunk)]
+        if not bad:
+            raise ProviderRejected("shopify inventorySetQuantities: stale quantity")
+        return bad
 
     @staticmethod
     def _user_errors(op: str, data: dict[str, Any]) -> None:

@@ -51,9 +51,9 @@ def create_app(
 ) -> FastAPI:
     """Return the API app serving the database of ``ctx``.
 
-    Each request acts through ``ctx`` as its API key's seller and role. The
-    Shopify webhook secret comes from ``ctx.settings.shopify_secret``
-    (``WORLDPOOL_SHOPIFY_SECRET``); FX rates from ``ctx.fx``.
+    Each request acts through ``ctx`` as its API key's seller and role; FX
+    rates come from ``ctx.fx``. Webhooks are checked with the secret of the
+    channel connection they are for.
 
     Args:
         ctx: The server's context (database opened and initialised).
@@ -71,7 +71,6 @@ def create_app(
     install_docs(app)
     app.state.ctx = ctx
     app.state.routing = params
-    app.state.shopify_secret = ctx.settings.shopify_secret
     app.state.plans = PlanCache()
     install_error_handlers(app)
     routers = (

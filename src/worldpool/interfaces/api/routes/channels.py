@@ -15,12 +15,12 @@ from worldpool.errors import Forbidden
 from worldpool.interfaces.api.deps import AdminCtx, ReadCtx, WriteCtx
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
 
-__all__ = ["router"]
+__all__ = ["router", "system_ctx", "webhook"]
 
 router = APIRouter(tags=["channels"], responses=AUTH)
 
 
-def _system(request: Request, user: str) -> Context:
+def system_ctx(request: Request, user: str) -> Context:
     """The server's context acting as worldpool itself (signed webhooks, metrics)."""
     base: Context = request.app.state.ctx
     return base.acting_as(role="system", user=user)
@@ -132,7 +132,7 @@ async def ship(body: ShipmentCreate, ctx: WriteCtx) -> dict[str, Any]:
 @router.post("/channels/{name}/webhooks", responses=NOT_FOUND)
 async def webhook(name: str, request: Request) -> dict[str, Any]:
     """Receive a provider webhook (signature checked with the connection's secret)."""
-    ctx = _system(request, f"webhook:{name}")
+    ctx = system_ctx(request, f"webhook:{name}")
     raw = await request.body()
     try:
         with not_found():
@@ -152,7 +152,7 @@ async def webhook(name: str, request: Request) -> dict[str, Any]:
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
     """Prometheus metrics: outbox depth and sync lag per connection."""
-    ctx = _system(request, "metrics")
+    ctx = system_ctx(request, "metrics")
     rows = await run_in_threadpool(service.sync_status, ctx)
     gauges = [
         Metric(

@@ -1,0 +1,229 @@
+"""Sending a batch of stock levels to one connection (the outbox's stock rows).
+
+The feed's rows say WHICH SKUs changed; the level each SKU gets is computed
+again here, just before sending (ATP as it is after the latest ingested
+sales, see :func:`worldpool.connectors.feed.current_levels`). With the
+holding slot's :class:`~worldpool.connectors.inflight.ChannelView`:
+
+* on a connector that can compare-and-set, each level carries ``expected``;
+  a SKU the channel reports stale (it sold units not ingested yet) goes back
+  to the outbox as a new row, due after the next poll, and the rest is
+  delivered;
+* otherwise the units the channel is likely to sell while the level is in
+  flight are held back, and the SKU goes again once the hold may have
+  shrunk (so a level never stays held back after the sales stop).
+
+Exactly once: a row is settled ``delivered`` in the transaction that records
+what went out; a stale SKU's retry row is enqueued in that same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from random import Random
+from typing import Any
+
+from worldpool.connectors.backoff import delay_s
+from worldpool.connectors.buffers import BufferRule
+from worldpool.connectors.errors import ChannelError
+from worldpool.connectors.feed import STOCK_TOPIC, current_levels
+from worldpool.connectors.inflight import ChannelView
+from worldpool.connectors.provider import Provider, StockPush
+from worldpool.context import Context
+from worldpool.ledger.outbox_queue import (
+    enqueue_many_on,
+    repin_published_on,
+    retry_outbox_on,
+    settle_outbox_on,
+)
+
+__all__ = ["StockBatch", "coalesce", "entry", "push_stock_rows", "retry_rows"]
+
+RETRY_AFTER_STALE_S = 0.3
+"""A stale SKU is sent again after this long (the next poll ingests the sale)."""
+
+
+@dataclass(slots=True)
+class StockBatch:
+    """One claimed batch of a connection's stock rows, coalesced per SKU."""
+
+    dest: str
+    """Connection name."""
+    rows: list[dict[str, Any]]
+    """The claimed outbox rows."""
+    send: list[dict[str, Any]]
+    """Newest entry per (SKU, market) (see :func:`entry`)."""
+    dropped: int
+    """Entries overtaken by a newer one."""
+    stale: list[dict[str, Any]] = field(default_factory=list)
+    """Entries the channel refused as stale."""
+
+
+def entry(item: Mapping[str, Any], level: Sequence[Any]) -> dict[str, Any]:
+    """One SKU level of a stock row: ``[sku, market, level, changed_at]``."""
+    return {
+        "sku": str(level[0]),
+        "market": str(level[1]),
+        "level": int(level[2]),
+        "changed_at": str(level[3]),
+        "version": int(item["payload"]["version"]),
+        "key": str(item["key"]),
+    }
+
+
+def coalesce(
+    dest: str,
+    entries: list[dict[str, Any]],
+    newest: Mapping[tuple[str, str, str], tuple[int, int]],
+) -> tuple[list[dict[str, Any]], int]:
+    """Return the newest level per SKU to send, and how many were overtaken."""
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in sorted(entries, key=lambda e: int(e["version"])):
+        current = newest.get((dest, e["sku"], e["market"]))
+        if current is not None and int(e["version"]) < current[1]:
+            continue
+        latest[(e["sku"], e["market"])] = e
+    return list(latest.values()), len(entries) - len(latest)
+
+
+def _fresh(
+    ctx: Context,
+    provider: Provider,
+    batch: StockBatch,
+    rules: tuple[BufferRule, ...] | None,
+    view: ChannelView | None,
+) -> tuple[list[StockPush], dict[str, int]]:
+    """Return the pushes (levels recomputed now) and own sales seen per SKU."""
+    skus = [e["sku"] for e in batch.send]
+    # The snapshot comes BEFORE the ATP read: every sale it counts is in ATP.
+    snap = view.snapshot(skus) if view is not None else {}
+    levels = current_levels(ctx, batch.dest, skus, rules) if rules is not None else {}
+    cas = bool(getattr(provider, "COMPARE_AND_SET", False))
+    pushes = []
+    for e in batch.send:
+        level = levels.get((e["sku"], e["market"]), e["level"])
+        expected = snap.get(e["sku"], (None, 0))[0] if cas else None
+        if view is not None and expected is None:
+            e["held"] = min(level, view.in_flight(e["sku"]))
+            level -= e["held"]
+        e["sent"] = level
+        pushes.append(StockPush(e["sku"], e["market"], level, e["key"], expected))
+    return pushes, {s: sold for s, (_e, sold) in snap.items()}
+
+
+def push_stock_rows(
+    ctx: Context,
+    provider: Provider,
+    batch: StockBatch,
+    *,
+    max_attempts: int,
+    rng: Random,
+    rules: tuple[BufferRule, ...] | None = None,
+    view: ChannelView | None = None,
+) -> tuple[int, int, int, tuple[float, ...]]:
+    """Send a batch; return (delivered, retried, dead, lag seconds per level)."""
+    pushes, sold = _fresh(ctx, provider, batch, rules, view) if batch.send else ([], {})
+    error, stale = None, frozenset[str]()
+    started = time.monotonic()
+    if pushes:
+        try:
+            stale = frozenset(provider.push_stock(pushes) or ())
+        except ChannelError as exc:
+            error = str(exc)
+    if view is not None:
+        view.push_s = time.monotonic() - started
+        for p in pushes:
+            if error is not None:
+                view.forget(p.sku)  # it may or may not have landed
+            elif p.sku in stale:
+                view.note_stale(p.sku)
+            else:
+                view.note_set(p.sku, p.level, sold.get(p.sku, 0))
+    with ctx.engine.begin() as conn:
+        if error is not None:
+            dead = retry_rows(conn, batch.rows, error, max_attempts, rng)
+            return 0, len(batch.rows) - dead, dead, ()
+        batch.stale = [e for e in batch.send if e["sku"] in stale]
+        _requeue(conn, ctx.seller, batch, batch.stale, RETRY_AFTER_STALE_S, "stale")
+        held = [e for e in batch.send if e.get("held") and e["sku"] not in stale]
+        hold_s = view.window_s if view is not None else 0.0
+        _requeue(conn, ctx.seller, batch, held, hold_s, "held")
+        settle_outbox_on(conn, [int(i["id"]) for i in batch.rows], "delivered")
+        went = [e for e in batch.send if e["sku"] not in stale]
+        repin_published_on(
+            conn,
+            ctx.seller,
+            [
+                (batch.dest, e["sku"], e["market"], int(e["sent"]), int(e["version"]))
+                for e in went
+                if "sent" in e and int(e["sent"]) != int(e["level"])
+            ],
+        )
+    done = datetime.now(UTC)
+    lags = tuple(
+        (done - datetime.fromisoformat(e["changed_at"])).total_seconds() for e in went
+    )
+    return len(batch.rows), 0, 0, lags
+
+
+def _requeue(
+    conn: Any,
+    seller: str,
+    batch: StockBatch,
+    entries: list[dict[str, Any]],
+    delay: float,
+    why: str,
+) -> None:
+    """Put ``entries`` back in the outbox as one row, due in ``delay`` seconds.
+
+    ``stale``: the same change, still not shown (it keeps its change time).
+    ``held``: the level went out minus the in-flight hold; it goes again when
+    the hold may have shrunk, and that moment counts as its change time.
+    """
+    if not entries:
+        return
+    at = (datetime.now(UTC) + timedelta(seconds=delay)).isoformat()
+    levels = [
+        [e["sku"], e["market"], int(e["level"]), e["changed_at"]] for e in entries
+    ]
+    if why == "held":
+        for level in levels:
+            level[3] = at
+    version = max(int(e["version"]) for e in entries)
+    digest = hashlib.sha256(
+        "|".join(sorted(str(i["key"]) for i in batch.rows)).encode()
+    ).hexdigest()[:16]
+    enqueue_many_on(
+        conn,
+        seller,
+        STOCK_TOPIC,
+        [
+            (
+                batch.dest,
+                f"stock-{why}:{batch.dest}:{version}:{digest}",
+                {"version": version, "levels": levels},
+            )
+        ],
+        delay_s=delay,
+    )
+
+
+def retry_rows(
+    conn: Any,
+    items: list[dict[str, Any]],
+    error: str,
+    max_attempts: int,
+    rng: Random,
+) -> int:
+    """Schedule failed rows again after a jittered backoff; return how many died."""
+    dead = 0
+    for i in items:
+        last = int(i["attempts"]) >= max_attempts
+        dead += last
+        wait = delay_s(int(i["attempts"]), rng, base_s=0.5, cap_s=60.0)
+        retry_outbox_on(conn, int(i["id"]), error, wait, dead=last)
+    return dead
