@@ -63,3 +63,18 @@ def test_an_unexpected_error_answers_an_error_id_not_a_trace() -> None:
     assert got.status_code == 500 and body["type"] == "InternalError"
     assert len(body["error_id"]) == 10 and body["error_id"] in body["detail"]
     assert "secret internal detail" not in got.text and "Traceback" not in got.text
+
+
+def test_nul_characters_are_refused_with_422_everywhere(server: Server) -> None:
+    """A NUL in a path, a query or a JSON string answers 422, never a 500."""
+    with server.client("admin") as client:
+        in_path = client.get("/stock/MUG%001")
+        in_query = client.get("/imports", params={"limit": "1\x00"})
+        in_body = client.post(
+            "/hub/bin-moves",
+            content=b'{"sku": "MUG\\u0000-1", "from_bin": "A", "to_bin": "B", "qty": 1}',
+            headers={"content-type": "application/json"},
+        )
+    for got, where in ((in_path, "path"), (in_query, "query"), (in_body, "body")):
+        assert got.status_code == 422, (where, got.text)
+        assert got.json()["detail"][0]["loc"] == [where]

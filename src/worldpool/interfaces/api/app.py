@@ -10,6 +10,7 @@ from worldpool.interfaces.api.deps import PlanCache
 from worldpool.interfaces.api.docs_ui import install_docs
 from worldpool.interfaces.api.errors import install_error_handlers
 from worldpool.interfaces.api.limits import BodyLimit
+from worldpool.interfaces.api.nul import RefuseNul
 from worldpool.interfaces.api.routes import (
     admin,
     assistant,
@@ -91,6 +92,7 @@ def create_app(
     for module in routers:
         app.include_router(module.router)
     _include_lastmile(app)
+    app.add_middleware(RefuseNul)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     # The cockpit (/ui): each page acts as its logged-in user through ctx.
     mount_cockpit(app, ctx.acting_as(role="viewer"))
