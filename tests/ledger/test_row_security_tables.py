@@ -28,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
+    event,
     func,
     select,
     text,
@@ -38,7 +39,11 @@ from sqlalchemy.exc import DBAPIError
 import worldpool.ledger  # noqa: F401  (imports every table module)
 from tests.conftest import pg_schema_url
 from tests.ledger.test_row_security import PROBE, grant_probe
+from worldpool import audit
 from worldpool.catalog import Catalog
+from worldpool.catalog.fx import load_fx
+from worldpool.config import Settings
+from worldpool.context import Context, Role
 from worldpool.ledger import Ledger
 from worldpool.ledger.db import make_engine
 from worldpool.ledger.tables import metadata
@@ -189,3 +194,36 @@ def test_the_superuser_path_is_unchanged(two_sellers: Engine, name: str) -> None
         changed = update(table).where(table.c.seller == "B").values(seller="B")
         assert conn.execute(changed).rowcount == 1
         conn.rollback()
+
+
+def test_services_under_a_plain_role_act_for_the_contexts_seller(
+    two_sellers: Engine, catalog: Catalog
+) -> None:
+    """A server running as a plain role: ctx.engine carries the acting seller.
+
+    Owners of A and B each write and read their own audit rows through the
+    service; the operator (``hub``) reads every seller's.
+    """
+    engine = make_engine(two_sellers.url)
+
+    @event.listens_for(engine, "connect")
+    def _probe_role(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET ROLE {PROBE}")
+        dbapi_conn.commit()
+
+    def ctx(seller: str, role: Role) -> Context:
+        return Context(engine, catalog, load_fx(), Settings(), seller, "t", role)
+
+    try:
+        audit.record(ctx("A", "owner"), "probe.a", target="x")
+        audit.record(ctx("B", "owner"), "probe.b", target="y")
+        mine = [(e.seller, e.action) for e in audit.history(ctx("A", "owner"))]
+        assert ("A", "probe.a") in mine
+        assert {seller for seller, _ in mine} == {"A"}
+        every = {e.action for e in audit.history(ctx("A", "hub"))}
+        assert {"probe.a", "probe.b"} <= every
+    finally:
+        with two_sellers.begin() as conn:  # keep the module's one row per seller
+            conn.execute(text("DELETE FROM audit_log WHERE action LIKE 'probe.%'"))
+        engine.dispose()
