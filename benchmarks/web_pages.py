@@ -213,14 +213,14 @@ def _order(
     }
 
 
-def _serve(ledger: Ledger) -> tuple[uvicorn.Server, threading.Thread, str]:
+def _serve(ctx: Context) -> tuple[uvicorn.Server, threading.Thread, str]:
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
     config = uvicorn.Config(
-        create_app(ledger),
+        create_app(ctx),
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -298,7 +298,7 @@ def main() -> None:
         role="system",
     )
     add_user(system, NewUser("bench", PASSWORD, "owner"))
-    server, thread, base = _serve(ledger)
+    server, thread, base = _serve(system)
     try:
         times = measure(base, args.repeat)
     finally:

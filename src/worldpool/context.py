@@ -26,6 +26,7 @@ from worldpool.config import Settings
 from worldpool.errors import Forbidden, NotInitialised
 from worldpool.ledger import migrate
 from worldpool.ledger.db import make_engine, normalise_url
+from worldpool.ledger.sellers import ALL_SELLERS, scoped
 
 if TYPE_CHECKING:
     from worldpool.ledger import Ledger
@@ -45,7 +46,11 @@ class Context:
     """Everything a service needs besides its request (see the module docstring)."""
 
     engine: Engine
-    """The database (SQLite or PostgreSQL); only services and the ledger use it."""
+    """The database (SQLite or PostgreSQL); only services and the ledger use it.
+
+    On PostgreSQL it is scoped on construction to :attr:`seller` (to every
+    seller, ``*``, for the roles ``hub`` and ``system``), so the row-level
+    security policies see who is acting on every table."""
     catalog: Catalog
     """Marketplaces, channels, nodes and lanes in force."""
     fx: FxTable
@@ -60,6 +65,15 @@ class Context:
     """What the actor may do (see :data:`ROLES`)."""
     language: str = "en"
     """Language of user-facing text in results (``en`` or ``zh-CN``)."""
+
+    def __post_init__(self) -> None:
+        # Every transaction of ctx.engine acts for ctx.seller (worldpool.seller),
+        # or for every seller when the actor is the operator or worldpool
+        # itself, so a server running as a plain PostgreSQL role passes the
+        # seller policies (0004_sellers, 0006_rls); a no-op on SQLite.
+        every = ROLES.index(self.role) >= ROLES.index("hub")
+        seller = ALL_SELLERS if every else self.seller
+        object.__setattr__(self, "engine", scoped(self.engine, seller))
 
     def acting_as(
         self,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -18,12 +17,6 @@ def test_init_reaches_head_and_is_repeatable(ledger: Ledger) -> None:
     assert {"skus", "sku_markets", "movements", "balances", "dead_letters"} <= names
 
 
-# SQLite cannot reflect the expression index on available units (on_hand -
-# reserved); PostgreSQL compares it.
-@pytest.mark.filterwarnings(
-    "ignore:Skipped unsupported reflection of expression-based index"
-)
-@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expr")
 def test_migrations_match_table_definitions(ledger: Ledger) -> None:
     """The migrated schema equals tables.py (no autogenerate diff)."""
     with ledger.engine.connect() as conn:

@@ -27,13 +27,26 @@ PROBE = "worldpool_rls_probe"
 """A NOLOGIN role without BYPASSRLS that owns nothing: the policies bind it."""
 
 
-def _create_probe_role(engine: Engine) -> None:
+def grant_probe(engine: Engine) -> None:
+    """Create the probe role (if missing) and let it use every table of the schema."""
     # Roles are cluster-wide and tests may run side by side: tolerate a twin.
     try:
         with engine.begin() as conn:
             conn.execute(text(f"CREATE ROLE {PROBE} NOLOGIN"))
     except (ProgrammingError, DBAPIError):
         pass
+    with engine.begin() as conn:
+        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+        conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO {PROBE}'))
+        conn.execute(
+            text(
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "
+                f'"{schema}" TO {PROBE}'
+            )
+        )
+        conn.execute(
+            text(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{schema}" TO {PROBE}')
+        )
 
 
 @pytest.fixture
@@ -48,57 +61,48 @@ def seeded(pg_url: str, catalog: Catalog) -> Iterator[Engine]:
         led.post(
             Movement(MovementKind.RECEIVE, "MUG-1", "US-FC1", qty, "ASN", "r", "k-1")
         )
-    _create_probe_role(engine)
-    with engine.begin() as conn:
-        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-        conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO {PROBE}'))
-        conn.execute(
-            text(
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "
-                f'"{schema}" TO {PROBE}'
-            )
-        )
-        conn.execute(
-            text(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{schema}" TO {PROBE}')
-        )
+    grant_probe(engine)
     yield engine
     engine.dispose()
 
 
-def _as_probe(engine: Engine, seller: str | None, sql: str) -> list[Any]:
+def as_probe(
+    engine: Engine, seller: str | None, sql: str, params: dict[str, Any] | None = None
+) -> list[Any]:
+    """Run ``sql`` as the probe role with ``worldpool.seller`` = ``seller``; return rows."""
     with engine.connect() as conn, conn.begin():
         conn.execute(text(f"SET LOCAL ROLE {PROBE}"))
         if seller is not None:
             conn.execute(
                 text("SELECT set_config('worldpool.seller', :s, true)"), {"s": seller}
             )
-        return list(conn.execute(text(sql)).all())
+        return list(conn.execute(text(sql), params or {}).all())
 
 
 def test_raw_sql_under_one_seller_sees_only_its_rows(seeded: Engine) -> None:
     """Without any WHERE, seller A's setting shows A's rows only, in every table."""
-    assert _as_probe(seeded, "A", "SELECT DISTINCT seller FROM skus") == [("A",)]
-    assert _as_probe(seeded, "A", "SELECT seller, on_hand FROM balances") == [("A", 3)]
-    assert _as_probe(seeded, "B", "SELECT seller, qty FROM movements") == [("B", 9)]
-    assert _as_probe(seeded, "A", "SELECT sku FROM skus WHERE sku = 'ONLY-B'") == []
+    assert as_probe(seeded, "A", "SELECT DISTINCT seller FROM skus") == [("A",)]
+    assert as_probe(seeded, "A", "SELECT seller, on_hand FROM balances") == [("A", 3)]
+    assert as_probe(seeded, "B", "SELECT seller, qty FROM movements") == [("B", 9)]
+    assert as_probe(seeded, "A", "SELECT sku FROM skus WHERE sku = 'ONLY-B'") == []
 
 
 def test_no_setting_sees_nothing_and_star_sees_all(seeded: Engine) -> None:
     """Unscoped work fails closed; the operator's '*' sees every seller."""
-    assert _as_probe(seeded, None, "SELECT count(*) FROM balances") == [(0,)]
-    assert _as_probe(seeded, "*", "SELECT count(*) FROM balances") == [(2,)]
+    assert as_probe(seeded, None, "SELECT count(*) FROM balances") == [(0,)]
+    assert as_probe(seeded, "*", "SELECT count(*) FROM balances") == [(2,)]
 
 
 def test_writing_another_sellers_row_is_refused(seeded: Engine) -> None:
     """Under A's setting, a row stamped for B cannot be written or changed."""
     with pytest.raises(DBAPIError, match="row-level security"):
-        _as_probe(
+        as_probe(
             seeded,
             "A",
             "INSERT INTO dead_letters (seller, source, kind, error, payload, "
             "created_at) VALUES ('B', 's', 'sku', 'e', '{}', now()) RETURNING id",
         )
-    changed = _as_probe(
+    changed = as_probe(
         seeded, "A", "UPDATE balances SET on_hand = 0 WHERE seller = 'B' RETURNING 1"
     )
     assert changed == []

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 
 from worldpool.ledger.order_tables import orders
-from worldpool.ledger.tables import balances, metadata
+from worldpool.ledger.tables import metadata
 
 __all__ = ["find_user_on", "insert_user_on", "list_users_on", "update_user_on", "users"]
 
@@ -81,10 +81,9 @@ def update_user_on(
     return int(conn.execute(query).rowcount)
 
 
-# The cockpit's "today's orders" reads orders by creation time, and its stock
-# table sorts and filters balances by available units (on hand - reserved)
-# and its order list filters by channel and status;
-# migration 0005_cockpit adds these indexes with the users table.
+# The cockpit's "today's orders" reads orders by creation time and its order
+# list filters by channel and status; migration 0005_cockpit adds these indexes
+# with the users table. (It also indexed available units, on_hand - reserved;
+# 0006_rls drops that index: every posted movement had to rewrite it.)
 Index("ix_orders_created_at", orders.c.created_at)
-Index("ix_balances_available", balances.c.on_hand - balances.c.reserved)
 Index("ix_orders_channel_status", orders.c.channel, orders.c.status)
