@@ -1,4 +1,4 @@
-"""Loopback fakes of channel APIs (Shopify Admin GraphQL, Amazon SP-API), with faults.
+"""Loopback fakes of channel APIs (Shopify, Amazon, eBay, TikTok, Walmart), with faults.
 
 Each fake is a real HTTP server on 127.0.0.1 answering the documented request
 and reply shapes the connectors use, and keeping the channel's side of the
@@ -11,6 +11,17 @@ of stock, as a real storefront does.
 
 from worldpool.testing._fake_amazon import FakeAmazon
 from worldpool.testing._fake_base import FakeChannel, Faults
+from worldpool.testing._fake_ebay import FakeEbay
 from worldpool.testing._fake_shopify import FakeShopify
+from worldpool.testing._fake_tiktok import FakeTikTokShop
+from worldpool.testing._fake_walmart import FakeWalmart
 
-__all__ = ["FakeAmazon", "FakeChannel", "FakeShopify", "Faults"]
+__all__ = [
+    "FakeAmazon",
+    "FakeChannel",
+    "FakeEbay",
+    "FakeShopify",
+    "FakeTikTokShop",
+    "FakeWalmart",
+    "Faults",
+]

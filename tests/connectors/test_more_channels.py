@@ -1,0 +1,150 @@
+"""eBay, TikTok Shop and Walmart connectors over real loopback HTTP, with faults."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+
+from worldpool.connectors import service, sync
+from worldpool.connectors.provider import StockPush
+from worldpool.context import Context
+from worldpool.errors import Forbidden
+from worldpool.ledger import Ledger
+from worldpool.testing.fake_channels import (
+    FakeChannel,
+    FakeEbay,
+    FakeTikTokShop,
+    FakeWalmart,
+)
+
+from .conftest import connect_more
+from .test_sync import orders_in_pool, outbox_rows, run_until
+
+
+def _reserved(ledger: Ledger, sku: str) -> int:
+    return sum(b.reserved for b in ledger.balances(sku=sku))
+
+
+def test_orders_pulled_once_through_429_5xx_and_timeouts(
+    ctx: Context, ledger: Ledger, api_fake: FakeChannel
+) -> None:
+    """Orders sold during a fault storm arrive exactly once; drift stays 0."""
+    connect_more(ctx, api_fake, "acct")
+    api_fake.stock["MUG-1"] = 40
+    faults = api_fake.faults
+    faults.error_rate, faults.throttle_next = 0.2, 6
+    faults.retry_after_s, faults.hang_next, faults.hang_s = 0.1, 1, 1.5
+    sold = [api_fake.sell("MUG-1", 1) for _ in range(12)]
+    assert None not in sold and len(set(sold)) == 12
+    channel = api_fake.CHANNEL
+    run_until(ctx, lambda: orders_in_pool(ctx).get(channel) == 12, 60)
+    assert orders_in_pool(ctx) == {channel: 12}
+    assert _reserved(ledger, "MUG-1") == 12
+    assert ledger.check().ok
+    assert (faults.throttle_next, faults.hang_next) == (0, 0)  # the storm was served
+
+
+def test_stock_levels_are_pushed(ctx: Context, api_fake: FakeChannel) -> None:
+    """Every SKU's published level reaches the channel (plenty: ATP - 2)."""
+    connect_more(ctx, api_fake, "acct")
+    run_until(
+        ctx, lambda: api_fake.stock.get("MUG-1") == 198 and len(api_fake.stock) == 3
+    )
+    assert api_fake.stock["MUG-1"] == 198
+    assert set(api_fake.stock) == {"MUG-1", "LAMP-2", "HOT-3"}
+
+
+def test_many_levels_go_in_bulk_calls(ctx: Context, api_fake: FakeChannel) -> None:
+    """30 SKUs: eBay in 25-SKU batches, Walmart in one feed, TikTok by product."""
+    connect_more(ctx, api_fake, "acct")
+    row = None
+    while row is None:
+        row = sync.claim(ctx, "test", 5.0)
+    provider, http = sync.open_provider(ctx, row)
+    try:
+        provider.push_stock([StockPush(f"S-{i}", "US", i, f"k{i}") for i in range(30)])
+    finally:
+        http.close()
+    assert {f"S-{i}": i for i in range(30)}.items() <= api_fake.stock.items()
+    if isinstance(api_fake, FakeEbay):
+        assert (
+            api_fake.requests["POST /sell/inventory/v1/bulk_update_price_quantity"] == 2
+        )
+    if isinstance(api_fake, FakeWalmart):
+        assert api_fake.feeds == 1
+
+
+def test_tracking_is_pushed_exactly_once(
+    ctx: Context, ledger: Ledger, api_fake: FakeChannel
+) -> None:
+    """Carrier + tracking reach the channel once, even when the push is redone."""
+    connect_more(ctx, api_fake, "acct")
+    api_fake.stock["LAMP-2"] = 5
+    oid = api_fake.sell("LAMP-2", 2)
+    assert oid is not None
+    channel = api_fake.CHANNEL
+    run_until(ctx, lambda: orders_in_pool(ctx).get(channel) == 1)
+    result = service.ship(ctx, service.ShipRequest(channel, oid, "UPS", f"1Z{oid}"))
+    assert result.push_enqueued
+    api_fake.faults.error_rate = 0.3
+    run_until(ctx, lambda: len(api_fake.shipments[oid]) == 1)
+    with ctx.engine.begin() as conn:  # a worker died after sending, before settling
+        conn.execute(
+            text("update outbox set status='pending' where topic='shipment.confirmed'")
+        )
+    run_until(
+        ctx,
+        lambda: all(
+            s == "delivered"
+            for _d, t, s in outbox_rows(ctx)
+            if t == "shipment.confirmed"
+        ),
+    )
+    (sent,) = api_fake.shipments[oid]
+    assert f"1Z{oid}" in json.dumps(sent)
+    assert ledger.check().ok
+
+
+def _signed(fake: FakeChannel, oid: str, event: str) -> tuple[dict[str, str], bytes]:
+    if isinstance(fake, FakeEbay):
+        return fake.notification(oid, event)
+    if isinstance(fake, FakeTikTokShop):
+        return fake.webhook(oid, event)
+    assert isinstance(fake, FakeWalmart)
+    return fake.webhook(oid, event, "/channels/acct/webhooks")
+
+
+def test_signed_webhooks_accepted_forged_refused(
+    ctx: Context, ledger: Ledger, api_fake: FakeChannel
+) -> None:
+    """A signed event brings its order in once; a forged or altered one is refused."""
+    connect_more(ctx, api_fake, "acct")
+    api_fake.stock["MUG-1"] = 5
+    oid = api_fake.sell("MUG-1", 3)
+    assert oid is not None
+    headers, body = _signed(api_fake, oid, "evt-1")
+    tampered = body.replace(b"evt-1", b"evt-9")
+    with pytest.raises(Forbidden):
+        service.receive_webhook(ctx, "acct", headers, tampered)
+    forged = {k: v[:-4] + "abcd" for k, v in headers.items()}
+    with pytest.raises(Forbidden):
+        service.receive_webhook(ctx, "acct", forged, body)
+    with pytest.raises(Forbidden):
+        service.receive_webhook(ctx, "acct", {}, body)
+    first = service.receive_webhook(ctx, "acct", headers, body)
+    again = service.receive_webhook(ctx, "acct", headers, body)
+    assert (first.ingested, first.duplicate, again.duplicate) == (1, False, True)
+    assert orders_in_pool(ctx) == {api_fake.CHANNEL: 1}
+    assert _reserved(ledger, "MUG-1") == 3
+
+
+def test_connection_test_calls_the_provider(
+    ctx: Context, api_fake: FakeChannel
+) -> None:
+    """``channels test`` authenticates with the stored (encrypted) credentials."""
+    connect_more(ctx, api_fake, "acct")
+    answer = service.test_connection(ctx, "acct")
+    assert answer.startswith("connection acct works")
+    assert api_fake.tokens_issued >= 1  # type: ignore[attr-defined]
