@@ -142,7 +142,7 @@ def connect_more(ctx: Context, fake: FakeChannel, name: str) -> None:
         assert isinstance(fake, FakeWalmart)
         creds = {"client_id": fake.client[0], "client_secret": fake.client[1]}
         creds["webhook_secret"] = fake.webhook_secret
-        settings = {"webhook_path": f"/channels/{name}/webhooks"}
+        settings = {}  # webhook_path defaults to /channels/<name>/webhooks
     connect(
         ctx,
         ConnectRequest(name, fake.CHANNEL, fake.url, creds, {**common, **settings}),

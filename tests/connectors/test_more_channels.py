@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 
 from worldpool.connectors import service, sync
+from worldpool.connectors._http import HttpClient
 from worldpool.connectors.provider import StockPush
+from worldpool.connectors.providers.ebay import Ebay
 from worldpool.context import Context
 from worldpool.errors import Forbidden
 from worldpool.ledger import Ledger
@@ -148,3 +152,58 @@ def test_connection_test_calls_the_provider(
     answer = service.test_connection(ctx, "acct")
     assert answer.startswith("connection acct works")
     assert api_fake.tokens_issued >= 1  # type: ignore[attr-defined]
+
+
+def test_revoked_token_is_replaced_once(ctx: Context, api_fake: FakeChannel) -> None:
+    """A 401 on a live-looking token fetches one new token and goes on."""
+    connect_more(ctx, api_fake, "acct")
+    row = None
+    while row is None:
+        row = sync.claim(ctx, "test", 5.0)
+    provider, http = sync.open_provider(ctx, row)
+    try:
+        provider.push_stock([StockPush("MUG-1", "US", 7, "k1")])
+        api_fake.revoke_tokens()  # type: ignore[attr-defined]
+        provider.push_stock([StockPush("MUG-1", "US", 6, "k2")])
+    finally:
+        http.close()
+    assert api_fake.stock["MUG-1"] == 6
+    assert api_fake.tokens_issued == 2  # type: ignore[attr-defined]
+
+
+def test_ebay_window_is_reread_when_an_order_leaves_it_mid_paging() -> None:
+    """An order modified between pages shifts the offsets: nothing is skipped."""
+    fake = FakeEbay(seed=4).start()
+    http = HttpClient(fake.url, name="ebay", max_retries=2)
+    try:
+        provider = Ebay(
+            {"token_url": "/identity/v1/oauth2/token", "page_size": 2},
+            {"client_id": "ebay-app", "client_secret": "ebay-cert"},
+            http,
+        )
+        fake.stock["MUG-1"] = 10
+        ids = [fake.sell("MUG-1", 1) for _ in range(5)]
+        seen: list[str] = []
+        page = provider.fetch_orders(None)
+        seen += [r["orderId"] for r, _v in page.records]
+        first = seen[0]
+        time.sleep(0.01)
+        with fake.lock:  # the buyer changes order 1: it leaves the window
+            now = datetime.now(UTC).isoformat(timespec="milliseconds")
+            now = now.replace("+00:00", "Z")
+            fake.orders[first]["lastModifiedDate"] = now
+            fake.log.append((now, first))
+        while page.more:
+            page = provider.fetch_orders(page.cursor)
+            seen += [r["orderId"] for r, _v in page.records]
+        assert set(ids) - {first} <= set(seen)
+        later: list[str] = []  # the next window has the changed order
+        page = provider.fetch_orders(page.cursor)
+        later += [r["orderId"] for r, _v in page.records]
+        while page.more:
+            page = provider.fetch_orders(page.cursor)
+            later += [r["orderId"] for r, _v in page.records]
+        assert first in later
+    finally:
+        http.close()
+        fake.close()

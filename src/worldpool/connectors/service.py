@@ -368,7 +368,9 @@ def receive_webhook(
     creds = unseal(str(row["secret"]), ctx.settings.secret_key)
     lower = {k.lower(): v for k, v in headers.items()}
     verify = WEBHOOKS.get(str(row["channel"]))
-    event = verify(lower, body, creds, row["settings"]) if verify else None
+    # Walmart signs the request path: by default the API's own webhook route.
+    settings = {"webhook_path": f"/channels/{name}/webhooks", **row["settings"]}
+    event = verify(lower, body, creds, settings) if verify else None
     if event is None:
         raise Forbidden(f"webhook for {name}: bad or missing signature")
     with ctx.engine.connect() as conn:

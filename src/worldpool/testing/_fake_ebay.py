@@ -47,6 +47,11 @@ class FakeEbay(FakeChannel):
             .decode()
         )
 
+    def revoke_tokens(self) -> None:
+        """Invalidate every issued access token (as a rotation or revocation does)."""
+        with self.lock:
+            self._live.clear()
+
     def create_order(self, oid: str, lines: list[tuple[str, int]]) -> None:
         """Store an order as ``getOrders`` returns it."""
         eid = f"{int(oid) % 100:02d}-{int(oid):05d}-{int(oid) * 7 % 100000:05d}"

@@ -40,6 +40,11 @@ class FakeTikTokShop(FakeChannel):
         self._clock = max(self._clock, int(time.time()))
         return self._clock
 
+    def revoke_tokens(self) -> None:
+        """Invalidate every issued access token (as a rotation or revocation does)."""
+        with self.lock:
+            self._live.clear()
+
     def create_order(self, oid: str, lines: list[tuple[str, int]]) -> None:
         """Store an order as ``Get Order Detail`` returns it (one line per unit)."""
         items = [

@@ -39,6 +39,11 @@ class FakeWalmart(FakeChannel):
         self._ms = max(self._ms + 1, int(time.time() * 1000))
         return self._ms
 
+    def revoke_tokens(self) -> None:
+        """Invalidate every issued access token (as a rotation or revocation does)."""
+        with self.lock:
+            self._live.clear()
+
     def create_order(self, oid: str, lines: list[tuple[str, int]]) -> None:
         """Store a purchase order as ``Get all orders`` returns it."""
         po = f"10{int(oid):011d}"

@@ -7,9 +7,13 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+from worldpool.connectors.errors import ProviderRejected
 
 __all__ = ["TokenCache", "basic_auth", "load_cursor"]
+
+T = TypeVar("T")
 
 
 def basic_auth(user: str, password: str) -> str:
@@ -49,3 +53,17 @@ class TokenCache:
         """Forget the token (the provider said it is no longer valid)."""
         with self._lock:
             self._token = None
+
+    def send(self, call: Callable[[str], T]) -> T:
+        """Run ``call(token)``; on a 401 fetch a new token and run it once more.
+
+        A token can die before its stated lifetime (revoked, rotated): the
+        provider answers 401 and one fresh token is worth a try.
+        """
+        try:
+            return call(self.get())
+        except ProviderRejected as exc:
+            if exc.status != 401:
+                raise
+            self.drop()
+            return call(self.get())

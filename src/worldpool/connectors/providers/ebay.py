@@ -158,11 +158,12 @@ class Ebay:
         return str(body.get("access_token", "")), float(body.get("expires_in", 7200))
 
     def _call(self, op: str, method: str, path: str, **kw: Any) -> Any:
-        headers = {
-            "Authorization": f"Bearer {self._tokens.get()}",
-            "Content-Language": "en-US",
-        }
-        return self.http.call(op, method, path, headers=headers, **kw).body
+        def send(token: str) -> Any:
+            """One authorised call."""
+            headers = {"Authorization": f"Bearer {token}", "Content-Language": "en-US"}
+            return self.http.call(op, method, path, headers=headers, **kw).body
+
+        return self._tokens.send(send)
 
     def test(self) -> str:
         """Return how many orders the account has in the last 90 days."""

@@ -178,18 +178,22 @@ class TikTokShop:
             params["shop_cipher"] = self.cipher
         raw = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
         params["sign"] = sign_request(self._secret, path, params, raw)
-        reply = self.http.call(
-            op,
-            method,
-            path,
-            params=params,
-            headers={
-                "x-tts-access-token": self._tokens.get(),
-                "Content-Type": "application/json",
-            },
-            content=raw if body is not None else None,
-        )
-        return self._data(op, reply.body)
+
+        def send(token: str) -> Any:
+            """One signed, authorised call."""
+            return self.http.call(
+                op,
+                method,
+                path,
+                params=params,
+                headers={
+                    "x-tts-access-token": token,
+                    "Content-Type": "application/json",
+                },
+                content=raw if body is not None else None,
+            ).body
+
+        return self._data(op, self._tokens.send(send))
 
     def test(self) -> str:
         """Return the authorised shops' names (``Get Authorized Shops``)."""

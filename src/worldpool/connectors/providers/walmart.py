@@ -5,7 +5,8 @@ r"""Walmart Marketplace API v3: token, orders by cursor, shipping, inventory.
   ``access_token`` (``expires_in`` 900 s) goes as ``WM_SEC.ACCESS_TOKEN``.
   Every call also sends ``WM_SVC.NAME: Walmart Marketplace``, a fresh
   ``WM_QOS.CORRELATION_ID`` (UUID) and ``Accept: application/json``.
-* Orders: ``GET /v3/orders?lastModifiedStartDate=…&limit=100``, then the
+* Orders: ``GET /v3/orders?lastModifiedStartDate=…&createdStartDate=…&limit=100``
+  (``createdStartDate`` 179 days back: without it only 7 days come), then the
   ``list.meta.nextCursor`` query string appended to ``/v3/orders`` until it is
   empty. An order's version is its newest ``orderLineStatuses`` ``statusDate``
   (epoch ms); the next scan starts at the newest version seen (inclusive).
@@ -41,7 +42,7 @@ import hmac
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from worldpool.connectors.errors import ProviderRejected
@@ -108,6 +109,10 @@ def verify_webhook(
     )
 
 
+def _ms_iso(when: datetime) -> str:
+    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _version(order: Mapping[str, Any]) -> str:
     newest = 0
     for line in (order.get("orderLines") or {}).get("orderLine") or []:
@@ -171,8 +176,12 @@ class Walmart:
         return str(body.get("access_token", "")), float(body.get("expires_in", 900))
 
     def _call(self, op: str, method: str, path: str, **kw: Any) -> Any:
-        headers = {**self._base(), "WM_SEC.ACCESS_TOKEN": self._tokens.get()}
-        return self.http.call(op, method, path, headers=headers, **kw).body
+        def send(token: str) -> Any:
+            """One authorised call (a fresh correlation id each time)."""
+            headers = {**self._base(), "WM_SEC.ACCESS_TOKEN": token}
+            return self.http.call(op, method, path, headers=headers, **kw).body
+
+        return self._tokens.send(send)
 
     def test(self) -> str:
         """Return a token's type and life (proves the client credentials)."""
@@ -188,14 +197,16 @@ class Walmart:
             body = self._call("getAllOrders", "GET", "/v3/orders" + state["next"])
         else:
             start = datetime.fromtimestamp(since / 1000, UTC)
+            # Without createdStartDate Walmart returns only the last 7 days'
+            # orders; orders are kept 180 days.
+            created = datetime.now(UTC) - timedelta(days=179)
             body = self._call(
                 "getAllOrders",
                 "GET",
                 "/v3/orders",
                 params={
-                    "lastModifiedStartDate": start.isoformat(
-                        timespec="milliseconds"
-                    ).replace("+00:00", "Z"),
+                    "lastModifiedStartDate": _ms_iso(start),
+                    "createdStartDate": _ms_iso(created),
                     "limit": 100,
                     "productInfo": "false",
                 },
