@@ -15,11 +15,15 @@ every seller has: the seller centre's files.
   reason next to it; the others are moved to ``done/``.
 * Stock: each push writes one stock import file to ``<base>/<outbox>``
   (default ``stock``), named after the push's idempotency keys, so a repeated
-  push rewrites the same file. Columns: :data:`TEMU_STOCK` / :data:`SHEIN_STOCK`
-  (the headers of the seller centres' inventory templates, overridable with the
-  ``stock_columns`` setting).
+  push rewrites the same file. Columns: :data:`TEMU_STOCK` / :data:`SHEIN_STOCK`.
 * Tracking: one shipping upload file per order in ``<base>/<tracking>``
   (default ``tracking``), columns :data:`TEMU_TRACKING` / :data:`SHEIN_TRACKING`.
+
+The order export columns are the ones :mod:`worldpool.orders.channels.temu` /
+``shein`` read. The seller centres' inventory and batch-ship *templates* are
+not publicly documented: the default headers reuse the export's own column
+names, and a seller whose downloaded template differs sets ``stock_columns`` /
+``tracking_columns`` to its headers.
 
 Files are written to a temporary name and renamed, so an uploader never sees
 half a file. No webhooks; no rate limits (nothing is called).
@@ -52,13 +56,13 @@ __all__ = [
 ]
 
 TEMU_STOCK = ("Contribution SKU", "Quantity")
-"""Temu Seller Center inventory template: SKU and absolute stock columns."""
+"""Default Temu stock file columns: SKU (the export's SKU column), absolute stock."""
 TEMU_TRACKING = ("Order ID", "Carrier", "Tracking number")
-"""Temu Seller Center batch-ship template columns."""
+"""Default Temu shipping file columns (order id as in the export)."""
 SHEIN_STOCK = ("Seller SKU", "Inventory")
-"""SHEIN Seller Hub inventory template: SKU and absolute stock columns."""
+"""Default SHEIN stock file columns: SKU (the export's SKU column), absolute stock."""
 SHEIN_TRACKING = ("Order Number", "Logistics Company", "Tracking Number")
-"""SHEIN Seller Hub batch-ship template columns."""
+"""Default SHEIN shipping file columns (order number as in the export)."""
 
 
 def _write(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -77,8 +81,9 @@ class FileExchange:
     """A seller-centre account reached through files in one folder.
 
     Args:
-        settings: optional ``inbox``, ``outbox``, ``tracking`` folder names and
-            ``stock_columns`` (two headers: SKU, quantity).
+        settings: optional ``inbox``, ``outbox``, ``tracking`` folder names,
+            ``stock_columns`` (two headers: SKU, quantity) and
+            ``tracking_columns`` (three: order, carrier, tracking number).
         credentials: none are needed (kept for the common signature).
         http: unused; ``base_url`` of the connection is the folder.
     """
@@ -97,6 +102,8 @@ class FileExchange:
         self.tracking = self.root / str(settings.get("tracking", "tracking"))
         columns = settings.get("stock_columns") or self.STOCK
         self.stock_columns = (str(columns[0]), str(columns[1]))
+        track = settings.get("tracking_columns") or self.TRACKING
+        self.tracking_columns = (str(track[0]), str(track[1]), str(track[2]))
 
     def test(self) -> str:
         """Return how many export files wait in the inbox."""
@@ -167,7 +174,7 @@ class FileExchange:
         """Write the order's shipping upload file (rewritten, never doubled)."""
         _write(
             self.tracking / f"ship-{shipment.channel_order_id}.csv",
-            self.TRACKING,
+            self.tracking_columns,
             [(shipment.channel_order_id, shipment.carrier, shipment.tracking_number)],
         )
 

@@ -24,8 +24,9 @@ r"""Walmart Marketplace API v3: token, orders by cursor, shipping, inventory.
   ``METHOD\nPATH\nWM_SEC.TIMESTAMP\nsha256_hex(body)``; ``source.eventId``
   is the event id, ``payload.purchaseOrderId`` the order. The path is the
   connection's ``webhook_path`` setting.
-* Limits: token buckets per operation (defaults below, after Walmart's
-  published per-minute limits); throttled calls answer 429 and are retried.
+* Limits: token buckets per operation; the bulk inventory feed's 10 per hour
+  is Walmart's feed limit, the others are defaults (Walmart sets limits per
+  seller and answers 429 past them, which is retried).
 
 References:
     developer.walmart.com (US Marketplace): "Get an access token", "Get all
@@ -69,7 +70,8 @@ LIMITS: dict[str, tuple[float, float]] = {
     "updateInventory": (200 / 60, 20.0),
     "bulkInventoryFeed": (10 / 3600, 10.0),
 }
-"""(rate per second, burst) per operation, from Walmart's per-minute/-hour limits."""
+"""(rate per second, burst) per operation (feeds: 10/hour documented; the rest
+are defaults to override with the connection's ``rate_limits``)."""
 
 
 def webhook_signature(
