@@ -11,8 +11,10 @@ from sqlalchemy import text
 
 from worldpool.connectors import service, sync
 from worldpool.connectors._http import HttpClient
+from worldpool.connectors.errors import ProviderRejected
 from worldpool.connectors.provider import StockPush
 from worldpool.connectors.providers.ebay import Ebay
+from worldpool.connectors.providers.tiktok_shop import TikTokShop
 from worldpool.context import Context
 from worldpool.errors import Forbidden
 from worldpool.ledger import Ledger
@@ -204,6 +206,25 @@ def test_ebay_window_is_reread_when_an_order_leaves_it_mid_paging() -> None:
             page = provider.fetch_orders(page.cursor)
             later += [r["orderId"] for r, _v in page.records]
         assert first in later
+    finally:
+        http.close()
+        fake.close()
+
+
+def test_tiktok_requests_signed_with_another_secret_are_refused() -> None:
+    """The fake recomputes every ``sign``: a wrong secret never gets through."""
+    fake = FakeTikTokShop(seed=8).start()
+    http = HttpClient(fake.url, name="tts", max_retries=1)
+    try:
+        creds = {"app_key": fake.app_key, "app_secret": fake.app_secret}
+        good = TikTokShop({"auth_url": fake.url, "shop_cipher": "c1"}, creds, http)
+        assert good.test() == "Fake TikTok Shop"
+        bad = TikTokShop({"auth_url": fake.url}, creds, http)
+        bad._tokens = good._tokens  # a live token, but signed with another secret
+        bad._secret = "not-the-secret"
+        with pytest.raises(ProviderRejected):
+            bad.test()
+        assert fake.bad_signs >= 1
     finally:
         http.close()
         fake.close()

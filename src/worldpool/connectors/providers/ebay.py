@@ -39,7 +39,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -173,7 +173,8 @@ class Ebay:
     def fetch_orders(self, cursor: str | None) -> OrderPage:
         """Return one ``getOrders`` page of the current modification window."""
         state = load_cursor(cursor)
-        since = state.get("since") or _iso(datetime(2000, 1, 1, tzinfo=UTC))
+        # getOrders keeps 90 days of orders: a first scan starts there.
+        since = state.get("since") or _iso(datetime.now(UTC) - timedelta(days=89))
         until = state.get("until") or _iso(datetime.now(UTC))
         offset = int(state.get("offset", 0))
         body = self._call(

@@ -198,10 +198,10 @@ class Walmart:
         if state.get("next"):
             body = self._call("getAllOrders", "GET", "/v3/orders" + state["next"])
         else:
-            start = datetime.fromtimestamp(since / 1000, UTC)
             # Without createdStartDate Walmart returns only the last 7 days'
             # orders; orders are kept 180 days.
             created = datetime.now(UTC) - timedelta(days=179)
+            start = max(datetime.fromtimestamp(since / 1000, UTC), created)
             body = self._call(
                 "getAllOrders",
                 "GET",
