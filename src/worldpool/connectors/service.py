@@ -59,9 +59,11 @@ class ConnectRequest:
     name: str
     """Unique name per seller (``shopify-us``)."""
     channel: str
-    """Channel id with a live connector (``shopify``, ``amazon``)."""
+    """Channel id with a live connector (``shopify``, ``amazon``, ``ebay``,
+    ``tiktok_shop``, ``walmart``, ``temu``, ``shein``)."""
     base_url: str
-    """API root (``https://shop.myshopify.com``, the SP-API regional endpoint)."""
+    """API root (``https://shop.myshopify.com``, the SP-API regional endpoint;
+    a ``file://`` folder for the Temu and SHEIN file exchange)."""
     credentials: Mapping[str, str]
     """Secrets (tokens, client secret); stored encrypted."""
     settings: Mapping[str, Any] = field(default_factory=dict)

@@ -39,7 +39,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from worldpool.connectors.errors import ProviderRejected
+from worldpool.connectors.errors import ProviderRejected, ProviderUnavailable
 from worldpool.connectors.provider import Http, OrderPage, ShipmentPush, StockPush
 from worldpool.connectors.providers._common import load_cursor
 from worldpool.errors import InputError
@@ -116,7 +116,19 @@ class FileExchange:
         return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
     def fetch_orders(self, cursor: str | None) -> OrderPage:
-        """Read the oldest unread export file; one record per order in it."""
+        """Read the oldest unread export file; one record per order in it.
+
+        Raises:
+            ProviderUnavailable: the folder cannot be read (retried next poll).
+        """
+        try:
+            return self._fetch(cursor)
+        except OSError as exc:
+            raise ProviderUnavailable(
+                f"{self.CHANNEL} inbox: {type(exc).__name__}"
+            ) from None
+
+    def _fetch(self, cursor: str | None) -> OrderPage:
         self.settle(cursor)
         state = load_cursor(cursor)
         waiting = self._waiting()
@@ -164,7 +176,7 @@ class FileExchange:
         if not levels:
             return
         key = hashlib.sha256("|".join(lv.key for lv in levels).encode()).hexdigest()
-        _write(
+        self._save(
             self.outbox / f"stock-{key[:16]}.csv",
             self.stock_columns,
             [(lv.sku, lv.level) for lv in levels],
@@ -172,11 +184,21 @@ class FileExchange:
 
     def push_shipment(self, shipment: ShipmentPush) -> None:
         """Write the order's shipping upload file (rewritten, never doubled)."""
-        _write(
+        self._save(
             self.tracking / f"ship-{shipment.channel_order_id}.csv",
             self.tracking_columns,
             [(shipment.channel_order_id, shipment.carrier, shipment.tracking_number)],
         )
+
+    def _save(
+        self, path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        try:
+            _write(path, header, rows)
+        except OSError as exc:  # the outbox retries it
+            raise ProviderUnavailable(
+                f"{self.CHANNEL} {path.parent.name}: {type(exc).__name__}"
+            ) from None
 
 
 class Temu(FileExchange):
