@@ -3,9 +3,9 @@
 Three loopback fakes (one per provider, following each provider's documented
 shapes, checking tokens, signatures and headers) sell 200 SKUs for
 ``--seconds`` at ``--rate`` orders/s each; shoppers buy only what the channel
-shows. Faults: 10 % 5xx on every fake and a 429 storm every 5 s. Two real
-``worldpool sync run`` processes work the connections with the providers'
-documented default rate limits. Afterwards 30 orders per channel are shipped
+shows. Faults: 10 % 5xx on every fake and a 429 storm every 5 s. ``--workers``
+real ``worldpool sync run`` processes (default 2) work the connections with the
+connectors' default rate limits. Afterwards 30 orders per channel are shipped
 and their tracking must reach the channel exactly once.
 
 Last line: JSON with ``orders_ingested_per_s``, ``lost_orders``,
@@ -150,12 +150,13 @@ def main() -> None:
     ap.add_argument("--db", default=DEFAULT_DB)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--rate", type=float, default=20.0, help="orders/s per channel")
+    ap.add_argument("--workers", type=int, default=2, help="sync run processes")
     args = ap.parse_args()
     url, schema = _schema(args.db)
     skus = [f"SKU-{i:03d}" for i in range(200)]
     ledger, ctx = _setup(url, skus)
     fakes = _connect(ctx)
-    workers = [_worker(url), _worker(url)]
+    workers = [_worker(url) for _ in range(args.workers)]
     _wait(lambda: all(len(f.stock) == len(skus) for f in fakes), 120)
     stop = threading.Event()
     threads = [
@@ -193,9 +194,28 @@ def main() -> None:
         for (dest, sku), level in levels.items()
         if dest == f.CHANNEL
     )
+    status = {s.name: s for s in service.sync_status(ctx)}
+    per_channel = {
+        f.CHANNEL: {
+            "sold": sold[f.CHANNEL],
+            "ingested": pool.get(f.CHANNEL, 0),
+            "tracking": len(f.shipments),
+            "stock_mismatches": sum(
+                f.stock.get(sku) != level
+                for (dest, sku), level in levels.items()
+                if dest == f.CHANNEL
+            ),
+            "queue_pending": status[f.CHANNEL].queue_pending,
+            "last_error": status[f.CHANNEL].last_error,
+            "requests": sum(f.requests.values()),
+        }
+        for f in fakes
+    }
     result = {
         "providers": [f.CHANNEL for f in fakes],
         "seconds": args.seconds,
+        "rate_per_channel": args.rate,
+        "workers": args.workers,
         "orders_sold": sum(sold.values()),
         "orders_ingested_per_s": round(sum(pool.values()) / elapsed, 1),
         "lost_orders": sum(max(0, sold[c] - pool.get(c, 0)) for c in sold),
@@ -206,6 +226,7 @@ def main() -> None:
         ),
         "stock_mismatches": mismatches,
         "drift": len(ledger.check().drifts),
+        "per_channel": per_channel,
     }
     for f in fakes:
         f.close()

@@ -15,6 +15,7 @@ from worldpool.connectors.errors import ProviderRejected
 from worldpool.connectors.provider import StockPush
 from worldpool.connectors.providers.ebay import Ebay
 from worldpool.connectors.providers.tiktok_shop import TikTokShop
+from worldpool.connectors.providers.walmart import Walmart
 from worldpool.context import Context
 from worldpool.errors import Forbidden
 from worldpool.ledger import Ledger
@@ -228,3 +229,23 @@ def test_tiktok_requests_signed_with_another_secret_are_refused() -> None:
     finally:
         http.close()
         fake.close()
+
+
+def test_walmart_sends_single_updates_when_no_feed_is_left() -> None:
+    """The hourly feed allowance spent, a big push goes SKU by SKU at once."""
+    fake = FakeWalmart(seed=9).start()
+    http = HttpClient(fake.url, name="wm", max_retries=1)
+    try:
+        provider = Walmart(
+            {"rate_limits": {"bulkInventoryFeed": [0.0001, 1]}},
+            {"client_id": fake.client[0], "client_secret": fake.client[1]},
+            http,
+        )
+        provider.push_stock([StockPush(f"S-{i}", "US", i, "a") for i in range(12)])
+        provider.push_stock([StockPush(f"S-{i}", "US", i + 1, "b") for i in range(12)])
+    finally:
+        http.close()
+        fake.close()
+    assert fake.feeds == 1
+    assert fake.requests["PUT /v3/inventory"] == 12
+    assert fake.stock["S-11"] == 12

@@ -12,9 +12,10 @@ r"""Walmart Marketplace API v3: token, orders by cursor, shipping, inventory.
   (epoch ms); the next scan starts at the newest version seen (inclusive).
   ``GET /v3/orders/{purchaseOrderId}`` fetches orders a webhook names.
   Records get an ``id`` (= ``purchaseOrderId``) for the sync engine.
-* Stock: up to 10 SKUs ``PUT /v3/inventory?sku=`` each (``quantity`` ``EACH``);
-  more go in one bulk ``POST /v3/feeds?feedType=inventory`` (JSON, header
-  version 1.4). Levels are absolute, so a repeat is harmless.
+* Stock: more than 10 SKUs go in one bulk ``POST /v3/feeds?feedType=inventory``
+  (JSON, header version 1.4) while the hourly feed allowance lasts; otherwise
+  ``PUT /v3/inventory?sku=`` per SKU (``quantity`` ``EACH``). A push never
+  sleeps waiting for a feed. Levels are absolute, so a repeat is harmless.
 * Tracking: the order first: lines already ``Shipped``/``Delivered`` mean it
   was confirmed; ``Created`` lines are acknowledged (``POST
   /v3/orders/{id}/acknowledge``), then ``POST /v3/orders/{id}/shipping``
@@ -41,6 +42,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -55,6 +57,7 @@ from worldpool.connectors.provider import (
     WebhookEvent,
 )
 from worldpool.connectors.providers._common import TokenCache, basic_auth, load_cursor
+from worldpool.connectors.throttle import TokenBucket
 
 __all__ = ["CHANNEL", "LIMITS", "Walmart", "verify_webhook", "webhook_signature"]
 
@@ -68,10 +71,14 @@ LIMITS: dict[str, tuple[float, float]] = {
     "acknowledgeOrder": (5000 / 60, 100.0),
     "shipOrderLines": (5000 / 60, 100.0),
     "updateInventory": (200 / 60, 20.0),
-    "bulkInventoryFeed": (10 / 3600, 10.0),
 }
-"""(rate per second, burst) per operation (feeds: 10/hour documented; the rest
-are defaults to override with the connection's ``rate_limits``)."""
+"""(rate per second, burst) per operation: defaults to override with the
+connection's ``rate_limits`` (Walmart sets limits per seller)."""
+
+FEED_LIMIT = (10 / 3600, 10.0)
+"""Bulk inventory feeds: 10 an hour (Walmart's feed throttling table). The
+connector keeps this bucket itself so that it never waits for a feed: with no
+feed left it sends single updates instead."""
 
 
 def webhook_signature(
@@ -153,6 +160,10 @@ class Walmart:
         self.method = str(settings.get("ship_method", "Standard"))
         self._creds = dict(credentials)
         self._tokens = TokenCache(self._token)
+        rate, burst = (settings.get("rate_limits") or {}).get(
+            "bulkInventoryFeed", FEED_LIMIT
+        )
+        self._feeds = TokenBucket(float(rate), float(burst))
 
     @staticmethod
     def _base() -> dict[str, str]:
@@ -232,20 +243,24 @@ class Walmart:
         return OrderPage(tuple(out), None)
 
     def push_stock(self, levels: Sequence[StockPush]) -> None:
-        """Set each SKU's quantity: one call per SKU up to 10, else a bulk feed."""
-        if len(levels) <= _SINGLE_MAX:
-            for lv in levels:
-                self._call(
-                    "updateInventory",
-                    "PUT",
-                    "/v3/inventory",
-                    params={"sku": lv.sku},
-                    json={
-                        "sku": lv.sku,
-                        "quantity": {"unit": "EACH", "amount": lv.level},
-                    },
-                )
+        """Set each SKU's quantity (absolute).
+
+        More than 10 SKUs go in one bulk feed while the hourly feed allowance
+        lasts; otherwise each SKU gets its own update.
+        """
+        if len(levels) > _SINGLE_MAX and self._feeds.try_take(time.monotonic()):
+            self._feed(levels)
             return
+        for lv in levels:
+            self._call(
+                "updateInventory",
+                "PUT",
+                "/v3/inventory",
+                params={"sku": lv.sku},
+                json={"sku": lv.sku, "quantity": {"unit": "EACH", "amount": lv.level}},
+            )
+
+    def _feed(self, levels: Sequence[StockPush]) -> None:
         body = self._call(
             "bulkInventoryFeed",
             "POST",
