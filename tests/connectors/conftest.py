@@ -13,7 +13,14 @@ from worldpool.context import Context
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.ledger import Ledger
 from worldpool.testing import make_sku
-from worldpool.testing.fake_channels import FakeAmazon, FakeShopify
+from worldpool.testing.fake_channels import (
+    FakeAmazon,
+    FakeChannel,
+    FakeEbay,
+    FakeShopify,
+    FakeTikTokShop,
+    FakeWalmart,
+)
 
 SECRET = "test-secret-key-not-for-production"
 SKUS = ("MUG-1", "LAMP-2", "HOT-3")
@@ -99,3 +106,58 @@ def connect_amazon(ctx: Context, fake: FakeAmazon, name: str = "amazon-us") -> N
             },
         ),
     )
+
+
+FAST_LIMITS = {
+    op: [200, 200]
+    for op in (
+        "getOrders",
+        "getShippingFulfillments",
+        "createShippingFulfillment",
+        "bulkUpdatePriceQuantity",
+        "getAllOrders",
+        "getAnOrder",
+        "updateInventory",
+        "bulkInventoryFeed",
+    )
+}
+"""Test rate limits (the documented daily quotas would slow the tests down)."""
+
+
+def connect_more(ctx: Context, fake: FakeChannel, name: str) -> None:
+    """Connect an eBay, TikTok Shop or Walmart fake as a US account."""
+    common = {"market": "US", "timeout_s": 1.0, "rate_limits": FAST_LIMITS}
+    if isinstance(fake, FakeEbay):
+        creds = {"client_id": "ebay-app", "client_secret": "ebay-cert"}
+        creds["refresh_token"] = "v^1.1#refresh"
+        settings = {
+            "token_url": "/identity/v1/oauth2/token",
+            "notification_keys": {fake.kid: fake.public_pem},
+        }
+    elif isinstance(fake, FakeTikTokShop):
+        creds = {"app_key": fake.app_key, "app_secret": fake.app_secret}
+        creds["refresh_token"] = "ROW_refresh"
+        settings = {"shop_cipher": "c1", "warehouse_id": "w1", "auth_url": fake.url}
+    else:
+        assert isinstance(fake, FakeWalmart)
+        creds = {"client_id": fake.client[0], "client_secret": fake.client[1]}
+        creds["webhook_secret"] = fake.webhook_secret
+        settings = {}  # webhook_path defaults to /channels/<name>/webhooks
+    connect(
+        ctx,
+        ConnectRequest(name, fake.CHANNEL, fake.url, creds, {**common, **settings}),
+    )
+
+
+@pytest.fixture(params=["ebay", "tiktok_shop", "walmart"])
+def api_fake(request: pytest.FixtureRequest) -> Iterator[FakeChannel]:
+    """A running fake of each API channel added after Shopify and Amazon."""
+    kinds: dict[str, type[FakeChannel]] = {
+        "ebay": FakeEbay,
+        "tiktok_shop": FakeTikTokShop,
+        "walmart": FakeWalmart,
+    }
+    fake = kinds[request.param](seed=3)
+    fake.start()
+    yield fake
+    fake.close()

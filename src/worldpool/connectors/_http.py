@@ -133,6 +133,7 @@ class HttpClient:
         json: Any = None,
         data: Mapping[str, str] | None = None,
         throttled: Callable[[Reply], float | None] | None = None,
+        content: bytes | None = None,
     ) -> Reply:
         """Send one request, retrying transient failures; return the reply.
 
@@ -146,7 +147,7 @@ class HttpClient:
                 break
             self._wait_limit(op)
             wait, last, reply = self._try(
-                op, method, url, params, headers, json, data, throttled
+                op, method, url, params, headers, (json, data, content), throttled
             )
             if reply is not None:
                 return reply
@@ -172,14 +173,20 @@ class HttpClient:
         url: str,
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
-        json: Any,
-        data: Mapping[str, str] | None,
+        bodies: tuple[Any, Mapping[str, str] | None, bytes | None],
         throttled: Callable[[Reply], float | None] | None,
     ) -> tuple[float | None, str, Reply | None]:
         """One try: (Retry-After seconds, what went wrong, the reply if final)."""
+        json, data, content = bodies
         try:
             raw = self._client().request(
-                method, url, params=params, headers=headers, json=json, data=data
+                method,
+                url,
+                params=params,
+                headers=headers,
+                json=json,
+                data=data,
+                content=content,
             )
         except httpx.TimeoutException:
             self._count("timeout")

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 __all__ = [
+    "FetchesById",
     "Http",
     "OrderPage",
     "Provider",
@@ -57,8 +58,12 @@ class Http(Protocol):
         json: Any = None,
         data: Mapping[str, str] | None = None,
         throttled: Callable[[Reply], float | None] | None = None,
+        content: bytes | None = None,
     ) -> Reply:
-        """Send and return the reply; raise ChannelError when it fails for good."""
+        """Send and return the reply; raise ChannelError when it fails for good.
+
+        ``content`` is a body sent byte for byte (a signed JSON body).
+        """
         ...
 
 
@@ -125,6 +130,10 @@ class WebhookEvent:
     """Event type."""
     records: tuple[tuple[dict[str, Any], str], ...]
     """(order record, version) pairs, as in :class:`OrderPage`."""
+    order_ids: tuple[str, ...] = ()
+    """Orders the event names without carrying them (eBay, TikTok Shop and
+    Walmart notify an order id): they are fetched with
+    :meth:`FetchesById.fetch_by_ids`."""
 
 
 class Provider(Protocol):
@@ -151,4 +160,12 @@ class Provider(Protocol):
 
     def push_shipment(self, shipment: ShipmentPush) -> None:
         """Confirm a shipment with carrier and tracking number (idempotent)."""
+        ...
+
+
+class FetchesById(Protocol):
+    """A connector that can fetch named orders (to complete thin webhooks)."""
+
+    def fetch_by_ids(self, order_ids: Sequence[str]) -> OrderPage:
+        """Return the current record of each named order (cursor unchanged)."""
         ...

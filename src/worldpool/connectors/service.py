@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from worldpool.audit import audit_on, record
 from worldpool.connectors import _services, feed, sync
 from worldpool.connectors.errors import ChannelError
-from worldpool.connectors.providers import PROVIDERS, shopify
+from worldpool.connectors.providers import PROVIDERS, WEBHOOKS
 from worldpool.connectors.secrets import mask, seal, unseal
 from worldpool.context import Context
 from worldpool.errors import Forbidden, InputError, UnknownReference
@@ -61,9 +61,11 @@ class ConnectRequest:
     name: str
     """Unique name per seller (``shopify-us``)."""
     channel: str
-    """Channel id with a live connector (``shopify``, ``amazon``)."""
+    """Channel id with a live connector (``shopify``, ``amazon``, ``ebay``,
+    ``tiktok_shop``, ``walmart``, ``temu``, ``shein``)."""
     base_url: str
-    """API root (``https://shop.myshopify.com``, the SP-API regional endpoint)."""
+    """API root (``https://shop.myshopify.com``, the SP-API regional endpoint;
+    a ``file://`` folder for the Temu and SHEIN file exchange)."""
     credentials: Mapping[str, str]
     """Secrets (tokens, client secret); stored encrypted."""
     settings: Mapping[str, Any] = field(default_factory=dict)
@@ -398,18 +400,32 @@ def receive_webhook(
     row = _row(ctx, name)
     creds = unseal(str(row["secret"]), ctx.settings.secret_key)
     lower = {k.lower(): v for k, v in headers.items()}
-    event = None
-    if row["channel"] == "shopify":
-        event = shopify.verify_webhook(
-            lower, body, str(creds.get("webhook_secret", ""))
-        )
+    verify = WEBHOOKS.get(str(row["channel"]))
+    # Walmart signs the request path: by default the API's own webhook route.
+    settings = {"webhook_path": f"/channels/{name}/webhooks", **row["settings"]}
+    event = verify(lower, body, creds, settings) if verify else None
     if event is None:
         raise Forbidden(f"webhook for {name}: bad or missing signature")
     with ctx.engine.connect() as conn:
         seen = event_seen_on(conn, ctx.seller, int(row["id"]), event.event_id)
     if seen:
         return WebhookResult(event.event_id, True)
-    report = sync.ingest(ctx, row, event.records, f"webhook {event.topic}")
+    records = event.records or _fetch_named(ctx, row, event.order_ids)
+    report = sync.ingest(ctx, row, records, f"webhook {event.topic}")
     with ctx.engine.begin() as conn:
         seen_event_on(conn, ctx.seller, int(row["id"]), event.event_id)
     return WebhookResult(event.event_id, False, report.ingested, report.stale)
+
+
+def _fetch_named(
+    ctx: Context, row: ConnectionRow, order_ids: tuple[str, ...]
+) -> tuple[tuple[dict[str, Any], str], ...]:
+    """Fetch the orders a thin webhook names (eBay, TikTok Shop, Walmart)."""
+    if not order_ids:
+        return ()
+    provider, http = sync.open_provider(ctx, row)
+    try:
+        fetch = getattr(provider, "fetch_by_ids", None)
+        return fetch(list(order_ids)).records if fetch is not None else ()
+    finally:
+        http.close()

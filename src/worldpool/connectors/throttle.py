@@ -54,6 +54,21 @@ class TokenBucket:
             self.tokens -= cost
             return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
 
+    def try_take(self, now: float, cost: float = 1.0) -> bool:
+        """Take ``cost`` tokens at ``now`` only if they are there; True if taken."""
+        with self._lock:
+            if self.tokens < 0:
+                self.tokens = self.burst
+            if self.stamp is not None:
+                self.tokens = min(
+                    self.burst, self.tokens + (now - self.stamp) * self.rate
+                )
+            self.stamp = now
+            if self.tokens < cost:
+                return False
+            self.tokens -= cost
+            return True
+
 
 @dataclass
 class CostBucket:

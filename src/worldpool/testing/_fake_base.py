@@ -87,6 +87,9 @@ class FakeChannel:
         self.requests: Counter[str] = Counter()
         self.log: list[tuple[str, str]] = []
         self.lock = threading.Lock()
+        self.current = threading.local()
+        """The request being routed on this thread: ``headers`` (lower-case
+        names), ``raw`` body bytes and ``method`` (for signature checks)."""
         # Order ids are unique across fakes, as a provider's are across shops.
         self._seq = 1000 + seed * 10_000_000
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -185,7 +188,11 @@ class FakeChannel:
                         ]
                     }
                 else:
-                    self._auth = self.headers
+                    fake.current.headers = {
+                        k.lower(): v for k, v in self.headers.items()
+                    }
+                    fake.current.raw = raw
+                    fake.current.method = self.command
                     payload = _body(raw, self.headers.get("Content-Type", ""))
                     status, body = fake.route(self.command, url.path, query, payload)
                 data = b"" if body is None else json.dumps(body).encode()
@@ -197,7 +204,7 @@ class FakeChannel:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST = do_PATCH = do_PUT = _any  # noqa: N815
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _any  # noqa: N815
 
             def log_message(self, *_args: Any) -> None:
                 """Stay quiet."""

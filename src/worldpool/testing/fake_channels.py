@@ -1,4 +1,4 @@
-"""Loopback fakes of channel APIs (Shopify Admin GraphQL, Amazon SP-API), with faults.
+"""Loopback fakes of channel APIs (Shopify, Amazon, eBay, TikTok, Walmart), with faults.
 
 Each fake is a real HTTP server on 127.0.0.1 answering the documented request
 and reply shapes the connectors use, and keeping the channel's side of the
@@ -11,13 +11,26 @@ of stock, as a real storefront does.
 
 from worldpool.testing._fake_amazon import FakeAmazon
 from worldpool.testing._fake_base import FakeChannel, Faults
+from worldpool.testing._fake_ebay import FakeEbay
 from worldpool.testing._fake_shopify import FakeShopify
+from worldpool.testing._fake_tiktok import FakeTikTokShop
+from worldpool.testing._fake_walmart import FakeWalmart
 
-__all__ = ["FAKES", "FakeAmazon", "FakeChannel", "FakeShopify", "Faults"]
+__all__ = [
+    "FAKES",
+    "FakeAmazon",
+    "FakeChannel",
+    "FakeEbay",
+    "FakeShopify",
+    "FakeTikTokShop",
+    "FakeWalmart",
+    "Faults",
+]
 
 FAKES: dict[str, type[FakeChannel]] = {
     FakeAmazon.CHANNEL: FakeAmazon,
     FakeShopify.CHANNEL: FakeShopify,
 }
 """Loopback fake per channel id (the benchmark sells through every provider
-of :data:`worldpool.connectors.providers.PROVIDERS` that has one here)."""
+of :data:`worldpool.connectors.providers.PROVIDERS` that has one here; eBay,
+TikTok Shop and Walmart join once their fakes declare CREDENTIALS/SETTINGS)."""

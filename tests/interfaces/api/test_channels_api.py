@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from worldpool.connectors.providers.shopify import _rest_order, sign_webhook
-from worldpool.testing.fake_channels import FakeShopify
+from worldpool.testing.fake_channels import FakeShopify, FakeWalmart
 
 from .conftest import SQLITE_ONLY, Server
 
@@ -114,3 +114,43 @@ def _alias_takes_the_same_path(shop: FakeShopify, server: Server) -> None:
     assert first.status_code == 200, first.text
     assert (first.json()["ingested"], again.json()["duplicate"]) == (1, True)
     assert (bad.status_code, other_shop.status_code) == (401, 404)
+
+
+@SQLITE_ONLY
+def test_walmart_webhook_signed_for_the_api_route(
+    shop: FakeShopify, server: Server
+) -> None:
+    """A Walmart HMAC delivery signed for ``/channels/<name>/webhooks`` is accepted.
+
+    (``shop`` sets the secret key the server seals credentials with.)
+    """
+    fake = FakeWalmart(seed=11).start()
+    try:
+        body = {
+            "name": "wm-us",
+            "channel": "walmart",
+            "base_url": fake.url,
+            "market": "US",
+            "credentials": {
+                "client_id": fake.client[0],
+                "client_secret": fake.client[1],
+                "webhook_secret": fake.webhook_secret,
+            },
+        }
+        with server.client("admin") as admin:
+            assert admin.post("/channels", json=body).status_code == 201
+        fake.stock["MUG-1"] = 3
+        po = fake.sell("MUG-1", 1)
+        assert po is not None
+        head, raw = fake.webhook(po, "wm-evt-1", "/channels/wm-us/webhooks")
+        elsewhere, raw2 = fake.webhook(po, "wm-evt-2", "/other/path")
+        with server.client(None) as anon:
+            first = anon.post("/channels/wm-us/webhooks", content=raw, headers=head)
+            wrong = anon.post(
+                "/channels/wm-us/webhooks", content=raw2, headers=elsewhere
+            )
+        assert first.status_code == 200, first.text
+        assert first.json()["ingested"] == 1
+        assert wrong.status_code == 401
+    finally:
+        fake.close()

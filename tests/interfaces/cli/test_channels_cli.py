@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from worldpool.interfaces.cli import channels as channels_cli
 from worldpool.interfaces.cli.app import app
-from worldpool.testing.fake_channels import FakeShopify
+from worldpool.testing.fake_channels import FakeShopify, FakeTikTokShop
 
 runner = CliRunner()
 
@@ -85,5 +85,48 @@ def test_channels_connect_list_test_status_disconnect(
         assert missing.exit_code != 0
         gone = runner.invoke(app, ["channels", "disconnect", "shop-us", "--db", db])
         assert gone.exit_code == 0
+    finally:
+        fake.close()
+
+
+def test_connect_and_test_a_tiktok_shop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``channels connect --channel tiktok_shop`` stores it; ``test`` signs a call."""
+    monkeypatch.setenv("WORLDPOOL_SECRET_KEY", "cli-test-key")
+    db = f"sqlite:///{tmp_path / 'wp.db'}"
+    fake = FakeTikTokShop(seed=6).start()
+    try:
+        assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
+        made = runner.invoke(
+            app,
+            [
+                "channels",
+                "connect",
+                "tts-us",
+                "--channel",
+                "tiktok_shop",
+                "--url",
+                fake.url,
+                "--market",
+                "US",
+                "--set",
+                "shop_cipher=c1",
+                "--set",
+                f"auth_url={fake.url}",
+                "--secret",
+                f"app_key={fake.app_key}",
+                "--secret",
+                f"app_secret={fake.app_secret}",
+                "--secret",
+                "refresh_token=r1",
+                "--db",
+                db,
+            ],
+        )
+        assert made.exit_code == 0, made.output
+        tested = runner.invoke(app, ["channels", "test", "tts-us", "--db", db])
+        assert "Fake TikTok Shop" in tested.output, tested.output
+        assert fake.bad_signs == 0
     finally:
         fake.close()

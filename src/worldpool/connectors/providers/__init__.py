@@ -1,8 +1,11 @@
 """Live channel connectors, one module per provider, found by channel id.
 
-Done: Shopify (Admin GraphQL) and Amazon (SP-API). eBay, TikTok Shop,
-Walmart, Temu and SHEIN have order/payload codecs in
-:mod:`worldpool.orders.channels` but no live connector yet.
+API connectors: Shopify (Admin GraphQL), Amazon (SP-API), eBay (Sell
+Fulfillment + Inventory APIs), TikTok Shop (Open API 202309) and Walmart
+Marketplace (v3). Temu and SHEIN are file-exchange connectors: their partner
+APIs are open only to approved partners and not publicly documented well
+enough to follow, so worldpool reads their seller-centre order exports and
+writes stock import files (see ``docs/how-to/connectors.md``).
 """
 
 from __future__ import annotations
@@ -10,22 +13,66 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from worldpool.connectors.provider import Http, Provider
-from worldpool.connectors.providers import amazon, shopify
+from worldpool.connectors.provider import Http, Provider, WebhookEvent
+from worldpool.connectors.providers import (
+    amazon,
+    ebay,
+    files,
+    shopify,
+    tiktok_shop,
+    walmart,
+)
 from worldpool.connectors.throttle import TokenBucket
 from worldpool.errors import UnknownReference
 
-__all__ = ["PROVIDERS", "build_provider", "limits_for"]
+__all__ = ["PROVIDERS", "WEBHOOKS", "build_provider", "limits_for"]
 
 PROVIDERS: dict[
     str, Callable[[Mapping[str, Any], Mapping[str, Any], Http], Provider]
 ] = {
     "amazon": amazon.Amazon,
+    "ebay": ebay.Ebay,
+    "shein": files.Shein,
     "shopify": shopify.Shopify,
+    "temu": files.Temu,
+    "tiktok_shop": tiktok_shop.TikTokShop,
+    "walmart": walmart.Walmart,
 }
 """Connector class per channel id."""
 
-_LIMITS: dict[str, dict[str, tuple[float, float]]] = {"amazon": amazon.LIMITS}
+Verifier = Callable[
+    [Mapping[str, str], bytes, Mapping[str, Any], Mapping[str, Any]],
+    WebhookEvent | None,
+]
+"""(lower-case headers, raw body, credentials, settings) -> event, or None
+when the signature does not hold."""
+
+
+def _shopify_webhook(
+    headers: Mapping[str, str],
+    body: bytes,
+    credentials: Mapping[str, Any],
+    settings: Mapping[str, Any],
+) -> WebhookEvent | None:
+    return shopify.verify_webhook(
+        headers, body, str(credentials.get("webhook_secret", ""))
+    )
+
+
+WEBHOOKS: dict[str, Verifier] = {
+    "ebay": ebay.verify_webhook,
+    "shopify": _shopify_webhook,
+    "tiktok_shop": tiktok_shop.verify_webhook,
+    "walmart": walmart.verify_webhook,
+}
+"""Webhook signature check per channel id (channels without one: polling only)."""
+
+_LIMITS: dict[str, dict[str, tuple[float, float]]] = {
+    "amazon": amazon.LIMITS,
+    "ebay": ebay.LIMITS,
+    "tiktok_shop": tiktok_shop.LIMITS,
+    "walmart": walmart.LIMITS,
+}
 
 
 def build_provider(

@@ -53,8 +53,15 @@ def _pairs(values: list[str], what: str, *, secret: bool = False) -> dict[str, A
 @channels_app.command("connect")
 def connect(
     name: str,
-    channel: Annotated[str, typer.Option(help="shopify or amazon.")],
-    url: Annotated[str, typer.Option(help="API root of the shop/region.")],
+    channel: Annotated[
+        str,
+        typer.Option(
+            help="shopify, amazon, ebay, tiktok_shop, walmart, temu or shein."
+        ),
+    ],
+    url: Annotated[
+        str, typer.Option(help="API root of the shop/region (a folder: temu, shein).")
+    ],
     market: Annotated[str, typer.Option(help="Marketplace id (US, UK, DE ...).")],
     setting: Annotated[
         list[str], typer.Option("--set", help="NAME=VALUE non-secret setting.")

@@ -79,21 +79,28 @@ def _cell(row: Mapping[str, Any], columns: CsvColumns, name: str, rec: str) -> s
 
 
 def order_from_rows(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, Any]] | Mapping[str, Any],
     columns: CsvColumns,
     channel: str,
     cancelled_status: str,
 ) -> Order:
-    """Return the order of one group of rows (one row per SKU or per unit)."""
-    first = rows[0]
+    """Return the order of one group of rows (one row per SKU or per unit).
+
+    The group may come wrapped as ``{"id": order id, "rows": [...]}`` (as the
+    file-exchange connectors deliver it).
+    """
+    group: Sequence[Mapping[str, Any]] = (
+        rows["rows"] if isinstance(rows, Mapping) else rows
+    )
+    first = group[0]
     rec = f"{channel} order {first.get(columns['order_id'])}"
-    for row in rows:
+    for row in group:
         if row["_truncated"]:
             raise InputError("row is truncated", record=rec, row=row["_row"])
     units: dict[str, int] = defaultdict(int)
     prices: dict[str, Decimal] = {}
     currency = _cell(first, columns, "currency", rec)
-    for row in rows:
+    for row in group:
         sku = _cell(row, columns, "sku", rec)
         where = columns["qty"]
         units[sku] += qty(_cell(row, columns, "qty", rec), rec, where)
