@@ -20,7 +20,13 @@ from numpy.typing import NDArray
 from worldpool.demand._candidates import CANDIDATES, Fitted
 from worldpool.demand.forecasters import FloatArray
 
-__all__ = ["chosen_path", "one_step_scale", "residual_quantiles", "scaled_errors"]
+__all__ = [
+    "chosen_path",
+    "consistent_quantiles",
+    "one_step_scale",
+    "residual_quantiles",
+    "scaled_errors",
+]
 
 _MIN_SCALE = 0.1
 """Floor of the one-step error scale, in units per day (an all-zero stretch)."""
@@ -148,3 +154,29 @@ def residual_quantiles(
             res[cur_bin == b] = qb
         out[cols] = res
     return out
+
+
+def consistent_quantiles(
+    values: FloatArray, mean: FloatArray, levels: tuple[float, ...]
+) -> FloatArray:
+    """Whole-unit, increasing quantiles that a law with this mean can have.
+
+    Demand is never negative, so by Markov's inequality a law with mean ``m``
+    has ``P(X >= a) <= m / a``: its ``q`` quantile is at most ``m / (1 - q)``.
+    Calibrated residual quantiles pooled over a segment can break that (a
+    forecast of 0 with a P90 of 193 units); they are capped here, so a mean
+    of 0 has every quantile 0. The result is rounded to whole units and made
+    non-decreasing along the last axis.
+
+    Args:
+        values: Quantiles, units, ``(..., len(levels))``.
+        mean: Forecast mean of the same quantity, units, ``values.shape[:-1]``.
+        levels: Quantile levels, unitless, increasing.
+
+    Returns:
+        The capped quantiles, units, same shape as ``values``.
+    """
+    q = np.asarray(levels, dtype=np.float64)
+    bound = np.floor(np.maximum(mean, 0.0)[..., None] / (1.0 - q) + 1e-9)
+    whole = np.round(np.maximum.accumulate(np.maximum(values, 0.0), axis=-1))
+    return np.asarray(np.minimum(whole, bound), dtype=np.float64)

@@ -34,6 +34,7 @@ from worldpool.demand._candidates import (
 )
 from worldpool.demand.calibrate import (
     chosen_path,
+    consistent_quantiles,
     one_step_scale,
     residual_quantiles,
     scaled_errors,
@@ -213,14 +214,13 @@ def _block(
         z, preds = scaled_errors(fit, choice, scale, window, origins)
         zq = residual_quantiles(z, preds, seg, total, p.quantiles)
         tq = total[:, None] + (scale * np.sqrt(horizon))[:, None] * zq
-        tq = np.maximum(tq, 0.0)
     return MatrixForecast(
         model=np.asarray([CANDIDATES[c] for c in choice], dtype=np.str_),
         segment=seg,
         mean_path=path,
         total_mean=total,
         # Units are whole numbers, so quantiles are reported in whole units.
-        total_quantiles=np.round(np.maximum.accumulate(tq, axis=1)).astype(np.float64),
+        total_quantiles=consistent_quantiles(tq, total, p.quantiles),
         daily_quantiles=_daily(fit, choice, scale, path, seg, p) if daily else None,
     )
 
@@ -265,6 +265,4 @@ def _daily(
     preds = np.concatenate([pr for _, pr in pairs])
     zq = residual_quantiles(z, preds, seg, path[:leads].mean(axis=0), p.quantiles)
     out = path[:, :, None] + scale[None, :, None] * zq[None, :, :]
-    return np.round(np.maximum.accumulate(np.maximum(out, 0.0), axis=2)).astype(
-        np.float64
-    )
+    return consistent_quantiles(out, path, p.quantiles)
