@@ -5,6 +5,8 @@ Usage::
     python benchmarks/forecast_accuracy.py                       # M5 subset
     python benchmarks/forecast_accuracy.py --data DIR --horizon 28
     python benchmarks/forecast_accuracy.py --global-model        # + LightGBM
+    python benchmarks/forecast_accuracy.py --drop-last-days 28   # an earlier period
+    python benchmarks/forecast_accuracy.py --data DIR --max-series 2000
 
 Reads ``DIR/daily_units_long.csv.gz`` (``sku, market, date, units``; missing
 days are 0). The last ``--horizon`` days are cut off before anything is fitted
@@ -93,6 +95,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT)
     ap.add_argument("--horizon", type=int, default=28)
+    ap.add_argument("--drop-last-days", type=int, default=0,
+                    help="cut these days off the end first (tune on an "
+                    "earlier period than the one reported)")  # fmt: skip
+    ap.add_argument("--max-series", type=int, default=0,
+                    help="keep the series with the most units before the "
+                    "held-back days (0: all)")  # fmt: skip
     ap.add_argument("--global-model", action="store_true",
                     help="also score the LightGBM global model")  # fmt: skip
     args = ap.parse_args()
@@ -102,7 +110,15 @@ def main() -> None:
     long = long[["sku", "market", "date", "units"]]
     wide = long.pivot_table(index="date", columns=["sku", "market"], values="units",
                             aggfunc="sum").asfreq("D").fillna(0.0)  # fmt: skip
+    if args.drop_last_days:
+        wide = wide.iloc[: -args.drop_last_days]
+        long = long[long["date"] <= wide.index[-1]]
     cut = wide.index[-h - 1]
+    if args.max_series and wide.shape[1] > args.max_series:
+        top = wide.iloc[:-h].sum().nlargest(args.max_series).index
+        wide = wide[top]
+        keep = pd.MultiIndex.from_frame(long[["sku", "market"]]).isin(top)
+        long = long[keep]
     y = wide.to_numpy(dtype=float)
     train, test = y[:-h], y[-h:]
     train_long = long[long["date"] <= cut]

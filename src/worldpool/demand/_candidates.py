@@ -22,8 +22,10 @@ from worldpool.demand.forecasters import (
 __all__ = [
     "CANDIDATES",
     "GLOBAL",
+    "SES_ALPHAS",
     "SNAIVE",
     "Fitted",
+    "deseasonalised_ses",
     "fit_candidates",
     "weekday_profile",
 ]
@@ -31,7 +33,7 @@ __all__ = [
 SNAIVE = "SeasonalNaive"
 GLOBAL = "LightGBM"
 """The optional global model (:mod:`worldpool.demand.global_model`)."""
-_FLAT = ("CrostonSBA", "TSB", "SES", "WindowAverage", "Ensemble")
+_FLAT = ("CrostonSBA", "TSB", "SES", "WindowAverage", "Ensemble", "SESopt")
 CANDIDATES: tuple[str, ...] = (SNAIVE, *_FLAT, *(f"{n}+dow" for n in _FLAT), GLOBAL)
 """Names of every candidate, in a fixed order (the index is the model code).
 
@@ -172,4 +174,52 @@ def fit_candidates(
     if y.shape[0] < 28:
         ens[-1] = (three[-1] + states["WindowAverage"][-1]) / 4
     states["Ensemble"] = ens
+    states["SESopt"] = deseasonalised_ses(y, profile[weekdays[: y.shape[0]]])
     return Fitted(y=y, weekdays=weekdays, states=states, profile=profile)
+
+
+SES_ALPHAS = (0.02, 0.05, 0.1, 0.2, 0.3)
+"""Smoothing constants :func:`deseasonalised_ses` chooses from, unitless. [α]"""
+
+
+def deseasonalised_ses(
+    y: FloatArray, season: FloatArray, window: int = 364, until: int | None = None
+) -> FloatArray:
+    """SES on weekday-adjusted demand, with each series' own smoothing constant.
+
+    The weekday factor is divided out before smoothing (so a busy Saturday
+    does not move the level), and each series keeps the constant of
+    :data:`SES_ALPHAS` whose one-step forecasts ``season · level`` had the
+    lowest squared error over the last ``window`` days (as ETS(A,N,A) picks
+    its own α, but on a grid and for all series at once).
+
+    Args:
+        y: Demand, units per day, ``(T, N)``.
+        season: Weekday factor of every day, unitless, ``(T, N)``.
+        window: Days whose one-step errors choose the constant, in days.
+        until: Choose on the ``window`` days before this day (default: the
+            end), so that a backtest from a later origin stays honest.
+
+    Returns:
+        The weekday-adjusted level before each day, units per day,
+        ``(T + 1, N)``; multiply by the weekday factor to forecast.
+    """
+    t_len, n = y.shape
+    k = len(SES_ALPHAS)
+    factor = np.maximum(season, 0.05)
+    x = np.tile(y / factor, (1, k))
+    alpha = np.repeat(np.asarray(SES_ALPHAS), n)
+    states = np.empty((t_len + 1, k * n))
+    states[0] = np.nan
+    level = x[0].copy()
+    states[1] = level
+    for t in range(1, t_len):
+        level += alpha * (x[t] - level)
+        states[t + 1] = level
+    end = t_len if until is None else until
+    lo = max(end - window, 1)
+    fitted = states[lo:end].reshape(end - lo, k, n) * factor[lo:end, None, :]
+    mse = np.mean((y[lo:end, None, :] - fitted) ** 2, axis=0) if lo < end else None
+    best = np.zeros(n, dtype=np.int64) if mse is None else np.argmin(mse, axis=0)
+    cube = states.reshape(t_len + 1, k, n)
+    return np.asarray(cube[:, best, np.arange(n)], dtype=np.float64)

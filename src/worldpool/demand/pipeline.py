@@ -29,6 +29,7 @@ from worldpool.demand import global_model
 from worldpool.demand._candidates import (
     CANDIDATES,
     Fitted,
+    deseasonalised_ses,
     fit_candidates,
     weekday_profile,
 )
@@ -54,7 +55,8 @@ class MatrixForecast:
     """Forecast of every column of a demand matrix."""
 
     model: NDArray[np.str_]
-    """Candidate chosen for each series."""
+    """Candidates chosen for each series, best first, joined by `` & ``
+    (their forecasts are averaged)."""
     segment: NDArray[np.str_]
     """Syntetos-Boylan class of each series."""
     mean_path: FloatArray
@@ -139,19 +141,27 @@ def _weekdays(first: int, days: int) -> NDArray[np.int64]:
 def _select(
     fitted: Fitted, seg: NDArray[np.str_], p: ForecastParams
 ) -> NDArray[np.int64]:
-    """Choose a candidate per segment by rolling-origin RMSSE on the history."""
+    """Choose candidates per segment by rolling-origin RMSSE on the history.
+
+    Returns the anchor candidate and the ``combine_top`` best candidates of
+    each segment, ``(1 + combine_top, N)`` (no anchor: ``combine_top`` rows):
+    the forecast is their mean.
+    """
     y, wd = fitted.y, fitted.weekdays
     t_len, n = y.shape
     h = p.select_horizon_days
     windows = min(p.select_windows, (t_len - 35) // h)
     if windows < 1:
-        return np.full(n, _DEFAULT)
+        return _anchored(np.full((p.combine_top, n), _DEFAULT), p)
     first = t_len - windows * h
     train = y[:first]
     prof = weekday_profile(
         train[-p.profile_days :], wd[:first][-p.profile_days :], p.profile_prior_units
     )
-    fit = replace(fitted, profile=prof)
+    # What the backtest sees is fitted before its first origin: the weekday
+    # profile, and the smoothing constant of the weekday-adjusted SES.
+    early = deseasonalised_ses(y, prof[wd[:t_len]], until=first)
+    fit = replace(fitted, profile=prof, states={**fitted.states, "SESopt": early})
     scale = _naive_scale(train)
     weight = train[-h:].sum(axis=0)
     score = np.zeros((len(CANDIDATES), n))
@@ -162,17 +172,32 @@ def _select(
     score = np.nan_to_num(score, nan=np.inf)
     # A candidate that was not fitted (the optional global model) never wins.
     absent = np.array([not fit.has(name) for name in CANDIDATES])
+    k = p.combine_top
 
-    def _best(cols: NDArray[np.bool_] | slice) -> int:
-        total = (score[:, cols] * weight[cols]).sum(axis=1)
-        return int(np.argmin(np.where(absent, np.inf, total)))
+    def _best(cols: NDArray[np.bool_]) -> NDArray[np.int64]:
+        use = cols & (weight > 0)
+        total = (score[:, use] * weight[use]).sum(axis=1)
+        total = np.where(absent | np.isnan(total), np.inf, total)
+        order = np.argsort(total, kind="stable")
+        ok = order[np.isfinite(total[order])][:k]
+        if ok.size == 0:
+            return np.full(k, _DEFAULT)
+        return np.resize(ok, k)  # fewer than k usable: repeat the best ones
 
-    choice = np.full(n, _best(slice(None)))
+    choice = np.repeat(_best(np.ones(n, dtype=bool))[:, None], n, axis=1)
     for g in np.unique(seg):
         cols = (seg == g) & (weight > 0)
         if cols.sum() >= p.min_segment_series:
-            choice[seg == g] = _best(cols)
-    return choice
+            choice[:, seg == g] = _best(cols)[:, None]
+    return _anchored(choice, p)
+
+
+def _anchored(choice: NDArray[np.int64], p: ForecastParams) -> NDArray[np.int64]:
+    """Put the anchor candidate (if any) in front of the backtest's choice."""
+    if p.anchor is None:
+        return choice
+    anchor = np.full((1, choice.shape[1]), CANDIDATES.index(p.anchor))
+    return np.vstack([anchor, choice])
 
 
 def _naive_scale(y: FloatArray) -> FloatArray:
@@ -212,10 +237,12 @@ def _block(
         tq = cold_quantiles(total, p.quantiles)
     else:
         z, preds = scaled_errors(fit, choice, scale, window, origins)
+        # Window totals are large counts: plain empirical quantiles (the
+        # whole-unit tuning of daily quantiles made P5-P95 cover only 84-87%).
         zq = residual_quantiles(z, preds, seg, total, p.quantiles)
         tq = total[:, None] + (scale * np.sqrt(horizon))[:, None] * zq
     return MatrixForecast(
-        model=np.asarray([CANDIDATES[c] for c in choice], dtype=np.str_),
+        model=_names(choice),
         segment=seg,
         mean_path=path,
         total_mean=total,
@@ -223,6 +250,12 @@ def _block(
         total_quantiles=consistent_quantiles(tq, total, p.quantiles),
         daily_quantiles=_daily(fit, choice, scale, path, seg, p) if daily else None,
     )
+
+
+def _names(choice: NDArray[np.int64]) -> NDArray[np.str_]:
+    """Each series' candidates, best first, joined by `` & `` (repeats once)."""
+    names = [" & ".join(dict.fromkeys(CANDIDATES[c] for c in col)) for col in choice.T]
+    return np.asarray(names, dtype=np.str_)
 
 
 def _with_global(
@@ -263,6 +296,8 @@ def _daily(
     pairs = [scaled_errors(fit, choice, scale, (a, 1), origins) for a in range(leads)]
     z = np.concatenate([e for e, _ in pairs])
     preds = np.concatenate([pr for _, pr in pairs])
-    zq = residual_quantiles(z, preds, seg, path[:leads].mean(axis=0), p.quantiles)
+    zq = residual_quantiles(
+        z, preds, seg, path[:leads].mean(axis=0), p.quantiles, unit=scale
+    )
     out = path[:, :, None] + scale[None, :, None] * zq[None, :, :]
     return consistent_quantiles(out, path, p.quantiles)
