@@ -72,9 +72,12 @@ def _weights(folder: Path, keys: pd.MultiIndex, train: np.ndarray) -> tuple:
     return units, "units of the last 28 training days"
 
 
-def _statsforecast(train_long: pd.DataFrame, h: int) -> pd.DataFrame:
-    df = train_long.rename(columns={"date": "ds", "units": "y"})
-    df["unique_id"] = df["sku"] + "/" + df["market"]
+def _statsforecast(train_wide: pd.DataFrame, h: int) -> pd.DataFrame:
+    # From the zero-filled matrix: a long file may list only days with a sale.
+    df = train_wide.copy()
+    df.columns = [f"{s}/{m}" for s, m in df.columns]
+    df = df.rename_axis("ds").reset_index()
+    df = df.melt(id_vars="ds", var_name="unique_id", value_name="y")
     df = df[["unique_id", "ds", "y"]]
     models = [
         sf.SeasonalNaive(7),
@@ -129,7 +132,7 @@ def main() -> None:
     lo, hi = ours_run["p5"], ours_run["p95"]
     n = wide.shape[1]
 
-    fc = _statsforecast(train_long, h)
+    fc = _statsforecast(wide.iloc[:-h], h)
     scores, plain = {}, {}
     for model in [c for c in fc.columns if c not in ("unique_id", "ds")]:
         piv = fc.pivot(index="ds", columns="unique_id", values=model)

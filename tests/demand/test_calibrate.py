@@ -65,8 +65,8 @@ def test_anchor_is_averaged_in_and_must_be_a_candidate() -> None:
     mf = forecast_matrix(y, first_weekday=0, horizon_days=14)
     assert all(m.split(" & ")[0] == "SESopt+dow" for m in mf.model)
     bare = forecast_matrix(
-        y, first_weekday=0, horizon_days=14, params=ForecastParams(anchor=None)
+        y, first_weekday=0, horizon_days=14, params=ForecastParams(anchor=())
     )
     assert not np.allclose(mf.mean_path, bare.mean_path)
     with pytest.raises(ValueError, match="anchor"):
-        ForecastParams(anchor="Prophet")
+        ForecastParams(anchor=("Prophet",))

@@ -27,13 +27,14 @@ __all__ = [
     "Fitted",
     "deseasonalised_ses",
     "fit_candidates",
+    "pooled_states",
     "weekday_profile",
 ]
 
 SNAIVE = "SeasonalNaive"
 GLOBAL = "LightGBM"
 """The optional global model (:mod:`worldpool.demand.global_model`)."""
-_FLAT = ("CrostonSBA", "TSB", "SES", "WindowAverage", "Ensemble", "SESopt")
+_FLAT = ("CrostonSBA", "TSB", "SES", "WindowAverage", "Ensemble", "SESopt", "Pooled")
 CANDIDATES: tuple[str, ...] = (SNAIVE, *_FLAT, *(f"{n}+dow" for n in _FLAT), GLOBAL)
 """Names of every candidate, in a fixed order (the index is the model code).
 
@@ -93,8 +94,14 @@ class Fitted:
     before it, units per day, ``(T, N)`` (NaN where none)."""
 
     def has(self, name: str) -> bool:
-        """Whether candidate ``name`` was fitted (the global model is optional)."""
-        return name != GLOBAL or bool(self.paths)
+        """Whether candidate ``name`` was fitted.
+
+        The global model and the pooled model (which needs the series' SKUs)
+        are optional.
+        """
+        if name == GLOBAL:
+            return bool(self.paths)
+        return name == SNAIVE or name.partition("+")[0] in self.states
 
     def path(self, name: str, origin: int, start: int, stop: int) -> FloatArray:
         """Forecast made before day ``origin`` of days ``origin+start..+stop-1``.
@@ -140,7 +147,10 @@ class Fitted:
 
 
 def fit_candidates(
-    y: FloatArray, weekdays: NDArray[np.int64], profile: FloatArray
+    y: FloatArray,
+    weekdays: NDArray[np.int64],
+    profile: FloatArray,
+    groups: NDArray[np.int64] | None = None,
 ) -> Fitted:
     """Fit every flat base model once on ``y`` (all series at once).
 
@@ -148,6 +158,8 @@ def fit_candidates(
         y: Demand, units per day, ``(T, N)``.
         weekdays: Weekday (0 = Monday) of every day from day 0, at least ``T``.
         profile: Weekday factors for the ``+dow`` candidates, ``(7, N)``.
+        groups: Group code of each series (its SKU), ``(N,)``; given, the
+            ``Pooled`` candidates are fitted (see :func:`pooled_states`).
 
     Returns:
         The fitted candidates.
@@ -175,6 +187,8 @@ def fit_candidates(
         ens[-1] = (three[-1] + states["WindowAverage"][-1]) / 4
     states["Ensemble"] = ens
     states["SESopt"] = deseasonalised_ses(y, profile[weekdays[: y.shape[0]]])
+    if groups is not None:
+        states["Pooled"] = pooled_states(y, weekdays, groups)
     return Fitted(y=y, weekdays=weekdays, states=states, profile=profile)
 
 
@@ -223,3 +237,49 @@ def deseasonalised_ses(
     best = np.zeros(n, dtype=np.int64) if mse is None else np.argmin(mse, axis=0)
     cube = states.reshape(t_len + 1, k, n)
     return np.asarray(cube[:, best, np.arange(n)], dtype=np.float64)
+
+
+_SHARE_DAYS = 91
+"""Days over which a series' share of its group's demand is measured, in days."""
+
+
+def pooled_states(
+    y: FloatArray,
+    weekdays: NDArray[np.int64],
+    groups: NDArray[np.int64],
+    until: int | None = None,
+    prior_units: float = 20.0,
+) -> FloatArray:
+    """Cross-learned level: the group's weekday-adjusted SES times the series' share.
+
+    The demand of a SKU summed over its marketplaces (or stores) is far less
+    noisy than any one of them, so its level is estimated there (with
+    :func:`deseasonalised_ses`) and handed down in proportion to each
+    series' share of the group's units over the last 91 days (top-down
+    forecasting; a group of one is the series itself).
+
+    Args:
+        y: Demand, units per day, ``(T, N)``.
+        weekdays: Weekday (0 = Monday) of every day from day 0, at least ``T``.
+        groups: Group code of each series, ``(N,)``.
+        until: As in :func:`deseasonalised_ses` (also ends the profile days).
+        prior_units: Pseudo-units of the pooled weekday profile, units.
+
+    Returns:
+        Weekday-adjusted level before each day, units per day, ``(T + 1, N)``.
+    """
+    t_len = y.shape[0]
+    codes, inv = np.unique(groups, return_inverse=True)
+    agg = np.zeros((codes.size, t_len))
+    np.add.at(agg, inv, y.T)
+    agg = agg.T
+    end = t_len if until is None else until
+    wd = weekdays[:t_len]
+    prof = weekday_profile(agg[max(end - 364, 0) : end], wd[max(end - 364, 0) : end],
+                           prior_units)  # fmt: skip
+    level = deseasonalised_ses(agg, prof[wd], until=until)
+    own = WindowAverage(_SHARE_DAYS).fit(y).states_
+    whole = WindowAverage(_SHARE_DAYS).fit(agg).states_
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(whole[:, inv] > 0, own / whole[:, inv], 0.0)
+    return np.asarray(level[:, inv] * share, dtype=np.float64)

@@ -79,6 +79,7 @@ def forecast(
         params=p,
         callbacks=callbacks,
         start=panel.start.date(),
+        groups=np.unique(panel.sku.astype(str), return_inverse=True)[1],
     )
     start = panel.dates[-1] + pd.Timedelta(days=1 + lead_days)
     out = _history_rows(panel, mf, p.quantiles, p.select_horizon_days)
@@ -189,6 +190,7 @@ def daily_forecast(
         params=p,
         callbacks=callbacks,
         start=panel.start.date(),
+        groups=np.unique(panel.sku.astype(str), return_inverse=True)[1],
     )
     assert mf.daily_quantiles is not None  # daily=True guarantees it
     n = panel.y.shape[1]

@@ -26,11 +26,13 @@ class ForecastParams:
     combine_top: int = 1
     """Best candidates of each segment's backtest whose forecasts are averaged
     (with the anchor), in candidates."""
-    anchor: str | None = "SESopt+dow"
-    """Candidate always averaged in, or None. The weekday-adjusted SES with
-    its own smoothing constant was the best single candidate on 11 earlier
-    28-day periods of the M5 subset, and a choice made on two backtest
-    windows is noisy: averaging the two hedges (benchmarks/forecast_accuracy.py)."""
+    anchor: tuple[str, ...] = ("SESopt+dow", "Pooled+dow")
+    """Candidates always averaged in (those that could be fitted: ``Pooled``
+    needs the SKU of each series). On 11 earlier 28-day periods of the M5
+    subset the weekday-adjusted SES and its SKU-pooled version were the best
+    single candidates and their mean beat the per-segment backtest choice by
+    6%; a choice made on two backtest windows is noisy, averaging hedges
+    (benchmarks/forecast_accuracy.py, BENCHMARKS.md)."""
     calibration_days: int = 364
     """Days at the end of the history whose forecast errors calibrate quantiles."""
     calibration_stride_days: int = 7
@@ -65,9 +67,9 @@ class ForecastParams:
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"ForecastParams.{name} must be >= 1")
-        if self.anchor is not None and self.anchor not in _anchors():
+        if any(a not in _anchors() for a in self.anchor):
             raise ValueError(
-                f"ForecastParams.anchor must be a candidate, got {self.anchor!r}"
+                f"ForecastParams.anchor must name candidates: {self.anchor}"
             )
         if self.profile_prior_units < 0:
             raise ValueError("ForecastParams.profile_prior_units must be >= 0")

@@ -31,6 +31,7 @@ from worldpool.demand._candidates import (
     Fitted,
     deseasonalised_ses,
     fit_candidates,
+    pooled_states,
     weekday_profile,
 )
 from worldpool.demand.calibrate import (
@@ -80,6 +81,7 @@ def forecast_matrix(
     callbacks: ForecastCallbacks | None = None,
     chunk_series: int = 2_000,
     start: date | None = None,
+    groups: NDArray[np.int64] | None = None,
 ) -> MatrixForecast:
     """Forecast every column of ``y`` with the default pipeline.
 
@@ -99,6 +101,9 @@ def forecast_matrix(
             ~100,000 calibration errors per block.
         start: Date of the first history day, for the global model's calendar
             features (default: a date on ``first_weekday``).
+        groups: Group code of each series, ``(N,)``: series of one SKU in
+            several marketplaces share a code, and the ``Pooled`` candidate
+            learns their level together (within a block of series).
 
     Returns:
         The forecast.
@@ -115,7 +120,8 @@ def forecast_matrix(
     parts = []
     for k, cols in enumerate(blocks, start=1):
         window = (lead_days, horizon_days)
-        parts.append(_block(arr[:, cols], first_weekday, window, daily, p, start))
+        g = None if groups is None else np.asarray(groups)[cols]
+        parts.append(_block(arr[:, cols], first_weekday, window, daily, p, start, g))
         cb.on_step("forecasting", k, len(blocks))
     return _concat(parts, daily)
 
@@ -139,7 +145,10 @@ def _weekdays(first: int, days: int) -> NDArray[np.int64]:
 
 
 def _select(
-    fitted: Fitted, seg: NDArray[np.str_], p: ForecastParams
+    fitted: Fitted,
+    seg: NDArray[np.str_],
+    p: ForecastParams,
+    groups: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
     """Choose candidates per segment by rolling-origin RMSSE on the history.
 
@@ -152,7 +161,7 @@ def _select(
     h = p.select_horizon_days
     windows = min(p.select_windows, (t_len - 35) // h)
     if windows < 1:
-        return _anchored(np.full((p.combine_top, n), _DEFAULT), p)
+        return _anchored(np.full((p.combine_top, n), _DEFAULT), p, fitted)
     first = t_len - windows * h
     train = y[:first]
     prof = weekday_profile(
@@ -160,8 +169,10 @@ def _select(
     )
     # What the backtest sees is fitted before its first origin: the weekday
     # profile, and the smoothing constant of the weekday-adjusted SES.
-    early = deseasonalised_ses(y, prof[wd[:t_len]], until=first)
-    fit = replace(fitted, profile=prof, states={**fitted.states, "SESopt": early})
+    early = {"SESopt": deseasonalised_ses(y, prof[wd[:t_len]], until=first)}
+    if groups is not None:
+        early["Pooled"] = pooled_states(y, wd, groups, until=first)
+    fit = replace(fitted, profile=prof, states={**fitted.states, **early})
     scale = _naive_scale(train)
     weight = train[-h:].sum(axis=0)
     score = np.zeros((len(CANDIDATES), n))
@@ -189,15 +200,16 @@ def _select(
         cols = (seg == g) & (weight > 0)
         if cols.sum() >= p.min_segment_series:
             choice[:, seg == g] = _best(cols)[:, None]
-    return _anchored(choice, p)
+    return _anchored(choice, p, fit)
 
 
-def _anchored(choice: NDArray[np.int64], p: ForecastParams) -> NDArray[np.int64]:
-    """Put the anchor candidate (if any) in front of the backtest's choice."""
-    if p.anchor is None:
-        return choice
-    anchor = np.full((1, choice.shape[1]), CANDIDATES.index(p.anchor))
-    return np.vstack([anchor, choice])
+def _anchored(
+    choice: NDArray[np.int64], p: ForecastParams, fit: Fitted
+) -> NDArray[np.int64]:
+    """Put the fitted anchor candidates in front of the backtest's choice."""
+    codes = [CANDIDATES.index(a) for a in p.anchor if fit.has(a)]
+    anchors = np.repeat(np.asarray(codes, dtype=np.int64)[:, None], choice.shape[1], 1)
+    return np.vstack([anchors, choice])
 
 
 def _naive_scale(y: FloatArray) -> FloatArray:
@@ -216,6 +228,7 @@ def _block(
     daily: bool,
     p: ForecastParams,
     start: date | None = None,
+    groups: NDArray[np.int64] | None = None,
 ) -> MatrixForecast:
     lead, horizon = window
     t_len = y.shape[0]
@@ -224,10 +237,10 @@ def _block(
     prof = weekday_profile(
         y[-p.profile_days :], wd[:t_len][-p.profile_days :], p.profile_prior_units
     )
-    fit = fit_candidates(y, wd, prof)
+    fit = fit_candidates(y, wd, prof, groups)
     if p.global_model and global_model.available():
         fit = _with_global(fit, lead + horizon, daily, p, start)
-    choice = _select(fit, seg, p)
+    choice = _select(fit, seg, p, groups)
     path = np.maximum(chosen_path(fit, choice, t_len, 0, lead + horizon), 0.0)
     total = path[lead:].sum(axis=0)
     scale = one_step_scale(fit, choice, p.calibration_days)
