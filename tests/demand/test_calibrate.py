@@ -50,7 +50,8 @@ def test_ses_picks_a_slow_constant_for_noise_and_a_fast_one_for_a_walk() -> None
         0, 0.5, days
     )
     y = np.column_stack([noise, walk])
-    level = deseasonalised_ses(y, np.ones_like(y))
+    level, alpha = deseasonalised_ses(y, np.ones_like(y))
+    assert alpha[0] < alpha[1]
     assert level.shape == (days + 1, 2)
     # Noise: a level near the long-run mean; walk: near the last few days.
     assert abs(level[-1, 0] - 10.0) < 1.0

@@ -47,11 +47,24 @@ def chosen_path(
         stop: Lead after the last, in days.
     """
     rows = np.atleast_2d(choice)
-    out = np.zeros((stop - start, rows.shape[1]))
+    n = rows.shape[1]
+    out = np.zeros((stop - start, n))
+    # Flat candidates add up as levels (one per series), so the weekday
+    # profile is applied once, not once per candidate.
+    dow_level, flat_level = np.zeros(n), np.zeros(n)
     for row in rows:
         for code in np.unique(row):
             cols = row == code
-            out[:, cols] += fit.path(CANDIDATES[code], origin, start, stop)[:, cols]
+            name = CANDIDATES[code]
+            base, _, dow = name.partition("+")
+            if base not in fit.states:
+                out[:, cols] += fit.path(name, origin, start, stop)[:, cols]
+            elif dow:
+                dow_level[cols] += fit.states[base][origin, cols]
+            else:
+                flat_level[cols] += fit.states[base][origin, cols]
+    days = fit.weekdays[origin + np.arange(start, stop)]
+    out += fit.profile[days] * dow_level + flat_level
     return np.asarray(out / rows.shape[0], dtype=np.float64)
 
 

@@ -169,9 +169,12 @@ def _select(
     )
     # What the backtest sees is fitted before its first origin: the weekday
     # profile, and the smoothing constant of the weekday-adjusted SES.
-    early = {"SESopt": deseasonalised_ses(y, prof[wd[:t_len]], until=first)}
+    early = {
+        "SESopt": deseasonalised_ses(y, prof[wd[:t_len]], fitted.alphas["SESopt"])[0]
+    }
     if groups is not None:
-        early["Pooled"] = pooled_states(y, wd, groups, until=first)
+        a = fitted.alphas["Pooled"]
+        early["Pooled"] = pooled_states(y, wd, groups, until=first, alpha=a)[0]
     fit = replace(fitted, profile=prof, states={**fitted.states, **early})
     scale = _naive_scale(train)
     weight = train[-h:].sum(axis=0)
@@ -212,6 +215,12 @@ def _anchored(
     return np.vstack([anchors, choice])
 
 
+def _first_origin(t_len: int, p: ForecastParams) -> int:
+    """First origin of the backtest that chooses candidates, in days."""
+    h = p.select_horizon_days
+    return t_len - max(min(p.select_windows, (t_len - 35) // h), 0) * h
+
+
 def _naive_scale(y: FloatArray) -> FloatArray:
     """Mean squared one-step naive change after the first sale, per series."""
     started = np.cumsum(y > 0, axis=0) > 0
@@ -237,7 +246,7 @@ def _block(
     prof = weekday_profile(
         y[-p.profile_days :], wd[:t_len][-p.profile_days :], p.profile_prior_units
     )
-    fit = fit_candidates(y, wd, prof, groups)
+    fit = fit_candidates(y, wd, prof, groups, _first_origin(t_len, p))
     if p.global_model and global_model.available():
         fit = _with_global(fit, lead + horizon, daily, p, start)
     choice = _select(fit, seg, p, groups)
