@@ -150,13 +150,8 @@ def residual_quantiles(
         levels: Quantile levels, unitless, increasing.
         min_samples: Errors a bin needs; sparser bins use the group's, and
             sparser groups use everyone's.
-        unit: Units per scaled error of each series, ``(N,)`` (scale times
-            the square root of the horizon). Given, each level is tuned so
-            that the reported whole-unit quantile (rounded, capped as in
-            :func:`consistent_quantiles`) is hit at that rate on the past
-            errors: ``P(actual <= Q) = level`` for upper levels and
-            ``P(actual < Q) = level`` below the median. Without it, counts
-            of 0, 1, 2 units make a central 90% interval cover 95%.
+        unit: Units per scaled error of each series, ``(N,)``; given, the
+            levels are tuned for whole units (:func:`tuned_quantiles`).
 
     Returns:
         The quantiles of each series' scaled error, ``(N, len(levels))``.
@@ -164,17 +159,13 @@ def residual_quantiles(
     q = np.asarray(levels)
     out = np.zeros((groups.shape[0], q.size))
     ok = ~np.isnan(errors)
-    units = np.broadcast_to(
-        np.ones(groups.shape[0]) if unit is None else unit, errors.shape
-    )
-
-    def quantiles(e: FloatArray, pr: FloatArray, u: FloatArray) -> FloatArray:
-        if unit is None:
-            return np.asarray(np.quantile(e, q), dtype=np.float64)
-        return tuned_quantiles(e, pr, u, q)
-
+    tuned = unit is not None
+    units = np.broadcast_to(np.ones(groups.shape[0]) if unit is None else unit,
+                            errors.shape)  # fmt: skip
     fallback = (
-        quantiles(errors[ok], preds[ok], units[ok]) if ok.any() else np.zeros(q.size)
+        _quantiles(errors[ok], preds[ok], units[ok], q, tuned)
+        if ok.any()
+        else np.zeros(q.size)
     )
     for g in np.unique(groups):
         cols = groups == g
@@ -184,23 +175,41 @@ def residual_quantiles(
         if e.size < min_samples:
             out[cols] = fallback
             continue
-        group_q = quantiles(e, pr, u)
-        pos = pr[pr > 0]
-        edges = np.quantile(pos, [0.25, 0.5, 0.75]) if pos.size else np.zeros(3)
-        sample_bin = np.where(pr > 0, 1 + np.searchsorted(edges, pr), 0)
-        cur = current[cols]
-        cur_bin = np.where(cur > 0, 1 + np.searchsorted(edges, cur), 0)
-        res = np.empty((cols.sum(), q.size))
-        for b in range(5):
-            sel = sample_bin == b
-            qb = (
-                quantiles(e[sel], pr[sel], u[sel])
-                if sel.sum() >= min_samples
-                else group_q
-            )
-            res[cur_bin == b] = qb
-        out[cols] = res
+        out[cols] = _by_bin((e, pr, u), current[cols], q, tuned, min_samples)
     return out
+
+
+def _by_bin(
+    pool: tuple[FloatArray, FloatArray, FloatArray],
+    current: FloatArray,
+    q: FloatArray,
+    tuned: bool,
+    min_samples: int,
+) -> FloatArray:
+    """Quantiles of one group's errors for each series' forecast-size bin."""
+    e, pr, u = pool
+    group_q = _quantiles(e, pr, u, q, tuned)
+    pos = pr[pr > 0]
+    edges = np.quantile(pos, [0.25, 0.5, 0.75]) if pos.size else np.zeros(3)
+    sample_bin = np.where(pr > 0, 1 + np.searchsorted(edges, pr), 0)
+    cur_bin = np.where(current > 0, 1 + np.searchsorted(edges, current), 0)
+    res = np.empty((current.size, q.size))
+    for b in range(5):
+        sel = sample_bin == b
+        enough = sel.sum() >= min_samples
+        res[cur_bin == b] = (
+            _quantiles(e[sel], pr[sel], u[sel], q, tuned) if enough else group_q
+        )
+    return res
+
+
+def _quantiles(
+    e: FloatArray, pr: FloatArray, u: FloatArray, q: FloatArray, tuned: bool
+) -> FloatArray:
+    """Plain or whole-unit-tuned quantiles of one pool of scaled errors."""
+    if tuned:
+        return tuned_quantiles(e, pr, u, q)
+    return np.asarray(np.quantile(e, q), dtype=np.float64)
 
 
 def consistent_quantiles(
@@ -267,6 +276,7 @@ def tuned_quantiles(
         upper = lv >= 0.5
 
         def rate(k: int, cap: FloatArray = cap, upper: bool = upper) -> float:
+            """Share of past outcomes that meet the bound of grid level ``k``."""
             bound = np.minimum(np.round(np.maximum(pr + u * zg[k], 0.0)), cap)
             hit = actual <= bound + 1e-9 if upper else actual < bound - 1e-9
             return float(np.mean(hit))
