@@ -79,11 +79,20 @@ def one_step_scale(fit: Fitted, choice: NDArray[np.int64], days: int) -> FloatAr
     lo = max(t_len - days, 8)
     if lo >= t_len:
         return np.full(rows.shape[1], _MIN_SCALE)
-    pred = np.zeros((t_len - lo, rows.shape[1]))
+    n = rows.shape[1]
+    pred = np.zeros((t_len - lo, n))
+    dow_level, flat_level = np.zeros((t_len - lo, n)), np.zeros((t_len - lo, n))
     for row in rows:
         for code in np.unique(row):
             cols = row == code
-            pred[:, cols] += fit.fitted(CANDIDATES[code])[lo:, cols]
+            base, _, dow = CANDIDATES[code].partition("+")
+            if base not in fit.states:
+                pred[:, cols] += fit.fitted(CANDIDATES[code])[lo:, cols]
+            elif dow:
+                dow_level[:, cols] += fit.states[base][lo:t_len, cols]
+            else:
+                flat_level[:, cols] += fit.states[base][lo:t_len, cols]
+    pred += fit.profile[fit.weekdays[lo:t_len]] * dow_level + flat_level
     err = fit.y[lo:] - pred / rows.shape[0]
     with np.errstate(invalid="ignore"):
         ok = ~np.isnan(err)
