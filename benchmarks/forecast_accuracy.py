@@ -5,6 +5,8 @@ Usage::
     python benchmarks/forecast_accuracy.py                       # M5 subset
     python benchmarks/forecast_accuracy.py --data DIR --horizon 28
     python benchmarks/forecast_accuracy.py --global-model        # + LightGBM
+    python benchmarks/forecast_accuracy.py --drop-last-days 28   # an earlier period
+    python benchmarks/forecast_accuracy.py --data DIR --max-series 2000
 
 Reads ``DIR/daily_units_long.csv.gz`` (``sku, market, date, units``; missing
 days are 0). The last ``--horizon`` days are cut off before anything is fitted
@@ -70,9 +72,12 @@ def _weights(folder: Path, keys: pd.MultiIndex, train: np.ndarray) -> tuple:
     return units, "units of the last 28 training days"
 
 
-def _statsforecast(train_long: pd.DataFrame, h: int) -> pd.DataFrame:
-    df = train_long.rename(columns={"date": "ds", "units": "y"})
-    df["unique_id"] = df["sku"] + "/" + df["market"]
+def _statsforecast(train_wide: pd.DataFrame, h: int) -> pd.DataFrame:
+    # From the zero-filled matrix: a long file may list only days with a sale.
+    df = train_wide.copy()
+    df.columns = [f"{s}/{m}" for s, m in df.columns]
+    df = df.rename_axis("ds").reset_index()
+    df = df.melt(id_vars="ds", var_name="unique_id", value_name="y")
     df = df[["unique_id", "ds", "y"]]
     models = [
         sf.SeasonalNaive(7),
@@ -93,6 +98,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT)
     ap.add_argument("--horizon", type=int, default=28)
+    ap.add_argument("--drop-last-days", type=int, default=0,
+                    help="cut these days off the end first (tune on an "
+                    "earlier period than the one reported)")  # fmt: skip
+    ap.add_argument("--max-series", type=int, default=0,
+                    help="keep the series with the most units before the "
+                    "held-back days (0: all)")  # fmt: skip
     ap.add_argument("--global-model", action="store_true",
                     help="also score the LightGBM global model")  # fmt: skip
     args = ap.parse_args()
@@ -102,7 +113,15 @@ def main() -> None:
     long = long[["sku", "market", "date", "units"]]
     wide = long.pivot_table(index="date", columns=["sku", "market"], values="units",
                             aggfunc="sum").asfreq("D").fillna(0.0)  # fmt: skip
+    if args.drop_last_days:
+        wide = wide.iloc[: -args.drop_last_days]
+        long = long[long["date"] <= wide.index[-1]]
     cut = wide.index[-h - 1]
+    if args.max_series and wide.shape[1] > args.max_series:
+        top = wide.iloc[:-h].sum().nlargest(args.max_series).index
+        wide = wide[top]
+        keep = pd.MultiIndex.from_frame(long[["sku", "market"]]).isin(top)
+        long = long[keep]
     y = wide.to_numpy(dtype=float)
     train, test = y[:-h], y[-h:]
     train_long = long[long["date"] <= cut]
@@ -113,7 +132,7 @@ def main() -> None:
     lo, hi = ours_run["p5"], ours_run["p95"]
     n = wide.shape[1]
 
-    fc = _statsforecast(train_long, h)
+    fc = _statsforecast(wide.iloc[:-h], h)
     scores, plain = {}, {}
     for model in [c for c in fc.columns if c not in ("unique_id", "ds")]:
         piv = fc.pivot(index="ds", columns="unique_id", values=model)

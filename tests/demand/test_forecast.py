@@ -8,6 +8,7 @@ import pytest
 
 from tests.demand.conftest import poisson_frame
 from worldpool.demand import ForecastParams, daily_forecast, forecast
+from worldpool.demand.calibrate import consistent_quantiles
 
 Q = ["p50", "p80", "p90", "p95", "p99"]
 
@@ -32,6 +33,36 @@ def test_quantiles_are_whole_increasing_and_non_negative(
     q = forecast(online_retail_small, horizon_days=35)[Q].to_numpy()
     assert (np.diff(q, axis=1) >= 0).all()
     assert (q >= 0).all() and (q == np.round(q)).all()
+
+
+LEVELS = np.array([0.5, 0.8, 0.9, 0.95, 0.99])
+
+
+def test_quantiles_are_consistent_with_the_mean(
+    online_retail_small: pd.DataFrame,
+) -> None:
+    """No quantile exceeds mean / (1 - level) (Markov); a mean of 0 has all 0."""
+    for days in (7, 28):
+        out = forecast(online_retail_small, horizon_days=days)
+        q = out[Q].to_numpy()
+        mean = out["mean"].to_numpy()
+        assert (q <= mean[:, None] / (1 - LEVELS) + 1e-9).all()
+        assert (q[mean == 0] == 0).all()
+        daily = daily_forecast(online_retail_small, horizon_days=days)
+        dq = daily[Q].to_numpy()
+        dm = daily["mean"].to_numpy()
+        assert (dq <= dm[:, None] / (1 - LEVELS) + 1e-9).all()
+        assert (dq[dm == 0] == 0).all()
+
+
+def test_consistent_quantiles_caps_a_zero_mean() -> None:
+    """The demo's mean 0 with P90 193 and P99 488 becomes all zeros."""
+    levels = (0.5, 0.9, 0.99)
+    raw = np.array([[0.0, 193.0, 488.0], [3.2, 9.6, 40.4]])
+    out = consistent_quantiles(raw, np.array([0.0, 4.0]), levels)
+    assert out[0].tolist() == [0.0, 0.0, 0.0]
+    # 4 units: P50 <= 8, P90 <= 40, P99 <= 400; whole units, increasing.
+    assert out[1].tolist() == [3.0, 10.0, 40.0]
 
 
 def test_same_input_same_output(online_retail_small: pd.DataFrame) -> None:

@@ -22,16 +22,20 @@ from worldpool.demand.forecasters import (
 __all__ = [
     "CANDIDATES",
     "GLOBAL",
+    "SES_ALPHAS",
     "SNAIVE",
     "Fitted",
+    "deseasonalised_ses",
     "fit_candidates",
+    "pooled_states",
+    "ses_alphas",
     "weekday_profile",
 ]
 
 SNAIVE = "SeasonalNaive"
 GLOBAL = "LightGBM"
 """The optional global model (:mod:`worldpool.demand.global_model`)."""
-_FLAT = ("CrostonSBA", "TSB", "SES", "WindowAverage", "Ensemble")
+_FLAT = ("CrostonSBA", "TSB", "SES", "WindowAverage", "Ensemble", "SESopt", "Pooled")
 CANDIDATES: tuple[str, ...] = (SNAIVE, *_FLAT, *(f"{n}+dow" for n in _FLAT), GLOBAL)
 """Names of every candidate, in a fixed order (the index is the model code).
 
@@ -86,13 +90,22 @@ class Fitted:
     paths: dict[int, FloatArray] = field(default_factory=dict)
     """Global model's forecast from each origin it was run at, units per day,
     ``(days, N)`` each; empty when the global model is not a candidate."""
+    alphas: dict[str, FloatArray] = field(default_factory=dict)
+    """Smoothing constants of ``SESopt`` (per series) and ``Pooled`` (per
+    group), chosen before the first backtest origin."""
     global_fitted: FloatArray | None = None
     """Global model's forecast of each history day from the latest origin
     before it, units per day, ``(T, N)`` (NaN where none)."""
 
     def has(self, name: str) -> bool:
-        """Whether candidate ``name`` was fitted (the global model is optional)."""
-        return name != GLOBAL or bool(self.paths)
+        """Whether candidate ``name`` was fitted.
+
+        The global model and the pooled model (which needs the series' SKUs)
+        are optional.
+        """
+        if name == GLOBAL:
+            return bool(self.paths)
+        return name == SNAIVE or name.partition("+")[0] in self.states
 
     def path(self, name: str, origin: int, start: int, stop: int) -> FloatArray:
         """Forecast made before day ``origin`` of days ``origin+start..+stop-1``.
@@ -138,7 +151,11 @@ class Fitted:
 
 
 def fit_candidates(
-    y: FloatArray, weekdays: NDArray[np.int64], profile: FloatArray
+    y: FloatArray,
+    weekdays: NDArray[np.int64],
+    profile: FloatArray,
+    groups: NDArray[np.int64] | None = None,
+    choose_until: int | None = None,
 ) -> Fitted:
     """Fit every flat base model once on ``y`` (all series at once).
 
@@ -146,6 +163,10 @@ def fit_candidates(
         y: Demand, units per day, ``(T, N)``.
         weekdays: Weekday (0 = Monday) of every day from day 0, at least ``T``.
         profile: Weekday factors for the ``+dow`` candidates, ``(7, N)``.
+        groups: Group code of each series (its SKU), ``(N,)``; given, the
+            ``Pooled`` candidates are fitted (see :func:`pooled_states`).
+        choose_until: Day before which smoothing constants are chosen
+            (:func:`ses_alphas`; the pipeline's first backtest origin).
 
     Returns:
         The fitted candidates.
@@ -172,4 +193,143 @@ def fit_candidates(
     if y.shape[0] < 28:
         ens[-1] = (three[-1] + states["WindowAverage"][-1]) / 4
     states["Ensemble"] = ens
-    return Fitted(y=y, weekdays=weekdays, states=states, profile=profile)
+    season = profile[weekdays[: y.shape[0]]]
+    states["SESopt"], a = deseasonalised_ses(y, season, until=choose_until)
+    alphas = {"SESopt": a}
+    if groups is not None:
+        states["Pooled"], alphas["Pooled"] = pooled_states(
+            y, weekdays, groups, until=choose_until
+        )
+    return Fitted(y=y, weekdays=weekdays, states=states, profile=profile, alphas=alphas)
+
+
+SES_ALPHAS = (0.02, 0.05, 0.1, 0.2, 0.3)
+"""Smoothing constants :func:`deseasonalised_ses` chooses from, unitless. [α]"""
+
+
+def ses_alphas(
+    y: FloatArray, season: FloatArray, window: int = 364, until: int | None = None
+) -> FloatArray:
+    """Each series' smoothing constant for :func:`deseasonalised_ses`, unitless.
+
+    The constant of :data:`SES_ALPHAS` whose one-step forecasts
+    ``season · level`` had the lowest squared error over the ``window`` days
+    before day ``until`` (default: the end), as ETS(A,N,A) picks its own α,
+    but on a grid and for all series at once.
+
+    Args:
+        y: Demand, units per day, ``(T, N)``.
+        season: Weekday factor of every day, unitless, ``(T, N)``.
+        window: Days whose one-step errors choose the constant, in days.
+        until: Choose on days before this one, so that a backtest from a
+            later origin stays honest.
+
+    Returns:
+        ``(N,)`` smoothing constants.
+    """
+    t_len = y.shape[0]
+    end = t_len if until is None else min(until, t_len)
+    factor = np.maximum(season[:end], _MIN_FACTOR)
+    x = y[:end] / factor
+    grid = np.asarray(SES_ALPHAS)[:, None]
+    level = np.repeat(x[:1], len(SES_ALPHAS), axis=0)
+    sse, gap, err = np.zeros_like(level), np.empty_like(level), np.empty_like(level)
+    lo = max(end - window, 1)
+    for t in range(1, end):
+        np.subtract(x[t], level, out=gap)  # y - factor·level = factor·gap
+        if t >= lo:
+            np.multiply(gap, factor[t], out=err)
+            err *= err
+            sse += err
+        gap *= grid
+        level += gap
+    return np.asarray(np.asarray(SES_ALPHAS)[np.argmin(sse, axis=0)], dtype=np.float64)
+
+
+def deseasonalised_ses(
+    y: FloatArray,
+    season: FloatArray,
+    alpha: FloatArray | None = None,
+    until: int | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """SES on weekday-adjusted demand, with each series' own smoothing constant.
+
+    The weekday factor is divided out before smoothing (so a busy Saturday
+    does not move the level); the constant is each series' own (see
+    :func:`ses_alphas`).
+
+    Args:
+        y: Demand, units per day, ``(T, N)``.
+        season: Weekday factor of every day, unitless, ``(T, N)``.
+        alpha: Smoothing constant of each series, ``(N,)``; default: chosen
+            by :func:`ses_alphas` on the days before ``until``.
+        until: See :func:`ses_alphas`.
+
+    Returns:
+        The weekday-adjusted level before each day, units per day,
+        ``(T + 1, N)`` (multiply by the weekday factor to forecast), and the
+        constants used, ``(N,)``.
+    """
+    a = ses_alphas(y, season, until=until) if alpha is None else alpha
+    x = y / np.maximum(season, _MIN_FACTOR)
+    states = np.empty((y.shape[0] + 1, y.shape[1]))
+    states[0] = np.nan
+    level = x[0].copy()
+    states[1] = level
+    for t in range(1, y.shape[0]):
+        level += a * (x[t] - level)
+        states[t + 1] = level
+    return states, a
+
+
+_MIN_FACTOR = 0.05
+"""Floor of a weekday factor divided out of demand, unitless."""
+
+_SHARE_DAYS = 91
+"""Days over which a series' share of its group's demand is measured, in days."""
+
+
+def pooled_states(
+    y: FloatArray,
+    weekdays: NDArray[np.int64],
+    groups: NDArray[np.int64],
+    until: int | None = None,
+    alpha: FloatArray | None = None,
+    prior_units: float = 20.0,
+) -> tuple[FloatArray, FloatArray]:
+    """Cross-learned level: the group's weekday-adjusted SES times the series' share.
+
+    The demand of a SKU summed over its marketplaces (or stores) is far less
+    noisy than any one of them, so its level is estimated there (with
+    :func:`deseasonalised_ses`) and handed down in proportion to each
+    series' share of the group's units over the last 91 days (top-down
+    forecasting; a group of one is the series itself).
+
+    Args:
+        y: Demand, units per day, ``(T, N)``.
+        weekdays: Weekday (0 = Monday) of every day from day 0, at least ``T``.
+        groups: Group code of each series, ``(N,)``.
+        until: As in :func:`ses_alphas` (also ends the profile days).
+        alpha: Smoothing constant of each group, in the order of
+            ``np.unique(groups)``; default: chosen by :func:`ses_alphas`.
+        prior_units: Pseudo-units of the pooled weekday profile, units.
+
+    Returns:
+        Weekday-adjusted level before each day, units per day, ``(T + 1, N)``,
+        and the groups' smoothing constants.
+    """
+    t_len = y.shape[0]
+    codes, inv = np.unique(groups, return_inverse=True)
+    agg = np.zeros((codes.size, t_len))
+    np.add.at(agg, inv, y.T)
+    agg = agg.T
+    end = t_len if until is None else until
+    wd = weekdays[:t_len]
+    prof = weekday_profile(agg[max(end - 364, 0) : end], wd[max(end - 364, 0) : end],
+                           prior_units)  # fmt: skip
+    level, used = deseasonalised_ses(agg, prof[wd], alpha, until)
+    own = WindowAverage(_SHARE_DAYS).fit(y).states_
+    whole = WindowAverage(_SHARE_DAYS).fit(agg).states_
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(whole[:, inv] > 0, own / whole[:, inv], 0.0)
+    return np.asarray(level[:, inv] * share, dtype=np.float64), used

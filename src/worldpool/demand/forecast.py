@@ -71,15 +71,7 @@ def forecast(
     p = params or ForecastParams()
     cols = _col_names(sku_col, market_col, date_col, units_col, stockout_col)
     panel = history_panel(frame, cols, p.impute_window_days)
-    mf = forecast_matrix(
-        panel.y,
-        first_weekday=panel.start.weekday(),
-        horizon_days=horizon_days,
-        lead_days=lead_days,
-        params=p,
-        callbacks=callbacks,
-        start=panel.start.date(),
-    )
+    mf = _run(panel, p, callbacks, horizon_days=horizon_days, lead_days=lead_days)
     start = panel.dates[-1] + pd.Timedelta(days=1 + lead_days)
     out = _history_rows(panel, mf, p.quantiles, p.select_horizon_days)
     cold = _cold_rows(panel, new_pairs, categories, market_size, horizon_days, p)
@@ -89,6 +81,21 @@ def forecast(
         out.insert(2 + i, name, window[i])
     out = out.rename(columns={"sku": sku_col, "market": market_col})
     return _like(frame, out)
+
+
+def _run(
+    panel: Panel, p: ForecastParams, callbacks: ForecastCallbacks | None, **window: Any
+) -> MatrixForecast:
+    """The pipeline on a panel; a SKU's series in every market pool their level."""
+    return forecast_matrix(
+        panel.y,
+        first_weekday=panel.start.weekday(),
+        params=p,
+        callbacks=callbacks,
+        start=panel.start.date(),
+        groups=np.unique(panel.sku.astype(str), return_inverse=True)[1],
+        **window,
+    )
 
 
 def _history_rows(
@@ -181,15 +188,7 @@ def daily_forecast(
     p = params or ForecastParams()
     cols = _col_names(sku_col, market_col, date_col, units_col, stockout_col)
     panel = history_panel(frame, cols, p.impute_window_days)
-    mf = forecast_matrix(
-        panel.y,
-        first_weekday=panel.start.weekday(),
-        horizon_days=horizon_days,
-        daily=True,
-        params=p,
-        callbacks=callbacks,
-        start=panel.start.date(),
-    )
+    mf = _run(panel, p, callbacks, horizon_days=horizon_days, daily=True)
     assert mf.daily_quantiles is not None  # daily=True guarantees it
     n = panel.y.shape[1]
     dates = pd.date_range(panel.dates[-1] + pd.Timedelta(days=1), periods=horizon_days)

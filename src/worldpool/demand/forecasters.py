@@ -210,12 +210,11 @@ class WindowAverage(_Flat):
         """Fit on ``y``, units per day, shape ``(T, N)``."""
         arr = _check(y)
         csum = np.vstack([np.zeros((1, arr.shape[1])), np.cumsum(arr, axis=0)])
-        idx = np.arange(arr.shape[0] + 1)
-        lo = np.maximum(idx - self.window, 0)
-        width = (idx - lo).astype(np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.states_ = (csum[idx] - csum[lo]) / width[:, None]
-        self.states_[: self.window] = np.nan
+        w = self.window
+        # Slices, not an index array: the same sums without copying csum twice.
+        self.states_ = np.full_like(csum, np.nan)
+        if arr.shape[0] >= w:
+            self.states_[w:] = (csum[w:] - csum[:-w]) / w
         if arr.shape[0] < self.window:
             self.states_[-1] = csum[-1] / arr.shape[0]
         return self
