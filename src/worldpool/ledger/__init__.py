@@ -4,6 +4,7 @@
 from worldpool.ledger import assistant_tables as assistant_tables
 from worldpool.ledger import audit_tables as audit_tables
 from worldpool.ledger import connector_tables as connector_tables
+from worldpool.ledger import hs_tables as hs_tables
 from worldpool.ledger import logistics_tables as logistics_tables
 from worldpool.ledger import order_tables as order_tables
 from worldpool.ledger import plan_tables as plan_tables
