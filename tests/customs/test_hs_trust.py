@@ -128,7 +128,8 @@ def test_correction_counts_at_once_for_that_seller_only(seller_ctx: Context) -> 
     code = "950300" if before != "950300" else "420221"
     done = record_hs_correction(seller_ctx, HsCorrectionRequest(request.query(), code))
     assert done.hs6 == code and done.examples == 1
-    assert suggest_hs_answer(seller_ctx, request).suggestions[0].code == code
+    corrected = suggest_hs_answer(seller_ctx, request)
+    assert corrected.suggestions[0].code == code and corrected.confident
     other = replace(seller_ctx, seller="other-seller")
     assert suggest_hs_answer(other, request).suggestions[0].code == before
     again = record_hs_correction(

@@ -12,7 +12,7 @@ sees it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from worldpool.audit import audit_on
@@ -135,7 +135,14 @@ def suggest_hs_answer(ctx: Context | None, request: HsRequest) -> HsAnswer:
         own = seller_examples(ctx)
         extra = _seller_index(model, own) if own else None
     found = model.suggest_many([request.query()], request.k, extra)[0]
-    return answer_of(found, load_calibration(), model.params.confident_at)
+    answer = answer_of(found, load_calibration(), model.params.confident_at)
+    key = " ".join(request.query().lower().split())
+    if extra is not None and found and not answer.confident:
+        # The seller confirmed this very text: its code is the answer, not a guess.
+        own = {" ".join(e.text.lower().split()): e.hs6 for e in extra.examples}
+        if own.get(key) == found[0].code:
+            answer = replace(answer, confident=True, question="", question_key="")
+    return answer
 
 
 def record_hs_correction(ctx: Context, request: HsCorrectionRequest) -> HsCorrection:
