@@ -139,8 +139,8 @@ def suggest_hs_answer(ctx: Context | None, request: HsRequest) -> HsAnswer:
     key = " ".join(request.query().lower().split())
     if extra is not None and found and not answer.confident:
         # The seller confirmed this very text: its code is the answer, not a guess.
-        own = {" ".join(e.text.lower().split()): e.hs6 for e in extra.examples}
-        if own.get(key) == found[0].code:
+        confirmed = {" ".join(e.text.lower().split()): e.hs6 for e in extra.examples}
+        if confirmed.get(key) == found[0].code:
             answer = replace(answer, confident=True, question="", question_key="")
     return answer
 
