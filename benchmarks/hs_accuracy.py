@@ -1,37 +1,37 @@
-"""HS suggestion accuracy and speed on a labelled CSV (last line: one JSON object).
+"""HS suggestion accuracy, calibration and speed on a labelled CSV (last line: JSON).
 
 Usage::
 
-    python benchmarks/hs_accuracy.py [--data FILE] [--folds 5] [--seed 0] [--embeddings]
-                                     [--no-glossary]
+    python benchmarks/hs_accuracy.py [--data FILE] [--train FILE ...] [--folds 5]
+        [--seed 0] [--embeddings] [--no-glossary] [--uk-weight W]
 
-FILE has the columns of ``shared/data/customs/labeled/hs_labeled_dev.csv``
-(``text``, ``hs6``, optional ``category_path``, ``attributes_json``,
-``source``). Default: that dev file.
+FILE has a ``text`` and an ``hs6`` column, optionally ``category_path``,
+``attributes_json``, ``source`` (the columns of
+``shared/data/customs/labeled/hs_labeled_dev.csv``; ``uk_fpo_references.csv``
+works too). Default: that dev file.
 
-Train/test separation: the model is fitted on the HS 2022 texts, the US
-HTS8 and EU/UK CN8 line descriptions and the packaged labelled products. The
-rows of FILE are split into ``--folds`` folds; for each fold, every packaged
-labelled product whose normalised text equals a text in that fold is removed
-from the training set before fitting. On the dev file (whose rows *are* the
-packaged products) this is plain k-fold cross-validation; on a file with no
-overlap (e.g. the held-out split) every fold sees the same model, the one
-that ships. No row is ever scored by a model that was fitted on it. The
-commodity glossary (``data/hs_glossary.csv``) was written by hand, not derived from the
-labelled rows, and is the same in every fold.
+With ``--train``: the model is fitted on the HS 2022 texts, the US HTS8 and
+EU/UK CN8 lines, the packaged labelled products and the rows of the
+``--train`` files, and every row of FILE is scored. Without it: ``--folds``-fold
+cross-validation within FILE (the model learns from the packaged products
+and FILE's other folds). Either way, every training product whose normalised
+text (or title) equals a scored text is removed before fitting, so no row is
+scored by a model that saw it, even though the package ships the shared
+labelled rows.
 
-Speed: suggestions per second on one core: top-3 per text, BLAS threads pinned
-to 1, measured in CPU seconds of this process (``time.process_time``, so that
-other work on a shared machine does not count), in batches (``per_s``) and one
-text at a time (``per_s_single``); ``per_s_wall`` is the wall-clock rate.
+Calibration is never fitted on scored rows either: with ``--train`` it is
+fitted on out-of-fold predictions of the training rows (``--folds`` more
+fits); in cross-validation, each fold's probabilities come from a calibration
+fitted on the other folds' held-back predictions (cross-fitting). The
+packaged ``data/hs_calibration.csv`` is not used here.
 
-``--embeddings`` adds the sentence-embedding evidence (the ``embeddings``
-extra; PyTorch pinned to one thread too). Embeddings of the reference texts
-are cached on disk on the first run; query texts are always embedded afresh,
-so the speed includes the encoder.
-
-``--no-glossary`` leaves out the commodity glossary (``data/hs_glossary.csv``),
-to measure what it adds.
+Figures: top-1/top-3 accuracy at 2/4/6 digits, Wilson 95 % intervals,
+``confident_share`` (share of rows whose calibrated top-1 probability reaches
+``HsParams.confident_at``), ``confident_top1_6digit`` (their top-1 HS6
+accuracy), ``ece`` (expected calibration error of the top-1 probability,
+15 equal-width bins). Speed: suggestions per second on one core (BLAS threads
+pinned to 1, CPU time of this process) in batches (``per_s``) and one at a time
+(``per_s_single``); ``per_s_wall`` is the wall-clock rate.
 """
 
 from __future__ import annotations
@@ -40,36 +40,61 @@ import argparse
 import csv
 import json
 import math
-import random
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
 from worldpool.customs import HsParams, HsSuggester, load_nomenclature
 from worldpool.customs._build_data import product_text
-from worldpool.customs.examples import packaged_examples, tariff_lines
+from worldpool.customs._calibrate import (
+    calibration_pairs,
+    folds_of,
+    out_of_fold,
+    without,
+)
+from worldpool.customs.answer import (
+    Calibration,
+    answer_of,
+    fit_calibration,
+    write_calibration,
+)
+from worldpool.customs.examples import Example, packaged_examples, tariff_lines
+from worldpool.customs.suggest import HsSuggestion
 
 DEFAULT = (
     Path(__file__).resolve().parents[2]
     / "shared/data/customs/labeled/hs_labeled_dev.csv"
 )
-
-
-def norm(text: str) -> str:
-    return " ".join(text.lower().split())
+Found = list[tuple[HsSuggestion, ...]]
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = [r for r in csv.DictReader(handle) if r["text"].strip()]
     for row in rows:
         row["query"] = product_text(
             row["text"], row.get("category_path", ""), row.get("attributes_json", "")
         )
+        row.setdefault("source", path.stem)
     return rows
+
+
+def as_examples(rows: Sequence[dict[str, str]], tag: str) -> tuple[Example, ...]:
+    return tuple(
+        Example(r["query"], r["hs6"], f"{tag}-{i}") for i, r in enumerate(rows)
+    )
+
+
+def unique(pool: Sequence[Example]) -> tuple[Example, ...]:
+    """Return ``pool`` with one example per (normalised text, code)."""
+    seen: dict[tuple[str, str], Example] = {}
+    for e in pool:
+        seen.setdefault((" ".join(e.text.lower().split()), e.hs6), e)
+    return tuple(seen.values())
 
 
 def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -81,52 +106,110 @@ def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (round(centre - half, 4), round(centre + half, 4))
 
 
-def folds_of(n: int, k: int, seed: int) -> list[list[int]]:
-    order = list(range(n))
-    random.Random(seed).shuffle(order)
-    return [order[i::k] for i in range(k)]
+class Timed:
+    """Fits models and times their suggestions (CPU seconds of this process)."""
 
+    def __init__(self, params: HsParams) -> None:
+        self.params = params
+        self.nomenclature, self.lines = load_nomenclature(), tariff_lines()
+        self.seconds = self.wall = self.single = 0.0
+        self.single_n = 0
 
-def evaluate(
-    rows: list[dict[str, str]], k: int, seed: int, params: HsParams
-) -> dict[str, object]:
-    nomenclature, lines = load_nomenclature(), tariff_lines()
-    packaged = packaged_examples()
-    hits: dict[str, list[bool]] = defaultdict(list)
-    by_source: dict[str, list[bool]] = defaultdict(list)
-    seconds, wall_seconds, single_seconds, single_n = 0.0, 0.0, 0.0, 0
-    fits: dict[tuple[int, int], HsSuggester] = {}
-    for fold in folds_of(len(rows), k, seed):
-        held = {norm(rows[i]["query"]) for i in fold} | {
-            norm(rows[i]["text"]) for i in fold
-        }
-        train = tuple(
-            e
-            for e in packaged
-            if norm(e.text) not in held and norm(e.text.split(" ; ")[0]) not in held
-        )
-        key = len(train), hash(train)
-        if key not in fits:
-            fits = {key: HsSuggester(params).fit(nomenclature, lines, train)}
-        model = fits[key]
-        texts = [rows[i]["query"] for i in fold]
+    def fit(self, train: tuple[Example, ...]) -> HsSuggester:
+        """Fit a suggester on ``train`` (plus the nomenclature and tariff lines)."""
+        return HsSuggester(self.params).fit(self.nomenclature, self.lines, train)
+
+    def suggest(self, model: HsSuggester, texts: list[str]) -> Found:
+        """Return the top-3 of each text, timing batched and single calls."""
         start, wall = time.process_time(), time.perf_counter()
         found = model.suggest_many(texts, k=3)
-        seconds += time.process_time() - start
-        wall_seconds += time.perf_counter() - wall
+        self.seconds += time.process_time() - start
+        self.wall += time.perf_counter() - wall
         start = time.process_time()
         for text in texts[:25]:
             model.suggest(text, k=3)
-        single_seconds += time.process_time() - start
-        single_n += min(25, len(texts))
-        for i, top in zip(fold, found, strict=True):
-            gold, codes = rows[i]["hs6"], [s.code for s in top]
-            hits["top1_2digit"].append(codes[0][:2] == gold[:2])
-            hits["top1_4digit"].append(codes[0][:4] == gold[:4])
-            hits["top3_4digit"].append(gold[:4] in {c[:4] for c in codes})
-            hits["top1_6digit"].append(codes[0] == gold)
-            hits["top3_6digit"].append(gold in codes)
-            by_source[rows[i].get("source", "")].append(codes[0][:4] == gold[:4])
+        self.single += time.process_time() - start
+        self.single_n += min(25, len(texts))
+        return found
+
+
+def with_train(
+    rows: list[dict[str, str]], train: list[dict[str, str]], timed: Timed, k: int
+) -> tuple[Found, list[Calibration]]:
+    texts = [r["query"] for r in rows]
+    pool = without(unique(packaged_examples() + as_examples(train, "train")), texts)
+    found = timed.suggest(timed.fit(pool), texts)
+    # Calibrate on held-back predictions of the training products only.
+    held = out_of_fold([e.text for e in pool], pool, timed.fit, k)
+    cal = fit_calibration(*calibration_pairs(held, [e.hs6 for e in pool]))
+    return found, [cal] * len(rows)
+
+
+def cross_validated(
+    rows: list[dict[str, str]], timed: Timed, k: int, seed: int
+) -> tuple[Found, list[Calibration]]:
+    texts = [r["query"] for r in rows]
+    pool = unique(packaged_examples() + as_examples(rows, "data"))
+    found: Found = [() for _ in rows]
+    folds = folds_of(len(rows), k, seed)
+    for number, fold in enumerate(folds, start=1):
+        print(f"fold {number}/{k}", file=sys.stderr, flush=True)
+        model = timed.fit(without(pool, [texts[i] for i in fold]))
+        for i, top in zip(
+            fold, timed.suggest(model, [texts[i] for i in fold]), strict=True
+        ):
+            found[i] = top
+    cals: list[Calibration] = [None] * len(rows)  # type: ignore[list-item]
+    for fold in folds:
+        inside = set(fold)
+        rest = [i for i in range(len(rows)) if i not in inside]
+        pairs = calibration_pairs(
+            [found[i] for i in rest], [rows[i]["hs6"] for i in rest]
+        )
+        cal = fit_calibration(*pairs)
+        for i in fold:
+            cals[i] = cal
+    return found, cals
+
+
+def ece(probs: list[float], right: list[bool], bins: int = 15) -> float:
+    total = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [
+            i for i, p in enumerate(probs) if lo <= p < hi or (b == bins - 1 and p == 1)
+        ]
+        if idx:
+            gap = sum(probs[i] for i in idx) / len(idx) - sum(
+                right[i] for i in idx
+            ) / len(idx)
+            total += len(idx) / len(probs) * abs(gap)
+    return round(total, 4)
+
+
+def score(
+    rows: list[dict[str, str]], found: Found, cals: list[Calibration], params: HsParams
+) -> dict[str, object]:
+    hits: dict[str, list[bool]] = defaultdict(list)
+    by_source: dict[str, list[bool]] = defaultdict(list)
+    by_source6: dict[str, list[bool]] = defaultdict(list)
+    conf_source: dict[str, list[bool]] = defaultdict(list)
+    probs, confident_hits = [], []
+    for row, top, cal in zip(rows, found, cals, strict=True):
+        gold, codes = row["hs6"], [s.code for s in top]
+        hits["top1_2digit"].append(codes[0][:2] == gold[:2])
+        hits["top1_4digit"].append(codes[0][:4] == gold[:4])
+        hits["top3_4digit"].append(gold[:4] in {c[:4] for c in codes})
+        hits["top1_6digit"].append(codes[0] == gold)
+        hits["top3_6digit"].append(gold in codes)
+        source = row.get("source", "")
+        by_source[source].append(codes[0][:4] == gold[:4])
+        by_source6[source].append(codes[0] == gold)
+        answer = answer_of(top, cal, params.confident_at)
+        probs.append(answer.probability)
+        conf_source[source].append(answer.confident)
+        if answer.confident:
+            confident_hits.append(codes[0] == gold)
     n = len(rows)
     out: dict[str, object] = {k_: round(sum(v) / n, 4) for k_, v in hits.items()}
     out["top1_6digit_ci95"] = wilson(sum(hits["top1_6digit"]), n)
@@ -134,40 +217,78 @@ def evaluate(
     out["top1_4digit_by_source"] = {
         s: round(sum(v) / len(v), 4) for s, v in by_source.items()
     }
-    out["per_s"] = round(n / seconds, 1)
-    out["per_s_single"] = round(single_n / single_seconds, 1)
-    out["per_s_wall"] = round(n / wall_seconds, 1)
-    out["n"] = n
-    out["not_in_hs2022"] = sum(not nomenclature.exists(r["hs6"]) for r in rows)
-    out["folds"] = k
+    out["top1_6digit_by_source"] = {
+        s: round(sum(v) / len(v), 4) for s, v in by_source6.items()
+    }
+    out["confident_share_by_source"] = {
+        s: round(sum(v) / len(v), 4) for s, v in conf_source.items()
+    }
+    out["confident_share"] = round(len(confident_hits) / n, 4)
+    out["confident_top1_6digit"] = (
+        round(sum(confident_hits) / len(confident_hits), 4) if confident_hits else None
+    )
+    out["confident_top1_6digit_ci95"] = wilson(sum(confident_hits), len(confident_hits))
+    out["ece"] = ece(probs, hits["top1_6digit"])
+    out["mean_probability"] = round(sum(probs) / n, 4)
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT)
+    parser.add_argument("--data", type=Path, action="append", default=[])
+    parser.add_argument("--train", type=Path, action="append", default=[])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--embeddings", action="store_true")
     parser.add_argument("--no-glossary", action="store_true")
+    parser.add_argument("--uk-weight", type=float, default=None)
+    parser.add_argument("--write-calibration", type=Path, default=None)
     args = parser.parse_args()
-    rows = read_rows(args.data)
+    data = args.data or [DEFAULT]
+    rows = [r for path in data for r in read_rows(path)]
+    train = [r for path in args.train for r in read_rows(path)]
     model = "tfidf word1-2+char3-5, hierarchical centroid + line + kNN votes"
-    model += " + chapter SVM"
-    if not args.no_glossary:
-        model += " + glossary"
+    model += " + chapter SVM" + ("" if args.no_glossary else " + glossary")
     if args.embeddings:
         import torch
 
         torch.set_num_threads(1)
         model += " + all-MiniLM-L6-v2 centroid + line + kNN votes"
+    extra = (
+        {}
+        if args.uk_weight is None
+        else {"source_weights": (("uk-fpo-", args.uk_weight),)}
+    )
+    params = HsParams(
+        embeddings=args.embeddings, glossary=not args.no_glossary, **extra
+    )  # type: ignore[arg-type]
     # One core: pin the BLAS/OpenMP pools that NumPy and scikit-learn use.
     with threadpool_limits(limits=1):
-        params = HsParams(embeddings=args.embeddings, glossary=not args.no_glossary)
-        result = evaluate(rows, args.folds, args.seed, params)
-    result["data"] = str(args.data)
+        timed = Timed(params)
+        if args.train:
+            found, cals = with_train(rows, train, timed, args.folds)
+        else:
+            found, cals = cross_validated(rows, timed, args.folds, args.seed)
+    result = score(rows, found, cals, params)
+    n = len(rows)
+    result["per_s"] = round(n / timed.seconds, 1)
+    result["per_s_single"] = round(timed.single_n / timed.single, 1)
+    result["per_s_wall"] = round(n / timed.wall, 1)
+    result["n"] = n
+    result["not_in_hs2022"] = sum(not timed.nomenclature.exists(r["hs6"]) for r in rows)
+    result["folds"] = args.folds
+    result["mode"] = "train" if args.train else "cv"
+    result["data"] = [str(p) for p in data]
+    result["train"] = [str(p) for p in args.train]
     result["model"] = model
-    print(f"{args.data.name}: {result['n']} rows, {args.folds}-fold", file=sys.stderr)
+    print(f"{n} rows, {result['mode']}", file=sys.stderr)
+    if args.write_calibration is not None:
+        write_calibration(
+            fit_calibration(*calibration_pairs(found, [r["hs6"] for r in rows])),
+            args.write_calibration,
+            "isotonic on out-of-fold predictions: benchmarks/hs_accuracy.py "
+            + " ".join(f"--data {p.name}" for p in data),
+        )
     print(json.dumps(result))
 
 

@@ -45,12 +45,15 @@ def db(sqlite_url: str, catalog: Catalog) -> str:
 def test_hs_prints_suggestions(
     small_suggester: HsSuggester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`customs hs` prints codes with their confidence and reason as JSON."""
+    """`customs hs` prints the calibrated answer: codes, reasons, confident or a question."""
     monkeypatch.setattr(service, "hs_model", lambda confirmed: small_suggester)
     result = runner.invoke(app, ["hs", "leather wallet for men", "--k", "2", "--json"])
     assert result.exit_code == 0, result.output
-    found = json.loads(result.output)
+    answer = json.loads(result.output)
+    found = answer["suggestions"]
     assert len(found) == 2 and {"code", "confidence", "reason"} <= set(found[0])
+    assert answer["confident"] or answer["question_text"]
+    assert answer["probability"] == found[0]["confidence"]
 
 
 def test_hs_refuses_empty_text() -> None:
@@ -157,4 +160,18 @@ def test_hs_for_registered_sku(
     monkeypatch.setattr(service, "hs_model", lambda confirmed: small_suggester)
     result = runner.invoke(app, ["hs", "--sku", "MUG-01", "--db", db, "--json"])
     assert result.exit_code == 0, result.output
-    assert len(json.loads(result.output)) == 3
+    assert len(json.loads(result.output)["suggestions"]) == 3
+
+
+def test_hs_correct_counts_for_the_seller(
+    small_suggester: HsSuggester, monkeypatch: pytest.MonkeyPatch, db: str
+) -> None:
+    """`customs hs TEXT --correct CODE --db` stores the code; the next answer uses it."""
+    monkeypatch.setattr(service, "hs_model", lambda confirmed: small_suggester)
+    args = ["hs", "zorblax gizmo", "--material", "plastic", "--db", db]
+    first = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    code = "950300" if first["suggestions"][0]["code"] != "950300" else "420221"
+    done = runner.invoke(app, [*args, "--correct", code])
+    assert done.exit_code == 0, done.output
+    after = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    assert after["suggestions"][0]["code"] == code

@@ -34,6 +34,11 @@ _ATLAS_LICENCE = (
     "(https://www.flexify.ai); underlying CBP rulings are US-government works"
 )
 _LICENCES = {"ATLAS-test": _ATLAS_LICENCE, "ATLAS-validation": _ATLAS_LICENCE}
+_UK_LICENCE = (
+    "MIT, Copyright (C) 2023 Crown Copyright (HMRC Online Trade Tariff); GitHub "
+    "trade-tariff/trade-tariff-lambdas-fpo-search reference_data/extra_references.csv "
+    "@ a7bda30d"
+)
 """Licence text per labelled source where the shared file's cell is out of date."""
 
 
@@ -121,6 +126,12 @@ def _labeled(src: Path) -> Iterator[list[str]]:
         text = product_text(row["text"], row["category_path"], row["attributes_json"])
         licence = _LICENCES.get(row["source"], row["license"])
         yield [row["id"], row["source"], text, row["hs6"], licence]
+    # UK parcel item lines with the commodity code HMRC assigned (MIT, Crown Copyright).
+    uk = _read(src / "labeled" / "uk_fpo_references.csv")
+    for number, row in enumerate(uk, start=1):
+        text = " ".join(row["text"].split())
+        if text and row["hs6_in_hs2022"] == "yes":
+            yield [f"uk-fpo-{number:04d}", "UK-FPO", text, row["hs6"], _UK_LICENCE]
 
 
 def build(src: Path) -> dict[str, int]:

@@ -86,8 +86,13 @@ def suggest_hs(
     """
     if not text.strip():
         raise InputError("describe the product", record="hs", field="text", value=text)
+    from worldpool.customs.answer import answer_of, load_calibration
+
     confirmed = read_examples(examples) if examples else ()
-    return hs_model(confirmed).suggest(text, k)
+    model = hs_model(confirmed)
+    found = model.suggest(text, k)
+    # The confidence shown is the calibrated probability (see customs.answer).
+    return answer_of(found, load_calibration(), model.params.confident_at).suggestions
 
 
 def sku_text(ctx: Context, sku: str) -> str:

@@ -42,6 +42,7 @@ from sklearn.feature_extraction.text import (
 from sklearn.preprocessing import normalize
 
 from worldpool.customs._chapters import ChapterModel
+from worldpool.customs._params import HsParams
 from worldpool.customs.examples import Example
 from worldpool.customs.glossary import Glossary, load_glossary
 from worldpool.customs.nomenclature import Nomenclature
@@ -51,68 +52,10 @@ if TYPE_CHECKING:
     from worldpool.customs.embed import TextEncoder
     from worldpool.customs.semantic import SemanticScorer
 
-__all__ = ["HsParams", "HsSuggester", "HsSuggestion"]
+__all__ = ["ExampleIndex", "HsParams", "HsSuggester", "HsSuggestion"]
 
 Floats = npt.NDArray[np.float64]
 _CHUNK = 128
-
-
-@dataclass(frozen=True, slots=True)
-class HsParams:
-    """Settings of :class:`HsSuggester` (weights are unitless score multipliers)."""
-
-    neighbours: int = 20
-    """Labelled products that vote for a query."""
-    vote_power: float = 2.0
-    """Exponent on a neighbour's cosine similarity before it votes."""
-    w_subheading: float = 0.5
-    """Weight of the subheading centroid similarity."""
-    w_heading: float = 0.5
-    """Weight of the heading centroid similarity (hierarchical prior)."""
-    w_line: float = 1.4
-    """Weight of the best national tariff line similarity."""
-    w_examples: float = 4.0
-    """Weight of labelled-product votes for the subheading."""
-    w_examples_heading: float = 1.0
-    """Weight of labelled-product votes for the whole heading."""
-    w_chapter_model: float = 0.7
-    """Weight of the chapter classifier's margin (0 skips fitting it)."""
-    glossary: bool = True
-    """Add the evidence of the commodity glossary."""
-    w_glossary_chapter: float = 1.25
-    """Weight of a glossary term that names a 2-digit chapter."""
-    w_glossary_heading: float = 1.0
-    """Weight of a glossary term that names a 4-digit heading."""
-    w_glossary_subheading: float = 2.0
-    """Weight of a glossary term that names a 6-digit subheading."""
-    temperature: float = 0.3
-    """Softmax temperature turning scores into confidences (0.3 minimises the
-    cross-validated log-loss of the lexical model: mean top-1 confidence 36 %
-    against 33 % top-1 accuracy)."""
-    char_features: int = 300_000
-    """Most character n-gram features kept."""
-    prune: float = 0.04
-    """Weights below this are dropped from the document and centroid vectors."""
-    embeddings: bool = False
-    """Add sentence-embedding evidence (needs the ``embeddings`` extra)."""
-    w_embed_subheading: float = 1.0
-    """Weight of the subheading centroid cosine in embedding space."""
-    w_embed_heading: float = 1.0
-    """Weight of the heading centroid cosine in embedding space."""
-    w_embed_line: float = 4.0
-    """Weight of the best tariff line cosine in embedding space."""
-    w_embed_examples: float = 2.0
-    """Weight of the embedding-space votes of labelled products for the code."""
-    w_embed_examples_heading: float = 1.0
-    """Weight of the embedding-space votes for the whole heading."""
-    embed_vote_power: float = 4.0
-    """Exponent on a neighbour's embedding cosine before it votes."""
-
-    def __post_init__(self) -> None:
-        if self.neighbours < 1:
-            raise ValueError(f"neighbours must be >= 1, got {self.neighbours}")
-        if self.temperature <= 0:
-            raise ValueError(f"temperature must be > 0, got {self.temperature}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,14 +65,29 @@ class HsSuggestion:
     code: str
     """Six-digit HS 2022 subheading, e.g. ``711719``."""
     confidence: float
-    """Share of the softmax over all subheadings, in [0, 1]; a ranking
-    confidence, not a calibrated probability."""
+    """Share of the softmax over all subheadings, in [0, 1] (a ranking score;
+    :mod:`worldpool.customs.answer` turns it into a calibrated probability)."""
     description: str
     """Official subheading text."""
     heading: str
     """Official text of the 4-digit heading."""
     reason: str
     """Why: the heading text matched and the most similar labelled product."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleIndex:
+    """Extra labelled products (a seller's corrections) in the fitted space.
+
+    Built by :meth:`HsSuggester.index` without refitting: their votes are
+    added to the packaged model's score at query time.
+    """
+
+    examples: tuple[Example, ...]
+    vectors: sparse.csr_matrix
+    """(features x examples) TF-IDF columns."""
+    labels: npt.NDArray[np.int64]
+    """Subheading index of each example."""
 
 
 def _vectorizers(char_features: int) -> tuple[TfidfVectorizer, TfidfVectorizer]:
@@ -217,6 +175,9 @@ class HsSuggester:
         self.example_labels_ = np.array(
             [index[e.hs6] for e in self.examples_], dtype=np.int64
         )
+        self.example_weights_ = np.array(
+            [self._source_weight(e.source) for e in self.examples_]
+        )
         self.words_, self.chars_ = _vectorizers(self.params.char_features)
         corpus = docs + [e.text for e in self.examples_]
         # One pass over the corpus: fit and transform together, then split.
@@ -242,6 +203,24 @@ class HsSuggester:
         if self.params.embeddings:
             self.semantic_ = self._fit_semantic(docs, labels)
         return self
+
+    def _source_weight(self, source: str) -> float:
+        for prefix, weight in self.params.source_weights:
+            if source.startswith(prefix):
+                return weight
+        return 1.0
+
+    def index(self, examples: Sequence[Example]) -> ExampleIndex:
+        """Return ``examples`` (e.g. a seller's corrections) in the fitted space.
+
+        Costs one TF-IDF transform of their texts, no refit; codes that are
+        not HS 2022 subheadings are skipped.
+        """
+        codes = {str(c): i for i, c in enumerate(self.codes_)}
+        kept = tuple(e for e in examples if e.hs6 in codes)
+        vectors = self._vectors([to_english(e.text) for e in kept]).T.tocsr()
+        labels = np.array([codes[e.hs6] for e in kept], dtype=np.int64)
+        return ExampleIndex(kept, vectors, labels)
 
     def _fit_semantic(
         self, docs: list[str], labels: npt.NDArray[np.int64]
@@ -300,19 +279,22 @@ class HsSuggester:
         both = sparse.hstack([words, self.chars_.transform(texts)])
         return words, normalize(both.tocsr())
 
-    def scores(self, texts: Sequence[str]) -> Floats:
+    def scores(self, texts: Sequence[str], extra: ExampleIndex | None = None) -> Floats:
         """Return the (texts x subheadings) score matrix (higher is better).
 
         Args:
             texts: Product texts (title, description, attributes).
+            extra: A seller's own labelled products, voting with ``w_seller``.
         """
         parts = [
-            self._chunk_scores(texts[i : i + _CHUNK])
+            self._chunk_scores(texts[i : i + _CHUNK], extra)
             for i in range(0, len(texts), _CHUNK)
         ]
         return np.vstack(parts) if parts else np.zeros((0, len(self.codes_)))
 
-    def _chunk_scores(self, texts: Sequence[str]) -> Floats:
+    def _chunk_scores(
+        self, texts: Sequence[str], extra: ExampleIndex | None = None
+    ) -> Floats:
         p = self.params
         words, q = self._features(texts)
         total = p.w_subheading * (q @ self.sub_centroids_).toarray()
@@ -324,7 +306,11 @@ class HsSuggester:
         )
         total += p.w_line * best_line
         if self.example_vectors_ is not None:
-            votes = self._votes((q @ self.example_vectors_).toarray())
+            votes = self._votes(
+                (q @ self.example_vectors_).toarray(),
+                self.example_labels_,
+                self.example_weights_,
+            )
             heads = np.zeros((len(texts), self.code_heading_.max() + 1))
             np.add.at(heads.T, self.code_heading_, votes.T)
             total += p.w_examples * votes
@@ -336,15 +322,25 @@ class HsSuggester:
             total += (terms @ self.glossary_codes_).toarray()
         if self.semantic_ is not None:
             total += self.semantic_.scores(texts)
+        if extra is not None and len(extra.labels):
+            sims = (q @ extra.vectors).toarray()
+            total += p.w_seller * self._votes(sims, extra.labels, None)
         return np.asarray(total, dtype=np.float64)
 
-    def _votes(self, sims: Floats) -> Floats:
+    def _votes(
+        self,
+        sims: Floats,
+        labels: npt.NDArray[np.int64],
+        source_weights: Floats | None,
+    ) -> Floats:
         k = min(self.params.neighbours, sims.shape[1])
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         weights = np.take_along_axis(sims, top, axis=1) ** self.params.vote_power
+        if source_weights is not None:
+            weights = weights * source_weights[top]
         votes = np.zeros((sims.shape[0], len(self.codes_)))
         rows = np.repeat(np.arange(sims.shape[0]), k)
-        np.add.at(votes, (rows, self.example_labels_[top].ravel()), weights.ravel())
+        np.add.at(votes, (rows, labels[top].ravel()), weights.ravel())
         return votes
 
     def suggest(self, text: str, k: int = 3) -> tuple[HsSuggestion, ...]:
@@ -357,30 +353,35 @@ class HsSuggester:
         return self.suggest_many([text], k)[0]
 
     def suggest_many(
-        self, texts: Sequence[str], k: int = 3
+        self, texts: Sequence[str], k: int = 3, extra: ExampleIndex | None = None
     ) -> list[tuple[HsSuggestion, ...]]:
         """Return the ``k`` best codes for each text (batched, faster per text).
 
         Args:
             texts: Product texts.
             k: Number of suggestions per text.
+            extra: A seller's own labelled products (see :meth:`index`).
         """
         # Chinese titles are classified through their English product words.
         texts = [to_english(t) for t in texts]
         out = []
         for start in range(0, len(texts), _CHUNK):
             chunk = texts[start : start + _CHUNK]
-            out += self._rank(chunk, self._chunk_scores(chunk), k)
+            out += self._rank(chunk, self._chunk_scores(chunk, extra), k, extra)
         return out
 
     def _rank(
-        self, texts: Sequence[str], scores: Floats, k: int
+        self,
+        texts: Sequence[str],
+        scores: Floats,
+        k: int,
+        extra: ExampleIndex | None = None,
     ) -> list[tuple[HsSuggestion, ...]]:
         shifted = (scores - scores.max(axis=1, keepdims=True)) / self.params.temperature
         probs = np.exp(shifted)
         probs /= probs.sum(axis=1, keepdims=True)
         top = np.argsort(-scores, axis=1)[:, :k]
-        nearest = self._nearest(texts)
+        nearest = self._nearest(texts, extra)
         terms = [self._terms(t) for t in texts]
         return [
             tuple(
@@ -397,11 +398,20 @@ class HsSuggester:
         found = dict.fromkeys(self.glossary_.match(text))
         return [(t, c) for t in found for c in self.glossary_.codes(t)]
 
-    def _nearest(self, texts: Sequence[str]) -> list[Example | None]:
+    def _nearest(
+        self, texts: Sequence[str], extra: ExampleIndex | None = None
+    ) -> list[Example | None]:
         if self.example_vectors_ is None:
             return [None] * len(texts)
-        sims = (self._vectors(texts) @ self.example_vectors_).toarray()
-        return [self.examples_[int(i)] for i in sims.argmax(axis=1)]
+        q = self._vectors(texts)
+        sims = (q @ self.example_vectors_).toarray()
+        found: list[Example | None] = [self.examples_[int(i)] for i in sims.argmax(1)]
+        if extra is not None and len(extra.labels):
+            own = (q @ extra.vectors).toarray()
+            for row, i in enumerate(own.argmax(axis=1)):
+                if own[row, i] >= sims[row].max():
+                    found[row] = extra.examples[int(i)]
+        return found
 
     def _suggestion(
         self,

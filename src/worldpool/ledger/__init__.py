@@ -4,6 +4,7 @@
 from worldpool.ledger import assistant_tables as assistant_tables
 from worldpool.ledger import audit_tables as audit_tables
 from worldpool.ledger import connector_tables as connector_tables
+from worldpool.ledger import hs_tables as hs_tables
 from worldpool.ledger import hub_tables as hub_tables
 from worldpool.ledger import import_tables as import_tables
 from worldpool.ledger import logistics_tables as logistics_tables

@@ -115,3 +115,30 @@ def test_landed_cost_breakdown(server: Server) -> None:
         )
         r = c.get("/customs/landed-cost/MUG-1", params={"to": "XX", "hs": "691110"})
         assert r.status_code == 422 and r.json()["detail"][0]["loc"][0] == "query"
+
+
+def test_hs_answer_and_seller_correction(
+    server: Server, small_hs_model: HsSuggester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/customs/hs/answer is calibrated and asks when unsure; a correction counts at once."""
+    monkeypatch.setattr(service, "hs_model", lambda confirmed=(): small_hs_model)
+    body = {"title": "zorblax gizmo deluxe", "attributes": {"material": "plastic"}}
+    with server.client("read") as c:
+        r = c.post("/customs/hs/answer", json=body)
+        assert r.status_code == 200, r.text
+        first = r.json()
+        assert 0 <= first["probability"] <= 1
+        assert first["confident"] or first["question"]
+        r = c.post("/customs/hs/corrections", json={"text": "x", "code": "950300"})
+        assert r.status_code == 403
+    code = "950300" if first["suggestions"][0]["code"] != "950300" else "420221"
+    with server.client("write") as c:
+        r = c.post(
+            "/customs/hs/corrections",
+            json={"text": "zorblax gizmo deluxe ; plastic", "code": code},
+        )
+        assert r.status_code == 201, r.text
+        after = c.post("/customs/hs/answer", json=body).json()
+        assert after["suggestions"][0]["code"] == code
+        bad = c.post("/customs/hs/corrections", json={"text": "x", "code": "999998"})
+        assert bad.status_code == 422

@@ -106,3 +106,27 @@ def test_overview_and_static_assets(cockpit: Cockpit) -> None:
         script = client.get("/ui/static/vendor/htmx-2.0.11.min.js")
         assert script.status_code == 200 and "htmx" in script.text[:2000]
         assert "http" not in page.text.split("<body")[0].replace("http-equiv", "")
+
+
+def test_customs_page_shows_probability_and_question(
+    cockpit: Cockpit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The customs page shows the calibrated shortlist and the deciding question."""
+    from worldpool.customs import HsSuggester, service
+    from worldpool.customs.suggest import HsSuggestion
+
+    found = (
+        HsSuggestion("610910", 0.3, "T-shirts, knitted", "T-shirts", "why"),
+        HsSuggestion("620520", 0.2, "Shirts, woven", "Shirts", "why"),
+    )
+
+    class Fake(HsSuggester):
+        def suggest_many(self, texts, k=3, extra=None):  # type: ignore[no-untyped-def]
+            return [found]
+
+    monkeypatch.setattr(service, "hs_model", lambda confirmed=(): Fake())
+    with cockpit.login("vera") as client:
+        page = client.get("/ui/customs", params={"text": "cotton t-shirt"})
+        assert page.status_code == 200, page.text[:300]
+        assert "610910" in page.text
+        assert "knitted (or crocheted) or woven" in page.text

@@ -332,6 +332,34 @@ class HsPublic(BaseModel):
     reason: str
 
 
+class HsAnswerPublic(BaseModel):
+    """A calibrated HS answer: confident, or abstaining with the deciding question."""
+
+    suggestions: list[HsPublic]
+    probability: float = Field(description="Calibrated P(top code right, 6 digits)")
+    confident: bool
+    question: str = Field(description="Question that decides (request language)")
+    question_key: str
+
+
+class HsCorrectionIn(BaseModel):
+    """The code a seller or broker confirmed for a product."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=5000)
+    code: str = Field(min_length=6, max_length=14)
+
+
+class HsCorrectionPublic(BaseModel):
+    """A stored correction (it counts from the next suggestion)."""
+
+    text: str
+    hs6: str
+    previous: str
+    examples: int
+
+
 class DemandRowIn(BaseModel):
     """Units sold of one SKU in one market on one day."""
 

@@ -5,19 +5,24 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from worldpool.context import Context
-from worldpool.customs import service
+from worldpool.customs import hs_service, service
 from worldpool.customs.issues import ValidationReport
+from worldpool.i18n import t
 from worldpool.interfaces.cli.context import DbOption, SellerOption, cli_context
 from worldpool.interfaces.cli.errors import handled
+
+if TYPE_CHECKING:
+    from worldpool.customs.answer import HsAnswer
+    from worldpool.customs.suggest import HsSuggestion
 
 __all__ = ["app"]
 
@@ -63,20 +68,30 @@ def _print_report(report: ValidationReport, as_json: bool) -> None:
         console.print(report.summary(), highlight=False, markup=False)
 
 
+Attr = Annotated[str, typer.Option(help="Product attribute, when known.")]
+
+
 @app.command("hs")
 def hs(
     text: Annotated[
-        str, typer.Argument(help="Product title / description / attributes.")
+        str, typer.Argument(help="Product title / description (English or Chinese).")
     ] = "",
     k: Annotated[
-        int, typer.Option("--k", min=1, max=20, help="Suggestions to show.")
+        int, typer.Option("--k", min=1, max=10, help="Suggestions to show.")
     ] = 3,
+    material: Attr = "",
+    gender: Attr = "",
+    use: Attr = "",
     examples: Annotated[
         Path | None, typer.Option(help="CSV of confirmed codes (text,hs6).")
     ] = None,
     confirm: Annotated[
         str | None,
         typer.Option(help="Record CODE as confirmed for TEXT in --examples."),
+    ] = None,
+    correct: Annotated[
+        str | None,
+        typer.Option(help="Record CODE as the seller's correction for TEXT (--db)."),
     ] = None,
     sku: Annotated[
         str | None, typer.Option(help="Describe a registered SKU (title, category).")
@@ -85,23 +100,56 @@ def hs(
     seller: SellerOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Suggest 6-digit HS codes with confidence and the reason."""
+    """Suggest 6-digit HS codes: calibrated probability, confident or a question."""
+    request = hs_service.HsRequest(text, k, material, gender, use)
     with handled():
-        if sku is not None:
-            with cli_context(db, seller=seller) as ctx:
-                text = f"{service.sku_text(ctx, sku)} {text}".strip()
         if confirm is not None:
             service.confirm_hs(text, confirm, examples or Path("hs_confirmed.csv"))
             console.print(f"recorded {confirm} for {text!r}", highlight=False)
             return
-        found = service.suggest_hs(text, k, examples)
+        if examples is not None:
+            found = service.suggest_hs(request.query(), k, examples)
+            _print_suggestions(found, as_json)
+            return
+        use_db = db is not None or sku is not None or correct is not None
+        with cli_context(db, seller=seller, require_schema=use_db) as ctx:
+            if sku is not None:
+                request = replace(request, text=f"{service.sku_text(ctx, sku)} {text}")
+            if correct is not None:
+                done = hs_service.record_hs_correction(
+                    ctx, hs_service.HsCorrectionRequest(request.query(), correct)
+                )
+                console.print(f"recorded {done.hs6} for {done.text!r}", highlight=False)
+                return
+            answer = hs_service.suggest_hs_answer(ctx if use_db else None, request)
+            language = ctx.language
+    _print_answer(answer, language, as_json)
+
+
+def _print_suggestions(found: tuple[HsSuggestion, ...], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps([asdict(s) for s in found], indent=2))
         return
-    table = Table("HS code", "confidence", "description", "reason")
+    table = Table("HS code", "probability", "description", "reason")
     for s in found:
         table.add_row(s.code, f"{s.confidence:.1%}", s.description, s.reason)
     console.print(table)
+
+
+def _print_answer(answer: HsAnswer, language: str, as_json: bool) -> None:
+    question = t(answer.question, language) if answer.question else ""
+    if as_json:
+        typer.echo(json.dumps(asdict(answer) | {"question_text": question}, indent=2))
+        return
+    _print_suggestions(answer.suggestions, False)
+    if answer.confident:
+        line = t("Confident: {code} is right with probability {p}.", language)
+        console.print(
+            line.format(code=answer.suggestions[0].code, p=f"{answer.probability:.0%}")
+        )
+    else:
+        line = t("Not sure (top probability {p}). To decide: {question}", language)
+        console.print(line.format(p=f"{answer.probability:.0%}", question=question))
 
 
 @app.command("check")

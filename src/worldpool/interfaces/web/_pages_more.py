@@ -34,11 +34,13 @@ def customs(
 ) -> Response:
     """HS suggestion with reasons and confidence; landed cost of a SKU."""
     hs: list[Any] = []
+    hs_answer = None
     landed = None
     error = None
     try:
         if text.strip():
-            hs = svc.hs_suggest(actor.ctx, text.strip()[:500])
+            hs_answer = svc.hs_suggest(actor.ctx, text.strip()[:500])
+            hs = list(hs_answer.suggestions)
         if sku and market:
             landed = svc.landed_cost(actor.ctx, sku, market, max(1, quantity))
     except (WorldpoolError, ImportError) as exc:
@@ -48,6 +50,7 @@ def customs(
         "customs.html",
         text=text,
         hs=hs,
+        hs_answer=hs_answer,
         sku=sku,
         market=market,
         quantity=quantity,

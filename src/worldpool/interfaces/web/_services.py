@@ -263,11 +263,14 @@ def reject_plan(ctx: Context, plan_id: str) -> None:
     cockpit.reject_plan(ctx, plan_id)
 
 
-def hs_suggest(ctx: Context, text: str, k: int = 5) -> list[Any]:
-    """HS heading suggestions (with reasons and confidence) for a product text."""
-    from worldpool.customs import service
+def hs_suggest(ctx: Context, text: str, k: int = 5) -> Any:
+    """HS answer for a product text: calibrated shortlist, confident or a question.
 
-    return list(service.suggest_hs(text, k))
+    The seller's recorded corrections vote first.
+    """
+    from worldpool.customs import hs_service
+
+    return hs_service.suggest_hs_answer(ctx, hs_service.HsRequest(text, k))
 
 
 def landed_cost(ctx: Context, sku: str, market: str, quantity: int) -> Any:

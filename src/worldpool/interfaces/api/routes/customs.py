@@ -17,12 +17,19 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from worldpool import inventory
-from worldpool.customs import service
+from worldpool.customs import hs_service, service
 from worldpool.customs.issues import ValidationReport
 from worldpool.errors import InputError
-from worldpool.interfaces.api.deps import ReadCtx
+from worldpool.i18n import t
+from worldpool.interfaces.api.deps import ReadCtx, WriteCtx
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
-from worldpool.interfaces.api.schemas import HsPublic, HsRequest
+from worldpool.interfaces.api.schemas import (
+    HsAnswerPublic,
+    HsCorrectionIn,
+    HsCorrectionPublic,
+    HsPublic,
+    HsRequest,
+)
 
 __all__ = ["router"]
 
@@ -43,6 +50,47 @@ def hs(body: HsRequest, _ctx: ReadCtx) -> list[HsPublic]:
     attrs = " ; ".join(f"{k}: {v}" for k, v in body.attributes.items())
     text = " ; ".join(p for p in (body.title, body.description, attrs) if p.strip())
     return [HsPublic(**asdict(s)) for s in service.suggest_hs(text, body.k)]
+
+
+def _hs_request(body: HsRequest) -> hs_service.HsRequest:
+    attrs = {k.lower(): v for k, v in body.attributes.items()}
+    rest = " ; ".join(
+        f"{k}: {v}" for k, v in attrs.items() if k not in {"material", "gender", "use"}
+    )
+    text = " ; ".join(p for p in (body.title, body.description, rest) if p.strip())
+    return hs_service.HsRequest(
+        text,
+        min(body.k, 10),
+        attrs.get("material", ""),
+        attrs.get("gender", ""),
+        attrs.get("use", ""),
+    )
+
+
+@router.post("/hs/answer", response_model=HsAnswerPublic)
+def hs_answer(body: HsRequest, ctx: ReadCtx) -> HsAnswerPublic:
+    """Calibrated answer: probability, ``confident``, or the question that decides.
+
+    ``attributes`` ``material``, ``gender`` and ``use`` count as product words;
+    the seller's recorded corrections vote first.
+    """
+    answer = hs_service.suggest_hs_answer(ctx, _hs_request(body))
+    return HsAnswerPublic(
+        suggestions=[HsPublic(**asdict(s)) for s in answer.suggestions],
+        probability=answer.probability,
+        confident=answer.confident,
+        question=t(answer.question, ctx.language) if answer.question else "",
+        question_key=answer.question_key,
+    )
+
+
+@router.post("/hs/corrections", response_model=HsCorrectionPublic, status_code=201)
+def hs_correction(body: HsCorrectionIn, ctx: WriteCtx) -> HsCorrectionPublic:
+    """Record the right code for a product; it is the seller's example at once."""
+    done = hs_service.record_hs_correction(
+        ctx, hs_service.HsCorrectionRequest(body.text, body.code)
+    )
+    return HsCorrectionPublic(**asdict(done))
 
 
 @router.post("/check", response_model=dict[str, Any])

@@ -1,7 +1,7 @@
 """Row-level security on every later seller-owned table; no index on available units
 
 Revision ID: 0006_rls
-Revises: 0005_cockpit
+Revises: 0006_hs
 Create Date: 2026-12-06
 
 1. ``audit_log`` and ``outbox`` (from ``0004_audit``) and every table added
@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_rls"
-down_revision = "0005_cockpit"
+down_revision = "0006_hs"
 branch_labels = None
 depends_on = None
 
@@ -56,6 +56,9 @@ RLS_TABLES = (
     "order_shipments",
     "stock_published",
     "sync_state",
+    "imports",
+    "import_asns",
+    "hs_corrections",
 )
 """Seller-owned tables that get the seller policy here (the ledger tables have
 it since 0004_sellers; api_keys and users are read before a seller is known)."""
