@@ -8,10 +8,12 @@ Reads ``DIR/daily_units_long.csv.gz`` (``sku, market, date, units`` and
 ``avg_price`` where present; revenue = units x price, units alone otherwise)
 and, when present, ``DIR/transactions.csv.gz`` for titles (``StockCode``,
 ``Description``). The first 12 months of the data are the training window,
-the next 12 the truth. For each SKU sold in the window, its largest market
-there is "known"; the estimate may use only that market's sales of the SKU
-plus every other SKU's sales in the window, and ranks all other markets by
-predicted revenue (:func:`worldpool.profit.demand.expected_revenue`). Scores:
+the next 12 the truth (``--train-months 6 --truth-months 6``: the first year
+alone, the split the demand settings were calibrated on). For each SKU sold
+in the window, its largest market there is "known"; the estimate may use only
+that market's sales of the SKU plus every other SKU's sales in the window,
+and ranks all other markets by predicted revenue
+(:func:`worldpool.profit.demand.expected_revenue`). Scores:
 
 * ``ndcg_at_5`` -- mean NDCG@5 over SKUs that sold outside their largest
   market in the next 12 months, gains = actual next-12-month revenue;
@@ -86,15 +88,16 @@ def _matrix(
     return out
 
 
-def ranking(data: Path) -> dict[str, float]:
-    """Return the ranking scores on the data set in ``data``."""
+def ranking(data: Path, train: int = 12, truth: int = 12) -> dict[str, float]:
+    """Return the ranking scores on ``data``: ``train`` months fit, ``truth`` score."""
     d = pd.read_csv(
         data / "daily_units_long.csv.gz", dtype={"sku": str}, parse_dates=["date"]
     )
     price = d.get("avg_price", 1.0)
     d["revenue"] = d["units"] * price
     start = d["date"].min()
-    cut, end = start + pd.DateOffset(months=12), start + pd.DateOffset(months=24)
+    cut = start + pd.DateOffset(months=train)
+    end = cut + pd.DateOffset(months=truth)
     train, test = d[d["date"] < cut], d[(d["date"] >= cut) & (d["date"] < end)]
     markets = sorted(d["market"].unique())
     cols = {m: i for i, m in enumerate(markets)}
@@ -108,8 +111,8 @@ def ranking(data: Path) -> dict[str, float]:
         _matrix(train, rows, cols, 0.5 ** (age / PARAMS.half_life_days)),
     )
     actual = _matrix(test[test["sku"].isin(rows)], rows, cols)
-    index = TitleIndex(_titles(data, skus))
     titles = _titles(data, skus)
+    index = TitleIndex(titles)
     totals = history.revenue.sum(axis=0)
     ours, base = [], []
     for i in range(len(skus)):
@@ -177,8 +180,16 @@ def main() -> None:
     parser.add_argument(
         "--data", type=Path, default=Path("/work/shared/data/demand/online_retail_ii")
     )
+    parser.add_argument(
+        "--train-months",
+        type=int,
+        default=12,
+        help="months fitted (6 with --truth-months 6: the calibration split)",
+    )
+    parser.add_argument("--truth-months", type=int, default=12)
     args = parser.parse_args()
-    result = ranking(args.data) | {"profit_rows_per_s": round(rows_per_second())}
+    scores = ranking(args.data, args.train_months, args.truth_months)
+    result = scores | {"profit_rows_per_s": round(rows_per_second())}
     print(json.dumps(result))
 
 
