@@ -169,7 +169,7 @@ def expected_revenue(
             (markets with sales are "known" and get 0 in the result).
         similarity: Similarity of the target to each history SKU (>= 0),
             e.g. :meth:`TitleIndex.similarity`.
-        params: Neighbours, prior weight.
+        params: Neighbours, blend exponents, floor.
         exclude: Row of the target itself in ``history`` (left out).
 
     Returns:
