@@ -7,7 +7,9 @@ Usage::
 Reads ``DIR/daily_units_long.csv.gz`` (``sku, market, date, units`` and
 ``avg_price`` where present; revenue = units x price, units alone otherwise)
 and, when present, ``DIR/transactions.csv.gz`` for titles (``StockCode``,
-``Description``). The first 12 months of the data are the training window,
+``Description``) and buyers (``CustomerID``, ``Country``: the SKU's buyers in
+its known market, and every other SKU's buyers in the window, give a co-buyer
+similarity beside the titles). The first 12 months of the data are the training window,
 the next 12 the truth (``--train-months 6 --truth-months 6``: the first year
 alone, the split the demand settings were calibrated on). For each SKU sold
 in the window, its largest market there is "known"; the estimate may use only
@@ -42,7 +44,13 @@ from worldpool.catalog.fx import load_fx
 from worldpool.customs.rules import load_rules
 from worldpool.domain.money import Money
 from worldpool.domain.product import SkuRecord
-from worldpool.profit import DemandParams, MarketHistory, TitleIndex, expected_revenue
+from worldpool.profit import (
+    BuyerIndex,
+    DemandParams,
+    MarketHistory,
+    TitleIndex,
+    expected_revenue,
+)
 from worldpool.profit._problem import MODES, EconomicsProblem
 from worldpool.profit._resolve import complete_fx, resolve
 from worldpool.profit.bulk import contribution, cost_table
@@ -70,6 +78,30 @@ def _titles(data: Path, skus: list[str]) -> list[str]:
         lambda s: s.value_counts().index[0]
     )
     return [str(common.get(s.upper(), "")) for s in skus]
+
+
+def _buyers(
+    data: Path, rows: dict[str, int], start: pd.Timestamp, cut: pd.Timestamp
+) -> tuple[BuyerIndex, pd.DataFrame]:
+    """Return the co-buyer index of the window and its (row, buyer, market) pairs."""
+    path = data / "transactions.csv.gz"
+    cols = ["StockCode", "CustomerID", "Country", "InvoiceDate", "Quantity"]
+    if not path.is_file():
+        return BuyerIndex(len(rows), []), pd.DataFrame(
+            columns=["row", "buyer", "market"]
+        )
+    frame = pd.read_csv(path, usecols=cols, dtype=str).dropna()
+    when = pd.to_datetime(frame["InvoiceDate"])
+    frame = frame[
+        (when >= start) & (when < cut) & (frame["Quantity"].astype(float) > 0)
+    ]
+    upper = {s.upper(): i for s, i in rows.items()}
+    frame = frame.assign(row=frame["StockCode"].str.upper().map(upper)).dropna()
+    pairs = frame[["row", "CustomerID", "Country"]].drop_duplicates()
+    pairs.columns = ["row", "buyer", "market"]
+    pairs["row"] = pairs["row"].astype(int)
+    index = BuyerIndex(len(rows), zip(pairs["row"], pairs["buyer"], strict=True))
+    return index, pairs
 
 
 def _matrix(
@@ -113,6 +145,8 @@ def ranking(data: Path, train: int = 12, truth: int = 12) -> dict[str, float]:
     actual = _matrix(test[test["sku"].isin(rows)], rows, cols)
     titles = _titles(data, skus)
     index = TitleIndex(titles)
+    buyer_index, bought = _buyers(data, rows, start, cut)
+    by_row = dict(list(bought.groupby("row")))
     totals = history.revenue.sum(axis=0)
     ours, base = [], []
     for i in range(len(skus)):
@@ -123,8 +157,17 @@ def ranking(data: Path, train: int = 12, truth: int = 12) -> dict[str, float]:
             continue
         known = np.zeros(len(markets))
         known[top] = history.revenue[i, top]
+        mine = by_row.get(i)
+        local = (
+            [] if mine is None else list(mine["buyer"][mine["market"] == markets[top]])
+        )
         predicted = expected_revenue(
-            history, known, index.similarity(titles[i]), PARAMS, exclude=i
+            history,
+            known,
+            index.similarity(titles[i]),
+            PARAMS,
+            exclude=i,
+            buyers=buyer_index.similarity(local),
         )
         others = totals - history.revenue[i]
         predicted[top] = others[top] = -1.0

@@ -64,6 +64,8 @@ class DemandParams:
     """Exponent of the neighbours' reach (share selling there at all). [c]"""
     floor: float = 1e-3
     """Added to every share before the blend, so a zero does not veto a market."""
+    buyer_weight: float = 0.5
+    """Weight of co-buyer similarity added to the title similarity (0: titles only)."""
     half_life_days: float = 30.0
     """Half-life of the recency weighting of the market prior, days."""
     unseen_ratio: float = 0.25
@@ -71,10 +73,15 @@ class DemandParams:
     markets', when no other SKU sold in both (editable default)."""
 
     def __post_init__(self) -> None:
-        exponents = (self.prior_exponent, self.mix_exponent, self.reach_exponent)
+        exponents = (
+            self.prior_exponent,
+            self.mix_exponent,
+            self.reach_exponent,
+            self.buyer_weight,
+        )
         if self.neighbours < 1 or min(exponents) < 0 or self.floor <= 0:
             raise InputError(
-                "neighbours >= 1, exponents >= 0 and floor > 0",
+                "neighbours >= 1, exponents and buyer_weight >= 0, floor > 0",
                 record="demand",
                 field="params",
             )
@@ -160,6 +167,7 @@ def expected_revenue(
     similarity: Floats,
     params: DemandParams | None = None,
     exclude: int | None = None,
+    buyers: Floats | None = None,
 ) -> Floats:
     """Return the SKU's expected revenue in each market it has no sales in.
 
@@ -171,6 +179,10 @@ def expected_revenue(
             e.g. :meth:`TitleIndex.similarity`.
         params: Neighbours, blend exponents, floor.
         exclude: Row of the target itself in ``history`` (left out).
+        buyers: Co-buyer similarity of the target to each history SKU
+            (:meth:`worldpool.profit.buyers.BuyerIndex.similarity`, from its
+            buyers in its known markets); added to ``similarity`` with weight
+            ``params.buyer_weight``. None: titles only.
 
     Returns:
         Expected revenue per market, same currency and period as the history.
@@ -182,6 +194,8 @@ def expected_revenue(
         recent = recent - history.recent[exclude]
     prior = _shares(recent, unknown)
     reach = np.where(unknown, history.revenue, 0.0).sum(axis=1)
+    if buyers is not None:
+        similarity = similarity + p.buyer_weight * buyers
     sim = np.where(reach > 0, similarity, 0.0)
     if exclude is not None:
         sim[exclude] = 0.0
