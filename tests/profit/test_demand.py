@@ -75,6 +75,10 @@ def test_params_are_checked() -> None:
         DemandParams(mix_exponent=-0.5)
     with pytest.raises(InputError):
         DemandParams(half_life_days=0)
+    with pytest.raises(InputError):
+        DemandParams(buyer_weight=-1.0)
+    with pytest.raises(InputError):
+        DemandParams(floor=0.0)
 
 
 def test_rank_markets_by_risk_adjusted_profit() -> None:

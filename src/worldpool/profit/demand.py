@@ -10,7 +10,8 @@ markets it has no sales in, each a share of those markets:
   similar SKUs that do sell beyond the target's known markets, each giving
   the shares of its sales across those markets. Similarity is the cosine of
   the titles' TF-IDF word vectors (similar products sell to similar buyers,
-  the cold-start case);
+  the cold-start case), plus ``buyer_weight`` x the cosine of buyer sets
+  when the caller has them (:class:`worldpool.profit.buyers.BuyerIndex`);
 * the **neighbours' reach**: the similarity-weighted share of those
   neighbours that sold in m at all (one big order in m moves the mix, not
   the reach).
