@@ -7,11 +7,15 @@ Usage::
 Reads ``DIR/daily_units_long.csv.gz`` (``sku, market, date, units`` and
 ``avg_price`` where present; revenue = units x price, units alone otherwise)
 and, when present, ``DIR/transactions.csv.gz`` for titles (``StockCode``,
-``Description``). The first 12 months of the data are the training window,
-the next 12 the truth. For each SKU sold in the window, its largest market
-there is "known"; the estimate may use only that market's sales of the SKU
-plus every other SKU's sales in the window, and ranks all other markets by
-predicted revenue (:func:`worldpool.profit.demand.expected_revenue`). Scores:
+``Description``) and buyers (``CustomerID``, ``Country``: the SKU's buyers in
+its known market, and every other SKU's buyers in the window, give a co-buyer
+similarity beside the titles). The first 12 months of the data are the training window,
+the next 12 the truth (``--train-months 6 --truth-months 6``: the first year
+alone, the split the demand settings were calibrated on). For each SKU sold
+in the window, its largest market there is "known"; the estimate may use only
+that market's sales of the SKU plus every other SKU's sales in the window,
+and ranks all other markets by predicted revenue
+(:func:`worldpool.profit.demand.expected_revenue`). Scores:
 
 * ``ndcg_at_5`` -- mean NDCG@5 over SKUs that sold outside their largest
   market in the next 12 months, gains = actual next-12-month revenue;
@@ -40,7 +44,13 @@ from worldpool.catalog.fx import load_fx
 from worldpool.customs.rules import load_rules
 from worldpool.domain.money import Money
 from worldpool.domain.product import SkuRecord
-from worldpool.profit import DemandParams, MarketHistory, TitleIndex, expected_revenue
+from worldpool.profit import (
+    BuyerIndex,
+    DemandParams,
+    MarketHistory,
+    TitleIndex,
+    expected_revenue,
+)
 from worldpool.profit._problem import MODES, EconomicsProblem
 from worldpool.profit._resolve import complete_fx, resolve
 from worldpool.profit.bulk import contribution, cost_table
@@ -70,6 +80,30 @@ def _titles(data: Path, skus: list[str]) -> list[str]:
     return [str(common.get(s.upper(), "")) for s in skus]
 
 
+def _buyers(
+    data: Path, rows: dict[str, int], start: pd.Timestamp, cut: pd.Timestamp
+) -> tuple[BuyerIndex, pd.DataFrame]:
+    """Return the co-buyer index of the window and its (row, buyer, market) pairs."""
+    path = data / "transactions.csv.gz"
+    cols = ["StockCode", "CustomerID", "Country", "InvoiceDate", "Quantity"]
+    if not path.is_file():
+        return BuyerIndex(len(rows), []), pd.DataFrame(
+            columns=["row", "buyer", "market"]
+        )
+    frame = pd.read_csv(path, usecols=cols, dtype=str).dropna()
+    when = pd.to_datetime(frame["InvoiceDate"])
+    frame = frame[
+        (when >= start) & (when < cut) & (frame["Quantity"].astype(float) > 0)
+    ]
+    upper = {s.upper(): i for s, i in rows.items()}
+    frame = frame.assign(row=frame["StockCode"].str.upper().map(upper)).dropna()
+    pairs = frame[["row", "CustomerID", "Country"]].drop_duplicates()
+    pairs.columns = ["row", "buyer", "market"]
+    pairs["row"] = pairs["row"].astype(int)
+    index = BuyerIndex(len(rows), zip(pairs["row"], pairs["buyer"], strict=True))
+    return index, pairs
+
+
 def _matrix(
     frame: pd.DataFrame,
     rows: dict[str, int],
@@ -86,15 +120,16 @@ def _matrix(
     return out
 
 
-def ranking(data: Path) -> dict[str, float]:
-    """Return the ranking scores on the data set in ``data``."""
+def ranking(data: Path, train: int = 12, truth: int = 12) -> dict[str, float]:
+    """Return the ranking scores on ``data``: ``train`` months fit, ``truth`` score."""
     d = pd.read_csv(
         data / "daily_units_long.csv.gz", dtype={"sku": str}, parse_dates=["date"]
     )
     price = d.get("avg_price", 1.0)
     d["revenue"] = d["units"] * price
     start = d["date"].min()
-    cut, end = start + pd.DateOffset(months=12), start + pd.DateOffset(months=24)
+    cut = start + pd.DateOffset(months=train)
+    end = cut + pd.DateOffset(months=truth)
     train, test = d[d["date"] < cut], d[(d["date"] >= cut) & (d["date"] < end)]
     markets = sorted(d["market"].unique())
     cols = {m: i for i, m in enumerate(markets)}
@@ -108,8 +143,10 @@ def ranking(data: Path) -> dict[str, float]:
         _matrix(train, rows, cols, 0.5 ** (age / PARAMS.half_life_days)),
     )
     actual = _matrix(test[test["sku"].isin(rows)], rows, cols)
-    index = TitleIndex(_titles(data, skus))
     titles = _titles(data, skus)
+    index = TitleIndex(titles)
+    buyer_index, bought = _buyers(data, rows, start, cut)
+    by_row = dict(list(bought.groupby("row")))
     totals = history.revenue.sum(axis=0)
     ours, base = [], []
     for i in range(len(skus)):
@@ -120,8 +157,17 @@ def ranking(data: Path) -> dict[str, float]:
             continue
         known = np.zeros(len(markets))
         known[top] = history.revenue[i, top]
+        mine = by_row.get(i)
+        local = (
+            [] if mine is None else list(mine["buyer"][mine["market"] == markets[top]])
+        )
         predicted = expected_revenue(
-            history, known, index.similarity(titles[i]), PARAMS, exclude=i
+            history,
+            known,
+            index.similarity(titles[i]),
+            PARAMS,
+            exclude=i,
+            buyers=buyer_index.similarity(local),
         )
         others = totals - history.revenue[i]
         predicted[top] = others[top] = -1.0
@@ -177,8 +223,16 @@ def main() -> None:
     parser.add_argument(
         "--data", type=Path, default=Path("/work/shared/data/demand/online_retail_ii")
     )
+    parser.add_argument(
+        "--train-months",
+        type=int,
+        default=12,
+        help="months fitted (6 with --truth-months 6: the calibration split)",
+    )
+    parser.add_argument("--truth-months", type=int, default=12)
     args = parser.parse_args()
-    result = ranking(args.data) | {"profit_rows_per_s": round(rows_per_second())}
+    scores = ranking(args.data, args.train_months, args.truth_months)
+    result = scores | {"profit_rows_per_s": round(rows_per_second())}
     print(json.dumps(result))
 
 

@@ -72,9 +72,13 @@ def test_cold_start_without_any_sales_uses_neighbours() -> None:
 def test_params_are_checked() -> None:
     """Bad settings are refused."""
     with pytest.raises(InputError):
-        DemandParams(prior_weight=1.5)
+        DemandParams(mix_exponent=-0.5)
     with pytest.raises(InputError):
         DemandParams(half_life_days=0)
+    with pytest.raises(InputError):
+        DemandParams(buyer_weight=-1.0)
+    with pytest.raises(InputError):
+        DemandParams(floor=0.0)
 
 
 def test_rank_markets_by_risk_adjusted_profit() -> None:
@@ -87,3 +91,30 @@ def test_rank_markets_by_risk_adjusted_profit() -> None:
     assert ranked[0].score > ranked[1].score and ranked[1].risk > ranked[0].risk
     assert ranked[2].risk == 1.0 and "no batteries" in ranked[2].why
     assert "units a month" in ranked[0].why
+
+
+def test_reach_counts_similar_sellers_not_one_big_order() -> None:
+    """Two similar SKUs selling a little in DE outweigh one big FR order.
+
+    Prior (other SKUs' revenue) and the neighbours' mean revenue mix tie DE and
+    FR; the neighbours' reach (two of three sold in DE, one in FR) breaks the
+    tie, and a market neither big nor reached (JP) ranks last.
+    """
+    titles = (*TITLES[:3], "yellow ceramic mug", "oak garden chair")
+    revenue = np.array(
+        [
+            [100.0, 0.0, 0.0, 0.0],  # the target
+            [100.0, 5.0, 0.0, 5.0],
+            [100.0, 0.0, 90.0, 0.0],  # one big order in France
+            [100.0, 5.0, 0.0, 5.0],
+            [100.0, 80.0, 0.0, 0.0],  # not similar: only the prior sees it
+        ]
+    )
+    history = MarketHistory(("T", "B", "G", "Y", "O"), MARKETS, revenue, revenue)
+    sim = TitleIndex(titles).similarity("white ceramic mug")
+    guess = expected_revenue(history, revenue[0], sim, exclude=0)
+    de, fr, jp = (guess[MARKETS.index(m)] for m in ("DE", "FR", "JP"))
+    assert de > fr > jp > 0.0
+    flat = DemandParams(reach_exponent=0.0, mix_exponent=1.0)
+    tied = expected_revenue(history, revenue[0], sim, flat, exclude=0)
+    assert tied[1] == pytest.approx(tied[2])  # without reach: DE and FR tie

@@ -10,6 +10,7 @@ ledger.
 """
 
 from worldpool.profit._problem import EconomicsProblem, Mode
+from worldpool.profit.buyers import BuyerIndex
 from worldpool.profit.demand import (
     DemandParams,
     MarketHistory,
@@ -27,6 +28,7 @@ from worldpool.profit.price import (
 )
 
 __all__ = [
+    "BuyerIndex",
     "DemandParams",
     "EconomicsLine",
     "EconomicsProblem",

@@ -1,16 +1,28 @@
 """Demand of a SKU in markets it has not sold in, from its own and similar SKUs' sales.
 
-A SKU's expected revenue in market m blends two estimates over the markets it
-has no sales in:
+A SKU's expected revenue in market m combines three estimates over the
+markets it has no sales in, each a share of those markets:
 
 * the **market prior**: every other SKU's recent revenue in m (exponentially
   weighted, half-life ``half_life_days``), which follows where the business
   is growing;
-* the **neighbours**: the markets of the ``neighbours`` most similar SKUs
-  that do sell beyond the target's known markets, each giving the shares of
-  its sales across those markets. Similarity is the cosine of the titles'
-  TF-IDF word vectors (similar products sell to similar buyers, the
-  cold-start case); with no similar title, only the prior speaks.
+* the **neighbours' revenue mix**: the markets of the ``neighbours`` most
+  similar SKUs that do sell beyond the target's known markets, each giving
+  the shares of its sales across those markets. Similarity is the cosine of
+  the titles' TF-IDF word vectors (similar products sell to similar buyers,
+  the cold-start case), plus ``buyer_weight`` x the cosine of buyer sets
+  when the caller has them (:class:`worldpool.profit.buyers.BuyerIndex`);
+* the **neighbours' reach**: the similarity-weighted share of those
+  neighbours that sold in m at all (one big order in m moves the mix, not
+  the reach).
+
+The three are combined geometrically, ``prior^a x mix^b x reach^c`` (each
+floored at ``floor`` so one zero does not veto a market), renormalised over
+the unknown markets: a market must be big overall *and* fit the product's
+segment to rank first, which a linear blend of the prior and the mix does
+not require. The exponents were calibrated on the first half of the Online
+Retail II training year only (months 1-6 predict months 7-12, see
+BENCHMARKS.md); with no similar title only the prior speaks.
 
 Shares give the ranking; the level comes from how much the neighbours sell
 in the unknown markets relative to the known ones (pooled ratio).
@@ -45,8 +57,16 @@ class DemandParams:
 
     neighbours: int = 20
     """Similar SKUs whose market mix is averaged. [K]"""
-    prior_weight: float = 0.5
-    """Weight of the market prior against the neighbours, 0..1. [alpha]"""
+    prior_exponent: float = 1.0
+    """Exponent of the market prior in the geometric blend. [a]"""
+    mix_exponent: float = 0.5
+    """Exponent of the neighbours' revenue mix in the geometric blend. [b]"""
+    reach_exponent: float = 1.0
+    """Exponent of the neighbours' reach (share selling there at all). [c]"""
+    floor: float = 1e-3
+    """Added to every share before the blend, so a zero does not veto a market."""
+    buyer_weight: float = 0.5
+    """Weight of co-buyer similarity added to the title similarity (0: titles only)."""
     half_life_days: float = 30.0
     """Half-life of the recency weighting of the market prior, days."""
     unseen_ratio: float = 0.25
@@ -54,9 +74,15 @@ class DemandParams:
     markets', when no other SKU sold in both (editable default)."""
 
     def __post_init__(self) -> None:
-        if self.neighbours < 1 or not 0.0 <= self.prior_weight <= 1.0:
+        exponents = (
+            self.prior_exponent,
+            self.mix_exponent,
+            self.reach_exponent,
+            self.buyer_weight,
+        )
+        if self.neighbours < 1 or min(exponents) < 0 or self.floor <= 0:
             raise InputError(
-                "neighbours >= 1 and 0 <= prior_weight <= 1",
+                "neighbours >= 1, exponents and buyer_weight >= 0, floor > 0",
                 record="demand",
                 field="params",
             )
@@ -142,6 +168,7 @@ def expected_revenue(
     similarity: Floats,
     params: DemandParams | None = None,
     exclude: int | None = None,
+    buyers: Floats | None = None,
 ) -> Floats:
     """Return the SKU's expected revenue in each market it has no sales in.
 
@@ -151,8 +178,12 @@ def expected_revenue(
             (markets with sales are "known" and get 0 in the result).
         similarity: Similarity of the target to each history SKU (>= 0),
             e.g. :meth:`TitleIndex.similarity`.
-        params: Neighbours, prior weight.
+        params: Neighbours, blend exponents, floor.
         exclude: Row of the target itself in ``history`` (left out).
+        buyers: Co-buyer similarity of the target to each history SKU
+            (:meth:`worldpool.profit.buyers.BuyerIndex.similarity`, from its
+            buyers in its known markets); added to ``similarity`` with weight
+            ``params.buyer_weight``. None: titles only.
 
     Returns:
         Expected revenue per market, same currency and period as the history.
@@ -164,6 +195,8 @@ def expected_revenue(
         recent = recent - history.recent[exclude]
     prior = _shares(recent, unknown)
     reach = np.where(unknown, history.revenue, 0.0).sum(axis=1)
+    if buyers is not None:
+        similarity = similarity + p.buyer_weight * buyers
     sim = np.where(reach > 0, similarity, 0.0)
     if exclude is not None:
         sim[exclude] = 0.0
@@ -174,13 +207,33 @@ def expected_revenue(
         others = others - history.revenue[exclude]
     shares, rows, weights = prior, others[None, :], np.ones(1)
     if len(top):
-        w = sim[top]
-        mix = (w[:, None] * _shares(history.revenue[top], unknown)).sum(
-            axis=0
-        ) / w.sum()
-        shares = p.prior_weight * prior + (1.0 - p.prior_weight) * mix
-        rows, weights = history.revenue[top], w
+        rows, weights = history.revenue[top], sim[top]
+        shares = _blend(prior, rows, weights, unknown, p)
     return shares * _level(rows, weights, known, others, p.unseen_ratio)
+
+
+def _blend(
+    prior: Floats,
+    rows: Floats,
+    weights: Floats,
+    unknown: npt.NDArray[np.bool_],
+    p: DemandParams,
+) -> Floats:
+    """Return ``prior^a x mix^b x reach^c`` as shares of the unknown markets.
+
+    ``mix`` is the similarity-weighted mean of the neighbours' revenue shares,
+    ``reach`` the similarity-weighted share of neighbours with any sale in
+    each market (normalised over the unknown markets).
+    """
+    mix = (weights[:, None] * _shares(rows, unknown)).sum(axis=0) / weights.sum()
+    sold = np.where(unknown, rows, 0.0) > 0
+    reach = _shares((weights[:, None] * sold).sum(axis=0), unknown)
+    log = (
+        p.prior_exponent * np.log(prior + p.floor)
+        + p.mix_exponent * np.log(mix + p.floor)
+        + p.reach_exponent * np.log(reach + p.floor)
+    )
+    return _shares(np.exp(log), unknown)
 
 
 def _level(
