@@ -88,3 +88,14 @@ def update_user_on(
 Index("ix_orders_created_at", orders.c.created_at)
 Index("ix_balances_available", balances.c.on_hand - balances.c.reserved)
 Index("ix_orders_channel_status", orders.c.channel, orders.c.status)
+# Migration 0006_cockpit_perf: an order list filtered by channel and status and
+# sorted by value (ties by id) reads its page in index order, not by sorting
+# every match, and its capped count reads only the index.
+Index(
+    "ix_orders_seller_channel_status_value",
+    orders.c.seller,
+    orders.c.channel,
+    orders.c.status,
+    orders.c.order_value,
+    orders.c.id,
+)

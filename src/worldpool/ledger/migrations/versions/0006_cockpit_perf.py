@@ -1,0 +1,32 @@
+"""Cockpit order list: one index serves the filter, the count and a sort by value
+
+Revision ID: 0006_cockpit_perf
+Revises: 0005_cockpit
+Create Date: 2026-12-06
+"""
+
+from alembic import op
+
+revision = "0006_cockpit_perf"
+down_revision = "0005_cockpit"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Index orders by (seller, channel, status, order_value, id).
+
+    An order list filtered by channel and status and sorted by value reads
+    the page's rows in index order instead of sorting every match, and its
+    capped count reads the index alone.
+    """
+    op.create_index(
+        "ix_orders_seller_channel_status_value",
+        "orders",
+        ["seller", "channel", "status", "order_value", "id"],
+    )
+
+
+def downgrade() -> None:
+    """Drop the index."""
+    op.drop_index("ix_orders_seller_channel_status_value", "orders")
