@@ -99,3 +99,6 @@ Index(
     orders.c.order_value,
     orders.c.id,
 )
+# Also 0006_cockpit_perf: "today's orders" by seller and time (SQLite otherwise
+# prefers any index starting with the seller and walks all of its orders).
+Index("ix_orders_seller_created_at", orders.c.seller, orders.c.created_at)

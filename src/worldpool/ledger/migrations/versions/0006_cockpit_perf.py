@@ -1,4 +1,4 @@
-"""Cockpit order list: one index serves the filter, the count and a sort by value
+"""Cockpit: orders indexed for the filtered list sorted by value and for today's orders
 
 Revision ID: 0006_cockpit_perf
 Revises: 0005_cockpit
@@ -18,15 +18,20 @@ def upgrade() -> None:
 
     An order list filtered by channel and status and sorted by value reads
     the page's rows in index order instead of sorting every match, and its
-    capped count reads the index alone.
+    capped count reads the index alone. Also index (seller, created_at): the
+    Overview's "today's orders" otherwise walks every order of the seller
+    (SQLite prefers any index that starts with the seller over the one on
+    ``created_at`` alone).
     """
     op.create_index(
         "ix_orders_seller_channel_status_value",
         "orders",
         ["seller", "channel", "status", "order_value", "id"],
     )
+    op.create_index("ix_orders_seller_created_at", "orders", ["seller", "created_at"])
 
 
 def downgrade() -> None:
-    """Drop the index."""
+    """Drop the indexes."""
+    op.drop_index("ix_orders_seller_created_at", "orders")
     op.drop_index("ix_orders_seller_channel_status_value", "orders")
