@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -293,12 +294,13 @@ def main() -> None:
         engine=ledger.engine,
         catalog=ledger.catalog,
         fx=load_fx(),
-        settings=Settings(),
+        settings=Settings().with_(database_url=url),
         seller="default",
         role="system",
     )
     add_user(system, NewUser("bench", PASSWORD, "owner"))
-    server, thread, base = _serve(system)
+    # The server's own context, as `worldpool serve` builds it (an owner).
+    server, thread, base = _serve(replace(system, role="owner"))
     try:
         times = measure(base, args.repeat)
     finally:

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tests.cockpit.conftest import context_of
 from tests.orders.conftest import stock_pool
 from worldpool.cockpit import (
     InventoryQuery,
+    OrderQuery,
     inventory_page,
+    order_page,
     overview,
     reject_plan,
 )
@@ -19,6 +24,7 @@ from worldpool.errors import Forbidden, UnknownReference
 from worldpool.interfaces.web._services import import_skus, receive_asn
 from worldpool.ledger import Ledger
 from worldpool.ledger.cockpit_queries import PageQuery
+from worldpool.ledger.order_tables import orders
 
 SKUS = """sku,title,unit_cost,currency,unit_weight_kg,length_cm,width_cm,height_cm
 CUP-1,Steel cup,2.50,USD,0.3,10,10,12
@@ -103,3 +109,54 @@ def test_orders_by_source_and_plan_diff() -> None:
     before = {"transfers": [{"sku": "B", "fc": "US-FC1", "mode": "air", "qty": 2}]}
     diff = diff_plans(now, before)
     assert [(d.sku, d.qty, d.previous) for d in diff] == [("A", 5, 0), ("B", 0, 2)]
+
+
+def test_orders_sorted_by_value_page_like_a_full_sort(
+    ctx: Context, ledger: Ledger
+) -> None:
+    """A channel+status filter sorted by value pages exactly as sorting every match.
+
+    Ties in value go newest id first; another seller's orders never show.
+    """
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "seller": seller,
+            "channel": ("amazon", "ebay")[i % 2],
+            "channel_order_id": f"O-{seller}-{i}",
+            "market": "DE",
+            "status": ("open", "open", "shipped")[i % 3],
+            "revision": 1,
+            "payload_hash": "0" * 64,
+            "currency": "USD",
+            "order_value": Decimal(f"{(i * 7) % 11}.50"),  # many ties
+            "backordered": 0,
+            "payload": "{}",
+            "decision": "{}",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for seller in (ctx.seller, "other")
+        for i in range(60)
+    ]
+    with ledger.engine.begin() as conn:
+        conn.execute(orders.insert(), rows)
+    with ledger.engine.connect() as conn:
+        ids = dict(conn.execute(select(orders.c.channel_order_id, orders.c.id)).all())
+    mine = [r for r in rows if r["seller"] == ctx.seller]
+    match = [r for r in mine if (r["channel"], r["status"]) == ("amazon", "open")]
+    match.sort(
+        key=lambda r: (r["order_value"], ids[r["channel_order_id"]]), reverse=True
+    )
+    want = [r["channel_order_id"] for r in match]
+    got: list[str] = []
+    for offset in range(0, 30, 7):
+        page = order_page(
+            ctx,
+            OrderQuery(
+                PageQuery(offset, 7, "value", True), status="open", channel="amazon"
+            ),
+        )
+        assert page.total == len(want)
+        got += [r["channel_order_id"] for r in page.rows]
+    assert got == want

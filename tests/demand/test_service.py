@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
 
 from tests.conftest import context_for
 from worldpool.catalog import Catalog
-from worldpool.context import Context
+from worldpool.context import Context, ledger_of
 from worldpool.demand.service import (
     ForecastRequest,
     forecast,
     history_from_ledger,
     on_hand_deltas,
+    series_history,
 )
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.ledger import Ledger
@@ -92,3 +94,28 @@ def test_on_hand_rule_agrees_with_the_ledger(kind: K) -> None:
     want = sorted((e.node, e.on_hand) for e in effects(m) if e.on_hand)
     got = sorted(on_hand_deltas(kind.value, m.node, m.from_node, m.qty, m.damaged))
     assert got == want
+
+
+def test_series_history_equals_the_full_read_of_that_series(pool: Context) -> None:
+    """One series read from its SKU's journal equals the full history's rows.
+
+    A second SKU moves last (13 March), so the pool's stock-out days run past
+    MUG-1's own last movement: the per-series read must run them as far.
+    """
+    led = ledger_of(pool)
+    led.register_skus([make_sku("CUP-2", listed_markets=("DE", "FR"))])
+    later = [
+        Movement(K.RECEIVE, "CUP-2", "DE-FC1", 5, "t", "ASN-2", "c1", at=_at(10)),
+        Movement(K.RESERVE, "CUP-2", "DE-FC1", 2, "t", "O-9", "c2", at=_at(13)),
+        Movement(K.SHIP, "CUP-2", "DE-FC1", 2, "t", "O-9", "c3", at=_at(13)),
+    ]
+    assert not led.post_many(later).rejected
+    full = history_from_ledger(pool).frame
+    assert full["date"].max() == pd.Timestamp("2024-03-13")
+    for (sku, market), want in full.groupby(["sku", "market"]):
+        got = series_history(pool, str(sku), str(market))
+        pd.testing.assert_frame_equal(got, want.reset_index(drop=True))
+    de = series_history(pool, "MUG-1", "DE").set_index("date")["stockout"]
+    assert bool(de.loc["2024-03-13"])  # past MUG-1's last movement (8 March)
+    assert series_history(pool, "MUG-1", "US").empty
+    assert series_history(pool, "NOPE", "DE").empty

@@ -46,6 +46,7 @@ __all__ = [
     "ledger_history",
     "on_hand_deltas",
     "read_history_file",
+    "series_history",
 ]
 
 
@@ -86,8 +87,8 @@ def on_hand_deltas(
     return []
 
 
-def _journal(ctx: Context) -> pd.DataFrame:
-    rows = ledger_of(ctx).movement_rows()  # this seller's journal, oldest first
+def _journal(ctx: Context, sku: str | None = None) -> pd.DataFrame:
+    rows = ledger_of(ctx).movement_rows(sku)  # this seller's journal, oldest first
     cols = ["kind", "sku", "node", "from_node", "qty", "damaged", "short", "ref", "at"]
     df = pd.DataFrame(rows, columns=cols)
     df["date"] = pd.to_datetime(df["at"], utc=True).dt.tz_localize(None).dt.normalize()
@@ -102,8 +103,13 @@ def _market_of(node: str, ref: str, catalog: Catalog) -> str | None:
     return tokens[0] if tokens else None
 
 
-def _stockouts(journal: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    """(sku, market, date) days on which every stocked FC of the market was empty."""
+def _stockouts(
+    journal: pd.DataFrame, catalog: Catalog, end: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """(sku, market, date) days on which every stocked FC of the market was empty.
+
+    Days run to ``end`` (the whole journal's last day; default: ``journal``'s).
+    """
     deltas = []
     for r in journal.to_dict("records"):
         off = int(r["damaged"]) + int(r["short"])
@@ -120,7 +126,8 @@ def _stockouts(journal: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
         # Only the hub ever held stock (fulfil-from-origin): no FC can stock out.
         return none
     daily = d.groupby(["sku", "node", "date"])["delta"].sum().unstack(["sku", "node"])
-    end = journal["date"].max()
+    if end is None:
+        end = journal["date"].max()
     daily = daily.reindex(pd.date_range(daily.index.min(), end), fill_value=0.0)
     on_hand = daily.fillna(0.0).cumsum().rename_axis("date")
     # An FC counts from the first day it held the SKU: before that, the SKU was
@@ -151,7 +158,37 @@ def history_from_ledger(ctx: Context) -> LedgerHistory:
     return _history(journal, ctx.catalog)
 
 
-def _history(journal: pd.DataFrame, catalog: Catalog) -> LedgerHistory:
+def series_history(ctx: Context, sku: str, market: str) -> pd.DataFrame:
+    """Return one (SKU, market)'s daily demand, reading only that SKU's journal.
+
+    The same rows as :func:`ledger_history` filtered to the series (units
+    shipped per day, stock-out flag; stock-out days run to the whole journal's
+    last day), without reading or flagging every other SKU: the ledger reads
+    the SKU's movements through its ``(seller, sku, node)`` index.
+
+    Args:
+        ctx: The application context.
+        sku: SKU id.
+        market: Marketplace id (e.g. ``DE``).
+
+    Returns:
+        ``sku, market, date, units, stockout`` (empty when the series never shipped).
+    """
+    ctx.require("viewer")
+    journal = _journal(ctx, sku)
+    last = ledger_of(ctx).last_movement_at()
+    end = None
+    if last is not None:  # the same day arithmetic as _journal's "date"
+        stamp = pd.to_datetime(pd.Series([last]), utc=True).dt.tz_localize(None)
+        end = stamp.dt.normalize().iloc[0]
+    frame = _history(journal, ctx.catalog, end).frame
+    one = frame[(frame["sku"].astype(str) == sku) & (frame["market"] == market)]
+    return one.reset_index(drop=True)
+
+
+def _history(
+    journal: pd.DataFrame, catalog: Catalog, end: pd.Timestamp | None = None
+) -> LedgerHistory:
     ships = journal[journal["kind"] == MovementKind.SHIP.value].copy()
     ships["market"] = [
         _market_of(n, r, catalog)
@@ -165,7 +202,7 @@ def _history(journal: pd.DataFrame, catalog: Catalog) -> LedgerHistory:
     units = ships.groupby(["sku", "market", "date"], as_index=False).agg(
         units=("qty", "sum")
     )
-    flags = _stockouts(journal, catalog)
+    flags = _stockouts(journal, catalog, end)
     frame = units.merge(flags, on=["sku", "market", "date"], how="outer")
     frame = frame[frame["sku"].isin(units["sku"])]
     frame["units"] = frame["units"].fillna(0).astype("int64")

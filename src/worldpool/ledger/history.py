@@ -6,12 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, func, or_, select
 
 from worldpool.domain.inventory import MovementKind
 from worldpool.ledger.tables import movements
 
-__all__ = ["JOURNAL_COLUMNS", "JournalEntry", "journal_on", "movement_rows_on"]
+__all__ = [
+    "JOURNAL_COLUMNS",
+    "JournalEntry",
+    "journal_on",
+    "last_movement_at_on",
+    "movement_rows_on",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +94,28 @@ JOURNAL_COLUMNS = (
 """Columns of :func:`movement_rows_on`, in order (the journal's public shape)."""
 
 
-def movement_rows_on(conn: Connection, seller: str) -> list[tuple[Any, ...]]:
-    """Return the seller's whole journal, oldest first, as ``JOURNAL_COLUMNS``."""
+def movement_rows_on(
+    conn: Connection, seller: str, sku: str | None = None
+) -> list[tuple[Any, ...]]:
+    """Return the seller's journal (one SKU's when named), oldest first.
+
+    Rows are ``JOURNAL_COLUMNS``; a named SKU is read through the
+    ``(seller, sku, node)`` index instead of scanning the journal.
+    """
     m = movements.c
     stmt = (
         select(*(m[c] for c in JOURNAL_COLUMNS))
         .where(m.seller == seller)
         .order_by(m.id)
     )
+    if sku is not None:
+        stmt = stmt.where(m.sku == sku)
     return [tuple(r) for r in conn.execute(stmt)]
+
+
+def last_movement_at_on(conn: Connection, seller: str) -> datetime | None:
+    """Return when the seller's latest movement happened (None: empty journal)."""
+    found: datetime | None = conn.execute(
+        select(func.max(movements.c.at)).where(movements.c.seller == seller)
+    ).scalar()
+    return found

@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Engine, and_, select
 from sqlalchemy.pool import Pool
@@ -36,7 +37,12 @@ from worldpool.ledger.dead_letter_store import (
     resolve_dead_letter_on,
 )
 from worldpool.ledger.effects import validate
-from worldpool.ledger.history import JournalEntry, journal_on, movement_rows_on
+from worldpool.ledger.history import (
+    JournalEntry,
+    journal_on,
+    last_movement_at_on,
+    movement_rows_on,
+)
 from worldpool.ledger.journal import PostResult, post_on
 from worldpool.ledger.plan_tables import (
     PlanApplied,
@@ -266,10 +272,18 @@ class Ledger:
                 conn, self.seller, sku=sku, node=node, reference=reference, limit=limit
             )
 
-    def movement_rows(self) -> list[tuple[object, ...]]:
-        """Return this seller's whole journal, oldest first (``JOURNAL_COLUMNS``)."""
+    def movement_rows(self, sku: str | None = None) -> list[tuple[object, ...]]:
+        """Return this seller's journal (one SKU's if named), oldest first.
+
+        Rows are ``JOURNAL_COLUMNS``.
+        """
         with self._reader.connect() as conn:
-            return movement_rows_on(conn, self.seller)
+            return movement_rows_on(conn, self.seller, sku)
+
+    def last_movement_at(self) -> datetime | None:
+        """Return when this seller's latest movement happened (None: no journal)."""
+        with self._reader.connect() as conn:
+            return last_movement_at_on(conn, self.seller)
 
     # -- dead letters -----------------------------------------------------
     def dead_letter(self, letters: Iterable[DeadLetter]) -> int:

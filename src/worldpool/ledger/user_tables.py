@@ -87,3 +87,17 @@ def update_user_on(
 # 0006_rls drops that index: every posted movement had to rewrite it.)
 Index("ix_orders_created_at", orders.c.created_at)
 Index("ix_orders_channel_status", orders.c.channel, orders.c.status)
+# Migration 0006_cockpit_perf: an order list filtered by channel and status and
+# sorted by value (ties by id) reads its page in index order, not by sorting
+# every match, and its capped count reads only the index.
+Index(
+    "ix_orders_seller_channel_status_value",
+    orders.c.seller,
+    orders.c.channel,
+    orders.c.status,
+    orders.c.order_value,
+    orders.c.id,
+)
+# Also 0006_cockpit_perf: "today's orders" by seller and time (SQLite otherwise
+# prefers any index starting with the seller and walks all of its orders).
+Index("ix_orders_seller_created_at", orders.c.seller, orders.c.created_at)

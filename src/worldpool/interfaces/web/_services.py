@@ -181,10 +181,9 @@ def forecast_series(
     """Return the last ``history_days`` of history and a 28-day daily forecast."""
     from worldpool.demand import daily_forecast
     from worldpool.demand.params import ForecastParams
-    from worldpool.demand.service import history_from_ledger
+    from worldpool.demand.service import series_history
 
-    frame = history_from_ledger(ctx).frame
-    one = frame[(frame["sku"] == sku) & (frame["market"] == market)]
+    one = series_history(ctx, sku, market)
     if one.empty:
         return None
     params = ForecastParams(quantiles=(0.1, 0.5, 0.9))

@@ -1,7 +1,7 @@
 """Row-level security on every later seller-owned table; no index on available units
 
 Revision ID: 0006_rls
-Revises: 0006_hs
+Revises: 0006_cockpit_perf
 Create Date: 2026-12-06
 
 1. ``audit_log`` and ``outbox`` (from ``0004_audit``) and every table added
@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_rls"
-down_revision = "0006_hs"
+down_revision = "0006_cockpit_perf"
 branch_labels = None
 depends_on = None
 
