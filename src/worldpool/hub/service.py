@@ -40,6 +40,7 @@ from worldpool.hub.records import (
     SellerTotal,
     Statement,
 )
+from worldpool.i18n import N_
 from worldpool.ledger import hub_billing as q
 from worldpool.ledger.sellers import scoped
 
@@ -218,7 +219,7 @@ def statement(ctx: Context, month: str, node: str = "CN-SZX") -> Statement:
         rows = q.lines_on(conn, ctx.seller, node, month)
     if not heads:
         raise UnknownReference(
-            "no closed statement",
+            N_("no closed statement"),
             record=f"seller {ctx.seller}",
             field="month",
             value=month,

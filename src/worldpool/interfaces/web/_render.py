@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from worldpool.errors import Forbidden
+from worldpool.errors import Forbidden, InputError
 from worldpool.i18n import t
 from worldpool.interfaces.web._labels import label
 
@@ -76,4 +76,25 @@ def explain(request: Request, exc: Exception) -> str:
     if isinstance(exc, Forbidden):
         role = getattr(getattr(request.state, "user", None), "role", "")
         return tr(request, "Your role ({role}) may not do this.", role=role)
+    if isinstance(exc, InputError):
+        return _located(request, exc)
     return str(exc)
+
+
+def _located(request: Request, exc: InputError) -> str:
+    """The error's record, row and field, then its message, in the page's language.
+
+    The message itself is translated when the catalog has it (fixed messages
+    such as "no closed statement"); names and values stay as given.
+    """
+    where = [str(exc.record)] if exc.record is not None else []
+    if exc.row is not None:
+        where.append(tr(request, "row {row}", row=exc.row))
+    if exc.field is not None:
+        where.append(tr(request, "field {field}", field=repr(exc.field)))
+    text = tr(request, exc.message)
+    if where:
+        text = f"{', '.join(where)}: {text}"
+    if exc.value is not None:
+        text += " " + tr(request, "(got {value})", value=repr(exc.value))
+    return text

@@ -9,7 +9,7 @@
     width: Math.max(320, el.clientWidth || 900),
     height: 360,
     series: [
-      {},
+      { label: names.date || "Date" },
       { label: names.history, stroke: "#334155", width: 1.5, points: { show: false } },
       { label: "P90", stroke: "rgba(37,99,235,0.35)", width: 1, points: { show: false } },
       { label: names.p50, stroke: "#2563eb", width: 2, points: { show: false } },
