@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
 from tests.conftest import context_of
 from tests.hub.conftest import HUB, stock
-from tests.ledger.test_row_security import PROBE, _as_probe, _create_probe_role
+from tests.ledger.test_row_security import as_probe, grant_probe
 from worldpool.catalog import Catalog
 from worldpool.hub import CloseRequest
 from worldpool.hub import service as billing
@@ -27,18 +26,12 @@ def test_statements_and_snapshots_are_visible_to_their_seller_only(
     stock(root, "acme", 1)
     stock(root, "beta", 2)
     billing.close_month(context_of(root, role="hub"), CloseRequest("2026-10", HUB))
-    _create_probe_role(engine)
-    with engine.begin() as conn:
-        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-        conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO {PROBE}'))
-        conn.execute(
-            text(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {PROBE}')
-        )
+    grant_probe(engine)
     try:
         for table in ("hub_statements", "hub_statement_lines", "hub_snapshots"):
             sql = f"SELECT DISTINCT seller FROM {table} ORDER BY seller"
-            assert _as_probe(engine, "acme", sql) == [("acme",)], table
-            assert _as_probe(engine, "*", sql) == [("acme",), ("beta",)], table
-            assert _as_probe(engine, None, sql) == [], table
+            assert as_probe(engine, "acme", sql) == [("acme",)], table
+            assert as_probe(engine, "*", sql) == [("acme",), ("beta",)], table
+            assert as_probe(engine, None, sql) == [], table
     finally:
         engine.dispose()
