@@ -54,25 +54,9 @@ from worldpool.hub.service import close_month, compare_lines, rate_card
 from worldpool.hub.service import statement as read_statement
 from worldpool.ledger import Ledger
 from worldpool.ledger.db import make_engine
+from worldpool.ledger.journal import MOVEMENT_COLUMNS
 
 HUB, FC, LANE = "CN-SZX", "US-FC1", "CN-SZX>US-FC1:sea"
-COLS = (
-    "seller",
-    "idempotency_key",
-    "payload_hash",
-    "kind",
-    "sku",
-    "node",
-    "from_node",
-    "lane",
-    "qty",
-    "damaged",
-    "short",
-    "reason",
-    "reference",
-    "at",
-    "posted_at",
-)
 
 
 def _args() -> argparse.Namespace:
@@ -226,7 +210,9 @@ def _load(args: argparse.Namespace, url: str) -> int:
                         now,
                     )
                 )
-        with cur.copy(f"COPY movements ({', '.join(COLS)}) FROM STDIN") as cp:
+        with cur.copy(
+            f"COPY movements ({', '.join(MOVEMENT_COLUMNS)}) FROM STDIN"
+        ) as cp:
             for r in rows:
                 cp.write_row(r)
         with cur.copy(

@@ -20,6 +20,7 @@ from worldpool.ledger.rows import (
     ParseResult,
     Row,
     RowError,
+    collect,
     int_field,
     iter_rows,
     text_field,
@@ -33,13 +34,7 @@ ASN_COLUMNS = ("asn_id", "sku", "node", "qty")
 
 def parse_asn_file(path: str | Path, hubs: Collection[str]) -> ParseResult[Movement]:
     """Parse the ASN CSV at ``path`` into receive movements at one of ``hubs``."""
-    result: ParseResult[Movement] = ParseResult(source=str(Path(path)))
-    for item in iter_asn_file(path, hubs):
-        if isinstance(item, RowError):
-            result.errors.append(item)
-        else:
-            result.records.append(item)
-    return result
+    return collect(path, iter_asn_file(path, hubs))
 
 
 def iter_asn_file(

@@ -25,8 +25,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from worldpool.domain.inventory import Movement
 from worldpool.errors import IdempotencyConflict, UnknownReference, WorldpoolError
 from worldpool.ledger.effects import effects
-from worldpool.ledger.journal import movement_row
-from worldpool.ledger.tables import balances, movements, skus
+from worldpool.ledger.journal import balance_upsert, movement_row
+from worldpool.ledger.tables import movements, skus
 
 __all__ = ["BulkPosted", "post_adds_on"]
 
@@ -46,23 +46,14 @@ class BulkPosted:
 
 
 @cache
-def _statements(dialect_name: str) -> tuple[Any, Any]:
+def _insert_keys(dialect_name: str) -> Any:
+    """Journal insert returning the idempotency keys it wrote (duplicates skip)."""
     dialect: Any = postgresql if dialect_name == "postgresql" else sqlite
-    insert = (
+    return (
         dialect.insert(movements)
         .on_conflict_do_nothing(index_elements=["seller", "idempotency_key"])
         .returning(movements.c.idempotency_key)
     )
-    ins = dialect.insert(balances)
-    upsert = ins.on_conflict_do_update(
-        index_elements=["seller", "sku", "node"],
-        set_={
-            "on_hand": balances.c.on_hand + ins.excluded.on_hand,
-            "reserved": balances.c.reserved + ins.excluded.reserved,
-            "in_transit": balances.c.in_transit + ins.excluded.in_transit,
-        },
-    )
-    return insert, upsert
 
 
 def post_adds_on(
@@ -87,7 +78,8 @@ def post_adds_on(
             rejected.append((i, why))
     if not keep:
         return BulkPosted(0, 0, tuple(rejected))
-    insert, upsert = _statements(conn.dialect.name)
+    insert = _insert_keys(conn.dialect.name)
+    upsert = balance_upsert(conn.dialect.name)
     now = datetime.now(UTC)
     rows = [movement_row(m, now, seller) for _, m in keep]
     new_keys = set(conn.execute(insert, rows).scalars())

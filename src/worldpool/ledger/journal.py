@@ -45,7 +45,13 @@ from worldpool.errors import (
 from worldpool.ledger.effects import Effect, effects, payload_hash
 from worldpool.ledger.tables import balances, movements
 
-__all__ = ["MOVEMENT_COLUMNS", "PostResult", "movement_row", "post_on"]
+__all__ = [
+    "MOVEMENT_COLUMNS",
+    "PostResult",
+    "balance_upsert",
+    "movement_row",
+    "post_on",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +180,15 @@ def _combined(guarded: Any) -> tuple[Any, Any]:
         for bal in (upd, ups)
     )
     return one_guarded, one_upsert
+
+
+def balance_upsert(dialect_name: str) -> Any:
+    """The cached ``INSERT ... ON CONFLICT`` adding deltas to a balance row (units).
+
+    Parameters: ``seller, sku, node, on_hand, reserved, in_transit``; only for
+    effects that add stock (no guard is needed).
+    """
+    return _statements(dialect_name).upsert_balance
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -24,6 +24,7 @@ __all__ = [
     "ParseResult",
     "RowError",
     "check_header",
+    "collect",
     "decimal_field",
     "int_field",
     "iter_rows",
@@ -92,8 +93,15 @@ def parse_rows(
         InputError: when the file cannot be read or lacks a required column
             (the whole file is refused: no row could be right).
     """
+    return collect(path, iter_rows(path, parse, required))
+
+
+def collect(
+    path: str | Path, items: Iterable[tuple[int, T] | RowError]
+) -> ParseResult[T]:
+    """Gather a streamed parse of ``path`` into records and errors (in memory)."""
     result: ParseResult[T] = ParseResult(source=str(Path(path)))
-    for item in iter_rows(path, parse, required):
+    for item in items:
         if isinstance(item, RowError):
             result.errors.append(item)
         else:
