@@ -266,6 +266,53 @@ async def load(
     return latencies, replies, errors, elapsed
 
 
+def _cpu_s(procs: list[subprocess.Popen[bytes]]) -> float:
+    """CPU seconds (user + system) the server processes used so far (Linux /proc).
+
+    Per order, this is the server's own cost, far less sensitive than
+    throughput to other work on the machine.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for proc in procs:
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def _db_cpu_s(ledger: Ledger) -> dict[int, float] | None:
+    """CPU seconds of each PostgreSQL backend serving this database, by pid.
+
+    Only when the server runs on this machine (its backends are in /proc);
+    None for SQLite or a remote server.
+    """
+    if ledger.engine.dialect.name != "postgresql":
+        return None
+    with ledger.engine.connect() as conn:
+        pids = conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        ).scalars()
+        out: dict[int, float] = {}
+        ticks = os.sysconf("SC_CLK_TCK")
+        for pid in pids:
+            stat = Path(f"/proc/{pid}/stat")
+            if not stat.exists():
+                return None
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            out[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return out
+
+
+def _per_order_ms(
+    before: dict[int, float] | None, after: dict[int, float] | None, n: int
+) -> float | None:
+    """Database CPU per order in ms, from two :func:`_db_cpu_s` readings."""
+    if before is None or after is None:
+        return None
+    used = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+    return round(1000 * used / max(n, 1), 3)
+
+
 def pct(values: list[float], q: float) -> float:
     """Return the ``q`` quantile (0..1) of ``values`` (nearest rank)."""
     s = sorted(values)
@@ -316,9 +363,13 @@ def main(argv: list[str] | None = None) -> int:
     work = payloads(args.orders, args.skus, args.hot, args.seed)
     servers, ports = start_servers(url, args.workers)
     try:
+        cpu0 = _cpu_s(servers)
+        db0 = _db_cpu_s(ledger)
         lat, replies, errors, elapsed = asyncio.run(
             load(ports, key, work, args.clients)
         )
+        server_cpu_s = _cpu_s(servers) - cpu0
+        db_cpu_s = _db_cpu_s(ledger)
     finally:
         stop(servers)
     sources: dict[str, int] = {}
@@ -335,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
         "orders_per_s": round(len(replies) / elapsed, 1),
         "p50_ms": round(pct(lat, 0.50), 2),
         "p99_ms": round(pct(lat, 0.99), 2),
+        "server_cpu_ms_per_order": round(1000 * server_cpu_s / max(len(replies), 1), 3),
+        "db_cpu_ms_per_order": _per_order_ms(db0, db_cpu_s, len(replies)),
         "errors": errors,
         "rejected": sum(len(r["rejected"]) for r in replies),
         "units_by_source": dict(sorted(sources.items())),

@@ -130,7 +130,33 @@ def authenticate_key(
     Raises:
         Forbidden: the key names a seller it does not act for.
     """
-    grant = _grant(base, raw_key)
+    return _acting(base, _grant(base, raw_key), asked_seller)
+
+
+def authenticate_cached(
+    base: Context, raw_key: str, asked_seller: str | None = None
+) -> Context | None:
+    """Like :func:`authenticate_key`, from this process's key cache only.
+
+    Returns None when the key is not trusted from the cache (unknown, expired
+    or bad): the caller then calls :func:`authenticate_key`, which reads the
+    database. Never blocks on I/O, so an async server can call it inline and
+    spare a thread-pool hop on every request.
+
+    Raises:
+        Forbidden: the key names a seller it does not act for.
+    """
+    hashed = digest(raw_key)
+    with _GRANTS_LOCK:
+        hit = _GRANTS.get(hashed)
+    if hit is None or time.monotonic() - hit[0] >= GRANT_TTL_S:
+        return None
+    return _acting(base, hit[1], asked_seller)
+
+
+def _acting(
+    base: Context, grant: KeyInfo | None, asked_seller: str | None
+) -> Context | None:
     if grant is None:
         return None
     if grant.all_sellers:

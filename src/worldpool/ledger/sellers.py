@@ -31,6 +31,7 @@ ALL_SELLERS = "*"
 """The seller value of the 3PL operator: every seller's rows are visible."""
 
 _REMEMBERED = "worldpool_seller_set"
+_PROXIES = "_worldpool_scoped_proxies"
 _SET = "SELECT set_config('worldpool.seller', %s, false)"
 
 
@@ -46,7 +47,29 @@ def scoped(engine: Engine, seller: str) -> Engine:
         return engine
     from worldpool.ledger.db import with_options  # db installs this module's hooks
 
-    return with_options(engine, **{SELLER_OPTION: seller})
+    options = {**engine.get_execution_options(), SELLER_OPTION: seller}
+    try:
+        key = tuple(sorted(options.items()))
+        hash(key)
+    except TypeError:  # an unhashable option value: no reuse
+        return with_options(engine, **options)
+    # One proxy per (root engine, options): per-engine caches keyed by the
+    # engine (the order service's SKU cache) keep working across requests,
+    # instead of starting cold on every request's fresh proxy.
+    root = _root(engine)
+    cache: dict[tuple[Any, ...], Engine] = root.__dict__.setdefault(_PROXIES, {})
+    proxy = cache.get(key)
+    if proxy is None:
+        proxy = cache.setdefault(key, with_options(engine, **options))
+    return proxy
+
+
+def _root(engine: Engine) -> Engine:
+    from sqlalchemy.engine.base import OptionEngine
+
+    while isinstance(engine, OptionEngine):
+        engine = engine._proxied
+    return engine
 
 
 def seller_of(engine: Engine) -> str | None:

@@ -16,7 +16,7 @@ from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
-from worldpool.access import authenticate_key
+from worldpool.access import authenticate_cached, authenticate_key
 from worldpool.context import ROLES, Context, Role
 from worldpool.errors import Forbidden
 from worldpool.i18n import normalise_language
@@ -100,7 +100,9 @@ class _Actor:
         base: Context = request.app.state.ctx
         asked = request.headers.get("x-seller")
         try:
-            ctx = await run_in_threadpool(authenticate_key, base, key, asked)
+            ctx = authenticate_cached(base, key, asked)
+            if ctx is None:
+                ctx = await run_in_threadpool(authenticate_key, base, key, asked)
         except Forbidden as exc:
             raise HTTPException(403, str(exc)) from None
         if ctx is None:
