@@ -82,11 +82,10 @@ def update_user_on(
 
 
 # The cockpit's "today's orders" reads orders by creation time and its order
-# list filters by channel and status; migration 0005_cockpit adds these indexes
-# with the users table. (It also indexed available units, on_hand - reserved;
-# 0006_rls drops that index: every posted movement had to rewrite it.)
-Index("ix_orders_created_at", orders.c.created_at)
-Index("ix_orders_channel_status", orders.c.channel, orders.c.status)
+# list filters by channel and status. Migration 0005_cockpit indexed
+# (created_at) and (channel, status); 0007_order_indexes drops both, since every
+# query names its seller and the seller-first indexes below serve it. (0005
+# also indexed available units; 0006_rls dropped that: every movement rewrote it.)
 # Migration 0006_cockpit_perf: an order list filtered by channel and status and
 # sorted by value (ties by id) reads its page in index order, not by sorting
 # every match, and its capped count reads only the index.
