@@ -16,9 +16,9 @@ from worldpool.customs import (
     parse_shipment,
     render_pdf,
 )
-from worldpool.customs.pdf import FONT_PLACES, find_unicode_font
 from worldpool.customs.service import shipment_documents
 from worldpool.errors import ConfigError
+from worldpool.fonts import CJK_FONT_CANDIDATES
 
 
 def test_invoice_json_has_broker_fields(de_transfer: dict[str, Any]) -> None:
@@ -62,7 +62,7 @@ def test_pdf_renders_both_documents(de_transfer: dict[str, Any]) -> None:
 
 def test_chinese_text_renders_as_chinese(de_transfer: dict[str, Any]) -> None:
     """A Chinese description is embedded with a CJK font and reads back unchanged."""
-    if not any(Path(p).is_file() for p, _ in FONT_PLACES):
+    if not any(Path(p).is_file() for p, _ in CJK_FONT_CANDIDATES):
         pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
     de_transfer["lines"][0]["description"] = "不锈钢保温杯 500ml"
     pdf = render_pdf(*build_documents(parse_shipment(de_transfer).shipment))
@@ -74,15 +74,12 @@ def test_chinese_without_a_font_fails_loudly(
     de_transfer: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With no CJK font anywhere, rendering Chinese raises ConfigError saying what to install."""
-    monkeypatch.setattr("worldpool.customs.pdf.FONT_PLACES", ())
+    monkeypatch.setattr("worldpool.fonts.CJK_FONT_CANDIDATES", ())
     monkeypatch.delenv("WORLDPOOL_PDF_FONT", raising=False)
-    find_unicode_font.cache_clear()
+    monkeypatch.delenv("WORLDPOOL_CJK_FONT", raising=False)
     de_transfer["lines"][0]["description"] = "陶瓷杯 ceramic mug"
-    try:
-        with pytest.raises(ConfigError, match="fonts-noto-cjk"):
-            render_pdf(*build_documents(parse_shipment(de_transfer).shipment))
-    finally:
-        find_unicode_font.cache_clear()
+    with pytest.raises(ConfigError, match="fonts-noto-cjk"):
+        render_pdf(*build_documents(parse_shipment(de_transfer).shipment))
 
 
 def test_blocked_document_gets_no_pdf_unless_forced(

@@ -9,13 +9,13 @@ import pypdfium2 as pdfium
 import pytest
 
 from tests.lastmile.conftest import city_day
+from worldpool import fonts as _fonts
 from worldpool.errors import ConfigError
 from worldpool.i18n import t
 from worldpool.lastmile import (
     LastMileParams,
     RoutePlan,
     RoutingProblem,
-    _fonts,
     build_manifests,
     plan_loads,
     solve,
@@ -104,7 +104,8 @@ def test_chinese_manifest_embeds_a_cjk_font_and_keeps_the_glyphs() -> None:
 def test_missing_cjk_font_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chinese text with no CJK font raises ConfigError naming what to install."""
     monkeypatch.delenv(_fonts.FONT_ENV, raising=False)
-    monkeypatch.setattr(_fonts, "CJK_FONT_CANDIDATES", ("/nonexistent/font.ttc",))
+    monkeypatch.delenv(_fonts.LEGACY_FONT_ENV, raising=False)
+    monkeypatch.setattr(_fonts, "CJK_FONT_CANDIDATES", (("/nonexistent/font.ttc", ""),))
     plan, loads = _day(_with_chinese_names(city_day(n=3, vans=1)))
     manifests = build_manifests(plan, loads)
     with pytest.raises(ConfigError, match="fonts-wqy-microhei"):

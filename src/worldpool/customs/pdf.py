@@ -2,20 +2,19 @@
 
 A document in Latin-1 uses the core Helvetica font. A document with other
 characters (a Chinese description, an exporter's name in 汉字) embeds a
-Unicode font that covers them: ``WORLDPOOL_PDF_FONT`` (a .ttf/.otf/.ttc file),
-else the first CJK font found among the usual system places (Debian's
-``fonts-noto-cjk``, WenQuanYi, macOS and Windows fonts). With none, rendering
+Unicode font that covers them, found by :mod:`worldpool.fonts`
+(``WORLDPOOL_CJK_FONT``, or the older ``WORLDPOOL_PDF_FONT``, else the first
+CJK font among the usual system places: Debian's ``fonts-noto-cjk``,
+WenQuanYi, macOS and Windows fonts). With none, rendering
 fails with a :class:`~worldpool.errors.ConfigError` that says what to
 install: a PDF never shows ``?`` in place of text.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,23 +23,9 @@ from fpdf.enums import XPos, YPos
 
 from worldpool.customs.documents import CommercialInvoice, PackingList
 from worldpool.customs.shipment import Party
-from worldpool.errors import ConfigError
+from worldpool.fonts import find_cjk_face
 
-__all__ = ["FONT_ENV", "FONT_PLACES", "find_unicode_font", "render_pdf"]
-
-FONT_ENV = "WORLDPOOL_PDF_FONT"
-"""Environment variable naming a .ttf/.otf/.ttc font that covers the documents."""
-
-FONT_PLACES: tuple[tuple[str, str], ...] = (
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
-    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
-    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", ""),
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", ""),
-    ("/System/Library/Fonts/PingFang.ttc", ""),
-    ("C:/Windows/Fonts/msyh.ttc", ""),
-)
-"""(path, preferred family inside a collection) tried in order when no font is set."""
+__all__ = ["find_unicode_font", "render_pdf"]
 
 _FONT = "helvetica"
 _UNICODE = "wpunicode"
@@ -86,44 +71,18 @@ class _Pdf(FPDF):
         super().set_font(family, style, size)
 
 
-def _collection_index(path: Path, family: str) -> int:
-    if not family or path.suffix.lower() != ".ttc":
-        return 0
-    from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
-
-    with TTCollection(str(path), lazy=True) as collection:
-        for number, font in enumerate(collection.fonts):
-            if font["name"].getDebugName(1) == family:
-                return number
-    return 0
-
-
-@lru_cache(maxsize=4)
 def find_unicode_font(setting: str | None = None) -> tuple[Path, int]:
     """Return (font file, collection number) of a font with CJK coverage.
 
     Args:
-        setting: A font file (default: ``WORLDPOOL_PDF_FONT``, then
-            :data:`FONT_PLACES`).
+        setting: A font file (default: ``WORLDPOOL_CJK_FONT`` or
+            ``WORLDPOOL_PDF_FONT``, then the system places of
+            :data:`worldpool.fonts.CJK_FONT_CANDIDATES`).
 
     Raises:
         ConfigError: the named file is missing, or no CJK font is installed.
     """
-    named = setting if setting is not None else os.environ.get(FONT_ENV)
-    if named:
-        path = Path(named)
-        if not path.is_file():
-            raise ConfigError(f"{FONT_ENV}={named}: no such font file")
-        return path, 0
-    for place, family in FONT_PLACES:
-        path = Path(place)
-        if path.is_file():
-            return path, _collection_index(path, family)
-    raise ConfigError(
-        "the documents hold characters beyond Latin-1 (e.g. Chinese) and no font "
-        "covering them was found: install fonts-noto-cjk (apt-get install "
-        f"fonts-noto-cjk) or set {FONT_ENV} to a .ttf/.otf/.ttc file"
-    )
+    return find_cjk_face(setting)
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 Every line carries its ledger trace (the journal filter, charge filter or
 snapshot it comes from), so a seller can audit each amount. Chinese text needs
 a CJK font: one is embedded (``WORLDPOOL_CJK_FONT`` or a system font, see
-:mod:`worldpool.hub._fonts`) and without one rendering raises
+:mod:`worldpool.fonts`) and without one rendering raises
 ConfigError rather than printing ``?``.
 """
 
@@ -15,7 +15,7 @@ import io
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from worldpool.hub._fonts import find_cjk_font
+from worldpool.fonts import find_cjk_font
 from worldpool.hub.records import Statement
 from worldpool.i18n import N_, normalise_language, t
 

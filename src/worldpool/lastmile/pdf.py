@@ -2,7 +2,7 @@
 
 Headings go through :func:`worldpool.i18n.t` in the reader's language. When
 the language or any printed text needs glyphs outside Latin-1, a CJK font is
-embedded (see :mod:`worldpool.lastmile._fonts`); if there is none the call
+embedded (see :mod:`worldpool.fonts`); if there is none the call
 raises ConfigError instead of printing ``?``.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from worldpool.fonts import find_cjk_font, needs_unicode
 from worldpool.i18n import normalise_language, t
-from worldpool.lastmile._fonts import find_cjk_font, needs_unicode
 from worldpool.lastmile.manifest import Label, Manifest
 
 __all__ = ["render_labels", "render_manifests"]
