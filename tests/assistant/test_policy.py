@@ -26,7 +26,7 @@ def test_a_seller_row_overrides_the_default_for_that_seller_only(
     """A user file row for seller 'acme' changes acme's mode, not anyone else's."""
     f = tmp_path / "policy.csv"
     f.write_text(
-        "seller,action,mode,max_value,currency,source,effective\n"
+        "seller,action,mode,max_value,currency,source,effective_date\n"
         "acme,fix_hs_code,auto,,USD,acme owner,2026-01-01\n",
         encoding="utf-8",
     )
@@ -40,7 +40,7 @@ def test_a_seller_row_overrides_the_default_for_that_seller_only(
 
 
 def test_a_row_effective_later_is_not_in_force_yet(tmp_path: Path) -> None:
-    """Rows dated after today are ignored until their day comes."""
+    """Rows dated after today wait for their day (older files call the column `effective`)."""
     f = tmp_path / "policy.csv"
     f.write_text(
         "seller,action,mode,max_value,currency,source,effective\n"

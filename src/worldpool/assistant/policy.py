@@ -23,7 +23,15 @@ from worldpool.errors import InputError
 __all__ = ["ApprovalMode", "ApprovalPolicy", "ApprovalRule", "load_policy"]
 
 _PACKAGED = Path(__file__).with_name("data") / "approval_policy.csv"
-_COLUMNS = ("seller", "action", "mode", "max_value", "currency", "source", "effective")
+_COLUMNS = (
+    "seller",
+    "action",
+    "mode",
+    "max_value",
+    "currency",
+    "source",
+    "effective_date",
+)
 
 
 class ApprovalMode(StrEnum):
@@ -102,7 +110,7 @@ class ApprovalPolicy:
                 "max_value": "" if r.max_value is None else str(r.max_value),
                 "currency": r.currency,
                 "source": r.source,
-                "effective": r.effective.isoformat(),
+                "effective_date": r.effective.isoformat(),
             }
             for r in sorted(self.rules.values(), key=lambda r: (r.seller, r.action))
         ]
@@ -132,10 +140,13 @@ def _parse(row: Mapping[str, str], src: str, n: int) -> ApprovalRule:
         max_value = Decimal(limit) if limit else None
     except InvalidOperation:
         raise bad("max_value", "is not a number") from None
+    # effective_date, as in every other rules file; files written before
+    # 2026-12-06 name the column "effective".
+    column = "effective_date" if "effective_date" in row else "effective"
     try:
-        effective = date.fromisoformat((row.get("effective") or "2026-01-01").strip())
+        effective = date.fromisoformat((row.get(column) or "2026-01-01").strip())
     except ValueError:
-        raise bad("effective", "is not a date (YYYY-MM-DD)") from None
+        raise bad(column, "is not a date (YYYY-MM-DD)") from None
     return ApprovalRule(
         seller=(row.get("seller") or "*").strip() or "*",
         action=action,
