@@ -501,7 +501,7 @@ def main() -> None:
     )
     rep = replay(sc, policy, sim, draws)
     cut = rep.prob.shape[0] - HORIZON
-    curve = {th: score(rep, th, cut) for th in (0.1, 0.2, 1 / 3, 0.5, 0.7, 0.9)}
+    curve = {th: score(rep, th, cut) for th in (0.1, 0.2, 0.25, 1 / 3, 0.5, 0.7, 0.9)}
     for th, row in curve.items():
         print(f"threshold {th:.2f}: {row}", file=sys.stderr)
     if args.plot:
