@@ -50,6 +50,7 @@ import numpy as np
 from worldpool.assistant import StockoutInputs, stockout_risk
 from worldpool.assistant.occurrence import (
     SaleCounts,
+    cached_fit,
     fit_occurrence,
     history_cells,
 )
@@ -331,6 +332,54 @@ def score(rep: Replay, threshold: float, cut: int) -> dict[str, float]:
     }
 
 
+def best_at_precision(
+    rep: Replay, cut: int, target: float = 0.5
+) -> tuple[float, float, float]:
+    """Return the curve's best point with precision >= ``target``.
+
+    Recall, value-weighted recall and the threshold of the lowest threshold
+    whose alerts are still at least ``target`` precise: how far the score
+    itself can go, whatever threshold is chosen (a diagnostic, not tuned).
+    """
+    y = forward_any(rep.stockout, HORIZON)[:cut]
+    w = forward_sum(rep.lost_value.astype(np.float64), HORIZON)[:cut]
+    live = rep.live[:cut]
+    p, yy = rep.prob[:cut][live].astype(np.float64), y[live]
+    ww = (w * y)[live]
+    order = np.argsort(-p, kind="stable")
+    tp = np.cumsum(yy[order])
+    ok = np.nonzero(tp / np.arange(1, len(p) + 1) >= target)[0]
+    if not len(ok) or not yy.any():
+        return 0.0, 0.0, 1.0
+    j = int(ok.max())
+    vw = float(np.cumsum(ww[order])[j] / max(ww.sum(), 1e-9))
+    return float(tp[j] / yy.sum()), vw, float(p[order][j])
+
+
+def unprecedented_misses(
+    rep: Replay, demand: np.ndarray, start: int, threshold: float, cut: int
+) -> tuple[float, float]:
+    """Return the lost margin missed on in-stock mornings, and of it the unprecedented.
+
+    Both as shares of all positives' lost margin. A miss is unprecedented
+    when some day of its 14 brings the pair more demand than the SKU ever
+    had on one day in any market before that morning (no history says it
+    can come).
+    """
+    y = forward_any(rep.stockout, HORIZON)[:cut]
+    w = forward_sum(rep.lost_value.astype(np.float64), HORIZON)[:cut]
+    live = rep.live[:cut]
+    miss = y & live & rep.in_stock[:cut] & (rep.prob[:cut] < threshold)
+    day_max = demand.max(axis=2).astype(np.float64)  # (T, S)
+    so_far = np.maximum.accumulate(day_max, axis=0)[start - 1 : start - 1 + cut]
+    ahead = np.zeros((cut, *demand.shape[1:]))
+    for k in range(HORIZON):
+        ahead = np.maximum(ahead, demand[start + k : start + k + cut])
+    new = ahead > so_far[:, :, None]
+    total = max(float((w * (y & live)).sum()), 1e-9)
+    return float((w * miss).sum()) / total, float((w * (miss & new)).sum()) / total
+
+
 def calibration(rep: Replay, cut: int) -> tuple[float, list[tuple[float, float, int]]]:
     """Return the expected calibration error and (predicted, observed, n) per bin.
 
@@ -388,6 +437,17 @@ def fit_seconds(pairs: int, seed: int) -> float:
     return best
 
 
+def cached_seconds(pairs: int, seed: int) -> float:
+    """Return seconds for a reading that finds its history's table learned already."""
+    rng = np.random.default_rng(seed)
+    rate = np.minimum(rng.gamma(0.3, 0.3, pairs), 1.0)
+    history = (rng.uniform(size=(365, pairs)) < rate).astype(np.float64)
+    cached_fit(history, 91, HORIZON, stride=7)
+    t0 = time.perf_counter()
+    cached_fit(history, 91, HORIZON, stride=7)
+    return time.perf_counter() - t0
+
+
 def plot(curve: dict[float, dict[str, float]], chosen: float, path: Path) -> None:
     """Write precision, recall and value-weighted recall by threshold as an SVG."""
     import matplotlib
@@ -441,7 +501,7 @@ def main() -> None:
     )
     rep = replay(sc, policy, sim, draws)
     cut = rep.prob.shape[0] - HORIZON
-    curve = {th: score(rep, th, cut) for th in (0.1, 0.2, 1 / 3, 0.5, 0.7, 0.9)}
+    curve = {th: score(rep, th, cut) for th in (0.1, 0.2, 0.25, 1 / 3, 0.5, 0.7, 0.9)}
     for th, row in curve.items():
         print(f"threshold {th:.2f}: {row}", file=sys.stderr)
     if args.plot:
@@ -452,6 +512,10 @@ def main() -> None:
             f"predicted {pred:.3f} observed {obs:.3f} ({n} pair-days)", file=sys.stderr
         )
     result = score(rep, args.threshold, cut)
+    best_r, best_vw, best_th = best_at_precision(rep, cut)
+    missed, unseen = unprecedented_misses(
+        rep, sc.demand, sim.warmup_days, args.threshold, cut
+    )
     alert = (rep.prob >= args.threshold) & rep.live
     leads = lead_days(alert[: cut + HORIZON], rep.stockout, HORIZON)
     result = {k: round(v, 4) for k, v in result.items()}
@@ -461,6 +525,12 @@ def main() -> None:
             "lead_days_median": float(np.median(leads)) if leads else 0.0,
             "signals_per_s": round(speed(100_000, args.seed), 1),
             "occurrence_fit_s": round(fit_seconds(100_000, args.seed), 2),
+            "occurrence_cached_s": round(cached_seconds(100_000, args.seed), 3),
+            "recall_at_precision_0_5": round(best_r, 4),
+            "value_weighted_recall_at_precision_0_5": round(best_vw, 4),
+            "threshold_at_precision_0_5": round(best_th, 4),
+            "missed_value_in_stock": round(missed, 4),
+            "missed_value_unprecedented": round(unseen, 4),
             "replay_signals_per_s": round(rep.pairs_scored / rep.risk_seconds, 1),
             "threshold": round(args.threshold, 4),
             "split_fill_rate": round(fill, 4),

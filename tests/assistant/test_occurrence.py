@@ -4,6 +4,7 @@ from worldpool.assistant import StockoutInputs, stockout_risk
 from worldpool.assistant.occurrence import (
     OccurrenceTable,
     SaleCounts,
+    cached_fit,
     fit_occurrence,
     history_cells,
     sale_counts,
@@ -108,3 +109,19 @@ def test_the_service_reads_a_steady_pair_as_likelier_to_sell_than_a_one_off() ->
     assert shoppers[("MUG", "DE")] > 0.5
     recent_one_off = shoppers[("ODD-0", "DE")]  # sold yesterday, once
     assert recent_one_off < 0.05
+
+
+def test_the_table_is_learned_once_per_history_version() -> None:
+    """Readings over the same sale days reuse one table; a new sale day re-learns it."""
+    hist = _sporadic_world(days=120, pairs=50, seed=3)
+    first = cached_fit(hist, window=91, horizon=14)
+    again = cached_fit(hist.copy() * 2.0, window=91, horizon=14)  # same sale days
+    assert again is first
+    changed = hist.copy()
+    changed[5, -1] = 1.0 - float(changed[5, -1] > 0)  # one day's sale flips
+    other = cached_fit(changed, window=91, horizon=14)
+    assert other is not first
+    fresh = fit_occurrence(changed, window=91, horizon=14, stride=7)
+    assert np.array_equal(other.hits, fresh.hits)
+    assert np.array_equal(other.days, fresh.days)
+    assert cached_fit(hist, window=91, horizon=7) is not first  # another horizon

@@ -15,7 +15,7 @@ import pandas as pd
 
 from worldpool.assistant._dist import FloatArray
 from worldpool.assistant.excess import ExcessInputs
-from worldpool.assistant.occurrence import fit_occurrence, history_cells, sale_counts
+from worldpool.assistant.occurrence import cached_fit, history_cells, sale_counts
 from worldpool.assistant.propose import Pairs
 from worldpool.assistant.stockout import StockoutInputs
 from worldpool.catalog import Catalog
@@ -98,7 +98,8 @@ def _shoppers(
 
     The occurrence table is learned from the last year of the seller's own
     daily demand (every 7th morning whose next ``horizon`` days are past),
-    then read at each pair's sale counts as of today.
+    once per version of that history (:func:`cached_fit`), then read at each
+    pair's sale counts as of today.
     """
     if history.empty:
         return {}
@@ -114,7 +115,7 @@ def _shoppers(
         index="date", columns=["sku", "market"], values="units", aggfunc="sum"
     ).reindex(days, fill_value=0.0)
     matrix = grid.fillna(0.0).to_numpy(np.float64)
-    table = fit_occurrence(matrix, window, horizon, stride=7)
+    table = cached_fit(matrix, window, horizon, stride=7)
     daily = table.daily(history_cells(sale_counts(matrix, window)))
     return {
         (str(k[0]), str(k[1])): float(q)
