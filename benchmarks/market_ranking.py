@@ -12,7 +12,8 @@ its known market, and every other SKU's buyers in the window, give a co-buyer
 similarity beside the titles, and each SKU's distinct buyers per country for
 the customer reach). The first 12 months of the data are the training window,
 the next 12 the truth (``--train-months 6 --truth-months 6``: the first year
-alone, the split the demand settings were calibrated on). For each SKU sold
+alone, the split the demand settings were calibrated on; ``--skip-months 6`` or
+``12`` with it: the later rolling 6 + 6 splits). For each SKU sold
 in the window, its largest market there is "known"; the estimate may use only
 that market's sales of the SKU plus every other SKU's sales in the window,
 and ranks all other markets by predicted revenue
@@ -123,14 +124,20 @@ def _matrix(
     return out
 
 
-def ranking(data: Path, train: int = 12, truth: int = 12) -> dict[str, float]:
-    """Return the ranking scores on ``data``: ``train`` months fit, ``truth`` score."""
+def ranking(
+    data: Path, train: int = 12, truth: int = 12, skip: int = 0
+) -> dict[str, float]:
+    """Return the ranking scores on ``data``: ``train`` months fit, ``truth`` score.
+
+    ``skip`` months at the start of the data are left out (rolling-origin splits).
+    """
     d = pd.read_csv(
         data / "daily_units_long.csv.gz", dtype={"sku": str}, parse_dates=["date"]
     )
     price = d.get("avg_price", 1.0)
     d["revenue"] = d["units"] * price
-    start = d["date"].min()
+    start = d["date"].min() + pd.DateOffset(months=skip)
+    d = d[d["date"] >= start]
     cut = start + pd.DateOffset(months=train)
     end = cut + pd.DateOffset(months=truth)
     train, test = d[d["date"] < cut], d[(d["date"] >= cut) & (d["date"] < end)]
@@ -250,8 +257,14 @@ def main() -> None:
         help="months fitted (6 with --truth-months 6: the calibration split)",
     )
     parser.add_argument("--truth-months", type=int, default=12)
+    parser.add_argument(
+        "--skip-months",
+        type=int,
+        default=0,
+        help="months left out at the start (rolling splits: 6 or 12 with 6 + 6)",
+    )
     args = parser.parse_args()
-    scores = ranking(args.data, args.train_months, args.truth_months)
+    scores = ranking(args.data, args.train_months, args.truth_months, args.skip_months)
     low, high = scores.pop("gain_ci95_low"), scores.pop("gain_ci95_high")
     print(f"ndcg_at_5 - baseline, 95% bootstrap CI over SKUs: [{low}, {high}]")
     result = scores | {"profit_rows_per_s": round(rows_per_second())}
