@@ -68,3 +68,13 @@ def test_a_rate_row_override_moves_profit_as_it_moves_the_planner() -> None:
     base, _ = _contribution(_inputs())
     after, _ = _contribution(replace(_inputs(), rates=rates))
     assert base - after == D("4.00")
+
+
+def test_fba_us_storage_is_the_figure_the_planner_prices_fcs_with() -> None:
+    """storage_fees.csv FBA US and rates.csv FC storage agree in every month (no drift)."""
+    book, rates = load_fee_book(DAY), load_rates(as_of=DAY)
+    for month in range(1, 13):
+        monthly, _ = book.storage_rates("FBA", ("US", "US"), month, 0)
+        assert monthly is not None and monthly.currency == "USD"
+        planner = rates.row("storage", "US", month, node_kind="fc")
+        assert float(monthly.rate_m3_month) == planner.rate, month
