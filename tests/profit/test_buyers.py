@@ -3,7 +3,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from worldpool.profit import BuyerIndex, DemandParams, MarketHistory, expected_revenue
+from worldpool.profit import (
+    BuyerIndex,
+    DemandParams,
+    MarketHistory,
+    buyer_counts,
+    expected_revenue,
+)
 
 MARKETS = ("UK", "DE", "FR")
 
@@ -42,3 +48,50 @@ def test_co_buyers_point_to_their_markets_without_common_words() -> None:
         history, revenue[0], none, off, exclude=0, buyers=buyers.similarity(["u1"])
     )
     assert np.allclose(unchanged, titles_only)
+
+
+def test_buyer_counts_are_distinct_buyers_per_market() -> None:
+    """Repeat purchases count once; a market outside the columns is left out."""
+    counts = buyer_counts(
+        2,
+        ("UK", "DE"),
+        [
+            (0, "a", "UK"),
+            (0, "a", "UK"),
+            (0, "b", "UK"),
+            (1, "c", "DE"),
+            (1, "x", "US"),
+        ],
+    )
+    assert counts.tolist() == [[2.0, 0.0], [0.0, 1.0]]
+    assert not buyer_counts(1, ("UK",), []).any()
+
+
+def test_customer_reach_prefers_the_market_where_more_buyers_take_co_bought_items() -> (
+    None
+):
+    """The co-bought SKU earns the same in DE (one buyer) and FR (three buyers).
+
+    Prior, mix and reach tie DE and FR; the customer reach (three FR buyers
+    already take what the target's buyers take, one in DE) puts FR first.
+    """
+    markets = ("UK", "DE", "FR", "NL")
+    revenue = np.array([[100.0, 0.0, 0.0, 0.0], [100.0, 60.0, 60.0, 0.0]])
+    history = MarketHistory(("T", "A"), markets, revenue, revenue)
+    bought = [(0, "u1", "UK"), (0, "u2", "UK"), (1, "u1", "UK"), (1, "u2", "UK")]
+    bought += [(1, "d1", "DE"), (1, "f1", "FR"), (1, "f2", "FR"), (1, "f3", "FR")]
+    index = BuyerIndex(2, [(r, b) for r, b, _ in bought])
+    counts = buyer_counts(2, markets, bought)
+    sim, none = index.similarity(["u1", "u2"]), np.zeros(2)
+    plain = expected_revenue(history, revenue[0], none, exclude=0, buyers=sim)
+    reach = expected_revenue(
+        history, revenue[0], none, exclude=0, buyers=sim, customers=counts
+    )
+    assert plain[1] == pytest.approx(plain[2])
+    assert reach[2] > reach[1] > reach[3] and reach[0] == 0.0
+    assert reach.sum() == pytest.approx(plain.sum())  # the level is unchanged
+    off = DemandParams(customer_exponent=0.0)
+    same = expected_revenue(
+        history, revenue[0], none, off, exclude=0, buyers=sim, customers=counts
+    )
+    assert np.allclose(same, plain)

@@ -78,6 +78,8 @@ def test_params_are_checked() -> None:
     with pytest.raises(InputError):
         DemandParams(buyer_weight=-1.0)
     with pytest.raises(InputError):
+        DemandParams(customer_exponent=-0.5)
+    with pytest.raises(InputError):
         DemandParams(floor=0.0)
 
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from worldpool.catalog import Catalog
 from worldpool.catalog.fx import load_fx
+from worldpool.catalog.rates import RATES_ENV
 from worldpool.config import Settings
 from worldpool.context import Context, ledger_of
 from worldpool.domain.product import BatteryType, SkuRecord
@@ -189,3 +191,23 @@ def test_haul_price_stays_under_its_cap(ctx: Context) -> None:
     )
     assert result.evaluation.advice.price <= 20.0
     assert result.evaluation.advice.bound == "ceiling"
+
+
+def test_profit_reads_the_planners_rate_file(
+    ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WORLDPOOL_RATES_FILE, the planner's override, reaches the profit lines too."""
+    user = tmp_path / "rates.csv"
+    user.write_text(
+        "id,kind,node_kind,mode,market,months,basis,rate,currency,source,"
+        "effective_date\nhandling-fc,handling,fc,,*,*,unit,1.00,USD,"
+        "test: negotiated receiving,2026-01-01\n"
+    )
+    monkeypatch.setenv(RATES_ENV, str(user))
+    inputs = svc.profit_inputs(ctx)
+    assert inputs.rates is not None and inputs.rates.handling_unit("fc") == 1.0
+    result = svc.sku_profit(ctx, svc.ProfitRequest("LAMP-1", ("US",)))
+    fc = next(e for e in result.rows if e.mode == "local_fc")
+    line = next(ln for ln in fc.economics.lines if ln.name == "inbound handling")
+    assert "handling-fc: test: negotiated receiving" in line.source
+    assert line.amount.amount <= D("-1.00")

@@ -141,6 +141,14 @@ class RateTable:
             raise InputError(f"rates: no {kind} rate for {match} in {market}, {month}")
         return rate
 
+    def row(self, kind: str, market: str = "*", month: int = 1, **match: str) -> Rate:
+        """Return the row of ``kind`` in force (a market's own row before ``*``).
+
+        Raises:
+            InputError: no row matches.
+        """
+        return self._get(kind, market, month, **match)
+
     def storage_m3_day(self, node_kind: str, month: int, market: str = "*") -> float:
         """Return storage per m³ per day at a node kind in a month (currency)."""
         r = self._get("storage", market, month, node_kind=node_kind)

@@ -10,7 +10,7 @@ ledger.
 """
 
 from worldpool.profit._problem import EconomicsProblem, Mode
-from worldpool.profit.buyers import BuyerIndex
+from worldpool.profit.buyers import BuyerIndex, buyer_counts
 from worldpool.profit.demand import (
     DemandParams,
     MarketHistory,
@@ -40,6 +40,7 @@ __all__ = [
     "PriceBounds",
     "TitleIndex",
     "UnitEconomics",
+    "buyer_counts",
     "expected_revenue",
     "fit_elasticity",
     "load_fee_book",

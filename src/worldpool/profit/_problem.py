@@ -52,3 +52,10 @@ class EconomicsProblem:
     """True when new-seller rebates and launch fee cuts apply."""
     duty_rate: Decimal | None = None
     """MFN duty (fraction) when the packaged tariff lacks the code."""
+    shipment_fixed: Money | None = None
+    """Fixed cost of one inbound consignment (brokerage, filing, drayage), shared
+    by ``batch_units``; None: not counted (the planner's rate table has it)."""
+    handling_per_unit: Money | None = None
+    """Receiving/put-away per unit at the market's warehouse; None: not counted."""
+    inbound_source: str = ""
+    """Where the two inbound figures come from (``catalog/data/rates.csv`` rows)."""

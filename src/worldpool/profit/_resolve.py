@@ -64,6 +64,8 @@ class Resolved:
     returns: ReturnRate
     return_fee: Decimal
     fx: dict[tuple[str, str], FxRate] = field(default_factory=dict)
+    inbound_amount: Decimal = Decimal(0)
+    """Inbound consignment share + receiving per unit, market currency."""
 
     @property
     def landed_amount(self) -> Decimal:
@@ -192,6 +194,21 @@ def _fulfilment(
     return row, amount
 
 
+def _inbound(
+    p: EconomicsProblem, fx: FxTable, used: dict[tuple[str, str], FxRate]
+) -> Decimal:
+    """Return the consignment's fixed cost per unit plus receiving, market currency."""
+    total = Decimal(0)
+    if p.shipment_fixed is not None:
+        share = p.shipment_fixed.amount / max(p.batch_units, 1)
+        total += _convert(
+            fx, used, Money(share, p.shipment_fixed.currency), p.market.currency
+        )
+    if p.handling_per_unit is not None:
+        total += _convert(fx, used, p.handling_per_unit, p.market.currency)
+    return total
+
+
 def _one(rows: tuple[Incentive, ...], p: EconomicsProblem) -> Incentive | None:
     return max(rows, key=lambda i: i.rate, default=None) if p.new_seller else None
 
@@ -258,4 +275,5 @@ def resolve(
         returns=returns,
         return_fee=return_fee,
         fx=used,
+        inbound_amount=_inbound(p, fx, used),
     )

@@ -28,7 +28,7 @@ class CostTable:
     """Price-independent facts of ``n`` SKU x market x mode combinations (floats)."""
 
     fixed: Floats
-    """Fulfilment + storage + landed cost per unit, market currency, shape (n,)."""
+    """Fulfilment + storage + landed + inbound cost per unit, market currency, (n,)."""
     vat: Floats
     """VAT/GST rate included in the price (0 where tax is added on top)."""
     b2b: Floats
@@ -77,7 +77,12 @@ def cost_table(resolved: Sequence[Resolved]) -> CostTable:
     return CostTable(
         fixed=col(
             [
-                float(r.fulfilment_amount + r.storage_amount + r.landed_amount)
+                float(
+                    r.fulfilment_amount
+                    + r.storage_amount
+                    + r.landed_amount
+                    + r.inbound_amount
+                )
                 for r in resolved
             ]
         ),

@@ -1,10 +1,15 @@
-"""Co-buyer similarity of SKUs: which SKUs the same customers buy.
+"""Co-buyer similarity of SKUs and buyer counts by market: who buys what, where.
 
 Two SKUs bought by the same customers serve the same segment, even when their
 titles share no word (a cake stand and a tea set). The similarity of a target
 to every indexed SKU is the cosine of their binary buyer sets; the target's
 buyers are usually only those in its known markets, so the look-up uses no
 sales the target has not made yet.
+
+:func:`buyer_counts` gives each SKU's distinct buyers per market; weighted
+over a target's co-buyer neighbours it is the expected number of each
+market's buyers who take the target (the customer reach of
+:func:`worldpool.profit.demand.expected_revenue`).
 
 References:
     Linden, G., Smith, B., York, J. (2003). Amazon.com recommendations:
@@ -19,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-__all__ = ["BuyerIndex"]
+__all__ = ["BuyerIndex", "buyer_counts"]
 
 Floats = npt.NDArray[np.float64]
 
@@ -59,3 +64,23 @@ class BuyerIndex:
             overlap, denom, out=np.zeros(self.size), where=denom > 0
         )
         return out
+
+
+def buyer_counts(
+    skus: int, markets: Sequence[str], triples: Iterable[tuple[int, str, str]]
+) -> Floats:
+    """Return distinct buyers per SKU and market, shape (skus, markets).
+
+    Args:
+        skus: Number of SKUs (rows, the row order of the history).
+        markets: Market ids (columns, the column order of the history).
+        triples: ``(sku_row, buyer_id, market)`` purchases; repeats count once,
+            markets not listed are left out.
+    """
+    column = {m: j for j, m in enumerate(markets)}
+    seen = {(r, b, column[m]) for r, b, m in triples if m in column}
+    out: Floats = np.zeros((skus, len(markets)))
+    if seen:
+        rows, _, cols = zip(*seen, strict=True)
+        np.add.at(out, (np.asarray(rows, dtype=np.intp), np.asarray(cols)), 1.0)
+    return out

@@ -16,12 +16,21 @@ markets it has no sales in, each a share of those markets:
   neighbours that sold in m at all (one big order in m moves the mix, not
   the reach).
 
-The three are combined geometrically, ``prior^a x mix^b x reach^c`` (each
+* the **customer reach** (when the caller has buyers by market): over the
+  ``neighbours`` SKUs most bought by the target's own buyers (co-buyer
+  cosine), the similarity-weighted mean of their distinct buyers in m -- the
+  expected number of m's customers who take the target. Markets in this data
+  are a few wholesale customers each; a market whose buyers already take the
+  target's co-bought items is likely to take the target too.
+
+The factors are combined geometrically, ``prior^a x mix^b x reach^c x
+customers^d`` (each
 floored at ``floor`` so one zero does not veto a market), renormalised over
 the unknown markets: a market must be big overall *and* fit the product's
 segment to rank first, which a linear blend of the prior and the mix does
-not require. The exponents were calibrated on the first half of the Online
-Retail II training year only (months 1-6 predict months 7-12, see
+not require. The exponents a, b, c were calibrated on the first half of the
+Online Retail II training year only (months 1-6 predict months 7-12); d was
+chosen by SKU-fold cross-validation on four rolling time splits (see
 BENCHMARKS.md); with no similar title only the prior speaks.
 
 Shares give the ranking; the level comes from how much the neighbours sell
@@ -63,6 +72,8 @@ class DemandParams:
     """Exponent of the neighbours' revenue mix in the geometric blend. [b]"""
     reach_exponent: float = 1.0
     """Exponent of the neighbours' reach (share selling there at all). [c]"""
+    customer_exponent: float = 0.5
+    """Exponent of the customer reach (co-buyer neighbours' buyers per market). [d]"""
     floor: float = 1e-3
     """Added to every share before the blend, so a zero does not veto a market."""
     buyer_weight: float = 0.5
@@ -78,6 +89,7 @@ class DemandParams:
             self.prior_exponent,
             self.mix_exponent,
             self.reach_exponent,
+            self.customer_exponent,
             self.buyer_weight,
         )
         if self.neighbours < 1 or min(exponents) < 0 or self.floor <= 0:
@@ -169,6 +181,7 @@ def expected_revenue(
     params: DemandParams | None = None,
     exclude: int | None = None,
     buyers: Floats | None = None,
+    customers: Floats | None = None,
 ) -> Floats:
     """Return the SKU's expected revenue in each market it has no sales in.
 
@@ -184,6 +197,10 @@ def expected_revenue(
             (:meth:`worldpool.profit.buyers.BuyerIndex.similarity`, from its
             buyers in its known markets); added to ``similarity`` with weight
             ``params.buyer_weight``. None: titles only.
+        customers: Distinct buyers of every history SKU per market, shape
+            (skus, markets) (:func:`worldpool.profit.buyers.buyer_counts`),
+            read over the co-buyer neighbours given by ``buyers`` (the
+            customer reach). None: no customer reach.
 
     Returns:
         Expected revenue per market, same currency and period as the history.
@@ -197,11 +214,7 @@ def expected_revenue(
     reach = np.where(unknown, history.revenue, 0.0).sum(axis=1)
     if buyers is not None:
         similarity = similarity + p.buyer_weight * buyers
-    sim = np.where(reach > 0, similarity, 0.0)
-    if exclude is not None:
-        sim[exclude] = 0.0
-    top = np.argsort(-sim, kind="stable")[: p.neighbours]
-    top = top[sim[top] > 0]
+    top, sim = _neighbours(similarity, reach > 0, exclude, p.neighbours)
     others = history.revenue.sum(axis=0)
     if exclude is not None:
         others = others - history.revenue[exclude]
@@ -209,7 +222,26 @@ def expected_revenue(
     if len(top):
         rows, weights = history.revenue[top], sim[top]
         shares = _blend(prior, rows, weights, unknown, p)
+    if buyers is not None and customers is not None and p.customer_exponent > 0:
+        near, bsim = _neighbours(buyers, reach > 0, exclude, p.neighbours)
+        if len(near):
+            crowd = _shares(bsim[near] @ customers[near], unknown)
+            shares = _shares(shares * (crowd + p.floor) ** p.customer_exponent, unknown)
     return shares * _level(rows, weights, known, others, p.unseen_ratio)
+
+
+def _neighbours(
+    similarity: Floats,
+    eligible: npt.NDArray[np.bool_],
+    exclude: int | None,
+    k: int,
+) -> tuple[npt.NDArray[np.intp], Floats]:
+    """Return the ``k`` most similar eligible rows (> 0) and the masked similarity."""
+    sim: Floats = np.where(eligible, similarity, 0.0)
+    if exclude is not None:
+        sim[exclude] = 0.0
+    top = np.argsort(-sim, kind="stable")[:k]
+    return top[sim[top] > 0], sim
 
 
 def _blend(

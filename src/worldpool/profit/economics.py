@@ -235,7 +235,25 @@ def _costs(w: _Lines) -> Decimal:
             ),
             "; ".join(s.source for s in r.storage),
         )
-    return total + _landed(w)
+    return total + _inbound(w) + _landed(w)
+
+
+def _inbound(w: _Lines) -> Decimal:
+    r, p = w.r, w.r.problem
+    if p.shipment_fixed is None and p.handling_per_unit is None:
+        return Decimal(0)
+    zero = Money(Decimal(0), r.currency)
+    return w.add(
+        "inbound handling",
+        -r.inbound_amount,
+        w.t(
+            "{shipment} per consignment over {n} units, {handling} receiving per unit",
+            shipment=p.shipment_fixed or zero,
+            n=p.batch_units,
+            handling=p.handling_per_unit or zero,
+        ),
+        p.inbound_source,
+    )
 
 
 def _landed(w: _Lines) -> Decimal:

@@ -18,6 +18,7 @@ import numpy as np
 
 from worldpool.catalog import Catalog
 from worldpool.catalog.fx import FxTable
+from worldpool.catalog.rates import RateTable
 from worldpool.customs.rules import CustomsRules
 from worldpool.domain.money import Money
 from worldpool.domain.network import Lane, Mode
@@ -74,6 +75,9 @@ class ProfitInputs:
     """The day."""
     language: str = "en"
     """Language of explanations."""
+    rates: RateTable | None = None
+    """The planner's rate table (``catalog/data/rates.csv``): per-consignment fixed
+    costs and warehouse receiving of stocked modes. None: not counted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +198,7 @@ def _problem(
         )
     units = 1 if lane.mode is Mode.PARCEL else 100
     freight = lane.cost(sku.unit_weight_kg * units, sku.unit_volume_m3 * units) / units
+    shipment, handling, source = _inbound(inputs.rates, lane, market, mode)
     problem = EconomicsProblem(
         sku,
         inputs.catalog.marketplace(market),
@@ -205,8 +210,32 @@ def _problem(
         batch_units=units,
         month=inputs.as_of.month,
         new_seller=new_seller,
+        shipment_fixed=shipment,
+        handling_per_unit=handling,
+        inbound_source=source,
     )
     return problem, lane
+
+
+def _inbound(
+    rates: RateTable | None, lane: Lane, market: str, mode: FulfilmentMode
+) -> tuple[Money | None, Money | None, str]:
+    """Return the inbound cost fields of a stocked mode from the rate table.
+
+    The consignment's fixed cost of the lane's mode (sea/air) and receiving per
+    unit at a warehouse (``fc`` rows), the figures the planner's simulation
+    charges; origin parcels and lanes of other modes pay neither (their lane
+    prices them).
+    """
+    if rates is None or mode == "origin" or lane.mode not in (Mode.SEA, Mode.AIR):
+        return None, None, ""
+    fixed = rates.row("shipment", market, mode=lane.mode.value)
+    handling = rates.row("handling", market, node_kind="fc")
+    return (
+        Money(Decimal(str(fixed.rate)), fixed.currency),
+        Money(Decimal(str(handling.rate)), handling.currency),
+        f"rates.csv {fixed.id}: {fixed.source}; {handling.id}: {handling.source}",
+    )
 
 
 def _capped(

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from worldpool.catalog.as_of import today_utc
+from worldpool.catalog.rates import load_rates
 from worldpool.context import Context, ledger_of
 from worldpool.customs.rules import load_rules
 from worldpool.domain.product import SkuRecord
@@ -91,6 +92,7 @@ def profit_inputs(ctx: Context, as_of: date | None = None) -> ProfitInputs:
         origin=hubs[0].country,
         as_of=day,
         language=ctx.language,
+        rates=load_rates(as_of=day),
     )
 
 
