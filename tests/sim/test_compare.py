@@ -47,8 +47,11 @@ def test_compare_tunes_to_equal_fill_and_reports_the_headline() -> None:
 
 
 def test_equal_inventory_is_reached_beyond_the_searched_services() -> None:
-    """A pooled node that holds less than split at ``service_high`` is still
-    compared at split's stock: the search widens past the bound, not stops."""
+    """The search widens past ``service_high`` to reach split's stock.
+
+    A pooled node that holds less than split at the bound is compared at
+    split's stock, not at the bound.
+    """
     sc = synthetic_scenario(6, 8, 300, mean=3.0, seed=2)
     sc = dataclasses.replace(sc, market_place=("US",) * 8)
     node = apply_topology(sc, load_topologies()["mcf"])

@@ -164,8 +164,10 @@ class _Both:
 
 
 def test_direct_buys_ride_with_the_hubs_transfer_on_their_lane() -> None:
-    """Cross-docked direct units and hub transfers leave a lane together:
-    one shipment (one fixed cost) per lane and cycle, not two."""
+    """Cross-docked direct units and hub transfers leave a lane together.
+
+    One shipment (one fixed cost) per lane and cycle, not two.
+    """
     sc = synthetic_scenario(3, 2, 400, mean=2.0, seed=4)
     sc = dataclasses.replace(
         sc, shipment_fixed=np.array([1.0, 1.0]), lane_review_days=np.array([28, 28])
