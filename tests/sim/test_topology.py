@@ -144,3 +144,35 @@ def test_lane_cadence_follows_volume_and_fixed_cost() -> None:
     assert lane_review_days(sc, 91).tolist() == [7, 28]
     free = dataclasses.replace(sc, shipment_fixed=None)
     assert lane_review_days(free, 91).tolist() == [7, 7]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Both:
+    """A pool that buys some stock direct and sends some from the hub, every time."""
+
+    service: float = 0.5
+    name: str = "both"
+    network: Network = Network.POOL
+
+    def with_service(self, service: float) -> _Both:
+        return dataclasses.replace(self, service=service)
+
+    def decide(self, view: PolicyView) -> Decision:
+        s, m = view.mean.shape
+        one = np.ones((s, m))
+        return Decision(one, np.full(s, 2.0 * m), None, None, one)
+
+
+def test_direct_buys_ride_with_the_hubs_transfer_on_their_lane() -> None:
+    """Cross-docked direct units and hub transfers leave a lane together.
+
+    One shipment (one fixed cost) per lane and cycle, not two.
+    """
+    sc = synthetic_scenario(3, 2, 400, mean=2.0, seed=4)
+    sc = dataclasses.replace(
+        sc, shipment_fixed=np.array([1.0, 1.0]), lane_review_days=np.array([28, 28])
+    )
+    kpis = simulate(sc, _Both()).kpis
+    cycles = (400 - 91) / 28
+    assert kpis.shipment_cost <= 2 * (cycles + 1)
+    assert kpis.shipment_cost >= 2 * (cycles - 2)

@@ -54,15 +54,25 @@ class Tally:
         self.origin_buckets = np.zeros(len(DELIVERY_BUCKETS))
         self.shipments = np.zeros((2, m))
         """Shipment departures per lane: row 0 sea, row 1 air (M)."""
+        self.departed = np.full((2, m), -1, dtype=np.int64)
+        """Last day each lane departed (row 0 sea, row 1 air), -1 = never."""
         self.hub_received = np.zeros(s)
         """Units put away at the hub (handled there) per SKU (S)."""
         k = 0 if sc.stream_node is None else len(sc.stream_node)
         self.streams = {n: np.zeros(k) for n in ("stockout", "short", "demand")}
         """Per-stream day counts when nodes serve several streams (K)."""
 
-    def shipment(self, units: FloatArray, air: bool) -> None:
-        """Count one departure on every lane that carries units today (S, M)."""
-        self.shipments[int(air)] += units.sum(axis=0) > 0
+    def shipment(self, t: int, units: FloatArray, air: bool) -> None:
+        """Count one departure on every lane that carries units on day t (S, M).
+
+        Units leaving one lane the same day travel as one shipment (a direct
+        buy cross-docked at the hub rides with the hub's transfer), so a lane
+        is counted at most once a day.
+        """
+        lanes = units.sum(axis=0) > 0
+        row = int(air)
+        self.shipments[row] += lanes & (self.departed[row] != t)
+        self.departed[row][lanes] = t
 
     @property
     def shipped(self) -> FloatArray:

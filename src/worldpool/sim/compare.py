@@ -87,6 +87,10 @@ def _golden(
     return min((rc, rd), key=lambda r: r.kpis.total_cost)
 
 
+_WIDEN = 2.0
+"""Logit units the equal-point search widens by per step (odds x e² ~ 7.4)."""
+
+
 def _bisect(
     run: Callable[[float], SimResult],
     metric: Callable[[SimResult], float],
@@ -95,10 +99,30 @@ def _bisect(
     hi: float,
     steps: int,
     also: float | None = None,
+    limit: float = 0.0,
 ) -> SimResult:
+    """Return the run whose metric is closest to ``target`` (metric rises with service).
+
+    Bisection in logit space on [lo, hi]. When ``target`` lies beyond what
+    ``lo`` or ``hi`` reach, the bracket first widens (by ``_WIDEN`` logits a
+    step) towards ``limit`` or ``1 - limit``, so an "equal" point is an equal
+    point and not the nearest bound; ``limit`` 0 never widens.
+    """
     a, b = _logit(lo), _logit(hi)
-    seen = [run(lo), run(hi)] + ([] if also is None else [run(also)])
-    if metric(seen[0]) < target < metric(seen[1]):
+    low, high = run(lo), run(hi)
+    seen = [low, high] + ([] if also is None else [run(also)])
+    floor, ceil = (_logit(limit), _logit(1 - limit)) if limit > 0 else (a, b)
+    while metric(high) < target and b < ceil:
+        a, low = b, high
+        b = min(b + _WIDEN, ceil)
+        high = run(_expit(b))
+        seen.append(high)
+    while metric(low) > target and a > floor:
+        b, high = a, low
+        a = max(a - _WIDEN, floor)
+        low = run(_expit(a))
+        seen.append(low)
+    if metric(low) < target < metric(high):
         for _ in range(steps):
             mid = (a + b) / 2
             r = run(_expit(mid))
@@ -113,16 +137,19 @@ def _tune(
     """Return a policy's runs at the baseline's fill and at its on-hand value.
 
     The baseline's own service is a candidate too: a policy that acts as the
-    baseline does meets its fill exactly there.
+    baseline does meets its fill exactly there. Where the baseline's figure
+    lies beyond the searched services, the search widens up to
+    ``params.service_limit`` (see :func:`_bisect`).
     """
     lo, hi, k = params.service_low, params.service_high, params.iterations
     fill, value = ref.kpis.fill_rate, ref.kpis.avg_on_hand_value
+    lim = params.service_limit
     return {
         "equal_fill": _bisect(
-            run, lambda r: r.kpis.fill_rate, fill, lo, hi, k, ref.service
+            run, lambda r: r.kpis.fill_rate, fill, lo, hi, k, ref.service, lim
         ),
         "equal_inventory": _bisect(
-            run, lambda r: r.kpis.avg_on_hand_value, value, lo, hi, k
+            run, lambda r: r.kpis.avg_on_hand_value, value, lo, hi, k, limit=lim
         ),
     }
 

@@ -118,7 +118,7 @@ class _Run:
         self.pipe_fc[slot, :, self.markets] += units.T
         self.fc_transit += units
         self.tally.flows["shipped_air" if air else "shipped"] += units
-        self.tally.shipment(units, air)
+        self.tally.shipment(t, units, air)
 
     def arrive(self, t: int) -> None:
         """Land today's arrivals at FCs and hub; split orders leave the supplier."""
@@ -176,18 +176,30 @@ class _Run:
             self.fc_waiting += units
 
     def due(self, t: int, decision: Decision, opening: bool) -> Decision:
-        """Return the decision with FC orders kept only on lanes due to ship today."""
+        """Return the decision with FC orders kept only on lanes due to ship.
+
+        Direct buys (and split's FC orders) are placed on a lane's due days and
+        leave the supplier ``supplier_lead_days`` later. Hub transfers are
+        kept on the decision days when that happens, so they leave the hub
+        on the day the direct buys are cross-docked there: one shipment and
+        one fixed cost per lane and cycle, as a consolidating hub ships.
+        """
         if self.lane_every is None or opening:
             return decision
-        k = (t - self.params.warmup_days) // self.params.review_days
+        review = self.params.review_days
+        k = (t - self.params.warmup_days) // review
         due = (k % self.lane_every) == 0
-        if due.all():
+        ahead = round(self.sc.supplier_lead_days / review)
+        due_hub = ((k - ahead) % self.lane_every) == 0
+        if self.network is Network.SPLIT:
+            due_hub = due  # split's FC orders are supplier orders
+        if due.all() and due_hub.all():
             return decision
         return Decision(
-            np.where(due[None, :], decision.fc_order, 0.0),
+            np.where(due_hub[None, :], decision.fc_order, 0.0),
             decision.hub_order,
             decision.origin_ok,
-            _on_lanes(decision.fc_air_order, due),
+            _on_lanes(decision.fc_air_order, due_hub),
             _on_lanes(decision.fc_direct, due),
         )
 

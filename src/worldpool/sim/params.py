@@ -40,6 +40,11 @@ class CompareParams:
     """Lowest service target searched (critical ratio)."""
     service_high: float = 0.999
     """Highest service target searched (critical ratio)."""
+    service_limit: float = 1e-8
+    """How close to 0 or 1 the search for an equal-fill or equal-inventory
+    point may widen past ``service_low``/``service_high`` when the baseline's
+    figure is not reached inside them (critical ratio in [limit, 1 - limit]);
+    0 keeps the search inside the two bounds."""
     iterations: int = 10
     """Bisection / golden-section steps per tuned figure."""
     oracle_skus: int = 30
@@ -50,6 +55,10 @@ class CompareParams:
             raise ValueError(
                 f"need 0 < service_low < service_high < 1, got {self.service_low}, "
                 f"{self.service_high}"
+            )
+        if not 0.0 <= self.service_limit < self.service_low:
+            raise ValueError(
+                f"need 0 <= service_limit < service_low, got {self.service_limit}"
             )
         if self.iterations < 1:
             raise ValueError(f"iterations={self.iterations} must be >= 1")
