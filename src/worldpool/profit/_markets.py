@@ -17,6 +17,7 @@ from worldpool.domain.money import Money
 from worldpool.domain.product import SkuRecord
 from worldpool.errors import InputError
 from worldpool.profit._problem import Mode
+from worldpool.profit.buyers import BuyerIndex, buyer_counts
 from worldpool.profit.demand import DemandParams, TitleIndex, expected_revenue
 from worldpool.profit.evaluate import (
     Evaluation,
@@ -99,12 +100,15 @@ def monthly_units(
     )
     target = skus.index(rec.sku)
     index = TitleIndex([titles.get(s, s) for s in skus])
+    buyers, customers = _reach(rows, skus, columns, target)
     revenue = expected_revenue(
         history,
         history.revenue[target],
         index.similarity(rec.title),
         params,
         exclude=target,
+        buyers=buyers,
+        customers=customers,
     )
     out = {}
     for m in markets:
@@ -116,6 +120,23 @@ def monthly_units(
         estimate = float(revenue[columns.index(m)]) / months / price
         out[m] = estimate if np.isfinite(estimate) and estimate > 0 else 0.0
     return out
+
+
+def _reach(
+    rows: Sequence[SaleRow], skus: list[str], columns: list[str], target: int
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Co-buyer similarity of ``target`` and buyers per SKU x market (None: no buyers).
+
+    The target's buyers are those of its own sales (its known markets), as in
+    ``benchmarks/market_ranking.py``, so no sale it has not made is used.
+    """
+    row = {s: i for i, s in enumerate(skus)}
+    triples = [(row[r.sku], r.buyer, r.market) for r in rows if r.buyer]
+    if not triples:
+        return None, None
+    index = BuyerIndex(len(skus), ((i, b) for i, b, _ in triples))
+    own = [b for i, b, _ in triples if i == target]
+    return index.similarity(own), buyer_counts(len(skus), columns, triples)
 
 
 def _option(

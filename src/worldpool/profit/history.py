@@ -43,6 +43,9 @@ class SaleRow:
     """Price per unit, in ``currency``."""
     currency: str
     """ISO 4217 code of ``price``."""
+    buyer: str = ""
+    """Who bought (a pseudonymous id; empty when unknown). Buyers shared
+    between SKUs feed the customer reach of the market ranking."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +150,7 @@ def _row(name: str, number: int, row: dict[str, str]) -> SaleRow:
             units=int(row["units"]),
             price=Decimal(row["price"]),
             currency=row["currency"].strip().upper(),
+            buyer=(row.get("buyer") or "").strip(),
         )
     except KeyError as exc:
         raise InputError(
@@ -157,7 +161,10 @@ def _row(name: str, number: int, row: dict[str, str]) -> SaleRow:
 
 
 def read_sales(path: Path) -> tuple[SaleRow, ...]:
-    """Read a sales CSV: ``sku, market, date, units, price, currency`` (one row a day).
+    """Read a sales CSV: ``sku, market, date, units, price, currency[, buyer]``.
+
+    One row per SKU, market and day (and buyer, when the optional ``buyer``
+    column names who bought: any stable id, e.g. a customer number).
 
     Args:
         path: The file.
