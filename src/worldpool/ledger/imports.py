@@ -17,6 +17,7 @@ from sqlalchemy import Connection, and_, desc, insert, select, update
 from worldpool.domain.inventory import Movement
 from worldpool.domain.product import SkuRecord
 from worldpool.ledger.bulk_post import BulkPosted, post_adds_on
+from worldpool.ledger.copy_load import copy_post_adds, copy_upsert_skus
 from worldpool.ledger.dead_letter_store import DeadLetter, record_dead_letters_on
 from worldpool.ledger.import_tables import import_asns, imports
 from worldpool.ledger.skus import upsert_skus_on
@@ -116,7 +117,8 @@ def commit_sku_chunk(
             ledger.catalog.marketplace(mk)
     with ledger.write_lock, ledger.engine.begin() as conn:
         _custom_plans(conn)
-        new, updated = upsert_skus_on(
+        upsert = copy_upsert_skus if _is_pg(conn) else upsert_skus_on
+        new, updated = upsert(
             conn, ledger.seller, records, list(ledger.catalog.marketplaces)
         )
         record_dead_letters_on(conn, ledger.seller, letters)
@@ -139,7 +141,8 @@ def commit_asn_chunk(
     source = letters[0].source if letters else ""
     with ledger.write_lock, ledger.engine.begin() as conn:
         _custom_plans(conn)
-        done = post_adds_on(conn, ledger.seller, [m for _, m in lines])
+        post = copy_post_adds if _is_pg(conn) else post_adds_on
+        done = post(conn, ledger.seller, [m for _, m in lines])
         refused = [
             DeadLetter(
                 source or f"import {job}",
@@ -221,8 +224,12 @@ def _custom_plans(conn: Connection) -> None:
     an import that grows ``skus`` from 0 to 500,000 rows slowed to ~1,000
     rows/s that way. Custom plans see the table's current size.
     """
-    if conn.dialect.name == "postgresql":
+    if _is_pg(conn):
         conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
+def _is_pg(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
 
 
 def _field_of(exc: Exception) -> str:
