@@ -46,11 +46,8 @@ _SKU_COLUMNS = (
     "sku, title, gtin, unit_weight_kg, unit_volume_m3, unit_cost, currency, "
     "hs_code, battery, category"
 )
-_SKU_EXISTING = """
-SELECT count(*) FROM pg_temp.wp_sku_stage s
-JOIN skus k ON k.seller = %(seller)s AND k.sku = s.sku
-"""
 _SKU_UPSERT = f"""
+WITH up AS (
 INSERT INTO skus (seller, created_at, {_SKU_COLUMNS})
 SELECT %(seller)s, %(now)s, {_SKU_COLUMNS} FROM pg_temp.wp_sku_stage
 ON CONFLICT (seller, sku) DO UPDATE SET
@@ -59,6 +56,9 @@ ON CONFLICT (seller, sku) DO UPDATE SET
     unit_volume_m3 = excluded.unit_volume_m3, unit_cost = excluded.unit_cost,
     currency = excluded.currency, hs_code = excluded.hs_code,
     battery = excluded.battery, category = excluded.category
+RETURNING created_at
+)  -- a row created now is new; an updated row keeps its earlier created_at
+SELECT count(*) FILTER (WHERE created_at = %(now)s), count(*) FROM up
 """
 _LISTINGS_DELETE = """
 DELETE FROM sku_markets m USING pg_temp.wp_sku_stage s
@@ -149,13 +149,12 @@ def copy_upsert_skus(
                 )
             )
     params = {"seller": seller, "now": datetime.now(UTC)}
-    cur.execute(_SKU_EXISTING, params)
-    row = cur.fetchone()
-    existing = int(row[0]) if row else 0
     cur.execute(_SKU_UPSERT, params)
-    cur.execute(_LISTINGS_DELETE, params)
+    new, total = cur.fetchone()
+    if new < total:  # some SKUs existed: their old listings go
+        cur.execute(_LISTINGS_DELETE, params)
     cur.execute(_LISTINGS_INSERT, params)
-    return len(latest) - existing, existing
+    return int(new), int(total - new)
 
 
 def copy_post_adds(
@@ -201,6 +200,8 @@ def copy_post_adds(
     params = {"seller": seller, "now": now}
     cur.execute(_MOVE_POST, params)
     posted = cur.rowcount
+    if posted == len(chunk):
+        return BulkPosted(posted, 0, ())
     cur.execute(_MOVE_LEFT, params)
     return _outcome(chunk, posted, cur.fetchall())
 
