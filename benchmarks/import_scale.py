@@ -67,8 +67,8 @@ else:
 seconds = time.perf_counter() - t0
 client, b1 = cpu() - c0, backends(db)
 server = sum(v - b0.get(p, 0.0) for p, v in b1.items())
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the import's
 drift = 0 if kind == "sku" else len(inventory.check(ctx).drifts)
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "posted": out.posted, "updated": out.updated,
                   "rejected": out.rejected_total, "peak_mb": peak_mb, "drift": drift,
                   "client_cpu_s": client, "server_cpu_s": server}))
@@ -112,10 +112,12 @@ def _write_asn(path: Path, lines: int, skus: int) -> None:
 def _child(url: str, kind: str, path: Path) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, url, kind, str(path)],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
     )
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} import failed:\n{done.stderr[-3000:]}")
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 

@@ -116,7 +116,7 @@ def commit_sku_chunk(
         for mk in (*rec.listed_markets, *rec.ffo_markets):
             ledger.catalog.marketplace(mk)
     with ledger.write_lock, ledger.engine.begin() as conn:
-        _custom_plans(conn)
+        _chunk_settings(conn)
         upsert = copy_upsert_skus if _is_pg(conn) else upsert_skus_on
         new, updated = upsert(
             conn, ledger.seller, records, list(ledger.catalog.marketplaces)
@@ -140,7 +140,7 @@ def commit_asn_chunk(
     """
     source = letters[0].source if letters else ""
     with ledger.write_lock, ledger.engine.begin() as conn:
-        _custom_plans(conn)
+        _chunk_settings(conn)
         post = copy_post_adds if _is_pg(conn) else post_adds_on
         done = post(conn, ledger.seller, [m for _, m in lines])
         refused = [
@@ -216,7 +216,7 @@ def asn_states(ledger: Ledger, asn_ids: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _custom_plans(conn: Connection) -> None:
+def _chunk_settings(conn: Connection) -> None:
     """Plan each statement for this chunk's values; commit without a flush wait.
 
     PostgreSQL only. psycopg prepares a statement after five runs and
