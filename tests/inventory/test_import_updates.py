@@ -74,3 +74,25 @@ def test_asn_repeats_and_conflicts_across_files_and_chunks(
     on_hand = {b.sku: b.on_hand for b in ledger.balances(node="CN-SZX")}
     assert on_hand == {"K1": 5, "K2": 11}
     assert inventory.check(ctx).ok
+
+
+def test_two_sellers_import_the_same_ids_apart(
+    ctx: Context, ledger: Ledger, tmp_path: Path
+) -> None:
+    """Same SKU ids and ASN keys under two sellers: each sees and stocks only its own."""
+    other = ctx.acting_as(seller="seller-b")
+    skus = tmp_path / "s.csv"
+    skus.write_text(HEAD + "Q1,Cup,3,USD,0.1,0.001,US,\n")
+    asn = tmp_path / "a.csv"
+    asn.write_text("asn_id,sku,node,qty\nY1,Q1,CN-SZX,4\n")
+    for who in (ctx, other):
+        assert inventory.import_skus(who, skus).posted == 1
+        assert inventory.receive_asn(who, asn).posted == 1
+    theirs = ledger.for_seller("seller-b")
+    assert [b.on_hand for b in ledger.balances(node="CN-SZX")] == [4]
+    assert [b.on_hand for b in theirs.balances(node="CN-SZX")] == [4]
+    only_b = tmp_path / "b.csv"
+    only_b.write_text(HEAD + "Q2,Bowl,3,USD,0.1,0.001,US,\n")
+    inventory.import_skus(other, only_b)
+    assert (ledger.skus(), theirs.skus()) == (["Q1"], ["Q1", "Q2"])
+    assert inventory.check(ctx).ok and inventory.check(other).ok
