@@ -7,7 +7,9 @@ of one statement per row. Row-level security still holds: ``COPY`` only writes
 the unprotected temporary table, and the seller-owned tables are written by
 ordinary ``INSERT``/``DELETE`` statements checked against ``worldpool.seller``.
 Every statement runs inside the caller's transaction, so a chunk, its dead
-letters and the import's progress still commit or vanish together.
+letters and the import's progress still commit or vanish together. None is
+prepared: each is planned for the tables' current size (a generic plan kept
+from when ``skus`` was empty would scan it whole for every chunk).
 
 The semantics are those of :func:`worldpool.ledger.skus.upsert_skus_on` and
 :func:`worldpool.ledger.bulk_post.post_adds_on`: the latest record of a SKU
@@ -125,7 +127,7 @@ def copy_upsert_skus(
         return 0, 0
     everywhere = sorted(all_markets)
     cur = _cursor(conn)
-    cur.execute(_SKU_STAGE)
+    cur.execute(_SKU_STAGE, prepare=False)
     with cur.copy(
         "COPY pg_temp.wp_sku_stage (sku, title, gtin, unit_weight_kg, "
         "unit_volume_m3, unit_cost, currency, hs_code, battery, category, "
@@ -149,11 +151,11 @@ def copy_upsert_skus(
                 )
             )
     params = {"seller": seller, "now": datetime.now(UTC)}
-    cur.execute(_SKU_UPSERT, params)
+    cur.execute(_SKU_UPSERT, params, prepare=False)
     new, total = cur.fetchone()
     if new < total:  # some SKUs existed: their old listings go
-        cur.execute(_LISTINGS_DELETE, params)
-    cur.execute(_LISTINGS_INSERT, params)
+        cur.execute(_LISTINGS_DELETE, params, prepare=False)
+    cur.execute(_LISTINGS_INSERT, params, prepare=False)
     return int(new), int(total - new)
 
 
@@ -177,7 +179,7 @@ def copy_post_adds(
         return post_adds_on(conn, seller, chunk)  # a key twice: the general path
     now = datetime.now(UTC)
     cur = _cursor(conn)
-    cur.execute(_MOVE_STAGE)
+    cur.execute(_MOVE_STAGE, prepare=False)
     with cur.copy(
         "COPY pg_temp.wp_move_stage (i, idempotency_key, payload_hash, kind, sku, "
         "node, qty, reason, reference, at) FROM STDIN"
@@ -198,11 +200,11 @@ def copy_post_adds(
                 )
             )
     params = {"seller": seller, "now": now}
-    cur.execute(_MOVE_POST, params)
+    cur.execute(_MOVE_POST, params, prepare=False)
     posted = cur.rowcount
     if posted == len(chunk):
         return BulkPosted(posted, 0, ())
-    cur.execute(_MOVE_LEFT, params)
+    cur.execute(_MOVE_LEFT, params, prepare=False)
     return _outcome(chunk, posted, cur.fetchall())
 
 

@@ -217,24 +217,23 @@ def asn_states(ledger: Ledger, asn_ids: Iterable[str]) -> dict[str, str]:
 
 
 def _chunk_settings(conn: Connection) -> None:
-    """Plan each statement for this chunk's values; commit without a flush wait.
+    """Commit this chunk without waiting for the WAL flush (PostgreSQL).
 
-    PostgreSQL only. psycopg prepares a statement after five runs and
-    PostgreSQL may then keep a generic plan made while the tables were still
-    empty (a sequential scan): an import that grows ``skus`` from 0 to 500,000
-    rows slowed to ~1,000 rows/s that way. Custom plans see the table's size.
+    The chunk stays atomic (its rows, dead letters and progress together);
+    only the last fraction of a second of chunks may be lost in a server
+    crash, and then exactly those are re-done by the resume (the progress row
+    went with them). The import's ``complete`` mark (:func:`finish_import`) is
+    a normal, flushed commit.
 
-    A chunk commits with ``synchronous_commit = off``: it stays atomic (its
-    rows, dead letters and progress together), only the last fraction of a
-    second of chunks may be lost in a server crash, and then exactly those are
-    re-done by the resume (the progress row went with them). The import's
-    ``complete`` mark (:func:`finish_import`) is a normal, flushed commit.
+    Chunks used to run with ``plan_cache_mode = force_custom_plan`` (a generic
+    plan cached while ``skus`` was empty made a growing import crawl). The
+    COPY path's statements are never prepared (:mod:`worldpool.ledger.
+    copy_load`), so each is planned for the table's current size anyway, and
+    forcing custom plans re-planned every foreign-key check (three per SKU
+    row): 70 % of a SKU import's time.
     """
     if _is_pg(conn):
-        conn.exec_driver_sql(
-            "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),"
-            " set_config('synchronous_commit', 'off', true)"
-        )
+        conn.exec_driver_sql("SELECT set_config('synchronous_commit', 'off', true)")
 
 
 def _is_pg(conn: Connection) -> bool:
