@@ -63,8 +63,8 @@ RETURNING created_at
 SELECT count(*) FILTER (WHERE created_at = %(now)s), count(*) FROM up
 """
 _LISTINGS_DELETE = """
-DELETE FROM sku_markets m USING pg_temp.wp_sku_stage s
-WHERE m.seller = %(seller)s AND m.sku = s.sku
+DELETE FROM sku_markets
+WHERE seller = %(seller)s AND sku = ANY(ARRAY(SELECT sku FROM pg_temp.wp_sku_stage))
 """
 _LISTINGS_INSERT = """
 INSERT INTO sku_markets (seller, sku, market, listed, ffo_allowed)
@@ -86,7 +86,9 @@ WITH ins AS (
     SELECT %(seller)s, s.idempotency_key, s.payload_hash, s.kind, s.sku, s.node,
         s.qty, 0, 0, s.reason, s.reference, s.at, %(now)s
     FROM pg_temp.wp_move_stage s
-    JOIN skus k ON k.seller = %(seller)s AND k.sku = s.sku
+    JOIN LATERAL (
+        SELECT 1 FROM skus k WHERE k.seller = %(seller)s AND k.sku = s.sku LIMIT 1
+    ) k ON true
     ORDER BY s.i
     ON CONFLICT (seller, idempotency_key) DO NOTHING
     RETURNING idempotency_key, sku, node, qty
@@ -103,12 +105,20 @@ FROM ins WHERE s.idempotency_key = ins.idempotency_key
 _MOVE_LEFT = """
 SELECT s.i, k.sku IS NULL, m.payload_hash = s.payload_hash
 FROM pg_temp.wp_move_stage s
-LEFT JOIN skus k ON k.seller = %(seller)s AND k.sku = s.sku
-LEFT JOIN movements m
-    ON m.seller = %(seller)s AND m.idempotency_key = s.idempotency_key
+LEFT JOIN LATERAL (
+    SELECT k.sku FROM skus k WHERE k.seller = %(seller)s AND k.sku = s.sku LIMIT 1
+) k ON true
+LEFT JOIN LATERAL (
+    SELECT m.payload_hash FROM movements m
+    WHERE m.seller = %(seller)s AND m.idempotency_key = s.idempotency_key LIMIT 1
+) m ON true
 WHERE NOT s.posted
 ORDER BY s.i
 """
+# The joins to the big tables are LATERAL ... LIMIT 1 on purpose: one index
+# probe per staged row. A plain join let the planner (which has no statistics
+# for the temporary table, and stale ones for a table an import is filling)
+# hash-join against every row of the seller's ``skus``, once per chunk.
 
 
 def copy_upsert_skus(
