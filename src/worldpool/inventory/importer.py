@@ -21,6 +21,7 @@ from worldpool.context import Context, ledger_of
 from worldpool.domain.inventory import Movement
 from worldpool.domain.product import SkuRecord
 from worldpool.errors import InputError
+from worldpool.inventory.prefetch import prefetched
 from worldpool.ledger import DeadLetter
 from worldpool.ledger.asn_file import iter_asn_file
 from worldpool.ledger.imports import (
@@ -156,30 +157,46 @@ def _drive(
     total: int,
     progress: Progress | None,
 ) -> None:
+    """Commit the parsed rows chunk by chunk; the next chunk parses meanwhile."""
+    chunks = _chunked(rows, kind, out.source, path, out.resumed_from, CHUNK_ROWS)
+    with prefetched(chunks) as ready:
+        for batch, bad, last, final in ready:
+            _note(out, [(d.row, d.field, d.error) for d in bad])
+            commit(batch, bad, last)
+            out.rejected += len(bad)
+            if progress is not None:
+                progress(total if final else last, total)
+
+
+def _chunked(
+    rows: Iterator[tuple[int, T] | RowError],
+    kind: str,
+    source: str,
+    path: str,
+    resumed_from: int,
+    size: int,
+) -> Iterator[tuple[list[tuple[int, T]], list[DeadLetter], int, bool]]:
+    """Group rows after ``resumed_from`` into (records, dead letters, last row, final).
+
+    The last chunk (possibly empty) has ``final`` set.
+    """
     batch: list[tuple[int, T]] = []
     bad: list[DeadLetter] = []
-    last = out.resumed_from
+    last = resumed_from
     for item in rows:
         n = item.row if isinstance(item, RowError) else item[0]
-        if n <= out.resumed_from:
+        if n <= resumed_from:
             continue
         if isinstance(item, RowError):
-            message = item.message.replace(path, out.source)
-            bad.append(DeadLetter(out.source, kind, n, item.field, message, item.raw))
-            _note(out, [(n, item.field, message)])
+            message = item.message.replace(path, source)
+            bad.append(DeadLetter(source, kind, n, item.field, message, item.raw))
         else:
             batch.append(item)
         last = n
-        if len(batch) + len(bad) >= CHUNK_ROWS:
-            commit(batch, bad, last)
-            out.rejected += len(bad)
+        if len(batch) + len(bad) >= size:
+            yield batch, bad, last, False
             batch, bad = [], []
-            if progress is not None:
-                progress(last, total)
-    commit(batch, bad, last)
-    out.rejected += len(bad)
-    if progress is not None:
-        progress(total, total)
+    yield batch, bad, last, True
 
 
 def _note(out: Streamed, problems: list[tuple[int | None, str | None, str]]) -> None:

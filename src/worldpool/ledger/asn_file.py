@@ -11,12 +11,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.errors import InputError, UnknownReference
 from worldpool.ledger.rows import (
+    CONTROL as _CONTROL,
+)
+from worldpool.ledger.rows import (
+    MAX_TEXT,
+    MAX_UNITS,
     ParseResult,
     Row,
     RowError,
@@ -46,8 +50,13 @@ def iter_asn_file(
     the file (the same SKU twice in one ASN without a ``line`` column) is an
     error. Memory grows by ~60 bytes per line for that check (a digest per key).
     """
-    rows = iter_rows(path, partial(_parse, hubs=frozenset(hubs)), ASN_COLUMNS)
-    return _unique_keys(str(Path(path)), rows)
+    known = frozenset(hubs)
+
+    def parse(row: Row, src: str, n: int) -> Movement:
+        """The fast path for a clean line, else the careful parser (names the field)."""
+        return _fast(row, known) or _parse(row, src, n, hubs=known)
+
+    return _unique_keys(str(Path(path)), iter_rows(path, parse, ASN_COLUMNS))
 
 
 def _unique_keys(
@@ -71,6 +80,55 @@ def _unique_keys(
             yield RowError(number, "line", msg, {"sku": m.sku})
             continue
         yield item
+
+
+def _fast(row: Row, hubs: frozenset[str]) -> Movement | None:
+    """The movement of a clean, usual line; None to let :func:`_parse` decide.
+
+    Accepts only what :func:`_parse` accepts, with the same result (a property
+    test holds them together), in one pass instead of six helper calls.
+    """
+    values = row.values()
+    try:
+        joined = "".join(values)
+    except TypeError:  # a short row: missing cells are None
+        return None
+    if _CONTROL.search(joined) or max(map(len, values), default=0) > MAX_TEXT:
+        return None
+    g = row.get
+    asn, sku, node = (
+        g("asn_id", "").strip(),
+        g("sku", "").strip(),
+        g("node", "").strip(),
+    )
+    line = g("line", "").strip() or sku
+    if not asn or not sku or len(asn) > 128 or len(sku) > 64 or len(line) > 64:
+        return None
+    try:
+        qty = int(g("qty", ""))
+        at = _iso(g("received_at", "").strip())
+    except ValueError:
+        return None
+    if node not in hubs or not 0 < qty <= MAX_UNITS:
+        return None
+    return Movement(
+        kind=MovementKind.RECEIVE,
+        sku=sku,
+        node=node,
+        qty=qty,
+        reason="ASN receipt",
+        reference=f"ASN {asn}",
+        idempotency_key=f"asn:{asn}:{line}",
+        at=at,
+    )
+
+
+def _iso(raw: str) -> datetime | None:
+    """The UTC time of an ISO date-time ('' -> None); ValueError when not one."""
+    if not raw:
+        return None
+    at = datetime.fromisoformat(raw)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _parse(row: Row, src: str, n: int, *, hubs: frozenset[str]) -> Movement:

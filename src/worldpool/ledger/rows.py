@@ -18,6 +18,7 @@ from worldpool.errors import InputError
 from worldpool.textio import open_text
 
 __all__ = [
+    "CONTROL",
     "MAX_AMOUNT",
     "MAX_TEXT",
     "MAX_UNITS",
@@ -168,7 +169,8 @@ MAX_AMOUNT = Decimal(10) ** 12
 """Largest absolute money or measure value one field may carry."""
 MAX_TEXT = 512
 """Default longest text field (characters)."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+"""Characters no text field may hold (NUL and the other C0 controls, DEL)."""
 
 
 def text_field(
@@ -196,7 +198,7 @@ def text_field(
             field=name,
             value=value[:40] + "...",
         )
-    if _CONTROL.search(value):
+    if CONTROL.search(value):
         raise InputError(
             "must not contain control characters", record=src, row=n, field=name
         )

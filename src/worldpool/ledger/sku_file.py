@@ -29,6 +29,7 @@ from worldpool.ledger.rows import (
     positive,
     text_field,
 )
+from worldpool.ledger.sku_fast import MarketCache, fast_sku
 
 __all__ = [
     "MAX_UNIT_VOLUME_M3",
@@ -67,7 +68,14 @@ def iter_sku_file(
 
     Constant memory whatever the file size (imports stream with it).
     """
-    return iter_rows(path, partial(_parse, markets=frozenset(markets)), SKU_COLUMNS)
+    known = frozenset(markets)
+    cache = MarketCache(known)
+
+    def parse(row: Row, src: str, n: int) -> SkuRecord:
+        """The fast path for a clean row, else the careful parser (names the field)."""
+        return fast_sku(row, cache) or _parse(row, src, n, markets=known)
+
+    return iter_rows(path, parse, SKU_COLUMNS)
 
 
 def _parse(row: Row, src: str, n: int, *, markets: frozenset[str]) -> SkuRecord:
