@@ -45,6 +45,7 @@ from typing import Any
 
 from worldpool.connectors.errors import ProviderRejected
 from worldpool.connectors.provider import (
+    CredentialStore,
     Http,
     OrderPage,
     ShipmentPush,
@@ -129,11 +130,37 @@ class TikTokShop:
         self.carriers = dict(settings.get("shipping_providers") or {})
         self._key = str(credentials.get("app_key", ""))
         self._secret = str(credentials.get("app_secret", ""))
-        self._refresh_token = str(credentials.get("refresh_token", ""))
+        self._creds = dict(credentials)
         self._tokens = TokenCache(self._refresh)
         self._skus: dict[str, tuple[str, str]] = {}
+        self.store: CredentialStore | None = None
+        """Where a rotated refresh token is written back (set by the engine)."""
 
     def _refresh(self) -> tuple[str, float]:
+        """Refresh the access token; save the rotated refresh token at once.
+
+        TikTok rotates refresh tokens: the reply carries a new one and the one
+        sent stops working. When the stored one was rotated meanwhile by
+        another process, the refresh is refused: the stored one is read
+        again and tried once.
+        """
+        try:
+            data = self._refresh_with(str(self._creds.get("refresh_token", "")))
+        except ProviderRejected:
+            stored = self.store.load() if self.store is not None else {}
+            if stored.get("refresh_token") in (None, self._creds.get("refresh_token")):
+                raise
+            self._creds = {**self._creds, "refresh_token": stored["refresh_token"]}
+            data = self._refresh_with(str(stored["refresh_token"]))
+        rotated = str(data.get("refresh_token") or "")
+        if rotated and rotated != self._creds.get("refresh_token"):
+            self._creds = {**self._creds, "refresh_token": rotated}
+            if self.store is not None:
+                self.store.save(dict(self._creds))
+        expires = float(data.get("access_token_expire_in", time.time() + 3600))
+        return str(data.get("access_token", "")), expires - time.time()
+
+    def _refresh_with(self, refresh_token: str) -> dict[str, Any]:
         reply = self.http.call(
             "refreshToken",
             "GET",
@@ -141,13 +168,11 @@ class TikTokShop:
             params={
                 "app_key": self._key,
                 "app_secret": self._secret,
-                "refresh_token": self._refresh_token,
+                "refresh_token": refresh_token,
                 "grant_type": "refresh_token",
             },
         )
-        data = self._data("refreshToken", reply.body)
-        expires = float(data.get("access_token_expire_in", time.time() + 3600))
-        return str(data.get("access_token", "")), expires - time.time()
+        return self._data("refreshToken", reply.body)
 
     @staticmethod
     def _data(op: str, body: Any) -> dict[str, Any]:
