@@ -77,11 +77,29 @@ def test_a_token_rotated_by_another_worker_is_read_again(
     second, http2 = sync.open_provider(ctx, _row(ctx))
     try:
         first.test()  # rotates ROW_refresh -> RT_1, saved
-        second.test()  # sends ROW_refresh: refused, reads RT_1, rotates to RT_2
+        tiktok.revoke_tokens()
+        first.test()  # uses RT_1 (-> RT_2): ROW_refresh is dead now
+        second.test()  # sends ROW_refresh: refused, reads RT_2, rotates to RT_3
     finally:
         http1.close()
         http2.close()
     assert tiktok.refused_refreshes == 1
+    assert tiktok.refresh_token == "RT_3"
+    assert unseal(_sealed(ctx), SECRET)["refresh_token"] == "RT_3"
+
+
+def test_a_lost_refresh_reply_is_not_a_lockout(
+    ctx: Context, tiktok: FakeTikTokShop
+) -> None:
+    """The reply of a rotation times out: the retry gets the new token again."""
+    connect_more(ctx, tiktok, "tts")
+    tiktok.faults.hang_next, tiktok.faults.hang_s = 1, 1.5  # > the 1 s timeout
+    provider, http = sync.open_provider(ctx, _row(ctx))
+    try:
+        assert provider.test() == "Fake TikTok Shop"
+    finally:
+        http.close()
+    assert tiktok.refused_refreshes == 0
     assert unseal(_sealed(ctx), SECRET)["refresh_token"] == tiktok.refresh_token
 
 

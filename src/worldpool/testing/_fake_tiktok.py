@@ -46,6 +46,7 @@ class FakeTikTokShop(FakeChannel):
         self.refresh_token: str | None = None
         """The one refresh token that works (None: any, until the first refresh)."""
         self.refused_refreshes = 0
+        self._replaced: str | None = None
         self.bad_signs = 0
         self._live: set[str] = set()
         self._clock = int(time.time())
@@ -166,7 +167,13 @@ class FakeTikTokShop(FakeChannel):
             return 200, {"code": 36004004, "message": "invalid app", "data": None}
         with self.lock:
             sent = query.get("refresh_token")
-            if self.refresh_token is not None and sent != self.refresh_token:
+            if self.refresh_token is None or sent == self.refresh_token:
+                # Rotation: a new refresh token; the one sent stops working
+                # once the new one is used (until then a retry of a reply
+                # lost on the way gets the same new token again).
+                self._replaced = sent
+                self.refresh_token = f"RT_{self.tokens_issued + 1}"
+            elif sent != self._replaced:
                 self.refused_refreshes += 1
                 return 200, {
                     "code": 36004004,
@@ -176,8 +183,6 @@ class FakeTikTokShop(FakeChannel):
             self.tokens_issued += 1
             token = f"ROW_{self.tokens_issued}"
             self._live.add(token)
-            # Rotation: a new refresh token each time; the one sent stops working.
-            self.refresh_token = f"RT_{self.tokens_issued}"
         return _ok(
             {
                 "access_token": token,
