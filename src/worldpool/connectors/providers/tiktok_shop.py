@@ -41,6 +41,7 @@ import hmac
 import json
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from worldpool.connectors.errors import ProviderRejected
@@ -113,7 +114,8 @@ class TikTokShop:
 
     Args:
         settings: ``shop_cipher``, ``warehouse_id``, optional ``auth_url``,
-            ``shipping_providers`` (carrier name -> provider id).
+            ``shipping_providers`` (carrier name -> provider id),
+            ``push_concurrency`` (inventory calls at once, default 4).
         credentials: ``app_key``, ``app_secret``, ``refresh_token``.
         http: The retrying client pointed at ``https://open-api.tiktokglobalshop.com``.
     """
@@ -128,6 +130,9 @@ class TikTokShop:
         self.warehouse = str(settings.get("warehouse_id", ""))
         self.auth_url = str(settings.get("auth_url", "https://auth.tiktok-shops.com"))
         self.carriers = dict(settings.get("shipping_providers") or {})
+        self.concurrency = int(settings.get("push_concurrency", 4))
+        """``Update Inventory`` calls in flight at once during a stock push."""
+        self._pool: ThreadPoolExecutor | None = None
         self._key = str(credentials.get("app_key", ""))
         self._secret = str(credentials.get("app_secret", ""))
         self._creds = dict(credentials)
@@ -299,14 +304,28 @@ class TikTokShop:
                     ],
                 }
             )
-        for product, skus in by_product.items():
+
+        def update(product: str) -> None:
+            """One product's ``Update Inventory`` (its SKUs in one call)."""
             self._call(
                 "updateInventory",
                 "POST",
                 f"/product/202309/products/{product}/inventory/update",
                 None,
-                {"skus": skus},
+                {"skus": by_product[product]},
             )
+
+        # The API takes one product per call: several calls at once (each
+        # product once, so no SKU can overtake itself), within the rate limit
+        # the HTTP client's bucket enforces. The first failure is raised.
+        if len(by_product) <= 1 or self.concurrency <= 1:
+            for product in by_product:
+                update(product)
+            return
+        if self._pool is None:  # kept: its threads keep their HTTP connections
+            self._pool = ThreadPoolExecutor(self.concurrency, "tts-inventory")
+        for future in [self._pool.submit(update, p) for p in by_product]:
+            future.result()
 
     def push_shipment(self, shipment: ShipmentPush) -> None:
         """Mark the order's package shipped with tracking, unless it already is."""
