@@ -200,8 +200,10 @@ def _oversold_by_provider(ctx: Context) -> dict[str, int]:
     return {str(c): int(b) for c, b in rows}
 
 
-def _lags(ctx: Context) -> tuple[list[float], list[float], list[float]]:
-    """Per stock change and channel: (seen, per row as before, enqueued) lags.
+def _lags(
+    ctx: Context,
+) -> tuple[dict[str, list[float]], list[float], list[float]]:
+    """Per stock change and channel: (seen per connection, per row, enqueued) lags.
 
     Seen: change -> the channel acknowledged a level at least that new (the
     first delivered level of the SKU changed at or after it; levels are
@@ -225,14 +227,14 @@ def _lags(ctx: Context) -> tuple[list[float], list[float], list[float]]:
                 feed.append((made - at).total_seconds())
                 seen = acks.setdefault((str(dest), str(level[0])), {})
                 seen[at] = max(seen.get(at, done), done)
-    out = []
-    for changes in acks.values():
+    out: dict[str, list[float]] = {}
+    for (dest, _sku), changes in acks.items():
         first_ack = None
         for at in sorted(changes, reverse=True):  # newest change first
             ack = changes[at]
             first_ack = ack if first_ack is None else min(first_ack, ack)
-            out.append((first_ack - at).total_seconds())
-    return sorted(out), sorted(per_row), sorted(feed)
+            out.setdefault(dest, []).append((first_ack - at).total_seconds())
+    return out, sorted(per_row), sorted(feed)
 
 
 def _drive(
@@ -347,7 +349,11 @@ def main() -> None:
     n, back, pending = _pool_orders(ctx)
     lost, dup = _compare(ctx, fakes)
     by_provider = _oversold_by_provider(ctx)
-    lags, per_row, feed_lags = _lags(ctx)
+    seen, per_row, feed_lags = _lags(ctx)
+    lags = sorted(x for values in seen.values() for x in values)
+    by_channel: dict[str, list[float]] = {}
+    for dest, values in seen.items():
+        by_channel.setdefault(dest.rsplit("-", 1)[0], []).extend(values)
     drift = len(ledger.check().drifts)
     sold_units = sum(sum(f.sold.values()) for f in fakes)
     for f in fakes:
@@ -385,6 +391,9 @@ def main() -> None:
                 "oversold_by_provider": by_provider,
                 "sync_lag_p50_s": q(lags, 0.5),
                 "sync_lag_p99_s": q(lags, 0.99),
+                "sync_lag_p99_by_provider": {
+                    c: q(sorted(v), 0.99) for c, v in sorted(by_channel.items())
+                },
                 # Before 2026-12-06: each level at its own outbox row's delivery.
                 "sync_lag_per_row_p50_s": q(per_row, 0.5),
                 "sync_lag_per_row_p99_s": q(per_row, 0.99),
