@@ -78,12 +78,23 @@ def _setup(url: str, n_skus: int, hot: int, hot_units: int) -> tuple[Ledger, Con
     return ledger, ctx
 
 
-def _providers() -> list[str]:
-    """Channel ids with a live connector AND a loopback fake, in registry order."""
+def _providers(only: str | None = None) -> list[str]:
+    """Channel ids with a live connector AND a loopback fake, in registry order.
+
+    ``only``: a comma-separated subset (e.g. ``amazon,shopify`` to compare
+    with runs made before eBay, TikTok Shop and Walmart had fakes).
+    """
     missing = [c for c in PROVIDERS if c not in FAKES]
     if missing:
         print(f"no loopback fake for {', '.join(missing)}: left out", file=sys.stderr)
-    return [c for c in PROVIDERS if c in FAKES]
+    chosen = [c for c in PROVIDERS if c in FAKES]
+    if only:
+        wanted = only.split(",")
+        unknown = sorted(set(wanted) - set(chosen))
+        if unknown:
+            raise SystemExit(f"--providers: no connector with a fake: {unknown}")
+        chosen = [c for c in chosen if c in wanted]
+    return chosen
 
 
 def _connect(ctx: Context, seed: int, providers: list[str]) -> list[FakeChannel]:
@@ -189,21 +200,41 @@ def _oversold_by_provider(ctx: Context) -> dict[str, int]:
     return {str(c): int(b) for c, b in rows}
 
 
-def _lags(ctx: Context) -> tuple[list[float], list[float]]:
-    """Change -> delivered, and change -> enqueued, per delivered stock row."""
-    out, feed = [], []
+def _lags(
+    ctx: Context,
+) -> tuple[dict[str, list[float]], list[float], list[float]]:
+    """Per stock change and channel: (seen per connection, per row, enqueued) lags.
+
+    Seen: change -> the channel acknowledged a level at least that new (the
+    first delivered level of the SKU changed at or after it; levels are
+    recomputed from ATP when sent, so that level holds the change). A level
+    the channel refused as stale went out again as a new row with the same
+    change time: only its last delivery counts. "Per row" is the definition
+    before 2026-12-06 (each level at its own row's delivery, stale ones too).
+    """
+    per_row, feed = [], []
+    acks: dict[tuple[str, str], dict[datetime, datetime]] = {}
     with ctx.engine.connect() as conn:
-        for payload, made, done in conn.execute(
+        for dest, payload, made, done in conn.execute(
             text(
-                "select payload, created_at, delivered_at from outbox "
+                "select destination, payload, created_at, delivered_at from outbox "
                 "where status='delivered' and topic='stock.level'"
             )
         ):
             for level in json.loads(payload)["levels"]:
                 at = datetime.fromisoformat(level[3])
-                out.append((done - at).total_seconds())
+                per_row.append((done - at).total_seconds())
                 feed.append((made - at).total_seconds())
-    return sorted(out), sorted(feed)
+                seen = acks.setdefault((str(dest), str(level[0])), {})
+                seen[at] = max(seen.get(at, done), done)
+    out: dict[str, list[float]] = {}
+    for (dest, _sku), changes in acks.items():
+        first_ack = None
+        for at in sorted(changes, reverse=True):  # newest change first
+            ack = changes[at]
+            first_ack = ack if first_ack is None else min(first_ack, ack)
+            out.setdefault(dest, []).append((first_ack - at).total_seconds())
+    return out, sorted(per_row), sorted(feed)
 
 
 def _drive(
@@ -298,11 +329,14 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--rate", type=float, default=50.0, help="orders/s per channel")
     ap.add_argument("--seed", type=int, default=12)
+    ap.add_argument(
+        "--providers", default=None, help="comma-separated subset (default: all)"
+    )
     args = ap.parse_args()
     url, schema = _schema(args.db)
     skus = [f"SKU-{i:04d}" for i in range(1000)]
     ledger, ctx = _setup(url, 1000, hot=10, hot_units=30)
-    providers = _providers()
+    providers = _providers(args.providers)
     fakes = _connect(ctx, args.seed, providers)
     feed.publish_stock(ctx, load_buffer_rules(), skus=skus)
     workers, counts, start = _drive(args, url, ledger, fakes, skus)
@@ -315,7 +349,11 @@ def main() -> None:
     n, back, pending = _pool_orders(ctx)
     lost, dup = _compare(ctx, fakes)
     by_provider = _oversold_by_provider(ctx)
-    lags, feed_lags = _lags(ctx)
+    seen, per_row, feed_lags = _lags(ctx)
+    lags = sorted(x for values in seen.values() for x in values)
+    by_channel: dict[str, list[float]] = {}
+    for dest, values in seen.items():
+        by_channel.setdefault(dest.rsplit("-", 1)[0], []).extend(values)
     drift = len(ledger.check().drifts)
     sold_units = sum(sum(f.sold.values()) for f in fakes)
     for f in fakes:
@@ -353,8 +391,14 @@ def main() -> None:
                 "oversold_by_provider": by_provider,
                 "sync_lag_p50_s": q(lags, 0.5),
                 "sync_lag_p99_s": q(lags, 0.99),
+                "sync_lag_p99_by_provider": {
+                    c: q(sorted(v), 0.99) for c, v in sorted(by_channel.items())
+                },
+                # Before 2026-12-06: each level at its own outbox row's delivery.
+                "sync_lag_per_row_p50_s": q(per_row, 0.5),
+                "sync_lag_per_row_p99_s": q(per_row, 0.99),
                 "feed_lag_p50_s": q(feed_lags, 0.5),
-                "stock_pushes_delivered": len(lags),
+                "stock_pushes_delivered": len(per_row),
                 "outbox_pending_at_end": pending,
                 "drift": drift,
                 "workers_killed": 1,

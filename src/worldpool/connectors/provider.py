@@ -163,6 +163,23 @@ class Provider(Protocol):
         ...
 
 
+class CredentialStore(Protocol):
+    """Where a connector reads and writes back its connection's credentials.
+
+    A provider that rotates a secret (TikTok Shop returns a new refresh token
+    on every refresh and the previous one stops working) must save the new
+    one at once, or the next process to refresh is locked out.
+    """
+
+    def load(self) -> dict[str, Any]:
+        """Return the connection's credentials as stored now."""
+        ...
+
+    def save(self, credentials: dict[str, Any]) -> None:
+        """Store ``credentials`` (encrypted) as the connection's."""
+        ...
+
+
 class FetchesById(Protocol):
     """A connector that can fetch named orders (to complete thin webhooks)."""
 

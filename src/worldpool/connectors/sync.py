@@ -29,7 +29,7 @@ from worldpool.connectors.feed import SHIP_TOPIC, STOCK_TOPIC
 from worldpool.connectors.inflight import ChannelView
 from worldpool.connectors.provider import Provider, ShipmentPush
 from worldpool.connectors.providers import build_provider, limits_for
-from worldpool.connectors.secrets import unseal
+from worldpool.connectors.secrets import seal, unseal
 from worldpool.connectors.stock_push import (
     StockBatch,
     coalesce,
@@ -46,16 +46,20 @@ from worldpool.ledger.connections import (
     record_channel_orders_on,
     release_connection_on,
     renew_connection_on,
+    secret_on,
+    set_secret_on,
 )
 from worldpool.ledger.outbox_queue import (
     claim_outbox_on,
     published_on,
     settle_outbox_on,
+    unclaim_outbox_on,
 )
 
 __all__ = [
     "DeliveryReport",
     "PollReport",
+    "SealedCredentials",
     "claim",
     "deliver_outbox",
     "open_provider",
@@ -63,6 +67,7 @@ __all__ = [
     "release",
     "renew",
     "sellers",
+    "unclaim",
 ]
 
 
@@ -121,7 +126,31 @@ def open_provider(
         rng=rng,
     )
     creds = unseal(str(row["secret"]), ctx.settings.secret_key)
-    return build_provider(str(row["channel"]), settings, creds, http), http
+    provider = build_provider(str(row["channel"]), settings, creds, http)
+    if hasattr(provider, "store"):
+        provider.store = SealedCredentials(_seller_ctx(ctx, row), int(row["id"]))
+    return provider, http
+
+
+class SealedCredentials:
+    """A connection's credentials in its row, sealed (a :class:`CredentialStore`)."""
+
+    def __init__(self, ctx: Context, connection_id: int) -> None:
+        self.ctx = ctx
+        self.connection_id = connection_id
+
+    def load(self) -> dict[str, Any]:
+        """Return the credentials as stored now (decrypted)."""
+        with self.ctx.engine.connect() as conn:
+            sealed = secret_on(conn, self.ctx.seller, self.connection_id)
+        return unseal(str(sealed), self.ctx.settings.secret_key) if sealed else {}
+
+    def save(self, credentials: dict[str, Any]) -> None:
+        """Seal ``credentials`` and store them as the connection's."""
+        plain = {k: str(v) for k, v in credentials.items()}
+        sealed = seal(plain, self.ctx.settings.secret_key)
+        with self.ctx.engine.begin() as conn:
+            set_secret_on(conn, self.ctx.seller, self.connection_id, sealed)
 
 
 def claim(
@@ -144,6 +173,16 @@ def sellers(ctx: Context) -> list[str]:
     """Return the sellers with an active connection (the worker serves them all)."""
     with ctx.engine.connect() as conn:
         return active_sellers_on(conn)
+
+
+def unclaim(ctx: Context, row: ConnectionRow) -> int:
+    """Make the connection's claimed rows due again (its holder died or broke off).
+
+    Call only while holding the connection's lease: then nobody else has its
+    rows in flight. Returns how many rows were freed.
+    """
+    with ctx.engine.begin() as conn:
+        return unclaim_outbox_on(conn, str(row["seller"]), str(row["name"]))
 
 
 def release(ctx: Context, connection_id: int, worker: str) -> None:

@@ -190,6 +190,10 @@ class Worker:
         except WorldpoolError:
             self._count("open_errors")
             return
+        if row.get("taken_over"):
+            # Its last holder died mid-batch: free the rows it had claimed now
+            # rather than after their claim lease (a 30 s gap in the stock feed).
+            self._count("outbox_unclaimed", sync.unclaim(self.ctx, row))
         done = threading.Event()
         view = self._view(row)
         beside = threading.Thread(
@@ -276,6 +280,10 @@ class Worker:
             except Exception:  # keep delivering through DB hiccups
                 self._count("delivery_errors")
                 busy = False
+                try:  # the broken batch's rows go again at once
+                    sync.unclaim(self.ctx, row)
+                except Exception:  # then they wait for their claim lease
+                    self._count("unclaim_errors")
             if not busy:
                 self.stop.wait(self.params.idle_s)
 

@@ -34,7 +34,9 @@ __all__ = [
     "record_channel_orders_on",
     "release_connection_on",
     "renew_connection_on",
+    "secret_on",
     "seen_event_on",
+    "set_secret_on",
     "set_status_on",
     "shipment_on",
     "upsert_shipment_on",
@@ -104,6 +106,25 @@ def set_status_on(conn: Connection, seller: str, name: str, status: str) -> bool
     return result.rowcount > 0
 
 
+def secret_on(conn: Connection, seller: str, connection_id: int) -> str | None:
+    """Return a connection's sealed credentials (None if unknown)."""
+    return conn.execute(
+        select(_C.secret).where(and_(_C.seller == seller, _C.id == connection_id))
+    ).scalar()
+
+
+def set_secret_on(
+    conn: Connection, seller: str, connection_id: int, secret: str
+) -> bool:
+    """Replace a connection's sealed credentials (a rotated token); False if unknown."""
+    result = conn.execute(
+        update(channel_connections)
+        .where(and_(_C.seller == seller, _C.id == connection_id))
+        .values(secret=secret)
+    )
+    return result.rowcount > 0
+
+
 def claim_connection_on(
     conn: Connection, worker: str, lease_s: float, *, exclude: tuple[int, ...] = ()
 ) -> ConnectionRow | None:
@@ -111,11 +132,12 @@ def claim_connection_on(
 
     On PostgreSQL the candidate row is locked ``FOR UPDATE SKIP LOCKED``, so two
     workers claiming at once never get the same connection; a lease that
-    expired (its worker died) is free again.
+    expired (its worker died) is free again, and the row comes back with
+    ``taken_over`` True (False when the lease had been given back).
     """
     now = _now()
     stmt = (
-        select(_C.id)
+        select(_C.id, _C.lease_owner)
         .where(
             and_(
                 _C.status == "active",
@@ -128,16 +150,19 @@ def claim_connection_on(
     )
     if conn.dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
-    picked = conn.execute(stmt).scalar()
-    if picked is None:
+    found = conn.execute(stmt).first()
+    if found is None:
         return None
+    picked, before = found
     conn.execute(
         update(channel_connections)
         .where(_C.id == picked)
         .values(lease_owner=worker, lease_until=now + timedelta(seconds=lease_s))
     )
     row = conn.execute(select(channel_connections).where(_C.id == picked)).one()
-    return _decode(row)
+    # A lease that ran out without being given back: its worker died (or
+    # stalled past it); the new holder frees the rows it had claimed.
+    return {**_decode(row), "taken_over": before is not None}
 
 
 def release_connection_on(conn: Connection, connection_id: int, worker: str) -> None:

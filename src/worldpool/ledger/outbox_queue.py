@@ -24,7 +24,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import Connection, and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from worldpool.catalog import Catalog
@@ -45,6 +45,7 @@ __all__ = [
     "set_published_on",
     "settle_outbox_on",
     "touched_since_on",
+    "unclaim_outbox_on",
 ]
 
 _O = outbox.c
@@ -172,6 +173,32 @@ def retry_outbox_on(
     if dead:
         values["status"] = "dead"
     conn.execute(update(outbox).where(_O.id == item_id).values(**values))
+
+
+def unclaim_outbox_on(conn: Connection, seller: str, destination: str) -> int:
+    """Make ``destination``'s claimed or backing-off rows due now; return how many.
+
+    For a worker that just took a connection over from a dead one (whose
+    claims would otherwise hide the rows until their claim lease ends) or
+    whose own batch broke off: only the connection's lease holder delivers
+    its rows, so nothing else has them in flight. Rows never tried (a stale
+    or held level due later on purpose) keep their time.
+    """
+    now = _now()
+    result = conn.execute(
+        update(outbox)
+        .where(
+            and_(
+                _O.seller == seller,
+                _O.destination == destination,
+                _O.status == "pending",
+                _O.attempts > 0,
+                _O.next_attempt_at > now,
+            )
+        )
+        .values(next_attempt_at=now)
+    )
+    return int(result.rowcount or 0)
 
 
 def outbox_stats_on(conn: Connection, seller: str | None) -> dict[str, dict[str, Any]]:
@@ -316,22 +343,37 @@ def repin_published_on(
     level with this one, so a level that differs from what went out is sent.
     A row the feed moved on from (newer version) is left alone.
     """
+    if not sent:
+        return
     p = stock_published.c
-    for dest, sku, market, level, version in sent:
-        conn.execute(
-            update(stock_published)
-            .where(
-                and_(
-                    p.seller == seller,
-                    p.destination == dest,
-                    p.sku == sku,
-                    p.market == market,
-                    p.version == version,
-                    p.level != level,
-                )
+    stmt = (
+        update(stock_published)
+        .where(
+            and_(
+                p.seller == seller,
+                p.destination == bindparam("b_dest"),
+                p.sku == bindparam("b_sku"),
+                p.market == bindparam("b_market"),
+                p.version == bindparam("b_version"),
+                p.level != bindparam("b_level"),
             )
-            .values(level=level, updated_at=_now())
         )
+        .values(level=bindparam("b_level"), updated_at=_now())
+    )
+    # One executemany (pipelined by psycopg) rather than a round trip per SKU.
+    conn.execute(
+        stmt,
+        [
+            {
+                "b_dest": dest,
+                "b_sku": sku,
+                "b_market": market,
+                "b_level": level,
+                "b_version": version,
+            }
+            for dest, sku, market, level, version in sent
+        ],
+    )
 
 
 def set_published_on(

@@ -22,7 +22,31 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
-__all__ = ["FakeChannel", "Faults"]
+__all__ = ["FAST_LIMITS", "FakeChannel", "Faults"]
+
+FAST_LIMITS: dict[str, list[float]] = {
+    op: [200.0, 200.0]
+    for op in (
+        "getOrders",
+        "getShippingFulfillments",
+        "createShippingFulfillment",
+        "bulkUpdatePriceQuantity",
+        "searchOrders",
+        "getOrderDetail",
+        "searchProducts",
+        "updateInventory",
+        "markPackageAsShipped",
+        "getAllOrders",
+        "getAnOrder",
+        "acknowledgeOrder",
+        "shipOrderLines",
+        "bulkInventoryFeed",
+    )
+}
+"""Rate limits (``[per s, burst]`` per operation) of the eBay, TikTok Shop and
+Walmart fakes' connections: far above the documented quotas (eBay's daily
+quotas, Walmart's per-seller limits and 10 inventory feeds an hour), which
+would make a test or a 60 s benchmark wait for hours."""
 
 
 class Faults:

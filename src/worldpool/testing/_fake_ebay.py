@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from worldpool.testing._fake_base import FakeChannel, _stamp
+from worldpool.testing._fake_base import FAST_LIMITS, FakeChannel, _stamp
 
 __all__ = ["FakeEbay"]
 
@@ -30,10 +30,21 @@ class FakeEbay(FakeChannel):
     """
 
     CHANNEL = "ebay"
+    CREDENTIALS: ClassVar[dict[str, str]] = {
+        "client_id": "ebay-app",
+        "client_secret": "ebay-cert",
+        "refresh_token": "v^1.1#refresh",
+    }
+    SETTINGS: ClassVar[dict[str, Any]] = {
+        "token_url": "/identity/v1/oauth2/token",
+        # This fake allows more than eBay's documented daily quotas (100,000
+        # Fulfillment calls a day is 1.15/s); webhooks are not signed up.
+        "rate_limits": FAST_LIMITS,
+    }
 
     def __init__(self, seed: int = 0, **kw: Any) -> None:
         super().__init__(seed, **kw)
-        self.client = ("ebay-app", "ebay-cert")
+        self.client = (self.CREDENTIALS["client_id"], self.CREDENTIALS["client_secret"])
         self.tokens_issued = 0
         self._live: set[str] = set()
         self._key = ec.generate_private_key(ec.SECP256R1())

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hmac
 import json
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from worldpool.connectors.providers.tiktok_shop import sign_request
-from worldpool.testing._fake_base import FakeChannel
+from worldpool.testing._fake_base import FAST_LIMITS, FakeChannel
 
 __all__ = ["FakeTikTokShop"]
 
@@ -26,11 +26,27 @@ class FakeTikTokShop(FakeChannel):
     """
 
     CHANNEL = "tiktok_shop"
+    CREDENTIALS: ClassVar[dict[str, str]] = {
+        "app_key": "tt-app",
+        "app_secret": "tt-secret",
+        "refresh_token": "ROW_refresh",
+    }
+    SETTINGS: ClassVar[dict[str, Any]] = {
+        "shop_cipher": "c1",
+        "warehouse_id": "w1",
+        "auth_url": "",  # the token endpoint on the fake itself (relative URL)
+        "rate_limits": FAST_LIMITS,
+    }
 
     def __init__(self, seed: int = 0, **kw: Any) -> None:
         super().__init__(seed, **kw)
-        self.app_key, self.app_secret = "tt-app", "tt-secret"
+        self.app_key = self.CREDENTIALS["app_key"]
+        self.app_secret = self.CREDENTIALS["app_secret"]
         self.tokens_issued = 0
+        self.refresh_token: str | None = None
+        """The one refresh token that works (None: any, until the first refresh)."""
+        self.refused_refreshes = 0
+        self._replaced: str | None = None
         self.bad_signs = 0
         self._live: set[str] = set()
         self._clock = int(time.time())
@@ -150,6 +166,20 @@ class FakeTikTokShop(FakeChannel):
         ):
             return 200, {"code": 36004004, "message": "invalid app", "data": None}
         with self.lock:
+            sent = query.get("refresh_token")
+            if self.refresh_token is None or sent == self.refresh_token:
+                # Rotation: a new refresh token; the one sent stops working
+                # once the new one is used (until then a retry of a reply
+                # lost on the way gets the same new token again).
+                self._replaced = sent
+                self.refresh_token = f"RT_{self.tokens_issued + 1}"
+            elif sent != self._replaced:
+                self.refused_refreshes += 1
+                return 200, {
+                    "code": 36004004,
+                    "message": "invalid refresh_token",
+                    "data": None,
+                }
             self.tokens_issued += 1
             token = f"ROW_{self.tokens_issued}"
             self._live.add(token)
@@ -157,7 +187,8 @@ class FakeTikTokShop(FakeChannel):
             {
                 "access_token": token,
                 "access_token_expire_in": int(time.time()) + 7 * 86400,
-                "refresh_token": query.get("refresh_token"),
+                "refresh_token": self.refresh_token,
+                "refresh_token_expire_in": int(time.time()) + 180 * 86400,
             }
         )
 

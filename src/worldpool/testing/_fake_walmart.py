@@ -6,10 +6,10 @@ import base64
 import json
 import time
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from worldpool.connectors.providers.walmart import webhook_signature
-from worldpool.testing._fake_base import FakeChannel
+from worldpool.testing._fake_base import FAST_LIMITS, FakeChannel
 
 __all__ = ["FakeWalmart"]
 
@@ -25,11 +25,17 @@ class FakeWalmart(FakeChannel):
     """
 
     CHANNEL = "walmart"
+    CREDENTIALS: ClassVar[dict[str, str]] = {
+        "client_id": "wm-client",
+        "client_secret": "wm-secret",
+        "webhook_secret": "wm-hook-secret",
+    }
+    SETTINGS: ClassVar[dict[str, Any]] = {"rate_limits": FAST_LIMITS}
 
     def __init__(self, seed: int = 0, **kw: Any) -> None:
         super().__init__(seed, **kw)
-        self.client = ("wm-client", "wm-secret")
-        self.webhook_secret = "wm-hook-secret"
+        self.client = (self.CREDENTIALS["client_id"], self.CREDENTIALS["client_secret"])
+        self.webhook_secret = self.CREDENTIALS["webhook_secret"]
         self.tokens_issued = 0
         self.feeds = 0
         self._live: set[str] = set()

@@ -28,9 +28,10 @@ __all__ = [
 ]
 
 FAKES: dict[str, type[FakeChannel]] = {
-    FakeAmazon.CHANNEL: FakeAmazon,
-    FakeShopify.CHANNEL: FakeShopify,
+    fake.CHANNEL: fake
+    for fake in (FakeAmazon, FakeShopify, FakeEbay, FakeTikTokShop, FakeWalmart)
 }
-"""Loopback fake per channel id (the benchmark sells through every provider
-of :data:`worldpool.connectors.providers.PROVIDERS` that has one here; eBay,
-TikTok Shop and Walmart join once their fakes declare CREDENTIALS/SETTINGS)."""
+"""Loopback fake per channel id; each declares the ``CREDENTIALS`` and
+``SETTINGS`` a connection to it is made with (the benchmark sells through
+every provider of :data:`worldpool.connectors.providers.PROVIDERS` that has
+one here)."""

@@ -41,10 +41,12 @@ import hmac
 import json
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from worldpool.connectors.errors import ProviderRejected
 from worldpool.connectors.provider import (
+    CredentialStore,
     Http,
     OrderPage,
     ShipmentPush,
@@ -112,7 +114,8 @@ class TikTokShop:
 
     Args:
         settings: ``shop_cipher``, ``warehouse_id``, optional ``auth_url``,
-            ``shipping_providers`` (carrier name -> provider id).
+            ``shipping_providers`` (carrier name -> provider id),
+            ``push_concurrency`` (inventory calls at once, default 4).
         credentials: ``app_key``, ``app_secret``, ``refresh_token``.
         http: The retrying client pointed at ``https://open-api.tiktokglobalshop.com``.
     """
@@ -127,13 +130,42 @@ class TikTokShop:
         self.warehouse = str(settings.get("warehouse_id", ""))
         self.auth_url = str(settings.get("auth_url", "https://auth.tiktok-shops.com"))
         self.carriers = dict(settings.get("shipping_providers") or {})
+        self.concurrency = int(settings.get("push_concurrency", 4))
+        """``Update Inventory`` calls in flight at once during a stock push."""
+        self._pool: ThreadPoolExecutor | None = None
         self._key = str(credentials.get("app_key", ""))
         self._secret = str(credentials.get("app_secret", ""))
-        self._refresh_token = str(credentials.get("refresh_token", ""))
+        self._creds = dict(credentials)
         self._tokens = TokenCache(self._refresh)
         self._skus: dict[str, tuple[str, str]] = {}
+        self.store: CredentialStore | None = None
+        """Where a rotated refresh token is written back (set by the engine)."""
 
     def _refresh(self) -> tuple[str, float]:
+        """Refresh the access token; save the rotated refresh token at once.
+
+        TikTok rotates refresh tokens: the reply carries a new one and the one
+        sent stops working. When the stored one was rotated meanwhile by
+        another process, the refresh is refused: the stored one is read
+        again and tried once.
+        """
+        try:
+            data = self._refresh_with(str(self._creds.get("refresh_token", "")))
+        except ProviderRejected:
+            stored = self.store.load() if self.store is not None else {}
+            if stored.get("refresh_token") in (None, self._creds.get("refresh_token")):
+                raise
+            self._creds = {**self._creds, "refresh_token": stored["refresh_token"]}
+            data = self._refresh_with(str(stored["refresh_token"]))
+        rotated = str(data.get("refresh_token") or "")
+        if rotated and rotated != self._creds.get("refresh_token"):
+            self._creds = {**self._creds, "refresh_token": rotated}
+            if self.store is not None:
+                self.store.save(dict(self._creds))
+        expires = float(data.get("access_token_expire_in", time.time() + 3600))
+        return str(data.get("access_token", "")), expires - time.time()
+
+    def _refresh_with(self, refresh_token: str) -> dict[str, Any]:
         reply = self.http.call(
             "refreshToken",
             "GET",
@@ -141,13 +173,11 @@ class TikTokShop:
             params={
                 "app_key": self._key,
                 "app_secret": self._secret,
-                "refresh_token": self._refresh_token,
+                "refresh_token": refresh_token,
                 "grant_type": "refresh_token",
             },
         )
-        data = self._data("refreshToken", reply.body)
-        expires = float(data.get("access_token_expire_in", time.time() + 3600))
-        return str(data.get("access_token", "")), expires - time.time()
+        return self._data("refreshToken", reply.body)
 
     @staticmethod
     def _data(op: str, body: Any) -> dict[str, Any]:
@@ -274,14 +304,28 @@ class TikTokShop:
                     ],
                 }
             )
-        for product, skus in by_product.items():
+
+        def update(product: str) -> None:
+            """One product's ``Update Inventory`` (its SKUs in one call)."""
             self._call(
                 "updateInventory",
                 "POST",
                 f"/product/202309/products/{product}/inventory/update",
                 None,
-                {"skus": skus},
+                {"skus": by_product[product]},
             )
+
+        # The API takes one product per call: several calls at once (each
+        # product once, so no SKU can overtake itself), within the rate limit
+        # the HTTP client's bucket enforces. The first failure is raised.
+        if len(by_product) <= 1 or self.concurrency <= 1:
+            for product in by_product:
+                update(product)
+            return
+        if self._pool is None:  # kept: its threads keep their HTTP connections
+            self._pool = ThreadPoolExecutor(self.concurrency, "tts-inventory")
+        for future in [self._pool.submit(update, p) for p in by_product]:
+            future.result()
 
     def push_shipment(self, shipment: ShipmentPush) -> None:
         """Mark the order's package shipped with tracking, unless it already is."""
