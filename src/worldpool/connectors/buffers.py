@@ -6,7 +6,7 @@ row per rule: ``channel`` and ``market`` (``*`` = any), ``buffer_units`` and
 below it is published as 0), ``split_below`` and ``weight`` (at or below
 ``split_below`` units the pool is divided between the market's channels by
 weight, so seven channels cannot sell the last units seven times while their
-levels are in flight), ``effective_from`` and ``source``. The most specific
+levels are in flight), ``effective_date`` and ``source``. The most specific
 rule in force wins: (channel, market) before (channel, *) before (*, market)
 before (*, *).
 """
@@ -33,7 +33,7 @@ _COLUMNS = (
     "min_publish",
     "split_below",
     "weight",
-    "effective_from",
+    "effective_date",
     "source",
 )
 
@@ -65,6 +65,10 @@ class BufferRule:
 
 
 def _row(raw: dict[str, str], where: str, line: int) -> BufferRule:
+    # effective_date, as in every other rules file; files written before
+    # 2026-12-06 name the column effective_from.
+    if "effective_date" not in raw and "effective_from" in raw:
+        raw = {**raw, "effective_date": raw["effective_from"]}
     missing = [c for c in _COLUMNS if not (raw.get(c) or "").strip()]
     if missing:
         raise CatalogError(
@@ -79,7 +83,7 @@ def _row(raw: dict[str, str], where: str, line: int) -> BufferRule:
             min_publish=int(raw["min_publish"]),
             split_below=int(raw["split_below"]),
             weight=Decimal(raw["weight"]),
-            effective_from=date.fromisoformat(raw["effective_from"].strip()),
+            effective_from=date.fromisoformat(raw["effective_date"].strip()),
             source=raw["source"].strip(),
         )
     except (ValueError, InvalidOperation) as exc:
