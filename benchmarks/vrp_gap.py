@@ -107,13 +107,21 @@ def solve_one(
     seed: int,
     cpu_time: bool = False,
     workers: int | None = None,
+    neighbours: int | None = None,
 ) -> tuple[float, bool]:
     """Return (cost in the BKS's units, feasible) for the instance at ``path``."""
     if path.suffix == ".txt":
         data, scale = solomon_data(path), _DIMACS
     else:
         data, scale = read(path, round_func="round"), 1
-    best = run_pyvrp(data, seconds, seed, cpu_time=cpu_time, workers=workers)
+    best = run_pyvrp(
+        data,
+        seconds,
+        seed,
+        cpu_time=cpu_time,
+        workers=workers,
+        neighbours=neighbours,
+    )
     feasible = best.is_feasible() and best.num_missing_clients() == 0
     return best.distance() / scale, feasible
 
@@ -136,6 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="Parallel searches per instance (default: the planner's, one per CPU).",
     )
+    ap.add_argument(
+        "--neighbours",
+        type=int,
+        default=None,
+        help="Granular neighbourhood size (default: PyVRP's, as the planner).",
+    )
     args = ap.parse_args(argv)
     workers = default_workers() if args.workers is None else args.workers
     with (args.data / "bks.csv").open(newline="") as f:
@@ -148,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: no best-known cost in bks.csv, skipped", file=sys.stderr)
             continue
         cost, feasible = solve_one(
-            path, args.seconds, args.seed, args.cpu_time, workers
+            path, args.seconds, args.seed, args.cpu_time, workers, args.neighbours
         )
         gap = 100.0 * (cost - bks[name]) / bks[name]
         infeasible += not feasible
@@ -169,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds_per_instance": args.seconds,
         "seed": args.seed,
         "workers": workers,
+        "neighbours": args.neighbours or 50,
         "clock": "cpu" if args.cpu_time else "wall",
         "mean_gap_pct_solomon": round(sum(solomon) / max(1, len(solomon)), 4),
         "mean_gap_pct_x": round(sum(cvrp) / max(1, len(cvrp)), 4),

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 
 from pyvrp import CostEvaluator, ProblemData, Solution, SolveParams, solve
+from pyvrp.search import NeighbourhoodParams
 
 __all__ = ["default_workers", "run_pyvrp"]
 
@@ -92,6 +93,7 @@ def search_once(
     cpu_time: bool,
     start: float | None,
     iterations: int | None = None,
+    neighbours: int | None = None,
 ) -> Solution:
     """Run one PyVRP search (in this process) and return its best solution.
 
@@ -105,9 +107,16 @@ def search_once(
         seed=seed,
         collect_stats=False,
         display=False,
-        params=SolveParams(),
+        params=_params(neighbours),
     )
     return result.best
+
+
+def _params(neighbours: int | None) -> SolveParams:
+    """PyVRP's default settings, with ``neighbours`` granular neighbours if given."""
+    if neighbours is None:
+        return SolveParams()
+    return SolveParams(neighbourhood=NeighbourhoodParams(num_neighbours=neighbours))
 
 
 def _rank(sol: Solution) -> tuple[bool, int, float]:
@@ -125,6 +134,7 @@ def run_pyvrp(
     cpu_time: bool = False,
     workers: int | None = None,
     iterations: int | None = None,
+    neighbours: int | None = None,
 ) -> Solution:
     """Solve ``data`` with PyVRP's iterated local search and return the best solution.
 
@@ -147,20 +157,28 @@ def run_pyvrp(
             available CPU).
         iterations: Also stop each search after this many iterations (tests
             and reproducible runs: the answer then no longer depends on load).
+        neighbours: Granular neighbourhood size (default PyVRP's, 50); fewer
+            neighbours buy more iterations in a short time limit (see
+            BENCHMARKS.md: not the default until checked on every class).
     """
     n = default_workers() if workers is None else max(1, workers)
     start = time.monotonic()
     helpers = [
-        _Helper((data, seconds, seed + k, cpu_time, start, iterations))
+        _Helper((data, seconds, seed + k, cpu_time, start, iterations, neighbours))
         for k in range(1, n)
     ]
-    found = [search_once(data, seconds, seed, on_progress, cpu_time, start, iterations)]
+    found = [
+        search_once(
+            data, seconds, seed, on_progress, cpu_time, start, iterations, neighbours
+        )
+    ]
     found += [sol for h in helpers if (sol := h.result()) is not None]
     return min(found, key=_rank)
 
 
-_Job = tuple[ProblemData, float, int, bool, float, int | None]
-"""A helper's arguments: data, seconds, seed, cpu_time, start, iterations."""
+_Job = tuple[ProblemData, float, int, bool, float, int | None, int | None]
+"""A helper's arguments: data, seconds, seed, cpu_time, start, iterations,
+neighbours."""
 
 
 class _Helper:
