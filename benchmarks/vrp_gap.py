@@ -51,7 +51,7 @@ from pathlib import Path
 import vrplib
 from pyvrp import Model, ProblemData, read
 
-from worldpool.lastmile._engine import run_pyvrp
+from worldpool.lastmile._engine import default_workers, run_pyvrp
 
 _DIMACS = 10
 """Solomon distances are floor(10 d) integers, i.e. tenths."""
@@ -102,14 +102,26 @@ def instances(folder: Path, only: list[str]) -> list[tuple[str, Path]]:
 
 
 def solve_one(
-    path: Path, seconds: float, seed: int, cpu_time: bool = False
+    path: Path,
+    seconds: float,
+    seed: int,
+    cpu_time: bool = False,
+    workers: int | None = None,
+    neighbours: int | None = None,
 ) -> tuple[float, bool]:
     """Return (cost in the BKS's units, feasible) for the instance at ``path``."""
     if path.suffix == ".txt":
         data, scale = solomon_data(path), _DIMACS
     else:
         data, scale = read(path, round_func="round"), 1
-    best = run_pyvrp(data, seconds, seed, cpu_time=cpu_time)
+    best = run_pyvrp(
+        data,
+        seconds,
+        seed,
+        cpu_time=cpu_time,
+        workers=workers,
+        neighbours=neighbours,
+    )
     feasible = best.is_feasible() and best.num_missing_clients() == 0
     return best.distance() / scale, feasible
 
@@ -126,7 +138,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="Limit each instance by CPU seconds, not wall-clock (shared machines).",
     )
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="Parallel searches per instance (default: the planner's, one per CPU).",
+    )
+    ap.add_argument(
+        "--neighbours",
+        type=int,
+        default=None,
+        help="Granular neighbourhood size (default: PyVRP's, as the planner).",
+    )
     args = ap.parse_args(argv)
+    workers = default_workers() if args.workers is None else args.workers
     with (args.data / "bks.csv").open(newline="") as f:
         bks = {r["instance"]: float(r["cost"]) for r in csv.DictReader(f)}
     t0, c0 = time.perf_counter(), time.process_time()
@@ -136,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         if name not in bks:
             print(f"{name}: no best-known cost in bks.csv, skipped", file=sys.stderr)
             continue
-        cost, feasible = solve_one(path, args.seconds, args.seed, args.cpu_time)
+        cost, feasible = solve_one(
+            path, args.seconds, args.seed, args.cpu_time, workers, args.neighbours
+        )
         gap = 100.0 * (cost - bks[name]) / bks[name]
         infeasible += not feasible
         if feasible:
@@ -155,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         "infeasible": infeasible,
         "seconds_per_instance": args.seconds,
         "seed": args.seed,
+        "workers": workers,
+        "neighbours": args.neighbours or 50,
         "clock": "cpu" if args.cpu_time else "wall",
         "mean_gap_pct_solomon": round(sum(solomon) / max(1, len(solomon)), 4),
         "mean_gap_pct_x": round(sum(cvrp) / max(1, len(cvrp)), 4),

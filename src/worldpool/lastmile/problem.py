@@ -201,6 +201,9 @@ class LastMileParams:
     """Solver wall-clock time limit, in seconds."""
     seed: int = 1
     """Solver random seed."""
+    workers: int = 0
+    """Parallel searches (seeds ``seed``, ``seed + 1``, ...; best kept);
+    0 = one per CPU the process may use (at most 8)."""
     circuity: float = 1.3
     """Road distance / straight-line distance, for haversine distances."""
     speed_kmh: float = 30.0
@@ -224,6 +227,7 @@ class LastMileParams:
             "volume_fill": 0 < self.volume_fill <= 1,
             "drop_cost": self.drop_cost > 0,
             "service_s": self.service_s >= 0,
+            "workers": self.workers >= 0,
         }
         for name, ok in checks.items():
             if not ok:

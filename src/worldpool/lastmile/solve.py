@@ -232,7 +232,13 @@ def solve(
     routes: list[Route] = []
     if keep:
         data = build_model(problem, keep, lay, matrix, params)
-        sol = run_pyvrp(data, params.seconds, params.seed, on_progress)
+        sol = run_pyvrp(
+            data,
+            params.seconds,
+            params.seed,
+            on_progress,
+            workers=params.workers or None,
+        )
         stops = [problem.stops[i] for i in keep]
         points = [lay.n_depots + i for i in keep]
         # Every stop is optional, so the empty plan is feasible and PyVRP's best
