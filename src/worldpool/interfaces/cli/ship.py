@@ -15,6 +15,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from worldpool.config import Settings
+from worldpool.connectors import carrier_service
 from worldpool.context import Context, open_context
 from worldpool.errors import InputError
 from worldpool.interfaces.cli.context import DbOption
@@ -194,15 +195,16 @@ def documents(
 def book(
     shipment: Annotated[str, typer.Argument(help="Shipment id.")],
     tracking: Annotated[str, typer.Argument(help="Carrier tracking number.")],
-    order: Annotated[str | None, typer.Option(help="Customer order it serves.")] = None,
-    destination: Annotated[str, typer.Option(help="Outbox destination.")] = "channel",
+    order: Annotated[
+        str | None, typer.Option(help="Order it serves: channel:order-id.")
+    ] = None,
+    carrier: Annotated[str | None, typer.Option(help="Carrier name.")] = None,
     db: DbOption = None,
 ) -> None:
     """Confirm a booking; the tracking number goes to the order via the outbox."""
     with _ctx(db) as ctx:
-        view = service.book(
-            ctx,
-            BookRequest(shipment, tracking, order_ref=order, destination=destination),
+        view = carrier_service.book_parcel(
+            ctx, BookRequest(shipment, tracking, carrier, order_ref=order)
         )
     console.print(f"{shipment}: booking {view.row['booking']}, tracking {tracking}")
 
