@@ -39,7 +39,7 @@ from worldpool.logistics import service as logistics
 from worldpool.logistics.build import ShipmentDraft
 from worldpool.logistics.carriers import RateAsk
 from worldpool.logistics.ratecard import Piece
-from worldpool.testing._fake_carriers import FakeUps
+from worldpool.testing._fake_carriers import FakeCarrier, FakeFedex, FakeUps
 from worldpool.testing.fake_channels import FakeShopify
 
 from .conftest import connect_shopify
@@ -80,15 +80,25 @@ def add_ups(ctx: Context, fake: FakeUps, **settings: object) -> None:
     )
 
 
+@pytest.fixture(params=["ups", "fedex"])
+def fake(request: pytest.FixtureRequest) -> Iterator[FakeCarrier]:
+    """A running fake of each carrier API."""
+    kind = {"ups": FakeUps, "fedex": FakeFedex}[request.param]
+    f = kind(seed=6)
+    f.start()
+    yield f
+    f.close()
+
+
 @pytest.fixture
-def client(ups: FakeUps) -> Iterator[KarrioCarrier]:
+def client(fake: FakeCarrier) -> Iterator[KarrioCarrier]:
     """A client on the fake without a database (the connector alone)."""
     c = KarrioCarrier(
-        "ups-main",
-        "ups",
-        ups.url,
-        FakeUps.CREDENTIALS,
-        {"shipper": SHIPPER, "timeout_s": 0.5, "cap_s": 0.2},
+        "acct",
+        fake.CHANNEL,
+        fake.url,
+        fake.CREDENTIALS,
+        {"shipper": SHIPPER, "timeout_s": 0.5, "cap_s": 0.2, "account_number": "A1"},
         rng=random.Random(3),
     )
     yield c
@@ -103,7 +113,7 @@ def a_shipment(ctx: Context, ref: str = "R1") -> str:
 
 
 def test_rates_label_and_tracking_through_karrio(
-    ups: FakeUps, client: KarrioCarrier
+    fake: FakeCarrier, client: KarrioCarrier
 ) -> None:
     """Rates come back, a label gives a number and a PDF, scans map to steps."""
     ask = RateAsk(
@@ -116,32 +126,38 @@ def test_rates_label_and_tracking_through_karrio(
         "A. Buyer",
     )
     rates = client.rates(ask)
-    assert {r.service for r in rates} >= {"ups_ground", "ups_next_day_air"}
+    ground = f"{fake.CHANNEL}_ground"
+    assert ground in {r.service for r in rates} and len(rates) == 3
     assert all(r.currency == "USD" and r.amount > 0 for r in rates)
-    label = client.buy_label("SHP-X", "ups_ground", ask)
-    assert label.tracking_number.startswith("1Z")
+    label = client.buy_label("SHP-X", ground, ask)
+    assert label.tracking_number.startswith(fake.PREFIX)
     assert label.label_pdf.startswith(b"%PDF")
     t0 = datetime(2026, 12, 1, 8, tzinfo=UTC)
-    for i, code in enumerate(["PU", "DP", "OT", "KB"]):
-        ups.scan(label.tracking_number, code, t0 + timedelta(hours=9 * i), "NYC")
+    codes = {"ups": ["PU", "DP", "OT", "KB"], "fedex": ["PU", "DP", "OD", "DL"]}
+    for i, code in enumerate(codes[fake.CHANNEL]):
+        fake.scan(label.tracking_number, code, t0 + timedelta(hours=9 * i), "NYC")
     steps = [e.biz_step.value for e in client.track([label.tracking_number])]
     assert sorted(steps) == ["arriving", "departing", "receiving", "shipping"]
-    assert ups.tokens == 1  # the OAuth token is kept between calls
+    assert fake.tokens == 1  # the OAuth token is kept between calls
+    fake.reject_next = 1  # the carrier's own refusal, in its documented shape
+    with pytest.raises(CarrierRefused, match=r"SHP-Y.*(120802|POSTAL)"):
+        client.buy_label("SHP-Y", ground, ask)
 
 
-def test_retries_429_5xx_and_timeouts(ups: FakeUps, client: KarrioCarrier) -> None:
+def test_retries_429_5xx_and_timeouts(fake: FakeCarrier, client: KarrioCarrier) -> None:
     """Throttling, server errors and a hung reply are retried; the call succeeds."""
     ask = RateAsk("US", "US", "10001", (Piece(Decimal("1"), Decimal("0.005")),))
-    ups.faults.throttle_next = 2
-    ups.faults.retry_after_s = 0.05
-    ups.faults.hang_next = 1
-    ups.faults.hang_s = 1.0
+    fake.faults.throttle_next = 2
+    fake.faults.retry_after_s = 0.05
+    fake.faults.hang_next = 1
+    fake.faults.hang_s = 1.0
     assert client.rates(ask)
     stats = client.http.stats
     assert stats["status:429"] == 2 and stats["timeout"] == 1
-    ups.faults.error_rate = 1.0
-    with pytest.raises(CarrierError, match="gave up"):
+    fake.faults.error_rate = 1.0
+    with pytest.raises(CarrierError, match="gave up") as err:
         client.rates(ask)
+    assert not isinstance(err.value, CarrierRefused)  # transient: retried later
 
 
 def test_refusals_name_the_shipment_and_field(ctx: Context, ups: FakeUps) -> None:
@@ -170,11 +186,6 @@ def test_refusals_name_the_shipment_and_field(ctx: Context, ups: FakeUps) -> Non
         with pytest.raises(InputError) as err:
             client.buy_label(sid, "ups_ground", ask)  # no street
         assert err.value.field == "to.street"
-        # The carrier's own refusal (its documented error body) is named.
-        ask = RateAsk("US", "US", "10001", ask.pieces, "NYC", "5 Main")
-        ups.reject_next = 1
-        with pytest.raises(CarrierRefused, match=f"{sid}.*120802"):
-            client.buy_label(sid, "ups_ground", ask)
     finally:
         client.close()
 

@@ -184,6 +184,12 @@ class KarrioCarrier:
         create, send, parse = _STAGES[kind]
         try:
             request = getattr(mapper, create)(payload)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise CarrierRefused(
+                f"carrier account {self.account} {what} for {ref}: "
+                f"the request cannot be built: {type(exc).__name__}"
+            ) from None
+        try:
             return getattr(mapper, parse)(getattr(proxy, send)(request))
         except ProviderRejected as exc:
             raise CarrierRefused(
@@ -221,12 +227,16 @@ class KarrioCarrier:
         """Buy a label for ``shipment_id`` on ``service``: tracking number, PDF."""
         import base64
 
-        from karrio.core.models import ShipmentRequest
+        from karrio.core.models import Payment, ShipmentRequest
 
         req = ShipmentRequest(
             service=service,
             reference=shipment_id,
             label_type="PDF",
+            payment=Payment(
+                paid_by="sender",
+                account_number=str(self.settings.get("account_number", "")) or None,
+            ),
             **self._parties(ask),
         )
         ref = f"shipment {shipment_id}"

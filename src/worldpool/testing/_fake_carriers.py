@@ -226,4 +226,140 @@ def _ups_error(code: str, message: str) -> dict[str, Any]:
     return {"response": {"errors": [{"code": code, "message": message}]}}
 
 
-FakeFedex = None  # filled in below when written
+def _pdf() -> str:
+    """A one-page label PDF, base64 (FedEx returns ``encodedLabel`` PDFs)."""
+    from fpdf import FPDF
+
+    doc = FPDF(unit="mm", format=(100, 150))
+    doc.add_page()
+    doc.set_font("helvetica", size=12)
+    doc.cell(text="FAKE FEDEX LABEL")
+    return base64.b64encode(bytes(doc.output())).decode()
+
+
+class FakeFedex(FakeCarrier):
+    """FedEx: OAuth (form credentials), Rate Quotes, Ship, Track by numbers."""
+
+    CHANNEL = "fedex"
+    PREFIX = "7946"
+    CREDENTIALS: ClassVar[dict[str, str]] = {
+        "api_key": "fedex-key",
+        "secret_key": "fedex-secret-value",
+    }
+    SERVICES: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("FEDEX_GROUND", "12.60"),
+        ("FEDEX_2_DAY", "27.40"),
+        ("PRIORITY_OVERNIGHT", "61.90"),
+    )
+    """(FedEx service type, net charge in USD)."""
+
+    def route(
+        self, method: str, path: str, query: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
+        """Answer one FedEx API call."""
+        if path == "/oauth/token":
+            return self._token(body)
+        if not self._auth():
+            return 401, _fedex_error("NOT.AUTHORIZED.ERROR", "Bearer token invalid")
+        if path == "/rate/v1/rates/quotes":
+            return 200, self._rates()
+        if path == "/ship/v1/shipments":
+            return self._ship(body)
+        if path == "/track/v1/trackingnumbers":
+            return 200, self._track(body)
+        return 404, _fedex_error("NOT.FOUND.ERROR", "no such resource")
+
+    def _token(self, body: Any) -> tuple[int, Any]:
+        ok = (
+            body.get("client_id") == self.CREDENTIALS["api_key"]
+            and body.get("client_secret") == (self.CREDENTIALS["secret_key"])
+        )
+        if not ok or body.get("grant_type") != "client_credentials":
+            return 401, _fedex_error("NOT.AUTHORIZED.ERROR", "bad client credentials")
+        self.tokens += 1
+        return 200, {
+            "access_token": f"tok-{self.tokens}",
+            "token_type": "bearer",
+            "expires_in": 3599,
+            "scope": "CXS",
+        }
+
+    def _rates(self) -> dict[str, Any]:
+        details = [
+            {
+                "serviceType": service,
+                "serviceName": service,
+                "ratedShipmentDetails": [
+                    {
+                        "rateType": "ACCOUNT",
+                        "totalBaseCharge": float(charge),
+                        "totalNetCharge": float(charge),
+                        "totalDiscounts": 0.0,
+                        "currency": "USD",
+                        "shipmentRateDetail": {"currency": "USD"},
+                    }
+                ],
+            }
+            for service, charge in self.SERVICES
+        ]
+        return {"transactionId": "t1", "output": {"rateReplyDetails": details}}
+
+    def _ship(self, body: Any) -> tuple[int, Any]:
+        shipment = body.get("requestedShipment") or {}
+        to = ((shipment.get("recipients") or [{}])[0].get("address")) or {}
+        refuse = self.reject_next > 0
+        self.reject_next = max(0, self.reject_next - 1)
+        if refuse or not to.get("postalCode"):
+            self.rejected.append("recipients.address.postalCode")
+            return 422, _fedex_error(
+                "RECIPIENTPOSTAL.ZIPCODE.REQUIRED",
+                "Recipient postal code or routing code is required",
+            )
+        number = self.new_tracking("", body)
+        doc = {"contentType": "LABEL", "docType": "PDF", "encodedLabel": _pdf()}
+        result = {
+            "masterTrackingNumber": number,
+            "serviceType": shipment.get("serviceType", ""),
+            "pieceResponses": [{"trackingNumber": number, "packageDocuments": [doc]}],
+        }
+        return 200, {"output": {"transactionShipments": [result]}}
+
+    def _track(self, body: Any) -> dict[str, Any]:
+        results = []
+        for info in body.get("trackingInfo") or []:
+            number = str((info.get("trackingNumberInfo") or {}).get("trackingNumber"))
+            with self.lock:
+                scans = list(self.scans.get(number, []))
+            if not scans:
+                results.append(
+                    {
+                        "trackingNumber": number,
+                        "trackResults": [
+                            {"error": {"code": "TRACKING.TRACKINGNUMBER.NOTFOUND"}}
+                        ],
+                    }
+                )
+                continue
+            events = [
+                {
+                    "date": when.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+                    "eventType": code,
+                    "eventDescription": code,
+                    "scanLocation": {"city": city, "countryCode": "US"},
+                }
+                for code, when, city in reversed(scans)
+            ]
+            latest = {"code": events[0]["eventType"], "description": ""}
+            results.append(
+                {
+                    "trackingNumber": number,
+                    "trackResults": [
+                        {"latestStatusDetail": latest, "scanEvents": events}
+                    ],
+                }
+            )
+        return {"output": {"completeTrackResults": results}}
+
+
+def _fedex_error(code: str, message: str) -> dict[str, Any]:
+    return {"transactionId": "t1", "errors": [{"code": code, "message": message}]}
