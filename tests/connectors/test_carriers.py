@@ -9,6 +9,7 @@ channel (fake Shopify); tracking events feed the idempotent ingest.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ from worldpool.connectors.carrier_karrio import (
 from worldpool.context import Context
 from worldpool.errors import InputError
 from worldpool.ledger import Ledger
+from worldpool.ledger.audit_tables import enqueue_on
 from worldpool.logistics import service as logistics
 from worldpool.logistics.build import ShipmentDraft
 from worldpool.logistics.carriers import RateAsk
@@ -226,6 +228,11 @@ def test_label_through_outbox_reaches_order_and_channel(
     assert to.postcode and to.street
     ups.faults.throttle_next = 1
     ups.faults.retry_after_s = 0.05
+    with ctx.engine.begin() as conn:  # a row no worker can send: dead, not looping
+        enqueue_on(
+            conn, seller="default", topic="stray.topic", destination="shop-us",
+            key="stray-1", payload={},
+        )  # fmt: skip
     req = cs.LabelRequest(sid, "ups-main", "ups_ground", to, order=f"shopify:{oid}")
     assert cs.request_label(ctx, req)
     assert not cs.request_label(ctx, req)  # queued once
@@ -242,6 +249,11 @@ def test_label_through_outbox_reaches_order_and_channel(
         pdf = conn.execute(text("select pdf from carrier_labels")).scalar_one()
     assert order_tracking == number and status == "shipped" and pdf[:4] == b"%PDF"
     assert len(ups.labels) == 1  # bought once
+    with ctx.engine.connect() as conn:
+        stray = conn.execute(
+            text("select status, last_error from outbox where key = 'stray-1'")
+        ).one()
+    assert stray[0] == "dead" and "no sender for topic stray.topic" in stray[1]
 
 
 def test_tracking_feed_repeated_and_shuffled_applies_once(
@@ -263,3 +275,50 @@ def test_tracking_feed_repeated_and_shuffled_applies_once(
     assert (first.applied, again.applied) == (3, 0)
     view = logistics.shipment_status(ctx, sid)
     assert view.row["status"] != "booked" and len(view.events) == 3
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_cli_add_rates_label_run_and_book(
+    ctx: Context, ledger: Ledger, ups: FakeUps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ``carriers`` commands call the services; secrets never echo back."""
+    from typer.testing import CliRunner
+
+    from worldpool.interfaces.cli import app
+
+    from .conftest import SECRET
+
+    monkeypatch.setenv("WORLDPOOL_SECRET_KEY", SECRET)
+    runner = CliRunner()
+    db = ["--db", ledger.engine.url.render_as_string(hide_password=False)]
+    secret = FakeUps.CREDENTIALS["client_secret"]
+    added = runner.invoke(
+        app,
+        [
+            "carriers", "add", "ups-cli", "--carrier", "ups", "--url", ups.url,
+            "--secret", "client_id=ups-client", "--secret", f"client_secret={secret}",
+            "--set", f"shipper={json.dumps(SHIPPER)}", *db,
+        ],
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(app, ["carriers", "list", *db])
+    assert "ups-cli" in listed.output and secret not in added.output + listed.output
+    sid = a_shipment(ctx)
+    to = ["--to", "country=US", "--to", "postcode=10001", "--to", "street=5 Main"]
+    quoted = runner.invoke(
+        app, ["carriers", "rates", "ups-cli", sid, *to, "--json", *db]
+    )
+    assert quoted.exit_code == 0 and "ups_ground" in quoted.output, quoted.output
+    queued = runner.invoke(
+        app,
+        ["carriers", "label", "ups-cli", sid, "--service", "ups_ground", *to, *db],
+    )
+    assert queued.exit_code == 0, queued.output
+    ran = runner.invoke(app, ["carriers", "run", *db])
+    assert ran.exit_code == 0 and "1 labels bought" in ran.output, ran.output
+    assert logistics.shipment_status(ctx, sid).row["booking"] == "confirmed"
+    other = a_shipment(ctx, "R2")
+    booked = runner.invoke(
+        app, ["ship", "book", other, "1ZMANUAL", "--order", "shopify:404", *db]
+    )
+    assert booked.exit_code != 0 and "404" in booked.output

@@ -61,6 +61,7 @@ __all__ = [
     "parcel_for_order",
     "pull_tracking",
     "request_label",
+    "run_once",
     "work_accounts",
 ]
 
@@ -371,3 +372,13 @@ def work_accounts(
             total.duplicates + run.duplicates,
         )
     return total
+
+
+def run_once(ctx: Context) -> CarrierRun:
+    """One pass over the seller's carrier accounts now: labels and tracking."""
+    clients: dict[tuple[str, str], KarrioCarrier] = {}
+    try:
+        return work_accounts(ctx, clients, track=True)
+    finally:
+        for client in clients.values():
+            client.close()

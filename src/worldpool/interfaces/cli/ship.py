@@ -15,7 +15,6 @@ from rich.progress import Progress
 from rich.table import Table
 
 from worldpool.config import Settings
-from worldpool.connectors import carrier_service
 from worldpool.context import Context, open_context
 from worldpool.errors import InputError
 from worldpool.interfaces.cli.context import DbOption
@@ -202,6 +201,8 @@ def book(
     db: DbOption = None,
 ) -> None:
     """Confirm a booking; the tracking number goes to the order via the outbox."""
+    from worldpool.connectors import carrier_service  # needs the server extra
+
     with _ctx(db) as ctx:
         view = carrier_service.book_parcel(
             ctx, BookRequest(shipment, tracking, carrier, order_ref=order)
