@@ -161,12 +161,19 @@ def label(
             shipment, account, service, recipient or _to([]), order
         )
         new = carriers.request_label(ctx, req)
-        msg = (
-            "Label for {shipment} queued to {account}."
-            if new
-            else "Label for {shipment} was already queued."
-        )
-        console.print(t(msg, ctx.language, shipment=shipment, account=account))
+        lang = ctx.language
+        if new:
+            text = t(
+                "Label for {shipment} queued to {account}.",
+                lang,
+                shipment=shipment,
+                account=account,
+            )
+        else:
+            text = t(
+                "Label for {shipment} was already queued.", lang, shipment=shipment
+            )
+        console.print(text)
 
 
 @app.command("run")
