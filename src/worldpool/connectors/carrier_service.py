@@ -26,7 +26,13 @@ from typing import Any
 from worldpool.audit import audit_on
 from worldpool.connectors import _services
 from worldpool.connectors import service as channel_service
-from worldpool.connectors.carrier_accounts import Recipient, ask_for, open_carrier
+from worldpool.connectors.carrier_accounts import (
+    Recipient,
+    account_names,
+    account_row,
+    ask_for,
+    open_carrier,
+)
 from worldpool.connectors.carrier_karrio import KarrioCarrier
 from worldpool.connectors.errors import ChannelError, ProviderRejected
 from worldpool.connectors.stock_push import retry_rows
@@ -128,8 +134,6 @@ def request_label(ctx: Context, req: LabelRequest) -> bool:
     """
     ctx.require("operator")
     _split_order(req.order)
-    from worldpool.connectors.carrier_accounts import account_row
-
     account_row(ctx, req.account)
     payload = {
         "shipment": req.shipment_id,
@@ -345,8 +349,6 @@ def work_accounts(
     ``clients`` keeps one open client per (seller, account) between passes (its
     OAuth token and pooled connections); ``track`` also pulls tracking.
     """
-    from worldpool.connectors.carrier_accounts import account_names
-
     total = CarrierRun()
     for name in account_names(ctx):
         key = (ctx.seller, name)
