@@ -23,6 +23,7 @@ from sqlalchemy import (
     Engine,
     Float,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Table,
@@ -77,6 +78,8 @@ def _value(column: Any, seller: str, n: int) -> Any:
         return date(2026, 12, 6)
     if isinstance(kind, Boolean):
         return False
+    if isinstance(kind, LargeBinary):
+        return b"%PDF"
     raise AssertionError(f"no test value for {column.table.name}.{column.name}")
 
 

@@ -200,10 +200,12 @@ class HttpClient:
         if raw.status_code == 429 or raw.status_code >= 500:
             return retry_after, f"HTTP {raw.status_code} {_code(reply.body)}", None
         if raw.status_code >= 400:
-            raise ProviderRejected(
+            refused = ProviderRejected(
                 f"{self.name} {op}: HTTP {raw.status_code} {_code(reply.body)}",
                 status=raw.status_code,
             )
+            refused.body = reply.body
+            raise refused
         if throttled is not None:
             wait = throttled(reply)
             if wait is not None:

@@ -23,6 +23,8 @@ class ChannelError(WorldpoolError):
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.body: object = None
+        """The provider's decoded error reply, when there was one (never logged)."""
 
 
 class ProviderRejected(ChannelError):

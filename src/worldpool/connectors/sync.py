@@ -52,6 +52,7 @@ from worldpool.ledger.connections import (
 from worldpool.ledger.outbox_queue import (
     claim_outbox_on,
     published_on,
+    retry_outbox_on,
     settle_outbox_on,
     unclaim_outbox_on,
 )
@@ -326,6 +327,13 @@ def deliver_outbox(
     for item in items:
         if item["topic"] == SHIP_TOPIC:
             report = _merge(report, _push_one(ctx, provider, item, max_attempts, rng))
+    strays = [i for i in items if i["topic"] not in (STOCK_TOPIC, SHIP_TOPIC)]
+    if strays:  # nothing here can send them: dead, with why, not claimed forever
+        with ctx.engine.begin() as conn:
+            for item in strays:
+                why = f"no sender for topic {item['topic']} at {dest}"
+                retry_outbox_on(conn, int(item["id"]), why, 0.0, dead=True)
+        report = _merge(report, DeliveryReport(dead=len(strays)))
     return report
 
 

@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from worldpool.connectors import feed, sync
+from worldpool.connectors import carrier_service, feed, sync
 from worldpool.connectors.buffers import BufferRule, load_buffer_rules
 from worldpool.connectors.errors import ChannelError
 from worldpool.connectors.inflight import ChannelView
@@ -57,6 +57,10 @@ class WorkerParams:
     """A slot gives its connection back after this long (rotation)."""
     seed: int | None = None
     """Seed of the jitter (None: random)."""
+    carrier_interval_s: float = 0.5
+    """Pause between passes over the carrier accounts' label outbox, in seconds."""
+    tracking_interval_s: float = 60.0
+    """Pause between tracking pulls of each carrier account, in seconds."""
 
     def __post_init__(self) -> None:
         """Check the values are usable."""
@@ -105,6 +109,9 @@ class Worker:
             for i in range(self.params.slots)
         ]
         threads.append(threading.Thread(target=self._feed, name="feed", daemon=True))
+        threads.append(
+            threading.Thread(target=self._carriers, name="carriers", daemon=True)
+        )
         for th in threads:
             th.start()
         self.stop.wait(duration_s)
@@ -142,6 +149,32 @@ class Worker:
                 self._count("feed_errors")
             self.last_loop = time.monotonic()
             self.stop.wait(self.params.feed_interval_s)
+
+    def _carriers(self) -> None:
+        """Deliver carrier label rows and pull tracking, for every seller."""
+        clients: dict[tuple[str, str], Any] = {}
+        tracked = 0.0
+        while not self.stop.is_set():
+            track = time.monotonic() - tracked >= self.params.tracking_interval_s
+            if track:
+                tracked = time.monotonic()
+            try:
+                for seller in carrier_service.carrier_sellers(self.ctx):
+                    run = carrier_service.work_accounts(
+                        self.ctx.acting_as(seller=seller),
+                        clients,
+                        track=track,
+                        rng=self._rng,
+                    )
+                    self._count("labels_bought", run.labels)
+                    self._count("labels_retried", run.retried)
+                    self._count("labels_dead", run.dead)
+                    self._count("tracking_events", run.events)
+            except Exception:  # keep the worker up through DB and carrier hiccups
+                self._count("carrier_errors")
+            self.stop.wait(self.params.carrier_interval_s)
+        for client in clients.values():
+            client.close()
 
     def _sellers(self) -> list[str]:
         return sync.sellers(self.ctx)

@@ -3,6 +3,7 @@
 # Importing order_tables registers the orders/api_keys tables on the shared metadata.
 from worldpool.ledger import assistant_tables as assistant_tables
 from worldpool.ledger import audit_tables as audit_tables
+from worldpool.ledger import carrier_tables as carrier_tables
 from worldpool.ledger import connector_tables as connector_tables
 from worldpool.ledger import hs_tables as hs_tables
 from worldpool.ledger import hub_tables as hub_tables

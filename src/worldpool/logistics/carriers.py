@@ -8,8 +8,8 @@ doing network I/O) and feeds the same records in: its rates become
 number for :func:`~worldpool.logistics.service.book`, its tracking events
 :class:`~worldpool.logistics.events.TrackingEvent` for the tracking service.
 
-karrio (a multi-carrier SDK) fits behind this protocol as an optional extra; it
-is not wired in yet (see docs/how-to/logistics.md for why).
+:class:`worldpool.connectors.carrier_karrio.KarrioCarrier` implements it with
+karrio (the multi-carrier SDK, ``carriers`` extra) for UPS and FedEx.
 """
 
 from __future__ import annotations
@@ -37,6 +37,12 @@ class RateAsk:
     """Postcode of the delivery (zone lookups)."""
     pieces: tuple[Piece, ...]
     """Parcels (kg, m3)."""
+    city: str = ""
+    """City of the delivery (labels need it; rating may not)."""
+    street: str = ""
+    """Street line of the delivery address."""
+    name: str = ""
+    """Recipient's name."""
 
 
 @dataclass(frozen=True, slots=True)

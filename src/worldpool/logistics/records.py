@@ -100,9 +100,8 @@ class BookRequest:
     carrier: str | None = None
     """Carrier name, when other than the rate card's."""
     order_ref: str | None = None
-    """Customer order the parcel serves (its tracking flows back to the channel)."""
-    destination: str = "channel"
-    """Outbox destination for the confirmation (a connection id)."""
+    """Customer order the parcel serves, ``channel:order id`` (its tracking flows
+    back to the channel through the connectors' ``book_parcel``)."""
 
 
 @dataclass(frozen=True, slots=True)

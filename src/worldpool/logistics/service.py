@@ -20,7 +20,6 @@ from worldpool.audit import audit_on
 from worldpool.context import Context
 from worldpool.errors import InputError, UnknownReference
 from worldpool.i18n import t
-from worldpool.ledger.audit_tables import enqueue_on
 from worldpool.ledger.db import reader
 from worldpool.ledger.effects import validate
 from worldpool.ledger.journal import post_on
@@ -201,10 +200,11 @@ def _shipment(conn: Connection, ctx: Context, sid: str) -> dict[str, Any]:
 
 
 def book(ctx: Context, req: BookRequest) -> ShipmentView:
-    """Confirm the booking with its tracking number; parcels tell their order.
+    """Confirm the booking with its tracking number (and the order it serves).
 
-    The confirmation (carrier, tracking number, order) goes to the outbox,
-    topic ``shipment.confirmed``, in the same transaction (once per shipment).
+    Nothing is sent from here: a parcel's tracking goes to its channel order
+    through :func:`worldpool.connectors.carrier_service.book_parcel`, which
+    records it on the order and enqueues the channel's fulfillment push.
     """
     ctx.require("operator")
     with ctx.engine.begin() as conn:
@@ -220,15 +220,6 @@ def book(ctx: Context, req: BookRequest) -> ShipmentView:
             "order_ref": req.order_ref or row["order_ref"],
         }
         update_shipment_on(conn, ctx.seller, req.shipment_id, values)
-        payload = {"shipment": req.shipment_id, "service": row["service"], **values}
-        enqueue_on(
-            conn,
-            seller=ctx.seller,
-            topic="shipment.confirmed",
-            destination=req.destination,
-            payload=payload,
-            key=f"shipment.confirmed:{req.shipment_id}",
-        )
         audit_on(conn, ctx, "shipment.book", target=req.shipment_id, inputs=values)
     return shipment_status(ctx, req.shipment_id)
 

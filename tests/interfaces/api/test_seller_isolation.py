@@ -116,6 +116,7 @@ def _seed_b(url: str, b: Ledger, key: str) -> dict[str, str]:
         # Rows B has none of yet: A's request must still not reach another
         # seller's (404/422), and never a 500.
         "name": "b-shop",
+        "account": "b-ups",
         "shipment_id": "1",
         "po_id": "1",
         "proposal_id": "1",

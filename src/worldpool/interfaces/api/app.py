@@ -14,6 +14,7 @@ from worldpool.interfaces.api.nul import RefuseNul
 from worldpool.interfaces.api.routes import (
     admin,
     assistant,
+    carriers,
     channels,
     customs,
     forecasts,
@@ -85,6 +86,7 @@ def create_app(
         twin,
         profit,
         logistics,
+        carriers,
         assistant,
         channels,
         hub,

@@ -75,6 +75,11 @@ _OPTIONAL: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     ("worldpool.interfaces.cli.customs", "customs", (("group", "app", "customs"),)),
     ("worldpool.interfaces.cli.ship", "customs,ml", (("group", "app", "ship"),)),
     (
+        "worldpool.interfaces.cli.carriers",
+        "server,carriers",
+        (("group", "app", "carriers"),),
+    ),
+    (
         "worldpool.interfaces.cli.forecast",
         "ml,report",
         (("command", "forecast", "forecast"),),

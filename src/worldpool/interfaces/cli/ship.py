@@ -194,15 +194,18 @@ def documents(
 def book(
     shipment: Annotated[str, typer.Argument(help="Shipment id.")],
     tracking: Annotated[str, typer.Argument(help="Carrier tracking number.")],
-    order: Annotated[str | None, typer.Option(help="Customer order it serves.")] = None,
-    destination: Annotated[str, typer.Option(help="Outbox destination.")] = "channel",
+    order: Annotated[
+        str | None, typer.Option(help="Order it serves: channel:order-id.")
+    ] = None,
+    carrier: Annotated[str | None, typer.Option(help="Carrier name.")] = None,
     db: DbOption = None,
 ) -> None:
     """Confirm a booking; the tracking number goes to the order via the outbox."""
+    from worldpool.connectors import carrier_service  # needs the server extra
+
     with _ctx(db) as ctx:
-        view = service.book(
-            ctx,
-            BookRequest(shipment, tracking, order_ref=order, destination=destination),
+        view = carrier_service.book_parcel(
+            ctx, BookRequest(shipment, tracking, carrier, order_ref=order)
         )
     console.print(f"{shipment}: booking {view.row['booking']}, tracking {tracking}")
 

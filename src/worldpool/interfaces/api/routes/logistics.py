@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from worldpool.connectors import carrier_service
 from worldpool.context import Role
 from worldpool.interfaces.api.deps import ReadCtx, WriteCtx
 from worldpool.interfaces.api.errors import AUTH, NOT_FOUND, not_found
@@ -56,8 +57,9 @@ class BookingIn(BaseModel):
 
     tracking_number: str = Field(min_length=1, max_length=64)
     carrier: str | None = None
-    order_ref: str | None = None
-    destination: str = "channel"
+    order_ref: str | None = Field(
+        None, max_length=128, description="channel:order id the parcel serves"
+    )
 
 
 class ReceiptIn(BaseModel):
@@ -140,15 +142,9 @@ async def asn(shipment_id: str, ctx: ReadCtx) -> dict[str, Any]:
 @router.post("/shipments/{shipment_id}/booking", responses=NOT_FOUND)
 async def booking(shipment_id: str, body: BookingIn, ctx: WriteCtx) -> dict[str, Any]:
     """Confirm the booking; the tracking number flows to the order (outbox)."""
-    req = BookRequest(
-        shipment_id,
-        body.tracking_number,
-        body.carrier,
-        body.order_ref,
-        body.destination,
-    )
+    req = BookRequest(shipment_id, body.tracking_number, body.carrier, body.order_ref)
     with not_found():
-        view = await run_in_threadpool(service.book, ctx, req)
+        view = await run_in_threadpool(carrier_service.book_parcel, ctx, req)
     return view.to_dict()
 
 
