@@ -44,8 +44,11 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
 from worldpool.customs import HsParams, HsSuggester, load_nomenclature
@@ -54,8 +57,15 @@ from worldpool.customs._calibrate import (
     calibration_pairs,
     folds_of,
     out_of_fold,
+    right_at_top,
     without,
 )
+from worldpool.customs._confidence import (
+    ConfidenceModel,
+    fit_confidence,
+    write_confidence,
+)
+from worldpool.customs._evidence import FEATURES
 from worldpool.customs.answer import (
     Calibration,
     answer_of,
@@ -70,6 +80,22 @@ DEFAULT = (
     / "shared/data/customs/labeled/hs_labeled_dev.csv"
 )
 Found = list[tuple[HsSuggestion, ...]]
+Floats = npt.NDArray[np.float64]
+LINEAR = Calibration((0.0, 1.0), (0.0, 1.0), (0.0, 1.0), (0.0, 1.0))
+# Stands in before the cross-fitted models exist; also times the probability.
+PROBE = ConfidenceModel(
+    (0.0,) * len(FEATURES), (1.0,) * len(FEATURES), (0.1,) * len(FEATURES), 0.0, 1.0
+)
+
+
+@dataclass
+class Scored:
+    """Held-out suggestions, their features and the models that judge them."""
+
+    found: Found
+    features: Floats
+    cals: list[Calibration]
+    confs: list[ConfidenceModel]
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -119,57 +145,79 @@ class Timed:
         """Fit a suggester on ``train`` (plus the nomenclature and tariff lines)."""
         return HsSuggester(self.params).fit(self.nomenclature, self.lines, train)
 
-    def suggest(self, model: HsSuggester, texts: list[str]) -> Found:
-        """Return the top-3 of each text, timing batched and single calls."""
+    def suggest(self, model: HsSuggester, texts: list[str]) -> tuple[Found, Floats]:
+        """Return the top-3 and the agreement features of each text, timed.
+
+        Batched and one-at-a-time calls are timed; both include the features
+        and the confidence model's probability, as the product computes them.
+        """
         start, wall = time.process_time(), time.perf_counter()
-        found = model.suggest_many(texts, k=3)
+        found, features = model.suggest_with_evidence(texts, k=3)
+        PROBE.probability(features)
         self.seconds += time.process_time() - start
         self.wall += time.perf_counter() - wall
         start = time.process_time()
         for text in texts[:25]:
-            model.suggest(text, k=3)
+            PROBE.probability(model.suggest_with_evidence([text], k=3)[1])
         self.single += time.process_time() - start
         self.single_n += min(25, len(texts))
-        return found
+        return found, features
 
 
 def with_train(
     rows: list[dict[str, str]], train: list[dict[str, str]], timed: Timed, k: int
-) -> tuple[Found, list[Calibration]]:
+) -> Scored:
     texts = [r["query"] for r in rows]
     pool = without(unique(packaged_examples() + as_examples(train, "train")), texts)
-    found = timed.suggest(timed.fit(pool), texts)
+    found, features = timed.suggest(timed.fit(pool), texts)
     # Calibrate on held-back predictions of the training products only.
-    held = out_of_fold([e.text for e in pool], pool, timed.fit, k)
-    cal = fit_calibration(*calibration_pairs(held, [e.hs6 for e in pool]))
-    return found, [cal] * len(rows)
+    held, held_features = out_of_fold([e.text for e in pool], pool, timed.fit, k)
+    gold = [e.hs6 for e in pool]
+    cal = fit_calibration(*calibration_pairs(held, gold))
+    conf = fit_confidence(held_features, right_at_top(held, gold))
+    return Scored(found, features, [cal] * len(rows), [conf] * len(rows))
 
 
 def cross_validated(
     rows: list[dict[str, str]], timed: Timed, k: int, seed: int
-) -> tuple[Found, list[Calibration]]:
+) -> Scored:
     texts = [r["query"] for r in rows]
     pool = unique(packaged_examples() + as_examples(rows, "data"))
     found: Found = [() for _ in rows]
+    features = np.zeros((len(rows), len(FEATURES)))
     folds = folds_of(len(rows), k, seed)
     for number, fold in enumerate(folds, start=1):
         print(f"fold {number}/{k}", file=sys.stderr, flush=True)
         model = timed.fit(without(pool, [texts[i] for i in fold]))
-        for i, top in zip(
-            fold, timed.suggest(model, [texts[i] for i in fold]), strict=True
-        ):
-            found[i] = top
-    cals: list[Calibration] = [None] * len(rows)  # type: ignore[list-item]
+        tops, evidence = timed.suggest(model, [texts[i] for i in fold])
+        for n, i in enumerate(fold):
+            found[i], features[i] = tops[n], evidence[n]
+    scored = Scored(found, features, [], [])
+    scored.cals[:] = [LINEAR] * len(rows)
+    scored.confs[:] = [PROBE] * len(rows)
+    gold = [r["hs6"] for r in rows]
+    right = right_at_top(found, gold)
     for fold in folds:
+        # Cross-fitting: calibrate each fold on the other folds' predictions.
         inside = set(fold)
         rest = [i for i in range(len(rows)) if i not in inside]
-        pairs = calibration_pairs(
-            [found[i] for i in rest], [rows[i]["hs6"] for i in rest]
+        cal = fit_calibration(
+            *calibration_pairs([found[i] for i in rest], [gold[i] for i in rest])
         )
-        cal = fit_calibration(*pairs)
+        conf = fit_confidence(features[rest], right[rest])
         for i in fold:
-            cals[i] = cal
-    return found, cals
+            scored.cals[i], scored.confs[i] = cal, conf
+    return scored
+
+
+def coverage_curve(probs: list[float], right: list[bool]) -> dict[str, float]:
+    """Return top-1 HS6 accuracy among the most probable 10 %, 20 %... of rows."""
+    order = sorted(range(len(probs)), key=lambda i: -probs[i])
+    out = {}
+    for tenth in range(1, 11):
+        m = max(1, round(len(order) * tenth / 10))
+        out[f"{tenth / 10:.1f}"] = round(sum(right[i] for i in order[:m]) / m, 4)
+    return out
 
 
 def ece(probs: list[float], right: list[bool], bins: int = 15) -> float:
@@ -188,14 +236,15 @@ def ece(probs: list[float], right: list[bool], bins: int = 15) -> float:
 
 
 def score(
-    rows: list[dict[str, str]], found: Found, cals: list[Calibration], params: HsParams
+    rows: list[dict[str, str]], scored: Scored, params: HsParams
 ) -> dict[str, object]:
     hits: dict[str, list[bool]] = defaultdict(list)
     by_source: dict[str, list[bool]] = defaultdict(list)
     by_source6: dict[str, list[bool]] = defaultdict(list)
     conf_source: dict[str, list[bool]] = defaultdict(list)
-    probs, confident_hits = [], []
-    for row, top, cal in zip(rows, found, cals, strict=True):
+    probs, confident_hits, share_probs, share_hits = [], [], [], []
+    for n_row, (row, top) in enumerate(zip(rows, scored.found, strict=True)):
+        cal, conf = scored.cals[n_row], scored.confs[n_row]
         gold, codes = row["hs6"], [s.code for s in top]
         hits["top1_2digit"].append(codes[0][:2] == gold[:2])
         hits["top1_4digit"].append(codes[0][:4] == gold[:4])
@@ -205,7 +254,11 @@ def score(
         source = row.get("source", "")
         by_source[source].append(codes[0][:4] == gold[:4])
         by_source6[source].append(codes[0] == gold)
-        answer = answer_of(top, cal, params.confident_at)
+        plain = answer_of(top, cal, params.confident_at)
+        share_probs.append(plain.probability)
+        if plain.confident:
+            share_hits.append(codes[0] == gold)
+        answer = answer_of(top, cal, params.confident_at, scored.features[n_row], conf)
         probs.append(answer.probability)
         conf_source[source].append(answer.confident)
         if answer.confident:
@@ -230,6 +283,17 @@ def score(
     out["confident_top1_6digit_ci95"] = wilson(sum(confident_hits), len(confident_hits))
     out["ece"] = ece(probs, hits["top1_6digit"])
     out["mean_probability"] = round(sum(probs) / n, 4)
+    out["confident_threshold"] = round(sum(c.threshold for c in scored.confs) / n, 4)
+    out["coverage_top1_6digit"] = coverage_curve(probs, hits["top1_6digit"])
+    # Before the confidence model: the isotonic map of the softmax share alone.
+    out["share_only"] = {
+        "confident_share": round(len(share_hits) / n, 4),
+        "confident_top1_6digit": (
+            round(sum(share_hits) / len(share_hits), 4) if share_hits else None
+        ),
+        "ece": ece(share_probs, hits["top1_6digit"]),
+        "coverage_top1_6digit": coverage_curve(share_probs, hits["top1_6digit"]),
+    }
     return out
 
 
@@ -243,6 +307,7 @@ def main() -> None:
     parser.add_argument("--no-glossary", action="store_true")
     parser.add_argument("--uk-weight", type=float, default=None)
     parser.add_argument("--write-calibration", type=Path, default=None)
+    parser.add_argument("--write-confidence", type=Path, default=None)
     args = parser.parse_args()
     data = args.data or [DEFAULT]
     rows = [r for path in data for r in read_rows(path)]
@@ -266,10 +331,10 @@ def main() -> None:
     with threadpool_limits(limits=1):
         timed = Timed(params)
         if args.train:
-            found, cals = with_train(rows, train, timed, args.folds)
+            scored = with_train(rows, train, timed, args.folds)
         else:
-            found, cals = cross_validated(rows, timed, args.folds, args.seed)
-    result = score(rows, found, cals, params)
+            scored = cross_validated(rows, timed, args.folds, args.seed)
+    result = score(rows, scored, params)
     n = len(rows)
     result["per_s"] = round(n / timed.seconds, 1)
     result["per_s_single"] = round(timed.single_n / timed.single, 1)
@@ -282,12 +347,21 @@ def main() -> None:
     result["train"] = [str(p) for p in args.train]
     result["model"] = model
     print(f"{n} rows, {result['mode']}", file=sys.stderr)
+    how = "out-of-fold predictions: benchmarks/hs_accuracy.py " + " ".join(
+        f"--data {p.name}" for p in data
+    )
+    gold = [r["hs6"] for r in rows]
     if args.write_calibration is not None:
         write_calibration(
-            fit_calibration(*calibration_pairs(found, [r["hs6"] for r in rows])),
+            fit_calibration(*calibration_pairs(scored.found, gold)),
             args.write_calibration,
-            "isotonic on out-of-fold predictions: benchmarks/hs_accuracy.py "
-            + " ".join(f"--data {p.name}" for p in data),
+            f"isotonic on {how}",
+        )
+    if args.write_confidence is not None:
+        write_confidence(
+            fit_confidence(scored.features, right_at_top(scored.found, gold)),
+            args.write_confidence,
+            f"logistic regression on {how}",
         )
     print(json.dumps(result))
 

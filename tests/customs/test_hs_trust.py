@@ -43,7 +43,8 @@ def test_confident_answer_has_no_question() -> None:
     answer = answer_of([_s("610910", 0.9), _s("620520", 0.4)], LINEAR, 0.85)
     assert answer.confident and answer.question == ""
     assert answer.probability == 0.9
-    assert answer.suggestions[1].confidence == 0.2  # the map of the lower ranks
+    # The map of the lower ranks (0.2), capped: the shortlist sums to at most 1.
+    assert answer.suggestions[1].confidence == 0.1
 
 
 def test_abstention_asks_the_deciding_question() -> None:

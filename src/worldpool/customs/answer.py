@@ -5,9 +5,12 @@ calibration maps it to the probability that the code is the right 6-digit
 subheading, learnt by isotonic regression on out-of-fold predictions of the
 packaged labelled products (``data/hs_calibration.csv``, rebuilt with
 ``python -m worldpool.customs._calibrate``): one map for the top suggestion,
-one for the others. When the top suggestion's probability reaches
-``HsParams.confident_at`` the answer is **confident**; otherwise it abstains:
-it shows the shortlist and the question that would decide it.
+one for the others. The top suggestion's probability comes from the
+confidence model (:mod:`worldpool.customs._confidence`: how much the
+suggester's independent votes agree, learnt on held-back predictions), which
+ranks answers far better than the share; when it reaches the model's
+threshold the answer is **confident**; otherwise it abstains: it shows the
+shortlist and the question that would decide it.
 
 References:
     Zadrozny, B. & Elkan, C. (2002). Transforming classifier scores into
@@ -23,10 +26,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
+from worldpool.customs._confidence import ConfidenceModel
 from worldpool.customs._questions import QUESTIONS, deciding_question
 from worldpool.customs.nomenclature import read_packaged_csv
 from worldpool.customs.suggest import HsSuggestion
+
+Floats = npt.NDArray[np.float64]
 
 __all__ = [
     "Calibration",
@@ -134,29 +141,43 @@ class HsAnswer:
 
 
 def answer_of(
-    found: Sequence[HsSuggestion], calibration: Calibration, confident_at: float
+    found: Sequence[HsSuggestion],
+    calibration: Calibration,
+    confident_at: float,
+    evidence: Floats | None = None,
+    confidence: ConfidenceModel | None = None,
 ) -> HsAnswer:
     """Turn a ranked shortlist into a calibrated, confident-or-abstaining answer.
+
+    With ``evidence`` (the suggester's agreement features of this product)
+    and a ``confidence`` model, the top probability is that model's and the
+    answer is confident from its threshold; otherwise the top share goes
+    through the isotonic map and ``confident_at`` decides. Lower-ranked codes
+    always use the isotonic map, capped so the shortlist sums to at most 1.
 
     Args:
         found: Suggestions, best first, ``confidence`` = softmax share.
         calibration: Maps shares to probabilities.
-        confident_at: Probability from which the top suggestion is confident.
+        confident_at: Probability from which the top suggestion is confident
+            (without a confidence model).
+        evidence: One row of agreement features (``_evidence.FEATURES``).
+        confidence: The confidence model (probability and threshold).
     """
-    shown = tuple(
-        replace(
-            s,
-            confidence=round(
-                calibration.top(s.confidence)
-                if i == 0
-                else calibration.other(s.confidence),
-                4,
-            ),
-        )
-        for i, s in enumerate(found)
-    )
-    probability = shown[0].confidence if shown else 0.0
-    if probability >= confident_at:
-        return HsAnswer(shown, probability, True, "", "")
-    key = deciding_question([s.code for s in shown]) if shown else "use"
-    return HsAnswer(shown, probability, False, QUESTIONS[key], key)
+    if not found:
+        return HsAnswer((), 0.0, False, QUESTIONS["use"], "use")
+    if evidence is not None and confidence is not None:
+        probability = float(confidence.probability(evidence)[0])
+        confident = probability >= confidence.threshold
+    else:
+        probability = calibration.top(found[0].confidence)
+        confident = probability >= confident_at
+    rest = 1.0 - probability
+    shown = [replace(found[0], confidence=round(probability, 4))]
+    for s in found[1:]:
+        p = min(calibration.other(s.confidence), rest)
+        rest -= p
+        shown.append(replace(s, confidence=round(p, 4)))
+    if confident:
+        return HsAnswer(tuple(shown), round(probability, 4), True, "", "")
+    key = deciding_question([s.code for s in shown])
+    return HsAnswer(tuple(shown), round(probability, 4), False, QUESTIONS[key], key)

@@ -122,6 +122,7 @@ def suggest_hs_answer(ctx: Context | None, request: HsRequest) -> HsAnswer:
     Raises:
         InputError: when the text is empty or ``k`` is not 1-10.
     """
+    from worldpool.customs._confidence import load_confidence
     from worldpool.customs.answer import answer_of, load_calibration
 
     if not request.text.strip():
@@ -134,8 +135,15 @@ def suggest_hs_answer(ctx: Context | None, request: HsRequest) -> HsAnswer:
         ctx.require("viewer")
         own = seller_examples(ctx)
         extra = _seller_index(model, own) if own else None
-    found = model.suggest_many([request.query()], request.k, extra)[0]
-    answer = answer_of(found, load_calibration(), model.params.confident_at)
+    many, evidence = model.suggest_with_evidence([request.query()], request.k, extra)
+    found = many[0]
+    answer = answer_of(
+        found,
+        load_calibration(),
+        model.params.confident_at,
+        evidence[0],
+        load_confidence(),
+    )
     key = " ".join(request.query().lower().split())
     if extra is not None and found and not answer.confident:
         # The seller confirmed this very text: its code is the answer, not a guess.

@@ -86,13 +86,20 @@ def suggest_hs(
     """
     if not text.strip():
         raise InputError("describe the product", record="hs", field="text", value=text)
+    from worldpool.customs._confidence import load_confidence
     from worldpool.customs.answer import answer_of, load_calibration
 
     confirmed = read_examples(examples) if examples else ()
     model = hs_model(confirmed)
-    found = model.suggest(text, k)
+    found, evidence = model.suggest_with_evidence([text], k)
     # The confidence shown is the calibrated probability (see customs.answer).
-    return answer_of(found, load_calibration(), model.params.confident_at).suggestions
+    return answer_of(
+        found[0],
+        load_calibration(),
+        model.params.confident_at,
+        evidence[0],
+        load_confidence(),
+    ).suggestions
 
 
 def sku_text(ctx: Context, sku: str) -> str:

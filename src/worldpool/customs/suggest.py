@@ -36,13 +36,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn.feature_extraction.text import (
-    TfidfVectorizer,
-)
 from sklearn.preprocessing import normalize
 
 from worldpool.customs._chapters import ChapterModel
+from worldpool.customs._evidence import FEATURES, ScoreParts, evidence
 from worldpool.customs._params import HsParams
+from worldpool.customs._tfidf import group_matrix, pruned, vectorizers
 from worldpool.customs.examples import Example
 from worldpool.customs.glossary import Glossary, load_glossary
 from worldpool.customs.nomenclature import Nomenclature
@@ -88,37 +87,6 @@ class ExampleIndex:
     """(features x examples) TF-IDF columns."""
     labels: npt.NDArray[np.int64]
     """Subheading index of each example."""
-
-
-def _vectorizers(char_features: int) -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    words = TfidfVectorizer(
-        sublinear_tf=True, ngram_range=(1, 2), stop_words="english", dtype=np.float32
-    )
-    chars = TfidfVectorizer(
-        sublinear_tf=True,
-        analyzer="char_wb",
-        ngram_range=(3, 5),
-        min_df=2,
-        max_features=char_features,
-        dtype=np.float32,
-    )
-    return words, chars
-
-
-def _pruned(matrix: sparse.csr_matrix, threshold: float) -> sparse.csr_matrix:
-    """Drop weights below ``threshold`` (they cost time and barely move cosines)."""
-    if threshold > 0:
-        matrix.data[matrix.data < threshold] = 0
-        matrix.eliminate_zeros()
-    return matrix
-
-
-def _group_matrix(groups: npt.NDArray[np.int64], n_groups: int) -> sparse.csr_matrix:
-    """Return the (groups x items) 0/1 membership matrix."""
-    ones = np.ones(len(groups), dtype=np.float32)
-    return sparse.csr_matrix(
-        (ones, (groups, np.arange(len(groups)))), shape=(n_groups, len(groups))
-    )
 
 
 class HsSuggester:
@@ -178,7 +146,7 @@ class HsSuggester:
         self.example_weights_ = np.array(
             [self._source_weight(e.source) for e in self.examples_]
         )
-        self.words_, self.chars_ = _vectorizers(self.params.char_features)
+        self.words_, self.chars_ = vectorizers(self.params.char_features)
         corpus = docs + [e.text for e in self.examples_]
         # One pass over the corpus: fit and transform together, then split.
         words = self.words_.fit_transform(corpus)
@@ -255,14 +223,14 @@ class HsSuggester:
         n_heads: int,
     ) -> None:
         docs = vectors[:n_docs]
-        members = _group_matrix(labels, len(self.codes_))
+        members = group_matrix(labels, len(self.codes_))
         sums = members @ docs
-        self.sub_centroids_ = _pruned(normalize(sums).T.tocsr(), self.params.prune)
-        heading_members = _group_matrix(self.code_heading_, n_heads)
+        self.sub_centroids_ = pruned(normalize(sums).T.tocsr(), self.params.prune)
+        heading_members = group_matrix(self.code_heading_, n_heads)
         self.head_centroids_ = normalize(heading_members @ sums).T.tocsr()
         # Order documents by label so that a maximum per code is one reduceat.
         order = np.argsort(labels, kind="stable")
-        self.docs_ = _pruned(docs[order].T.tocsr(), self.params.prune)
+        self.docs_ = pruned(docs[order].T.tocsr(), self.params.prune)
         self.doc_starts_ = np.searchsorted(labels[order], np.arange(len(self.codes_)))
         self.example_vectors_ = (
             vectors[n_docs:].T.tocsr() if vectors.shape[0] > n_docs else None
@@ -295,37 +263,46 @@ class HsSuggester:
     def _chunk_scores(
         self, texts: Sequence[str], extra: ExampleIndex | None = None
     ) -> Floats:
+        return self._chunk_parts(texts, extra).total
+
+    def _chunk_parts(
+        self, texts: Sequence[str], extra: ExampleIndex | None = None
+    ) -> ScoreParts:
         p = self.params
         words, q = self._features(texts)
-        total = p.w_subheading * (q @ self.sub_centroids_).toarray()
-        total += (
+        n, n_codes = len(texts), len(self.codes_)
+        centroid = p.w_subheading * (q @ self.sub_centroids_).toarray()
+        centroid += (
             p.w_heading * (q @ self.head_centroids_).toarray()[:, self.code_heading_]
         )
-        best_line = np.maximum.reduceat(
+        line = p.w_line * np.maximum.reduceat(
             (q @ self.docs_).toarray(), self.doc_starts_, axis=1
         )
-        total += p.w_line * best_line
+        total = centroid + line
+        votes, sims = np.zeros((n, n_codes)), np.zeros((n, 0))
         if self.example_vectors_ is not None:
-            votes = self._votes(
-                (q @ self.example_vectors_).toarray(),
-                self.example_labels_,
-                self.example_weights_,
-            )
-            heads = np.zeros((len(texts), self.code_heading_.max() + 1))
+            sims = (q @ self.example_vectors_).toarray()
+            votes = self._votes(sims, self.example_labels_, self.example_weights_)
+            heads = np.zeros((n, self.code_heading_.max() + 1))
             np.add.at(heads.T, self.code_heading_, votes.T)
             total += p.w_examples * votes
             total += p.w_examples_heading * heads[:, self.code_heading_]
+        chapter = glossary = np.zeros((n, n_codes))
         if self.chapters_ is not None:
-            total += p.w_chapter_model * self.chapters_.margins(words)
+            chapter = p.w_chapter_model * self.chapters_.margins(words)
+            total += chapter
         if self.glossary_ is not None:
             terms = self.glossary_.term_matrix(texts)
-            total += (terms @ self.glossary_codes_).toarray()
+            glossary = (terms @ self.glossary_codes_).toarray()
+            total += glossary
         if self.semantic_ is not None:
             total += self.semantic_.scores(texts)
         if extra is not None and len(extra.labels):
-            sims = (q @ extra.vectors).toarray()
-            total += p.w_seller * self._votes(sims, extra.labels, None)
-        return np.asarray(total, dtype=np.float64)
+            own = self._votes((q @ extra.vectors).toarray(), extra.labels, None)
+            total += p.w_seller * own
+            votes = votes + own
+        total = np.asarray(total, dtype=np.float64)
+        return ScoreParts(total, centroid, line, chapter, glossary, votes, sims)
 
     def _votes(
         self,
@@ -362,13 +339,35 @@ class HsSuggester:
             k: Number of suggestions per text.
             extra: A seller's own labelled products (see :meth:`index`).
         """
+        return self.suggest_with_evidence(texts, k, extra)[0]
+
+    def suggest_with_evidence(
+        self, texts: Sequence[str], k: int = 3, extra: ExampleIndex | None = None
+    ) -> tuple[list[tuple[HsSuggestion, ...]], Floats]:
+        """Return :meth:`suggest_many`'s answer and the agreement features.
+
+        The second item has one row of :data:`worldpool.customs._evidence.FEATURES`
+        per text (how much the independent votes agree on its top code); the
+        confidence model turns it into a probability.
+        """
         # Chinese titles are classified through their English product words.
         texts = [to_english(t) for t in texts]
-        out = []
+        out: list[tuple[HsSuggestion, ...]] = []
+        rows = [np.zeros((0, len(FEATURES)))]
         for start in range(0, len(texts), _CHUNK):
             chunk = texts[start : start + _CHUNK]
-            out += self._rank(chunk, self._chunk_scores(chunk, extra), k, extra)
-        return out
+            parts = self._chunk_parts(chunk, extra)
+            out += self._rank(chunk, parts.total, k, extra)
+            rows.append(
+                evidence(
+                    parts,
+                    chunk,
+                    self.code_heading_,
+                    self.example_labels_,
+                    self.params.temperature,
+                )
+            )
+        return out, np.vstack(rows)
 
     def _rank(
         self,

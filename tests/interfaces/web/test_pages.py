@@ -112,7 +112,10 @@ def test_customs_page_shows_probability_and_question(
     cockpit: Cockpit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The customs page shows the calibrated shortlist and the deciding question."""
+    import numpy as np
+
     from worldpool.customs import HsSuggester, service
+    from worldpool.customs._evidence import FEATURES
     from worldpool.customs.suggest import HsSuggestion
 
     found = (
@@ -121,8 +124,8 @@ def test_customs_page_shows_probability_and_question(
     )
 
     class Fake(HsSuggester):
-        def suggest_many(self, texts, k=3, extra=None):  # type: ignore[no-untyped-def]
-            return [found]
+        def suggest_with_evidence(self, texts, k=3, extra=None):  # type: ignore[no-untyped-def]
+            return [found], np.zeros((1, len(FEATURES)))
 
     monkeypatch.setattr(service, "hs_model", lambda confirmed=(): Fake())
     with cockpit.login("vera") as client:
