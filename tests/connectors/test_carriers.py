@@ -34,7 +34,7 @@ from worldpool.connectors.carrier_karrio import (
     KarrioCarrier,
 )
 from worldpool.context import Context
-from worldpool.errors import InputError
+from worldpool.errors import InputError, UnknownReference
 from worldpool.ledger import Ledger
 from worldpool.ledger.audit_tables import enqueue_on
 from worldpool.logistics import service as logistics
@@ -171,6 +171,10 @@ def test_refusals_name_the_shipment_and_field(ctx: Context, ups: FakeUps) -> Non
             ctx, cs.LabelRequest(sid, "ups-main", "ups_ground", TO, order="no-colon")
         )
     assert err.value.field == "order"
+    with pytest.raises(UnknownReference, match="no such order"):
+        cs.request_label(
+            ctx, cs.LabelRequest(sid, "ups-main", "ups_ground", TO, order="shopify:9")
+        )
     cs.request_label(
         ctx,
         cs.LabelRequest(

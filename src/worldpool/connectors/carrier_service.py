@@ -129,12 +129,17 @@ def request_label(ctx: Context, req: LabelRequest) -> bool:
     """Enqueue the label purchase for the account's worker; False if already queued.
 
     Raises:
-        UnknownReference: no such shipment or carrier account.
+        UnknownReference: no such shipment, carrier account or order
+            (``OrderNotFound``).
         InputError: a malformed order reference or a shipment already booked.
     """
     ctx.require("operator")
-    _split_order(req.order)
+    order = _split_order(req.order)
     account_row(ctx, req.account)
+    if order is not None:
+        # A label is bought to ship an order: refuse an unknown one before the
+        # label is paid for, not after, when its tracking has nowhere to go.
+        _services.order_payload(ctx, *order)
     payload = {
         "shipment": req.shipment_id,
         "service": req.service,
