@@ -16,10 +16,6 @@ from pathlib import Path
 from worldpool.domain.inventory import Movement, MovementKind
 from worldpool.errors import InputError, UnknownReference
 from worldpool.ledger.rows import (
-    CONTROL as _CONTROL,
-)
-from worldpool.ledger.rows import (
-    MAX_TEXT,
     MAX_UNITS,
     ParseResult,
     Row,
@@ -27,6 +23,7 @@ from worldpool.ledger.rows import (
     collect,
     int_field,
     iter_rows,
+    plain_cells,
     text_field,
 )
 
@@ -88,12 +85,7 @@ def _fast(row: Row, hubs: frozenset[str]) -> Movement | None:
     Accepts only what :func:`_parse` accepts, with the same result (a property
     test holds them together), in one pass instead of six helper calls.
     """
-    values = row.values()
-    try:
-        joined = "".join(values)
-    except TypeError:  # a short row: missing cells are None
-        return None
-    if _CONTROL.search(joined) or max(map(len, values), default=0) > MAX_TEXT:
+    if not plain_cells(row):
         return None
     g = row.get
     asn, sku, node = (
@@ -111,6 +103,13 @@ def _fast(row: Row, hubs: frozenset[str]) -> Movement | None:
         return None
     if node not in hubs or not 0 < qty <= MAX_UNITS:
         return None
+    return _receipt(asn, sku, node, qty, line, at)
+
+
+def _receipt(
+    asn: str, sku: str, node: str, qty: int, line: str, at: datetime | None
+) -> Movement:
+    """The receipt of one ASN line (``qty`` units; idempotent per ASN and line)."""
     return Movement(
         kind=MovementKind.RECEIVE,
         sku=sku,
@@ -147,16 +146,7 @@ def _parse(row: Row, src: str, n: int, *, hubs: frozenset[str]) -> Movement:
     if qty <= 0:
         raise InputError("must be positive", record=src, row=n, field="qty", value=qty)
     line = text_field(row, "line", src, n, required=False, max_len=64) or sku
-    return Movement(
-        kind=MovementKind.RECEIVE,
-        sku=sku,
-        node=node,
-        qty=qty,
-        reason="ASN receipt",
-        reference=f"ASN {asn}",
-        idempotency_key=f"asn:{asn}:{line}",
-        at=_when(row, src, n),
-    )
+    return _receipt(asn, sku, node, qty, line, _when(row, src, n))
 
 
 def _when(row: Row, src: str, n: int) -> datetime | None:

@@ -30,6 +30,7 @@ __all__ = [
     "int_field",
     "iter_rows",
     "parse_rows",
+    "plain_cells",
     "text_field",
 ]
 
@@ -171,6 +172,20 @@ MAX_TEXT = 512
 """Default longest text field (characters)."""
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 """Characters no text field may hold (NUL and the other C0 controls, DEL)."""
+
+
+def plain_cells(row: Row) -> bool:
+    """True when every cell is present, within MAX_TEXT and free of CONTROL.
+
+    The fast parsers take only such rows; any other goes to the careful parser,
+    which names the record and field of what is wrong.
+    """
+    values = row.values()
+    try:
+        joined = "".join(values)
+    except TypeError:  # a short row: missing cells are None
+        return False
+    return not CONTROL.search(joined) and max(map(len, values), default=0) <= MAX_TEXT
 
 
 def text_field(

@@ -17,8 +17,7 @@ from decimal import Decimal, InvalidOperation
 from worldpool.domain.ids import gtin_is_valid
 from worldpool.domain.money import is_currency_code
 from worldpool.domain.product import BatteryType, SkuRecord
-from worldpool.ledger.rows import CONTROL as _CONTROL
-from worldpool.ledger.rows import MAX_AMOUNT, MAX_TEXT, Row
+from worldpool.ledger.rows import MAX_AMOUNT, Row, plain_cells
 
 __all__ = ["MarketCache", "fast_sku"]
 
@@ -57,12 +56,7 @@ class MarketCache:
 
 def fast_sku(row: Row, markets: MarketCache) -> SkuRecord | None:
     """Return the record of a clean, usual SKU row, or None to parse it carefully."""
-    values = row.values()
-    try:
-        joined = "".join(values)
-    except TypeError:  # a short row: missing cells are None
-        return None
-    if _CONTROL.search(joined) or max(map(len, values), default=0) > MAX_TEXT:
+    if not plain_cells(row):
         return None
     g = row.get
     sku = g("sku", "").strip()
