@@ -37,7 +37,7 @@ def test_order_page_explains_and_ships_with_tracking(cockpit: Cockpit) -> None:
         assert shipped.status_code == 303
         assert "shipped" in client.get("/ui/orders/shopify/W-1").text
     entry = next(
-        e for e in history(context_of(cockpit.ledger)) if e.action == "order.ship"
+        e for e in history(context_of(cockpit.ledger)) if e.action == "orders.ship"
     )
     assert entry.actor == "oscar" and entry.inputs["tracking"] == "1Z999"
 

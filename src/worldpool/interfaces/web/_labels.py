@@ -38,6 +38,8 @@ LABELS: dict[str, str] = {
     "ship": N_("ship"),
     "return": N_("return"),
     "adjust": N_("adjust"),
+    "active": N_("active"),
+    "disconnected": N_("disconnected"),
 }
 """English label per code."""
 

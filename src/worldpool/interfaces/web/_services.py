@@ -31,6 +31,8 @@ __all__ = [
     "ForecastSeries",
     "approve_plan",
     "authenticate",
+    "carrier_accounts",
+    "channel_status",
     "compare_plan",
     "forecast_series",
     "get_user",
@@ -52,6 +54,7 @@ __all__ = [
     "set_language",
     "ship_order",
     "shipment_pdf",
+    "test_channel",
     "twin_run",
 ]
 
@@ -131,17 +134,39 @@ def order_detail(ctx: Context, channel: str, order_id: str) -> dict[str, Any]:
 def ship_order(
     ctx: Context, channel: str, order_id: str, carrier: str, tracking: str
 ) -> str:
-    """Ship an open order and record carrier + tracking in the audit log."""
-    ctx.require("operator")
-    outcome = _orders(ctx).ship(channel, order_id)
-    audit.record(
-        ctx,
-        "order.ship",
-        target=outcome.key,
-        inputs={"carrier": carrier, "tracking": tracking},
-        result={"status": outcome.status},
+    """Ship an open order with carrier + tracking; push them to its channel.
+
+    The same service as ``worldpool channels ship`` and the API: the shipment
+    is recorded and audited, and when the order came from a connected channel
+    its tracking goes out through the outbox.
+    """
+    from worldpool.connectors import service as channels
+
+    result = channels.ship(
+        ctx, channels.ShipRequest(channel, order_id, carrier, tracking)
     )
-    return str(outcome.status)
+    return str(result.status)
+
+
+def channel_status(ctx: Context) -> list[Any]:
+    """Sync health of every channel connection of the seller (lag, queue, errors)."""
+    from worldpool.connectors import service as channels
+
+    return list(channels.sync_status(ctx))
+
+
+def test_channel(ctx: Context, name: str) -> str:
+    """Call a connection's provider with its stored credentials; return the answer."""
+    from worldpool.connectors import service as channels
+
+    return channels.test_connection(ctx, name)
+
+
+def carrier_accounts(ctx: Context) -> list[Any]:
+    """The seller's carrier accounts, credentials masked."""
+    from worldpool.connectors.carrier_accounts import list_carrier_accounts
+
+    return list(list_carrier_accounts(ctx))
 
 
 def order_dead_letters(ctx: Context) -> list[Any]:

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from worldpool.context import Context
 from worldpool.interfaces.web import (
     _login,
+    _pages_channels,
     _pages_hub,
     _pages_more,
     _pages_orders,
@@ -49,6 +50,7 @@ def mount_cockpit(app: FastAPI, base: Context, secret: str | None = None) -> Non
         _login,
         _pages_stock,
         _pages_orders,
+        _pages_channels,
         _pages_plan,
         _pages_more,
         _pages_hub,
