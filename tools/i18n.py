@@ -34,7 +34,11 @@ _HEADER = (
     "# worldpool message catalog (Apache-2.0, like the code).\n"
     "# Edit msgstr lines only; `python tools/i18n.py update` adds new msgids."
 )
-_MARKERS = ("from worldpool.i18n import", "import worldpool.i18n")
+_MARKERS = (
+    "from worldpool.i18n import",
+    "import worldpool.i18n",
+    "from worldpool.interfaces.web._render import",  # the cockpit's tr()
+)
 
 
 def _python_files() -> list[Path]:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from worldpool.audit import audit_on, record
 from worldpool.connectors import _services, feed, sync
 from worldpool.connectors.errors import ChannelError
-from worldpool.connectors.providers import PROVIDERS, WEBHOOKS
+from worldpool.connectors.providers import CREDENTIAL_NAMES, PROVIDERS, WEBHOOKS
 from worldpool.connectors.secrets import mask, seal, unseal
 from worldpool.context import Context
 from worldpool.errors import Forbidden, InputError, UnknownReference
@@ -193,6 +193,15 @@ def connect(ctx: Context, request: ConnectRequest) -> ConnectionInfo:
             record="connection",
             field="channel",
             value=request.channel,
+        )
+    required = CREDENTIAL_NAMES.get(request.channel, ((), ()))[0]
+    missing = [n for n in required if not str(request.credentials.get(n) or "").strip()]
+    if missing:
+        raise InputError(
+            f"this channel needs the credential {missing[0]}"
+            f" (needs: {', '.join(required)})",
+            record=f"connection {request.name}",
+            field=missing[0],
         )
     if not request.settings.get("market"):
         raise InputError(

@@ -63,6 +63,8 @@ def test_channels_connect_list_test_status_disconnect(
                 fake.url,
                 "--market",
                 "US",
+                "--secret",
+                "access_token=other",
                 "--db",
                 db,
             ],

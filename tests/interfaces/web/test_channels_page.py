@@ -115,3 +115,57 @@ def _orders_in(site: Cockpit) -> int:
     with site.ledger.engine.connect() as conn:
         n = conn.execute(text("select count(*) from orders where channel='shopify'"))
         return int(n.scalar() or 0)
+
+
+def _connect_form(token: str, **changes: str) -> dict[str, str]:
+    form = {
+        "csrf": token,
+        "name": "walmart-us",
+        "channel": "walmart",
+        "base_url": "http://127.0.0.1:9",
+        "market": "US",
+        "credentials": "client_id=wm-id\nclient_secret=wm-SECRET-value\n",
+        "settings": "",
+    }
+    return {**form, **changes}
+
+
+def test_owner_connects_and_disconnects_a_shop_in_the_browser(
+    shop_cockpit: ShopCockpit,
+) -> None:
+    """Only an owner connects; a missing credential is named; secrets never shown."""
+    site = shop_cockpit.site
+    with site.login("oscar") as client:
+        token = csrf_of(client, "/ui/channels")
+        refused = client.post("/ui/channels/connect", data=_connect_form(token))
+        assert refused.status_code == 403
+    with site.login("olivia") as client:
+        token = csrf_of(client, "/ui/channels")
+        short = client.post(
+            "/ui/channels/connect",
+            data=_connect_form(token, credentials="client_id=wm-id"),
+        )
+        assert short.status_code == 422 and "client_secret" in short.text
+        bad = client.post(
+            "/ui/channels/connect", data=_connect_form(token, credentials="oops")
+        )
+        assert bad.status_code == 422 and "credentials" in bad.text
+        made = client.post("/ui/channels/connect", data=_connect_form(token))
+        assert made.status_code == 200 and "Connected walmart-us" in made.text
+        assert "wm-SECRET-value" not in made.text
+        assert "walmart" in _row(made.text, "walmart-us")
+        again = client.post("/ui/channels/connect", data=_connect_form(token))
+        assert again.status_code == 422 and "exists" in again.text
+        gone = client.post(
+            "/ui/channels/disconnect", data={"name": "walmart-us", "csrf": token}
+        )
+        assert gone.status_code == 200
+        assert "disconnected" in _row(gone.text, "walmart-us")
+    actions = [
+        (e.action, e.target, str(e.inputs))
+        for e in history(context_of(site.ledger))
+        if e.action.startswith("channels.")
+    ]
+    assert ("channels.connect", "walmart-us") in [(a, t) for a, t, _ in actions]
+    assert ("channels.disconnect", "walmart-us") in [(a, t) for a, t, _ in actions]
+    assert not any("wm-SECRET-value" in i for _, _, i in actions)

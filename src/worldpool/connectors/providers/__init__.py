@@ -25,7 +25,7 @@ from worldpool.connectors.providers import (
 from worldpool.connectors.throttle import TokenBucket
 from worldpool.errors import UnknownReference
 
-__all__ = ["PROVIDERS", "WEBHOOKS", "build_provider", "limits_for"]
+__all__ = ["CREDENTIAL_NAMES", "PROVIDERS", "WEBHOOKS", "build_provider", "limits_for"]
 
 PROVIDERS: dict[
     str, Callable[[Mapping[str, Any], Mapping[str, Any], Http], Provider]
@@ -39,6 +39,21 @@ PROVIDERS: dict[
     "walmart": walmart.Walmart,
 }
 """Connector class per channel id."""
+
+CREDENTIAL_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "amazon": (("refresh_token", "client_id", "client_secret"), ()),
+    "ebay": (("client_id", "client_secret", "refresh_token"), ()),
+    "shein": ((), ()),
+    "shopify": (("access_token",), ("webhook_secret",)),
+    "temu": ((), ()),
+    "tiktok_shop": (("app_key", "app_secret", "refresh_token"), ()),
+    "walmart": (("client_id", "client_secret"), ("webhook_secret",)),
+}
+"""(required, optional) credential names per channel id, as each connector
+reads them (Amazon: LWA refresh token + app client; eBay: OAuth app + user
+refresh token; TikTok Shop: app key/secret + refresh token; Walmart: client
+credentials; Shopify: Admin API access token; a webhook secret where the
+channel signs its webhooks with one). The file channels need none."""
 
 Verifier = Callable[
     [Mapping[str, str], bytes, Mapping[str, Any], Mapping[str, Any]],

@@ -4,7 +4,8 @@ What a seller checks when a channel looks wrong: when each connection last
 pulled orders, how many stock and tracking pushes wait (and how old the
 oldest is), rows that failed for good, the last error; an operator can test
 a connection's credentials from here. Carrier accounts are listed with their
-credentials masked.
+credentials masked. An owner connects a shop here (credentials are sealed
+at once and never shown again) or disconnects one.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from worldpool.errors import Forbidden, WorldpoolError
+from worldpool.errors import Forbidden, InputError, WorldpoolError
 from worldpool.interfaces.web import _services as svc
 from worldpool.interfaces.web._auth import Actor, Writer
-from worldpool.interfaces.web._render import explain, page
+from worldpool.interfaces.web._render import explain, page, tr
 
 __all__ = ["LATE_S", "router"]
 
@@ -64,6 +65,8 @@ def _render(
         message=message,
         error=error,
         late_s=int(LATE_S),
+        kinds=svc.channel_kinds(),
+        markets=sorted(actor.ctx.catalog.marketplaces),
     )
 
 
@@ -83,6 +86,69 @@ def test(
     try:
         answer = svc.test_channel(actor.ctx, name)
     except WorldpoolError as exc:
-        code = 403 if isinstance(exc, Forbidden) else 422
-        return _render(request, actor, code, error=explain(request, exc))
+        return _refused(request, actor, exc)
     return _render(request, actor, message=answer)
+
+
+def _pairs(text: str, field: str) -> dict[str, str]:
+    """``name=value`` lines -> dict (blank lines skipped).
+
+    Raises:
+        InputError: a line has no ``=`` or no name (names the line, never the value).
+    """
+    out: dict[str, str] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise InputError("write one name=value per line", field=field, row=n)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _refused(request: Request, actor: Any, exc: WorldpoolError) -> Response:
+    code = 403 if isinstance(exc, Forbidden) else 422
+    return _render(request, actor, code, error=explain(request, exc))
+
+
+@router.post("/channels/connect")
+def connect(
+    request: Request,
+    actor: Writer,
+    name: Annotated[str, Form(min_length=1, max_length=128)],
+    channel: Annotated[str, Form(min_length=1, max_length=64)],
+    base_url: Annotated[str, Form(min_length=1, max_length=500)],
+    market: Annotated[str, Form(min_length=1, max_length=8)],
+    credentials: Annotated[str, Form(max_length=20000)] = "",
+    settings: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    """Connect a shop (owner); the page never shows the credentials again."""
+    try:
+        extra = {**_pairs(settings, "settings"), "market": market.strip()}
+        made = svc.connect_channel(
+            actor.ctx,
+            name.strip(),
+            channel,
+            base_url.strip(),
+            _pairs(credentials, "credentials"),
+            extra,
+        )
+    except WorldpoolError as exc:
+        return _refused(request, actor, exc)
+    return _render(request, actor, message=tr(request, "Connected {name}.", name=made))
+
+
+@router.post("/channels/disconnect")
+def disconnect(
+    request: Request,
+    actor: Writer,
+    name: Annotated[str, Form(min_length=1, max_length=128)],
+) -> Response:
+    """Stop syncing a connection (owner); its orders and history stay."""
+    try:
+        svc.disconnect_channel(actor.ctx, name)
+    except WorldpoolError as exc:
+        return _refused(request, actor, exc)
+    msg = tr(request, "Disconnected {name}.", name=name)
+    return _render(request, actor, message=msg)

@@ -32,8 +32,11 @@ __all__ = [
     "approve_plan",
     "authenticate",
     "carrier_accounts",
+    "channel_kinds",
     "channel_status",
     "compare_plan",
+    "connect_channel",
+    "disconnect_channel",
     "forecast_series",
     "get_user",
     "hs_suggest",
@@ -160,6 +163,37 @@ def test_channel(ctx: Context, name: str) -> str:
     from worldpool.connectors import service as channels
 
     return channels.test_connection(ctx, name)
+
+
+def channel_kinds() -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """(channel id, required, optional credential names) of every connector."""
+    from worldpool.connectors.providers import CREDENTIAL_NAMES, PROVIDERS
+
+    return [(c, *CREDENTIAL_NAMES.get(c, ((), ()))) for c in sorted(PROVIDERS)]
+
+
+def connect_channel(
+    ctx: Context,
+    name: str,
+    channel: str,
+    base_url: str,
+    credentials: dict[str, str],
+    settings: dict[str, str],
+) -> str:
+    """Store a new shop connection (credentials sealed); return its name (owner)."""
+    from worldpool.connectors import service as channels
+
+    info = channels.connect(
+        ctx, channels.ConnectRequest(name, channel, base_url, credentials, settings)
+    )
+    return str(info.name)
+
+
+def disconnect_channel(ctx: Context, name: str) -> None:
+    """Stop syncing a connection; its rows and history stay (owner)."""
+    from worldpool.connectors import service as channels
+
+    channels.disconnect(ctx, name)
 
 
 def carrier_accounts(ctx: Context) -> list[Any]:
