@@ -1,4 +1,5 @@
 import dataclasses
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -140,3 +141,32 @@ def test_a_given_ioss_number_clears_the_ioss_blocker(world: Context) -> None:
     keys = {s.key for s in service.signals(ctx, NO_HS)}
     assert "customs:ioss:*:DE" not in keys
     assert "customs:battery:CELL:DE" in keys
+
+
+def test_a_shop_that_never_synced_is_on_todays_list(world: Context) -> None:
+    """A connected shop no worker has polled is a signal; once it polls, it is not."""
+    from sqlalchemy import text
+
+    from worldpool.connectors.service import ConnectRequest, connect
+
+    ctx = dataclasses.replace(
+        world, settings=world.settings.with_(secret_key="assistant-test-key")
+    )
+    connect(
+        ctx,
+        ConnectRequest(
+            "shop-de",
+            "shopify",
+            "http://127.0.0.1:9",
+            {"access_token": "shpat_x"},
+            {"market": "DE"},
+        ),
+    )
+    keys = {s.key: s for s in service.signals(ctx, NO_HS)}
+    assert keys["channel_sync:shop-de"].numbers["connection"] == "shop-de"
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            text("update channel_connections set last_success_at = :now"),
+            {"now": datetime.now(UTC)},
+        )
+    assert "channel_sync:shop-de" not in {s.key for s in service.signals(ctx, NO_HS)}

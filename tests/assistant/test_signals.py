@@ -8,9 +8,11 @@ from worldpool.assistant import ActionKind, SignalKind, explain
 from worldpool.assistant.excess import ExcessInputs, excess_stock
 from worldpool.assistant.operations import (
     Blocker,
+    ChannelHealth,
     DeadLetterInfo,
     LateArrival,
     OpenOrder,
+    channel_signals,
     customs_signals,
     dead_letter_signals,
     late_signals,
@@ -126,3 +128,44 @@ def test_excess_counts_units_beyond_cover_and_what_they_cost_to_carry() -> None:
     assert out.excess_units.tolist() == [280.0, 0.0]
     assert np.isclose(out.carrying_cost[0], 280 * 0.01 * 140)
     assert out.carrying_cost[1] == 0.0
+
+
+def _health(
+    name: str, lag: float | None, pending: float | None, dead: int
+) -> ChannelHealth:
+    return ChannelHealth(
+        name, "shopify", "US", lag, pending, dead, None, Decimal("480"), "USD"
+    )
+
+
+def test_a_shop_out_of_sync_is_a_signal_worth_its_blind_sales() -> None:
+    """Out of sync costs the channel's USD 480/day pro rata (1 h to 1 day).
+
+    Never polled and dead pushes are signals too; a shop in sync is not.
+    """
+    sigs = {
+        s.key: s
+        for s in channel_signals(
+            [
+                _health("late", 1800.0, None, 0),
+                _health("fine", 20.0, 3.0, 0),
+                _health("never", None, None, 0),
+                _health("stuck", 30.0, 7200.0, 0),
+                _health("dead", 30.0, None, 2),
+            ],
+            late_minutes=15,
+        )
+    }
+    assert set(sigs) == {
+        "channel_sync:late",
+        "channel_sync:never",
+        "channel_sync:stuck",
+        "channel_sync:dead",
+    }
+    assert sigs["channel_sync:late"].impact == Decimal("20.00")  # 1 h floor
+    assert sigs["channel_sync:stuck"].impact == Decimal("40.00")  # 2 h of pushes
+    assert sigs["channel_sync:never"].impact == Decimal("480.00")  # a day
+    assert sigs["channel_sync:dead"].impact == Decimal("0.00")
+    assert all(s.action.kind is ActionKind.REVIEW for s in sigs.values())
+    assert "never pulled orders" in explain(sigs["channel_sync:never"])
+    assert "2 pushes failed for good" in explain(sigs["channel_sync:dead"])

@@ -18,7 +18,12 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from worldpool.assistant._state import Transit
-from worldpool.assistant.operations import DeadLetterInfo, LateArrival, OpenOrder
+from worldpool.assistant.operations import (
+    ChannelHealth,
+    DeadLetterInfo,
+    LateArrival,
+    OpenOrder,
+)
 from worldpool.context import Context, ledger_of
 from worldpool.demand.service import history_from_ledger
 from worldpool.domain.inventory import Movement, MovementKind
@@ -35,6 +40,8 @@ __all__ = [
     "atp",
     "available",
     "buffer",
+    "channel_health",
+    "channel_sync_rows",
     "dead_letters",
     "forecast",
     "history",
@@ -71,6 +78,10 @@ _ORDERS = text(
     "SELECT channel, channel_order_id, market, status, order_value, currency, "
     "backordered, decision, created_at FROM orders WHERE status NOT IN "
     "('shipped', 'cancelled') AND seller = :seller"
+)
+_SALES = text(
+    "SELECT channel, market, currency, SUM(order_value) AS value FROM orders "
+    "WHERE seller = :seller AND created_at >= :since GROUP BY channel, market, currency"
 )
 _LETTERS = text(
     "SELECT id, source, kind, error, created_at FROM dead_letters "
@@ -377,3 +388,48 @@ def key_scope(ctx: Context, key: str) -> str | None:
     if acting is None:
         return None
     return {"viewer": "read", "operator": "write"}.get(acting.role, "admin")
+
+
+def channel_health(ctx: Context, now: datetime, days: int = 7) -> list[ChannelHealth]:
+    """Return each active shop connection's sync state and daily order value.
+
+    The value is the channel's orders in the connection's market over the last
+    ``days`` days, per day (its largest currency).
+    """
+    from worldpool.connectors import service as channels
+
+    since = now - timedelta(days=days)
+    sales: dict[tuple[str, str], tuple[Decimal, str]] = {}
+    with ctx.engine.connect() as conn:
+        for r in conn.execute(_SALES, {"seller": ctx.seller, "since": since}):
+            value = Decimal(str(r.value or 0)) / days
+            key = (str(r.channel), str(r.market))
+            if value > sales.get(key, (Decimal(-1), ""))[0]:
+                sales[key] = (value, str(r.currency))
+    out = []
+    for s in channels.sync_status(ctx):
+        if s.status != "active":
+            continue
+        market = s.market
+        value, currency = sales.get((s.channel, market), (Decimal(0), "USD"))
+        out.append(
+            ChannelHealth(
+                s.name,
+                s.channel,
+                market,
+                s.lag_s,
+                s.oldest_pending_s,
+                s.queue_dead,
+                s.last_error,
+                value.quantize(Decimal("0.01")),
+                currency,
+            )
+        )
+    return out
+
+
+def channel_sync_rows(ctx: Context) -> list[dict[str, Any]]:
+    """Return ``sync_status`` of every connection as plain dicts (seconds, counts)."""
+    from worldpool.connectors import service as channels
+
+    return [dataclasses.asdict(s) for s in channels.sync_status(ctx)]

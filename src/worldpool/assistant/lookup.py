@@ -13,6 +13,7 @@ from worldpool.context import Context, Role
 from worldpool.errors import Forbidden
 
 __all__ = [
+    "channels",
     "forecast",
     "hs_suggest",
     "landed_cost",
@@ -75,3 +76,8 @@ def landed_cost(
 def hs_suggest(text: str, k: int = 3) -> list[dict[str, Any]]:
     """Return HS code suggestions for a product description (read only)."""
     return _services.hs_suggestions(text, k)
+
+
+def channels(ctx: Context) -> list[dict[str, Any]]:
+    """Return each shop connection's sync health: lag (s), queue, errors (read only)."""
+    return _services.channel_sync_rows(ctx)

@@ -14,9 +14,11 @@ from worldpool.assistant.signal import ActionKind, ProposedAction, Signal, Signa
 
 __all__ = [
     "Blocker",
+    "ChannelHealth",
     "DeadLetterInfo",
     "LateArrival",
     "OpenOrder",
+    "channel_signals",
     "customs_signals",
     "dead_letter_signals",
     "late_signals",
@@ -247,6 +249,84 @@ def customs_signals(blockers: Iterable[Blocker]) -> list[Signal]:
                     "suggested": b.suggested_code or "",
                 },
                 action=action,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelHealth:
+    """One active shop connection's sync state and what its channel sells."""
+
+    name: str
+    """Connection name."""
+    channel: str
+    """Channel id."""
+    market: str
+    """Marketplace the connection sells in."""
+    lag_s: float | None
+    """Seconds since its last good order poll (None: never polled)."""
+    oldest_pending_s: float | None
+    """Age of its oldest push waiting in the outbox, in seconds."""
+    dead: int
+    """Pushes that failed for good."""
+    last_error: str | None
+    """Its last error (no secrets)."""
+    daily_value: Decimal
+    """Order value per day the channel took in that market lately (money)."""
+    currency: str
+    """ISO 4217 code of ``daily_value``."""
+
+
+def _stalled_s(h: ChannelHealth) -> float:
+    """Seconds the connection has been out of sync (inf: never polled)."""
+    lag = h.lag_s if h.lag_s is not None else float("inf")
+    return max(lag, h.oldest_pending_s or 0.0)
+
+
+def channel_signals(
+    health: Iterable[ChannelHealth], late_minutes: float = 15.0
+) -> list[Signal]:
+    """Return a signal per connection out of sync (minutes) or with dead pushes.
+
+    Impact: the channel's daily order value x the days it has been out of
+    sync (at least an hour's worth; a day's for a connection never polled):
+    the sales taken blind to the pool's stock, or not taken in at all.
+    """
+    out = []
+    for h in health:
+        stalled = _stalled_s(h)
+        late = stalled > late_minutes * 60.0
+        if not late and not h.dead:
+            continue
+        seconds = max(min(stalled, 86400.0), 3600.0) if late else 0.0
+        impact = h.daily_value * Decimal(str(seconds)) / Decimal(86400)
+        never = h.lag_s is None
+        out.append(
+            Signal(
+                kind=SignalKind.CHANNEL_SYNC,
+                key=f"channel_sync:{h.name}",
+                impact=impact.quantize(Decimal("0.01")),
+                currency=h.currency,
+                market=h.market,
+                message=(
+                    "Shop {connection} ({channel}, {market}) has never pulled "
+                    "orders: is the sync worker running? Last error: {error}"
+                    if never
+                    else "Shop {connection} ({channel}, {market}) is {minutes} "
+                    "minutes out of sync; {dead} pushes failed for good. "
+                    "Last error: {error}"
+                ),
+                numbers={
+                    "connection": h.name,
+                    "channel": h.channel,
+                    "market": h.market,
+                    "minutes": 0.0 if never else round(stalled / 60.0, 1),
+                    "dead": h.dead,
+                    "error": h.last_error or "-",
+                },
+                action=ProposedAction(ActionKind.REVIEW, {"connection": h.name}),
+                probability=1.0,
             )
         )
     return out

@@ -34,6 +34,9 @@ class SignalsRequest:
     suggest_hs: bool = True
     """Ask the HS suggester for a code to propose where a SKU has none (its
     first use in a process fits the model: seconds to a minute)."""
+    sync_late_minutes: float = 15.0
+    """A shop connection with no good order poll, or a push waiting, for longer
+    than this (minutes) raises a channel-sync signal."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from worldpool.assistant._state import build_state
 from worldpool.assistant.digest import render_digest
 from worldpool.assistant.excess import excess_stock
 from worldpool.assistant.operations import (
+    channel_signals,
     dead_letter_signals,
     late_signals,
     order_signals,
@@ -115,6 +116,7 @@ def signals(
     )
     found += order_signals(_services.open_orders(ctx, now))
     found += dead_letter_signals(_services.dead_letters(ctx, now), currency)
+    found += channel_signals(_services.channel_health(ctx, now), req.sync_late_minutes)
     found += late_signals(late)
     found += customs_blocker_signals(
         ctx, facts, state, margin_share=req.margin_share, suggest=req.suggest_hs

@@ -38,6 +38,8 @@ class SignalKind(StrEnum):
     """Landed cost and fees eat the price (from the profit engine)."""
     MARKET_ENTRY = "market_entry"
     """A market worth entering (from the profit engine)."""
+    CHANNEL_SYNC = "channel_sync"
+    """A shop connection stopped syncing: orders not pulled, stock not pushed."""
 
 
 class ActionKind(StrEnum):

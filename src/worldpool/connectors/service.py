@@ -117,6 +117,8 @@ class SyncStatus:
     """Outbox rows delivered so far."""
     orders_ingested: int
     """Orders taken in from this connection so far."""
+    market: str = ""
+    """Marketplace the connection sells in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +321,7 @@ def sync_status(ctx: Context) -> list[SyncStatus]:
                 age(s.get("oldest_pending")),
                 int(s.get("delivered", 0)),
                 int(r["orders_ingested"]),
+                str((r.get("settings") or {}).get("market", "")),
             )
         )
     return out

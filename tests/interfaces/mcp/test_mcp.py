@@ -108,7 +108,7 @@ async def _http_calls(
 def test_http_actions_pass_the_approval_policy(world: Context, http_url: str) -> None:
     """Over HTTP a write key gets an HS fix queued for approval and a reprice refused."""
     key = create_api_key(world.engine, "agent", "write")
-    hs, price, sig = asyncio.run(
+    hs, price, sig, shops = asyncio.run(
         _http_calls(
             http_url,
             key,
@@ -116,9 +116,11 @@ def test_http_actions_pass_the_approval_policy(world: Context, http_url: str) ->
                 ("fix_hs_code", {"sku": "LAMP", "hs_code": "940520"}),
                 ("reprice", {"sku": "MUG", "market": "DE", "price": 9.5}),
                 ("signals", {"limit": 10}),
+                ("channels", {}),
             ],
         )
     )
+    assert _structured(shops) == {"connections": []}
     assert _structured(hs)["status"] == "pending"
     assert _structured(price)["status"] == "refused"
     keys = [s["key"] for s in _structured(sig)["signals"]]

@@ -131,7 +131,20 @@ def _register_reads(server: FastMCP[Any], actor: Actor) -> None:
             actor(ctx)
             return {"suggestions": lookup.hs_suggest(text, k)}
 
+    _register_channel_reads(server, actor)
     _register_assistant_reads(server, actor)
+
+
+def _register_channel_reads(server: FastMCP[Any], actor: Actor) -> None:
+    @server.tool(annotations=_READ)
+    def channels(ctx: McpContext[Any, Any, Any]) -> dict[str, Any]:
+        """Every shop connection's sync health (read only).
+
+        Per connection: seconds since its last good order poll, pushes waiting
+        and the oldest one's age in seconds, pushes failed for good, last error.
+        """
+        with _errors():
+            return {"connections": lookup.channels(actor(ctx))}
 
 
 def _register_assistant_reads(server: FastMCP[Any], actor: Actor) -> None:
