@@ -7,6 +7,7 @@ Usage::
     python benchmarks/forecast_accuracy.py --global-model        # + LightGBM
     python benchmarks/forecast_accuracy.py --drop-last-days 28   # an earlier period
     python benchmarks/forecast_accuracy.py --data DIR --max-series 2000
+    python benchmarks/forecast_accuracy.py --drop-last-days 28 --periods 12
 
 Reads ``DIR/daily_units_long.csv.gz`` (``sku, market, date, units``; missing
 days are 0). The last ``--horizon`` days are cut off before anything is fitted
@@ -19,7 +20,19 @@ and used only for scoring. Scores (daily, per series, as in M5 level 12):
   ``WindowAverage(28)`` and ``AutoETS(7)`` (fit on the last two years), each on
   its own; its name is ``best_single``;
 * ``coverage_90`` -- share of held-back days inside the pipeline's daily
-  P5-P95 interval; ``coverage_90_total`` the same for the 28-day totals.
+  P5-P95 interval; ``coverage_90_total`` the same for the 28-day totals;
+* ``ratio_to_best_single`` -- ``wrmsse / wrmsse_best_single`` (issue #17
+  target: <= 0.97);
+* ``wrmsse_oracle_level`` -- not a forecast: the pipeline's day pattern
+  rescaled to each series' actual held-back mean (what a perfect level
+  estimate would score: the head-room of any better level).
+
+With ``--periods N`` the same is done on the N back-to-back periods ending
+with the reported one (each ``--horizon`` days, the latest first); the top
+keys stay those of the latest period, and ``periods`` lists each period's
+scores, with ``ratio_mean``, ``ratio_worst``, ``periods_ratio_met`` (ratio <=
+0.97), ``periods_met`` (ratio and 0.87 <= coverage_90 <= 0.93) and the mean,
+min and max ``coverage_90``.
 
 With ``--global-model`` (needs mlforecast and lightgbm) it also scores the
 optional LightGBM global model on its own (``wrmsse_lightgbm``) and the
@@ -101,20 +114,67 @@ def main() -> None:
     ap.add_argument("--drop-last-days", type=int, default=0,
                     help="cut these days off the end first (tune on an "
                     "earlier period than the one reported)")  # fmt: skip
+    ap.add_argument("--periods", type=int, default=1,
+                    help="also score the N-1 earlier back-to-back periods "
+                    "(each --horizon days) and report mean and worst")  # fmt: skip
     ap.add_argument("--max-series", type=int, default=0,
                     help="keep the series with the most units before the "
                     "held-back days (0: all)")  # fmt: skip
     ap.add_argument("--global-model", action="store_true",
                     help="also score the LightGBM global model")  # fmt: skip
     args = ap.parse_args()
-    h = args.horizon
     long = pd.read_csv(args.data / "daily_units_long.csv.gz", parse_dates=["date"],
                        dtype={"sku": str, "market": str})  # fmt: skip
     long = long[["sku", "market", "date", "units"]]
     wide = long.pivot_table(index="date", columns=["sku", "market"], values="units",
                             aggfunc="sum").asfreq("D").fillna(0.0)  # fmt: skip
-    if args.drop_last_days:
-        wide = wide.iloc[: -args.drop_last_days]
+    runs = []
+    for k in range(max(args.periods, 1)):
+        drop = args.drop_last_days + k * args.horizon
+        runs.append(_period(args, long, wide, drop, k == 0 and args.global_model))
+    result = runs[0]
+    if len(runs) > 1:
+        result.update(_summary(runs))
+    print(json.dumps(result))
+
+
+TARGET_RATIO = 0.97
+"""Issue #17: ``wrmsse`` <= 0.97 x ``wrmsse_best_single``."""
+COVERAGE_BAND = (0.87, 0.93)
+"""Issue #17: ``coverage_90`` inside this band."""
+
+
+def _summary(runs: list[dict]) -> dict:
+    """Mean and worst ratio to the best single model over several periods."""
+    ratio = np.array([r["ratio_to_best_single"] for r in runs])
+    cover = np.array([r["coverage_90"] for r in runs])
+    lo, hi = COVERAGE_BAND
+    met = (ratio <= TARGET_RATIO) & (cover >= lo) & (cover <= hi)
+    keys = ("held_back", "wrmsse", "wrmsse_best_single", "best_single",
+            "ratio_to_best_single", "coverage_90", "wrmsse_oracle_level")  # fmt: skip
+    return {
+        "periods": [{k: r[k] for k in keys} for r in runs],
+        "ratio_mean": round(float(ratio.mean()), 4),
+        "ratio_worst": round(float(ratio.max()), 4),
+        "periods_ratio_met": int((ratio <= TARGET_RATIO).sum()),
+        "periods_met": int(met.sum()),
+        "coverage_90_mean": round(float(cover.mean()), 4),
+        "coverage_90_min": round(float(cover.min()), 4),
+        "coverage_90_max": round(float(cover.max()), 4),
+    }
+
+
+def _period(
+    args: argparse.Namespace,
+    long: pd.DataFrame,
+    wide: pd.DataFrame,
+    drop: int,
+    with_global: bool,
+) -> dict:
+    """Score the pipeline and statsforecast on the ``horizon`` days before ``drop``."""
+    h = args.horizon
+    if drop:
+        wide = wide.iloc[:-drop]
         long = long[long["date"] <= wide.index[-1]]
     cut = wide.index[-h - 1]
     if args.max_series and wide.shape[1] > args.max_series:
@@ -164,11 +224,14 @@ def main() -> None:
         "data": str(args.data),
         "series": n,
         "horizon_days": h,
+        "held_back": f"{wide.index[-h].date()}..{wide.index[-1].date()}",
         "weights": how,
         "wrmsse": round(ours, 4),
         "wrmsse_snaive": round(scores["SeasonalNaive"], 4),
         "wrmsse_best_single": round(scores[best], 4),
         "best_single": best,
+        "ratio_to_best_single": round(ours / scores[best], 4),
+        "wrmsse_oracle_level": round(_oracle_level(test, mean, train, weights), 4),
         "improvement_vs_snaive": round(1 - ours / scores["SeasonalNaive"], 4),
         "rmsse": round(float(np.nanmean(rmsse(test, mean, train))), 4),
         "rmsse_snaive": round(plain["SeasonalNaive"], 4),
@@ -178,9 +241,23 @@ def main() -> None:
         "pipeline_seconds": round(ours_run["secs"], 2),
         "by_segment": by_segment,
     }
-    if args.global_model:
+    if with_global:
         result.update(_with_global(train_long, wide, test, weights))
-    print(json.dumps(result))
+    return result
+
+
+def _oracle_level(
+    test: np.ndarray, mean: np.ndarray, train: np.ndarray, weights: np.ndarray
+) -> float:
+    """WRMSSE of the pipeline's day pattern rescaled to each series' actual mean.
+
+    Not a forecast (it reads the held-back days): the score a perfect level
+    (28-day mean) would get with the pipeline's weekday pattern, i.e. how much
+    any better level estimate could gain at most.
+    """
+    avg = mean.mean(axis=0)
+    shape = np.where(avg > 0, mean / np.where(avg > 0, avg, 1.0), 1.0)
+    return wrmsse(test, shape * test.mean(axis=0), train, weights)
 
 
 LEVELS = (0.05, 0.5, 0.8, 0.9, 0.95, 0.99)
