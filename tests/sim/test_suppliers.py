@@ -86,6 +86,7 @@ class _Fixed:
 
     service: float = 0.5
     direct: bool = False
+    xdock: bool = False
     name: str = "fixed"
     network: Network = Network.POOL
 
@@ -97,13 +98,16 @@ class _Fixed:
         one = np.ones((s, m))
         if self.direct:
             return Decision(np.zeros((s, m)), np.zeros(s), None, None, one)
+        if self.xdock:
+            return Decision(one, np.full(s, float(m)), None, None, None, one)
         return Decision(one, np.full(s, float(m)), None, None, None)
 
 
 def test_the_hub_consolidates_every_supplier_into_one_shipment_per_lane() -> None:
     """Direct buys pay per supplier and lane; hub transfers once per lane.
 
-    The hub's own inbound pays one delivery per supplier and buying day.
+    Cross-dock buys leave with the lane's transfers (one departure); the
+    hub's own inbound pays one delivery per supplier and buying day.
     """
     sc = dataclasses.replace(
         _rated(), lane_review_days=np.array([28, 28]), shipment_fixed=np.ones(2)
@@ -115,6 +119,8 @@ def test_the_hub_consolidates_every_supplier_into_one_shipment_per_lane() -> Non
     hub = simulate(many, _Fixed()).kpis.shipment_cost
     assert 4 * 2 * (cycles - 2) <= direct <= 4 * 2 * (cycles + 1)
     assert 2 * (cycles - 2) <= hub <= 2 * (cycles + 1)
+    crossed = simulate(many, _Fixed(xdock=True)).kpis
+    assert 2 * (cycles - 2) <= crossed.shipment_cost <= 2 * (cycles + 1)
     trucked = dataclasses.replace(many, inbound_fixed=10.0)
     with_trucks = simulate(trucked, _Fixed()).kpis.shipment_cost
     buys = (400 - 91) // 7
@@ -143,7 +149,8 @@ def test_pooled_network_never_costs_more_than_split_with_suppliers(
 
     Not at every critical ratio: below 0.5 the levels hold no safety stock,
     and a consolidated lane's shorter cadence then holds less stock and fills
-    less than split's at the same ratio (measured in the sensitivity notes).
+    less than split's at the same ratio: it loses more sales (0.3 in the
+    one-market, eight-supplier world: lost margin 6.8 k against 5.1 k).
     """
     sc = _split_optimal(markets)
     sc = with_suppliers(sc, np.arange(len(sc.skus)) % groups, 5.0, 91)
