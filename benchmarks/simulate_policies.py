@@ -61,9 +61,11 @@ from worldpool.sim import (
     read_demand,
     scenario_from_frame,
     simulate,
+    supplier_index,
     with_cadence,
 )
 from worldpool.sim.build import COUNTRY_TO_MARKETPLACE
+from worldpool.sim.suppliers import group_sum
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/demand/online_retail_ii"
 
@@ -168,6 +170,53 @@ CADENCES = (7, 14, 28)
 """Shipment cadences a lane may take, in days (multiples of the 7-day review)."""
 
 
+def suppliers(sc: Scenario, rule: str | None) -> tuple[Scenario, dict[str, object]]:
+    """Set the supplier assignment of ``--suppliers`` (None: the legacy model).
+
+    Returns the scenario and the keys saying what was assumed.
+    """
+    if rule is None:
+        return sc, {"suppliers": "legacy", "supplier_count": 1}
+    index = supplier_index(sc.skus, rule)
+    out = dataclasses.replace(sc, supplier=index, supplier_review_days=None)
+    return out, {
+        "suppliers": rule,
+        "supplier_count": len(np.unique(index)),
+        "inbound_fixed": round(sc.inbound_fixed, 2),
+    }
+
+
+def cadences(result: Comparison, sc: Scenario) -> dict[str, float]:
+    """Shipment keys: split's cadence, the pool's shipment cost and hub share.
+
+    ``split_review_days``: days between a supplier's shipments on a lane,
+    weighted by the (supplier, lane)'s units; ``shipment_cost_ratio``: fixed
+    shipment cost of the pool at split's fill over split's.
+    """
+    split, pool = result.runs["split"]["best"], result.runs["pool"]["equal_fill"]
+    out = {
+        "shipment_cost_ratio": round(
+            pool.kpis.shipment_cost / max(split.kpis.shipment_cost, 1e-12), 4
+        ),
+        "hub_inventory_share_equal_fill": round(
+            float(pool.hub_value.mean())
+            / max(
+                float(pool.fc_value.sum(axis=1).mean() + pool.hub_value.mean()), 1e-12
+            ),
+            4,
+        ),
+    }
+    if sc.supplier is not None and sc.supplier_review_days is not None:
+        volume = group_sum(
+            sc.demand.sum(axis=0).astype(float), sc.supplier, sc.suppliers
+        )
+        cadence = sc.supplier_review_days.astype(float)
+        out["split_review_days"] = round(
+            float((cadence * volume).sum() / max(volume.sum(), 1e-12)), 2
+        )
+    return out
+
+
 def networks(
     sc: Scenario, topology: str | None, warmup: int, choice: bool = True
 ) -> tuple[Scenario, ReplenishmentPolicy, dict[str, Scenario]]:
@@ -224,6 +273,13 @@ def main() -> None:
         "direct buy); a diagnostic, not the policy",
     )
     ap.add_argument(
+        "--suppliers",
+        default=None,
+        help="supplier of each SKU: one, N (SKU id blocks), prefix:K or a "
+        "sku,supplier CSV (worldpool.sim.suppliers); default: the legacy model "
+        "(one supplier whose direct buys ride with the hub's transfers)",
+    )
+    ap.add_argument(
         "--quick",
         action="store_true",
         help="split and the pooled policy only (reference keys left out)",
@@ -244,6 +300,7 @@ def main() -> None:
         args.unit_volume_m3,
         args.topology is not None,
     )
+    sc, assumed = suppliers(sc, args.suppliers)
     sc, pooled, own = networks(sc, args.topology, sim.warmup_days, not args.no_choice)
     active = float((sc.demand.sum(axis=0) > 0).mean())
     print(
@@ -292,6 +349,8 @@ def main() -> None:
         "fill_pool_equal_fill": round(
             result.runs["pool"]["equal_fill"].kpis.fill_rate, 4
         ),
+        **assumed,
+        **(cadences(result, sc) if args.suppliers else {}),
     }
     print(json.dumps(out))
 

@@ -27,6 +27,11 @@ from worldpool.sim.pool import PoolPolicy, plan_problem
 from worldpool.sim.protocol import Decision, Network, PolicyView, ReplenishmentPolicy
 from worldpool.sim.result import SimResult
 from worldpool.sim.scenario import Scenario, TransitDraws, draw_transits
+from worldpool.sim.suppliers import (
+    supplier_index,
+    supplier_review_days,
+    with_suppliers,
+)
 from worldpool.sim.synthetic import synthetic_scenario
 from worldpool.sim.topology import (
     Topology,
@@ -70,6 +75,9 @@ __all__ = [
     "scenario_from_frame",
     "simulate",
     "solve_oracle",
+    "supplier_index",
+    "supplier_review_days",
     "synthetic_scenario",
     "with_cadence",
+    "with_suppliers",
 ]

@@ -9,6 +9,7 @@ from worldpool.sim.kpi import DELIVERY_BUCKETS, compute_kpis
 from worldpool.sim.protocol import Network
 from worldpool.sim.result import SimResult
 from worldpool.sim.scenario import FloatArray, Scenario, TransitDraws
+from worldpool.sim.suppliers import group_sum
 
 __all__ = ["Tally"]
 
@@ -58,21 +59,50 @@ class Tally:
         """Last day each lane departed (row 0 sea, row 1 air), -1 = never."""
         self.hub_received = np.zeros(s)
         """Units put away at the hub (handled there) per SKU (S)."""
+        self.by_supplier = sc.supplier is not None
+        """Supplier shipments counted per (supplier, lane), hub's per lane."""
+        groups = sc.suppliers
+        self.supplier_shipments = np.zeros((groups, m))
+        """Sea departures per (supplier, lane) of supplier-shipped units (G, M)."""
+        self.supplier_departed = np.full((groups, m), -1, dtype=np.int64)
+        self.inbound_units = np.zeros(s)
+        """Units delivered supplier -> hub per SKU (S), when suppliers are modelled."""
+        self.inbound_trips = 0
+        """Supplier -> hub deliveries (one per supplier and order day with units)."""
         k = 0 if sc.stream_node is None else len(sc.stream_node)
         self.streams = {n: np.zeros(k) for n in ("stockout", "short", "demand")}
         """Per-stream day counts when nodes serve several streams (K)."""
 
-    def shipment(self, t: int, units: FloatArray, air: bool) -> None:
+    def shipment(
+        self, t: int, units: FloatArray, air: bool, direct: bool = False
+    ) -> None:
         """Count one departure on every lane that carries units on day t (S, M).
 
         Units leaving one lane the same day travel as one shipment (a direct
         buy cross-docked at the hub rides with the hub's transfer), so a lane
-        is counted at most once a day.
+        is counted at most once a day. When suppliers are modelled, units a
+        supplier ships itself (``direct``) count once per (supplier, lane)
+        and day, apart from the hub's consolidated shipments.
         """
+        if direct and self.by_supplier:
+            assert self.sc.supplier is not None
+            sent = group_sum(units, self.sc.supplier, self.sc.suppliers) > 0
+            self.supplier_shipments += sent & (self.supplier_departed != t)
+            self.supplier_departed[sent] = t
+            return
         lanes = units.sum(axis=0) > 0
         row = int(air)
         self.shipments[row] += lanes & (self.departed[row] != t)
         self.departed[row][lanes] = t
+
+    def inbound(self, units: FloatArray) -> None:
+        """Count one supplier -> hub delivery per supplier with units today (S)."""
+        if not self.by_supplier or not units.any():
+            return
+        assert self.sc.supplier is not None
+        self.inbound_units += units
+        per = np.bincount(self.sc.supplier, weights=units, minlength=self.sc.suppliers)
+        self.inbound_trips += int((per > 0).sum())
 
     @property
     def shipped(self) -> FloatArray:
@@ -159,8 +189,11 @@ class Tally:
         zero = np.zeros(len(sc.markets))
         sea = zero if sc.shipment_fixed is None else sc.shipment_fixed
         air = zero if sc.shipment_fixed_air is None else sc.shipment_fixed_air
+        departures = self.shipments[0] + self.supplier_shipments.sum(axis=0)
         return {
-            "shipment_lane_cost": self.shipments[0] * sea + self.shipments[1] * air,
+            "shipment_lane_cost": departures * sea + self.shipments[1] * air,
+            "inbound_cost": self.inbound_trips * sc.inbound_fixed,
+            "inbound_units": self.inbound_units,
             "handling_fc_units": self.flows["shipped"] + self.flows["shipped_air"],
             "hub_received": self.hub_received,
             "streams": self.streams if sc.stream_node is not None else None,

@@ -291,6 +291,7 @@ def _rated(
         * fx,
         "handling_fc": float(np.mean([rt.handling_unit("fc", p) for p in places])) * fx,
         "handling_hub": rt.handling_unit("hub") * fx,
+        "inbound_fixed": rt.shipment_fixed("truck") * fx,
     }
 
 

@@ -18,6 +18,7 @@ from worldpool.demand.dist import norm_ppf
 from worldpool.sim.echelon import order_up_to
 from worldpool.sim.protocol import PolicyView
 from worldpool.sim.scenario import FloatArray
+from worldpool.sim.suppliers import pair_review
 
 __all__ = ["direct_order", "direct_pairs", "lane_review"]
 
@@ -68,17 +69,28 @@ def direct_pairs(view: PolicyView, service: float) -> NDArray[np.bool_]:
 
 
 def direct_order(
-    view: PolicyView, service: float, where: NDArray[np.bool_]
+    view: PolicyView,
+    service: float,
+    where: NDArray[np.bool_],
+    review: FloatArray | None = None,
 ) -> FloatArray:
     """Return split's order for the ``where`` pairs (S, M), units; 0 elsewhere.
 
-    The FC orders up to mu P + z sigma_P with P = supplier lead + sea + lane
-    review, exactly as :class:`worldpool.sim.SplitPolicy` does.
+    The FC orders up to mu P + z sigma_P with P = supplier lead + sea + the
+    review of its supplier on the lane (:func:`pair_review`), exactly as
+    :class:`worldpool.sim.SplitPolicy` does. ``review`` (S, M or 1, M), days,
+    replaces that cadence: a buy cross-docked at the hub on the lane's.
     """
     sc = view.scenario
     sea_mean, sea_var = sc.sea_moments()
-    days = sc.supplier_lead_days + sea_mean + lane_review(view)
-    target = order_up_to(view.mean, view.var, days[None, :], sea_var[None, :], service)
+    if review is not None:
+        days = sc.supplier_lead_days + sea_mean[None, :] + review
+    elif sc.supplier is None:
+        days = (sc.supplier_lead_days + sea_mean + lane_review(view))[None, :]
+    else:
+        # Each supplier ships on its own cadence per lane.
+        days = sc.supplier_lead_days + sea_mean[None, :] + pair_review(view)
+    target = order_up_to(view.mean, view.var, days, sea_var[None, :], service)
     position = view.fc_on_hand + view.fc_on_order
     order = np.ceil(np.maximum(target - position, 0.0))
     return np.where(where, order, 0.0)

@@ -49,6 +49,12 @@ class _Run:
         self.pipe_fc = np.zeros((self.ring, s, m))
         self.pipe_dep = np.zeros((self.ring, s, m))
         self.pipe_hub = np.zeros((self.ring, s))
+        self.pipe_xdock = (
+            np.zeros((self.ring, s, m))
+            if sc.supplier is not None and self.network is Network.POOL
+            else None
+        )
+        """Cross-dock buys by the day they reach the hub (only with suppliers)."""
         self.fc_transit = np.zeros((s, m))
         self.fc_waiting = np.zeros((s, m))
         self.hub_on_order = np.zeros(s)
@@ -60,6 +66,14 @@ class _Run:
             if sc.lane_review_days is None
             else np.maximum(sc.lane_review_days // params.review_days, 1)
         )
+        self.supplier_every = (
+            None
+            if sc.supplier is None or sc.supplier_review_days is None
+            else np.maximum(sc.supplier_review_days // params.review_days, 1)[
+                sc.supplier
+            ]
+        )
+        """Decision periods between shipments of each pair's supplier (S, M)."""
         start = params.warmup_days
         # Trailing-window sums of d, d² and sale days per pair, and of the
         # SKU total and its square: the window is [synced - window, synced).
@@ -109,8 +123,14 @@ class _Run:
             opening=opening,
         )
 
-    def ship(self, t: int, units: FloatArray, air: bool = False) -> None:
-        """Send units hub -> FC by sea (or air) today; they land after the transit."""
+    def ship(
+        self, t: int, units: FloatArray, air: bool = False, direct: bool = False
+    ) -> None:
+        """Send units towards FCs by sea (or air) today; they land after the transit.
+
+        ``direct``: split's orders and direct buys, shipped by their suppliers
+        (one shipment per supplier and lane when suppliers are modelled).
+        """
         days = self.draws.air_days if air else self.draws.sea_days
         if days is None:
             raise ValueError("an air shipment needs a scenario with air lanes")
@@ -118,7 +138,7 @@ class _Run:
         self.pipe_fc[slot, :, self.markets] += units.T
         self.fc_transit += units
         self.tally.flows["shipped_air" if air else "shipped"] += units
-        self.tally.shipment(t, units, air)
+        self.tally.shipment(t, units, air, direct)
 
     def arrive(self, t: int) -> None:
         """Land today's arrivals at FCs and hub; split orders leave the supplier."""
@@ -130,8 +150,14 @@ class _Run:
         departing = self.pipe_dep[slot]
         if departing.any():
             self.fc_waiting -= departing
-            self.ship(t, departing)
+            self.ship(t, departing, direct=True)
             departing[...] = 0.0
+        if self.pipe_xdock is not None and self.pipe_xdock[slot].any():
+            # Trucked to the hub, consolidated into the lane's shipment today.
+            crossing = self.pipe_xdock[slot]
+            self.fc_waiting -= crossing
+            self.ship(t, crossing)
+            crossing[...] = 0.0
         if self.network is not Network.SPLIT:
             landing = self.pipe_hub[slot]
             self.hub += landing
@@ -147,13 +173,21 @@ class _Run:
                 self.fc += decision.fc_order
                 self.tally.shipped += decision.fc_order
             elif lead == 0:
-                self.ship(t, decision.fc_order)
+                self.ship(t, decision.fc_order, direct=True)
             else:
                 self.pipe_dep[(t + lead) % self.ring] += decision.fc_order
                 self.fc_waiting += decision.fc_order
             return
         if decision.fc_direct is not None and decision.fc_direct.any():
             self.direct(t, decision.fc_direct, opening)
+        xdock = decision.fc_xdock
+        if xdock is not None and xdock.any():
+            self.direct(t, xdock, opening, self.pipe_xdock)
+        if not opening:
+            trucked = decision.hub_order
+            if xdock is not None:
+                trucked = trucked + xdock.sum(axis=1)
+            self.tally.inbound(trucked)
         if opening or lead == 0:
             self.hub += decision.hub_order
             self.tally.hub_received += decision.hub_order
@@ -163,16 +197,23 @@ class _Run:
         if self.network is Network.POOL:
             self.transfer(t, decision.fc_order, decision.fc_air_order, opening)
 
-    def direct(self, t: int, units: FloatArray, opening: bool) -> None:
-        """Buy units for FCs, cross-docked at the hub on landing (as split does)."""
+    def direct(
+        self, t: int, units: FloatArray, opening: bool, via: FloatArray | None = None
+    ) -> None:
+        """Buy units for FCs, cross-docked at the hub on landing (as split does).
+
+        ``via``: the cross-dock pipeline, whose units leave in the hub's lane
+        shipment; None: the supplier's own shipment (``pipe_dep``).
+        """
         lead = self.sc.supplier_lead_days
         if opening:
             self.fc += units
             self.tally.shipped += units
         elif lead == 0:
-            self.ship(t, units)
+            self.ship(t, units, direct=via is None)
         else:
-            self.pipe_dep[(t + lead) % self.ring] += units
+            pipe = self.pipe_dep if via is None else via
+            pipe[(t + lead) % self.ring] += units
             self.fc_waiting += units
 
     def due(self, t: int, decision: Decision, opening: bool) -> Decision:
@@ -184,10 +225,14 @@ class _Run:
         on the day the direct buys are cross-docked there: one shipment and
         one fixed cost per lane and cycle, as a consolidating hub ships.
         """
-        if self.lane_every is None or opening:
+        if opening:
             return decision
         review = self.params.review_days
         k = (t - self.params.warmup_days) // review
+        if self.supplier_every is not None:
+            return self._due_by_supplier(k, decision)
+        if self.lane_every is None:
+            return decision
         due = (k % self.lane_every) == 0
         ahead = round(self.sc.supplier_lead_days / review)
         due_hub = ((k - ahead) % self.lane_every) == 0
@@ -201,6 +246,40 @@ class _Run:
             decision.origin_ok,
             _on_lanes(decision.fc_air_order, due_hub),
             _on_lanes(decision.fc_direct, due),
+        )
+
+    def _due_by_supplier(self, k: int, decision: Decision) -> Decision:
+        """Keep supplier orders on (supplier, lane) due days, transfers on lanes'.
+
+        Each supplier ships its own goods (split's orders, direct buys) on its
+        own cadence per lane; the hub consolidates every supplier into one
+        shipment per lane on the lane's cadence.
+        """
+        assert self.supplier_every is not None
+        due = (k % self.supplier_every) == 0
+        lanes = (
+            np.ones(len(self.markets), dtype=bool)
+            if self.lane_every is None
+            else (k % self.lane_every) == 0
+        )
+        # Split's FC orders are supplier orders; a pooled network's are transfers.
+        fc_due = due if self.network is Network.SPLIT else lanes[None, :]
+        # Cross-dock buys reach the hub on a lane's due day, to leave with it.
+        ahead = round(self.sc.supplier_lead_days / self.params.review_days)
+        landing = (
+            np.ones(len(self.markets), dtype=bool)
+            if self.lane_every is None
+            else ((k + ahead) % self.lane_every) == 0
+        )
+        return Decision(
+            np.where(fc_due, decision.fc_order, 0.0),
+            decision.hub_order,
+            decision.origin_ok,
+            _on_lanes(decision.fc_air_order, lanes),
+            None
+            if decision.fc_direct is None
+            else np.where(due, decision.fc_direct, 0.0),
+            _on_lanes(decision.fc_xdock, landing),
         )
 
     def transfer(

@@ -95,8 +95,14 @@ def _fixed_costs(sc: Scenario, extra: dict[str, Any] | None) -> dict[str, FloatA
         return {"shipment": zero, "handling": zero}
     units = extra["handling_fc_units"]
     share = units / np.maximum(units.sum(axis=0), 1e-12)
+    shipment = share @ extra["shipment_lane_cost"]
+    inbound = float(extra.get("inbound_cost", 0.0))
+    if inbound > 0:
+        # Supplier -> hub deliveries, shared by the units delivered to the hub.
+        hub = extra["inbound_units"]
+        shipment = shipment + inbound * hub / max(float(hub.sum()), 1e-12)
     return {
-        "shipment": share @ extra["shipment_lane_cost"],
+        "shipment": shipment,
         "handling": units.sum(axis=1) * sc.handling_fc
         + extra["hub_received"] * sc.handling_hub,
     }

@@ -27,11 +27,14 @@ from numpy.typing import NDArray
 
 from worldpool.plan import PlanParams, PlanProblem, allocate, hub_orders, targets
 from worldpool.sim.choice import direct_order, direct_pairs, lane_review
+from worldpool.sim.consolidate import stock_options
 from worldpool.sim.fallback import origin_unit_cost
 from worldpool.sim.protocol import Decision, Network, PolicyView
 from worldpool.sim.scenario import FloatArray, Scenario
 
 __all__ = ["PoolPolicy", "origin_allowed", "plan_problem"]
+
+BoolArray = NDArray[np.bool_]
 
 
 def _storage_factors(sc: Scenario) -> tuple[FloatArray, FloatArray, float]:
@@ -229,14 +232,21 @@ class PoolPolicy:
         """Return a copy with another critical-ratio cap (0..1)."""
         return dataclasses.replace(self, service=service)
 
+    def _choose(self, view: PolicyView) -> tuple[BoolArray, BoolArray]:
+        """Return the pairs bought direct and those cross-docked at the hub (S, M)."""
+        none = np.zeros(view.mean.shape, dtype=bool)
+        if not self.direct:
+            return none, none
+        if view.scenario.supplier is None:
+            return direct_pairs(view, self.service), none
+        return stock_options(view, self.service)
+
     def decide(self, view: PolicyView) -> Decision:
         """Plan transfers hub -> FC and purchase orders with the real planner."""
-        direct = (
-            direct_pairs(view, self.service)
-            if self.direct
-            else np.zeros(view.mean.shape, dtype=bool)
+        direct, xdock = self._choose(view)
+        pb = plan_problem(
+            view, self.always_origin, ffo=self.ffo, exclude=direct | xdock
         )
-        pb = plan_problem(view, self.always_origin, ffo=self.ffo, exclude=direct)
         params = dataclasses.replace(
             self.plan,
             review_days=view.review_days,
@@ -265,4 +275,7 @@ class PoolPolicy:
             origin_allowed(view, self.always_origin, self.ffo),
             by_air,
             direct_order(view, self.service, direct) if direct.any() else None,
+            direct_order(view, self.service, xdock, lane_review(view)[None, :])
+            if xdock.any()
+            else None,
         )

@@ -75,6 +75,10 @@ class Decision:
     fc_direct: FloatArray | None = None
     """Units bought from the supplier for one FC and cross-docked through the
     hub on landing, as split stock is (S, M), pool only; never stored at the hub."""
+    fc_xdock: FloatArray | None = None
+    """Units bought from the supplier for one FC, trucked to the hub and
+    consolidated there into the lane's shipment (S, M), pool only, when the
+    scenario has suppliers (:mod:`worldpool.sim.consolidate`)."""
 
     @classmethod
     def empty(cls, skus: int, markets: int) -> Decision:

@@ -96,6 +96,19 @@ class Scenario:
     stock-out days are then counted per stream. None = markets are streams."""
     stream_node: IntArray | None = None
     """Node (market index) serving each stream (K), set with ``stream_demand``."""
+    supplier: IntArray | None = None
+    """Supplier (factory) index of each SKU, 0..G-1 (S): split's orders and a
+    pooled network's direct buys ship per (supplier, lane) and pay the fixed
+    shipment cost per supplier departure; the hub consolidates every supplier
+    per lane. None = one supplier whose direct buys ride with the hub's
+    transfers (the model before suppliers; :mod:`worldpool.sim.suppliers`)."""
+    supplier_review_days: IntArray | None = None
+    """Days between shipments of each supplier on each lane (G, M), set with
+    ``supplier``; None = each lane's ``lane_review_days``."""
+    inbound_fixed: float = 0.0
+    """Fixed cost of one supplier -> hub delivery (domestic trucking), in
+    ``currency``, per supplier and day with units bought for the hub; only
+    charged when ``supplier`` is set."""
 
     def __post_init__(self) -> None:
         _, s, m = self.demand.shape
@@ -121,6 +134,27 @@ class Scenario:
             raise ValueError("demand holds negative units")
         if self.supplier_lead_days < 0:
             raise ValueError(f"supplier_lead_days={self.supplier_lead_days} < 0")
+        self._check_suppliers(s, m)
+
+    def _check_suppliers(self, s: int, m: int) -> None:
+        """Check the supplier index (S) and its cadence (G, M) when set."""
+        if self.supplier is None:
+            if self.supplier_review_days is not None:
+                raise ValueError("supplier_review_days needs supplier")
+            return
+        _check_shape("supplier", self.supplier, (s,))
+        if s and int(self.supplier.min()) < 0:
+            raise ValueError("supplier holds a negative index")
+        cadence = self.supplier_review_days
+        if cadence is not None and (
+            cadence.ndim != 2
+            or cadence.shape[1] != m
+            or (s > 0 and len(cadence) <= int(self.supplier.max()))
+        ):
+            raise ValueError(
+                f"Scenario.supplier_review_days has shape {cadence.shape}, "
+                f"expected (G, {m}) with a row for every supplier index"
+            )
 
     def _check_optional(self, s: int, m: int) -> None:
         """Check the shapes of the optional arrays that are set."""
@@ -143,6 +177,18 @@ class Scenario:
     def days(self) -> int:
         """Number of days T in the demand history."""
         return int(self.demand.shape[0])
+
+    @property
+    def suppliers(self) -> int:
+        """Number of supplier indices G (1 when ``supplier`` is None).
+
+        The rows of ``supplier_review_days`` when set (a SKU subset keeps them).
+        """
+        if self.supplier is None or not len(self.supplier):
+            return 1
+        top = int(self.supplier.max()) + 1
+        rows = self.supplier_review_days
+        return top if rows is None else max(top, len(rows))
 
     @property
     def margin(self) -> FloatArray:
@@ -190,6 +236,8 @@ class Scenario:
             fields["origin_max_units"] = self.origin_max_units[idx]
         if self.origin_cleared is not None:
             fields["origin_cleared"] = self.origin_cleared[idx]
+        if self.supplier is not None:
+            fields["supplier"] = self.supplier[idx]
         if self.stream_demand is not None:
             fields["stream_demand"] = np.ascontiguousarray(self.stream_demand[:, idx])
         return Scenario(**fields)

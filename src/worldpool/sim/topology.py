@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from worldpool.sim.scenario import FloatArray, IntArray, Scenario, TransitDraws
+from worldpool.sim.suppliers import supplier_review_days
 
 __all__ = [
     "Topology",
@@ -118,6 +119,7 @@ def apply_topology(sc: Scenario, topo: Topology) -> Scenario:
         stream_demand=sc.demand,
         stream_node=node,
         lane_review_days=None,
+        supplier_review_days=None,
     )
     per_market = ("holding_fc", "sea_cost", "parcel_cost", "air_cost", "origin_cleared")
     for name in per_market:
@@ -179,7 +181,15 @@ def lane_review_days(
 
 
 def with_cadence(sc: Scenario, warmup_days: int, choices: Sequence[int]) -> Scenario:
-    """Return ``sc`` with :func:`lane_review_days` set as its lane cadence."""
-    return dataclasses.replace(
+    """Return ``sc`` with :func:`lane_review_days` set as its lane cadence.
+
+    With a supplier assignment, each (supplier, lane) cadence is set too
+    (:func:`worldpool.sim.suppliers.supplier_review_days`).
+    """
+    out = dataclasses.replace(
         sc, lane_review_days=lane_review_days(sc, warmup_days, choices)
     )
+    if sc.supplier is None:
+        return out
+    own = supplier_review_days(out, warmup_days, choices)
+    return dataclasses.replace(out, supplier_review_days=own)
