@@ -190,6 +190,11 @@ class FakeChannel:
             """Every method goes through faults, then :meth:`route`."""
 
             protocol_version = "HTTP/1.1"
+            # The headers and the body go out as two writes: with Nagle on,
+            # the body waited for the client's delayed ACK (about 40 ms a
+            # reply, which no real API adds and which capped a connector
+            # making many small calls at concurrency / 40 ms).
+            disable_nagle_algorithm = True
 
             def _any(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
