@@ -29,7 +29,7 @@ from typing import Any
 
 from worldpool.connectors.backoff import delay_s
 from worldpool.connectors.buffers import BufferRule
-from worldpool.connectors.errors import ChannelError
+from worldpool.connectors.errors import ChannelError, PushIncomplete
 from worldpool.connectors.feed import STOCK_TOPIC, current_levels
 from worldpool.connectors.inflight import ChannelView
 from worldpool.connectors.provider import Provider, StockPush
@@ -72,6 +72,9 @@ def entry(item: Mapping[str, Any], level: Sequence[Any]) -> dict[str, Any]:
         "changed_at": str(level[3]),
         "version": int(item["payload"]["version"]),
         "key": str(item["key"]),
+        # Tries of this level so far: its row's claims, plus the tries of the
+        # partial pushes it was requeued from.
+        "tries": int(item.get("attempts") or 1) + int(item["payload"].get("tries", 0)),
     }
 
 
@@ -125,49 +128,121 @@ def push_stock_rows(
     rules: tuple[BufferRule, ...] | None = None,
     view: ChannelView | None = None,
 ) -> tuple[int, int, int, tuple[float, ...]]:
-    """Send a batch; return (delivered, retried, dead, lag seconds per level)."""
+    """Send a batch; return (delivered, retried, dead, lag seconds per level).
+
+    A push that set some SKUs and not others (:class:`PushIncomplete`)
+    delivers the rows: the SKUs set count as delivered, the failed ones go
+    back to the outbox as one new row, due after a jittered backoff (and
+    ``dead`` once they failed ``max_attempts`` times).
+    """
     pushes, sold = _fresh(ctx, provider, batch, rules, view) if batch.send else ([], {})
-    error, stale = None, frozenset[str]()
+    error, stale, failed = None, frozenset[str](), frozenset[str]()
     started = time.monotonic()
     if pushes:
         try:
             stale = frozenset(provider.push_stock(pushes) or ())
+        except PushIncomplete as exc:
+            error, stale, failed = str(exc), exc.stale, exc.failed
+            if failed >= {p.sku for p in pushes}:  # none set: as a failure
+                failed = frozenset()
         except ChannelError as exc:
             error = str(exc)
     if view is not None:
         view.push_s = time.monotonic() - started
-        for p in pushes:
-            if error is not None:
-                view.forget(p.sku)  # it may or may not have landed
-            elif p.sku in stale:
-                view.note_stale(p.sku)
-            else:
-                view.note_set(p.sku, p.level, sold.get(p.sku, 0))
+        unsure = {p.sku for p in pushes} if error and not failed else failed
+        _note(view, pushes, sold, stale, unsure)
     with ctx.engine.begin() as conn:
-        if error is not None:
+        if error is not None and not failed:
             dead = retry_rows(conn, batch.rows, error, max_attempts, rng)
             return 0, len(batch.rows) - dead, dead, ()
-        batch.stale = [e for e in batch.send if e["sku"] in stale]
-        _requeue(conn, ctx.seller, batch, batch.stale, RETRY_AFTER_STALE_S, "stale")
-        held = [e for e in batch.send if e.get("held") and e["sku"] not in stale]
-        hold_s = view.window_s if view is not None else 0.0
-        _requeue(conn, ctx.seller, batch, held, hold_s, "held")
-        settle_outbox_on(conn, [int(i["id"]) for i in batch.rows], "delivered")
-        went = [e for e in batch.send if e["sku"] not in stale]
-        repin_published_on(
-            conn,
-            ctx.seller,
-            [
-                (batch.dest, e["sku"], e["market"], int(e["sent"]), int(e["version"]))
-                for e in went
-                if "sent" in e and int(e["sent"]) != int(e["level"])
-            ],
+        went = _settle(conn, ctx.seller, batch, stale, failed, view)
+        gone = _requeue_failed(
+            conn, ctx.seller, batch, failed, str(error), max_attempts, rng
         )
     done = datetime.now(UTC)
     lags = tuple(
         (done - datetime.fromisoformat(e["changed_at"])).total_seconds() for e in went
     )
-    return len(batch.rows), 0, 0, lags
+    # The failed SKUs' new row counts as one retried (or dead) row.
+    return len(batch.rows), int(gone is False), int(gone is True), lags
+
+
+def _note(
+    view: ChannelView,
+    pushes: list[StockPush],
+    sold: Mapping[str, int],
+    stale: frozenset[str],
+    unsure: set[str] | frozenset[str],
+) -> None:
+    """Tell the channel view what each pushed level became."""
+    for p in pushes:
+        if p.sku in unsure:
+            view.forget(p.sku)  # it may or may not have landed
+        elif p.sku in stale:
+            view.note_stale(p.sku)
+        else:
+            view.note_set(p.sku, p.level, sold.get(p.sku, 0))
+
+
+def _settle(
+    conn: Any,
+    seller: str,
+    batch: StockBatch,
+    stale: frozenset[str],
+    failed: frozenset[str],
+    view: ChannelView | None,
+) -> list[dict[str, Any]]:
+    """Deliver the batch's rows; requeue stale and held SKUs; return those set."""
+    batch.stale = [e for e in batch.send if e["sku"] in stale]
+    _requeue(conn, seller, batch, batch.stale, RETRY_AFTER_STALE_S, "stale")
+    went = [e for e in batch.send if e["sku"] not in stale and e["sku"] not in failed]
+    held = [e for e in went if e.get("held")]
+    _requeue(conn, seller, batch, held, view.window_s if view else 0.0, "held")
+    settle_outbox_on(conn, [int(i["id"]) for i in batch.rows], "delivered")
+    repin_published_on(
+        conn,
+        seller,
+        [
+            (batch.dest, e["sku"], e["market"], int(e["sent"]), int(e["version"]))
+            for e in went
+            if "sent" in e and int(e["sent"]) != int(e["level"])
+        ],
+    )
+    return went
+
+
+def _requeue_failed(
+    conn: Any,
+    seller: str,
+    batch: StockBatch,
+    failed: frozenset[str],
+    error: str,
+    max_attempts: int,
+    rng: Random,
+) -> bool | None:
+    """Put the SKUs a partial push did not set back, due after a backoff.
+
+    Their tries so far ride in the payload (``tries``: the most among the
+    rows they came from, plus this one), so a SKU the channel keeps refusing
+    goes ``dead`` after ``max_attempts`` like a whole row would. Returns
+    whether the new row is dead (None: nothing failed).
+    """
+    entries = [e for e in batch.send if e["sku"] in failed]
+    if not entries:
+        return None
+    tries = max(int(e.get("tries", 1)) for e in entries)
+    wait = delay_s(tries - 1, rng, base_s=0.5, cap_s=60.0)
+    _requeue(
+        conn,
+        seller,
+        batch,
+        entries,
+        wait,
+        "failed",
+        tries=tries,
+        error=error if tries >= max_attempts else None,
+    )
+    return tries >= max_attempts
 
 
 def _requeue(
@@ -177,12 +252,17 @@ def _requeue(
     entries: list[dict[str, Any]],
     delay: float,
     why: str,
+    *,
+    tries: int = 0,
+    error: str | None = None,
 ) -> None:
     """Put ``entries`` back in the outbox as one row, due in ``delay`` seconds.
 
     ``stale``: the same change, still not shown (it keeps its change time).
     ``held``: the level went out minus the in-flight hold; it goes again when
     the hold may have shrunk, and that moment counts as its change time.
+    ``failed``: the push did not set them; ``tries`` so far go with them, and
+    with an ``error`` the row is stored ``dead`` (tries used up).
     """
     if not entries:
         return
@@ -197,18 +277,16 @@ def _requeue(
     digest = hashlib.sha256(
         "|".join(sorted(str(i["key"]) for i in batch.rows)).encode()
     ).hexdigest()[:16]
+    payload: dict[str, Any] = {"version": version, "levels": levels}
+    if tries:
+        payload["tries"] = tries
     enqueue_many_on(
         conn,
         seller,
         STOCK_TOPIC,
-        [
-            (
-                batch.dest,
-                f"stock-{why}:{batch.dest}:{version}:{digest}",
-                {"version": version, "levels": levels},
-            )
-        ],
+        [(batch.dest, f"stock-{why}:{batch.dest}:{version}:{digest}", payload)],
         delay_s=delay,
+        dead_error=error,
     )
 
 
@@ -219,11 +297,17 @@ def retry_rows(
     max_attempts: int,
     rng: Random,
 ) -> int:
-    """Schedule failed rows again after a jittered backoff; return how many died."""
+    """Schedule failed rows again after a jittered backoff; return how many died.
+
+    A row's tries are its claims plus those of the partial pushes its levels
+    were requeued from (``tries`` in a stock row's payload).
+    """
     dead = 0
     for i in items:
-        last = int(i["attempts"]) >= max_attempts
+        payload = i["payload"] if isinstance(i["payload"], dict) else {}
+        tries = int(i["attempts"]) + int(payload.get("tries", 0))
+        last = tries >= max_attempts
         dead += last
-        wait = delay_s(int(i["attempts"]), rng, base_s=0.5, cap_s=60.0)
+        wait = delay_s(tries, rng, base_s=0.5, cap_s=60.0)
         retry_outbox_on(conn, int(i["id"]), error, wait, dead=last)
     return dead

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import time
+from collections import Counter
 from typing import Any, ClassVar
 
 from worldpool.connectors.providers.tiktok_shop import sign_request
@@ -48,6 +49,9 @@ class FakeTikTokShop(FakeChannel):
         self.refused_refreshes = 0
         self._replaced: str | None = None
         self.bad_signs = 0
+        self.refuse_inventory: Counter[str] = Counter()
+        """SKU -> how many more ``Update Inventory`` calls naming it are refused
+        (code ``12019003``: a business error, not retried by the client)."""
         self._live: set[str] = set()
         self._clock = int(time.time())
 
@@ -156,13 +160,23 @@ class FakeTikTokShop(FakeChannel):
             ]
             return _ok({"products": products, "total_count": len(products)})
         if path.endswith("/inventory/update"):
-            for sku in body["skus"]:
-                level = int(sku["inventory"][0]["quantity"])
-                self.set_level(str(sku["id"]).removeprefix("s-"), level)
-            return _ok({})
+            return self._set_inventory(body)
         if path.endswith("/packages"):
             return self._ship(path.split("/")[-2], body)
         return _ok({"shops": [{"name": "Fake TikTok Shop", "cipher": "c1"}]})
+
+    def _set_inventory(self, body: dict[str, Any]) -> tuple[int, Any]:
+        skus = [str(sku["id"]).removeprefix("s-") for sku in body["skus"]]
+        with self.lock:
+            refused = [s for s in skus if self.refuse_inventory[s] > 0]
+            for sku in refused:
+                self.refuse_inventory[sku] -= 1
+        if refused:
+            return 200, {"code": 12019003, "message": "injected", "data": None}
+        for sku in body["skus"]:
+            level = int(sku["inventory"][0]["quantity"])
+            self.set_level(str(sku["id"]).removeprefix("s-"), level)
+        return _ok({})
 
     def _token(self, query: dict[str, str]) -> tuple[int, Any]:
         if (query.get("app_key"), query.get("app_secret")) != (
