@@ -32,7 +32,8 @@ from .test_sync import run_until
 @pytest.fixture
 def tiktok() -> Iterator[FakeTikTokShop]:
     """A running fake TikTok Shop."""
-    fake = FakeTikTokShop(seed=5).start()
+    fake = FakeTikTokShop(seed=5)
+    fake.start()
     yield fake
     fake.close()
 
