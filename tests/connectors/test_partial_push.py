@@ -21,6 +21,7 @@ from worldpool.connectors.errors import PushIncomplete
 from worldpool.connectors.provider import StockPush
 from worldpool.connectors.providers import limits_for
 from worldpool.connectors.providers.tiktok_shop import TikTokShop
+from worldpool.connectors.stock_push import StockBatch, defer
 from worldpool.context import Context
 from worldpool.ledger.audit_tables import outbox
 from worldpool.testing.fake_channels import FakeTikTokShop
@@ -155,3 +156,30 @@ def test_orders_created_while_polled_never_break_the_search(
     found = tiktok._search({"page_size": "100000"}, {"update_time_ge": 0})
     assert errors == []
     assert len(found["orders"]) == len(tiktok.orders)
+
+
+def test_a_split_push_sends_scarce_then_longest_waiting_and_keeps_the_rest() -> None:
+    """Over the limit: scarce levels, then the oldest changes; the rest waits."""
+
+    def e(sku: str, level: int, at: str, version: int) -> dict[str, object]:
+        return {
+            "sku": sku,
+            "market": "US",
+            "level": level,
+            "changed_at": f"2026-12-06T09:00:{at}+00:00",
+            "version": version,
+            "key": f"k{version}",
+        }
+
+    entries = [
+        e("OLD", 500, "01", 1),
+        e("NEW", 500, "05", 2),
+        e("HOT", 3, "09", 3),
+        e("OLD", 499, "07", 4),  # a newer change of a SKU waiting since :01
+        e("MID", 500, "03", 5),
+    ]
+    latest = {str(x["sku"]): x for x in entries}  # newest per SKU (coalesced)
+    batch = StockBatch("tts", [], list(latest.values()), 0, entries=entries)
+    defer(batch, 2)
+    assert [x["sku"] for x in batch.send] == ["HOT", "OLD"]
+    assert [(x["sku"], x["version"]) for x in batch.later] == [("NEW", 2), ("MID", 5)]

@@ -41,10 +41,21 @@ from worldpool.ledger.outbox_queue import (
     settle_outbox_on,
 )
 
-__all__ = ["StockBatch", "coalesce", "entry", "push_stock_rows", "retry_rows"]
+__all__ = [
+    "StockBatch",
+    "coalesce",
+    "defer",
+    "entry",
+    "push_stock_rows",
+    "retry_rows",
+]
 
 RETRY_AFTER_STALE_S = 0.3
 """A stale SKU is sent again after this long (the next poll ingests the sale)."""
+
+SCARCE_LEVEL = 50
+"""Levels at most this go first when a push is split (the default buffer rule
+splits a SKU between channels at <= 50 units: the oversell risk is there)."""
 
 
 @dataclass(slots=True)
@@ -61,6 +72,41 @@ class StockBatch:
     """Entries overtaken by a newer one."""
     stale: list[dict[str, Any]] = field(default_factory=list)
     """Entries the channel refused as stale."""
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    """Every entry of the rows, before coalescing (kept for :func:`defer`)."""
+    later: list[dict[str, Any]] = field(default_factory=list)
+    """Entries left for the next push (see :func:`defer`)."""
+
+
+def defer(batch: StockBatch, limit: int | None) -> None:
+    """Keep at most ``limit`` SKUs in ``batch.send``; the rest wait in ``later``.
+
+    A connector that sets few SKUs a second (TikTok Shop: one call a product)
+    would take many seconds over a big batch, every level computed at its
+    start. Smaller pushes compute levels nearer the call and let a change
+    that came during the push go next. The scarcest levels go first (at most
+    :data:`SCARCE_LEVEL`), then the SKUs waiting longest (their oldest change
+    not yet shown); a deferred SKU keeps every change time it had.
+    """
+    if limit is None or len(batch.send) <= limit:
+        return
+    since: dict[str, datetime] = {}
+    for e in batch.entries:
+        at = datetime.fromisoformat(e["changed_at"])
+        since[e["sku"]] = min(since.get(e["sku"], at), at)
+
+    def urgency(e: dict[str, Any]) -> tuple[bool, datetime, int]:
+        """Scarce first, then the oldest change not yet shown."""
+        when = since.get(e["sku"]) or datetime.fromisoformat(e["changed_at"])
+        return int(e["level"]) > SCARCE_LEVEL, when, int(e["level"])
+
+    ordered = sorted(batch.send, key=urgency)
+    batch.send = ordered[:limit]
+    waiting = {e["sku"] for e in ordered[limit:]}
+    batch.later = sorted(
+        (e for e in batch.entries if e["sku"] in waiting),
+        key=lambda e: (int(e["version"]), datetime.fromisoformat(e["changed_at"])),
+    )
 
 
 def entry(item: Mapping[str, Any], level: Sequence[Any]) -> dict[str, Any]:
@@ -135,6 +181,7 @@ def push_stock_rows(
     back to the outbox as one new row, due after a jittered backoff (and
     ``dead`` once they failed ``max_attempts`` times).
     """
+    defer(batch, getattr(provider, "max_push_skus", None))
     pushes, sold = _fresh(ctx, provider, batch, rules, view) if batch.send else ([], {})
     error, stale, failed = None, frozenset[str](), frozenset[str]()
     started = time.monotonic()
@@ -195,6 +242,7 @@ def _settle(
     """Deliver the batch's rows; requeue stale and held SKUs; return those set."""
     batch.stale = [e for e in batch.send if e["sku"] in stale]
     _requeue(conn, seller, batch, batch.stale, RETRY_AFTER_STALE_S, "stale")
+    _requeue(conn, seller, batch, batch.later, 0.0, "later")
     went = [e for e in batch.send if e["sku"] not in stale and e["sku"] not in failed]
     held = [e for e in went if e.get("held")]
     _requeue(conn, seller, batch, held, view.window_s if view else 0.0, "held")
@@ -261,6 +309,7 @@ def _requeue(
     ``stale``: the same change, still not shown (it keeps its change time).
     ``held``: the level went out minus the in-flight hold; it goes again when
     the hold may have shrunk, and that moment counts as its change time.
+    ``later``: left out of a split push (every change, oldest first per SKU).
     ``failed``: the push did not set them; ``tries`` so far go with them, and
     with an ``error`` the row is stored ``dead`` (tries used up).
     """

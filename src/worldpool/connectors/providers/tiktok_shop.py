@@ -115,7 +115,8 @@ class TikTokShop:
     Args:
         settings: ``shop_cipher``, ``warehouse_id``, optional ``auth_url``,
             ``shipping_providers`` (carrier name -> provider id),
-            ``push_concurrency`` (inventory calls at once, default 8).
+            ``push_concurrency`` (inventory calls at once, default 8),
+            ``push_window_s`` (seconds of calls one push may hold, default 1).
         credentials: ``app_key``, ``app_secret``, ``refresh_token``.
         http: The retrying client pointed at ``https://open-api.tiktokglobalshop.com``.
     """
@@ -135,6 +136,9 @@ class TikTokShop:
 
         Enough to use the ``updateInventory`` rate (rate x round trip: 8 keep
         200 calls/s going at 40 ms a call); the bucket, not this, caps it."""
+        self.push_window_s = float(settings.get("push_window_s", 1.0))
+        """Seconds of ``updateInventory`` calls one push may hold (see
+        :attr:`max_push_skus`)."""
         self._pool: ThreadPoolExecutor | None = None
         self._key = str(credentials.get("app_key", ""))
         self._secret = str(credentials.get("app_secret", ""))
@@ -290,6 +294,20 @@ class TikTokShop:
                         str(sku.get("id")),
                     )
         return {s: self._skus[s] for s in skus if s in self._skus}
+
+    @property
+    def max_push_skus(self) -> int:
+        """SKUs one push may carry: ``push_window_s`` at the inventory rate.
+
+        A push of more would compute every level long before its call goes;
+        the outbox keeps the rest for the next push (the scarcest and the
+        longest waiting go first, see :func:`~worldpool.connectors.stock_push.defer`).
+        """
+        bucket = getattr(self.http, "limits", {}).get("updateInventory")
+        rate = (
+            float(bucket.rate) if bucket is not None else LIMITS["updateInventory"][0]
+        )
+        return max(self.concurrency, int(rate * self.push_window_s))
 
     def push_stock(self, levels: Sequence[StockPush]) -> None:
         """Set the warehouse quantity of each SKU listed in the shop.
