@@ -53,6 +53,9 @@ __all__ = [
 RETRY_AFTER_STALE_S = 0.3
 """A stale SKU is sent again after this long (the next poll ingests the sale)."""
 
+DEFER_UP_TO = 4
+"""A batch of more than this many pushes' worth of SKUs is not split."""
+
 SCARCE_LEVEL = 50
 """Levels at most this go first when a push is split (the default buffer rule
 splits a SKU between channels at <= 50 units: the oversell risk is there)."""
@@ -86,10 +89,12 @@ def defer(batch: StockBatch, limit: int | None) -> None:
     start. Smaller pushes compute levels nearer the call and let a change
     that came during the push go next. The scarcest levels go first (at most
     :data:`SCARCE_LEVEL`), then the SKUs waiting longest (their oldest change
-    not yet shown); a deferred SKU keeps every change time it had.
+    not yet shown); a deferred SKU keeps every change time it had. A batch
+    over :data:`DEFER_UP_TO` limits goes whole (far behind, every deferral
+    would rewrite a growing backlog: one big push coalesces the most).
     """
-    if limit is None or len(batch.send) <= limit:
-        return
+    if limit is None or not limit < len(batch.send) <= DEFER_UP_TO * limit:
+        return  # small enough, or too far behind: one push of all
     since: dict[str, datetime] = {}
     for e in batch.entries:
         at = datetime.fromisoformat(e["changed_at"])
