@@ -67,8 +67,13 @@ LIMITS: dict[str, tuple[float, float]] = {
     "updateInventory": (10.0, 10.0),
     "markPackageAsShipped": (10.0, 10.0),
 }
-"""(rate per second, burst): conservative defaults under the per-app QPS
-TikTok Shop documents; a 429 reply is retried after ``Retry-After``."""
+"""(rate per second, burst): conservative defaults; a 429 reply is retried
+after ``Retry-After``. TikTok Shop's "API rate limits" page (partner portal,
+login only) was not readable here, and no per-shop figure for ``Update
+Inventory`` was found in public docs or SDKs; a partner reports a limit of 50
+requests per second introduced in summer 2025 (trendiolive.com, "Scaling
+operations on TikTok Shop"). A connection whose app is granted more sets
+``rate_limits``. At 10/s a push sets 10 products a second (one call each)."""
 
 
 def sign_request(
