@@ -24,7 +24,7 @@ from worldpool.connectors.providers.tiktok_shop import TikTokShop
 from worldpool.connectors.stock_push import StockBatch, defer
 from worldpool.context import Context
 from worldpool.ledger.audit_tables import outbox
-from worldpool.testing.fake_channels import FakeTikTokShop
+from worldpool.testing.fake_channels import FakeEbay, FakeTikTokShop
 
 from .conftest import connect_more
 from .test_sync import run_until
@@ -183,3 +183,29 @@ def test_a_split_push_sends_scarce_then_longest_waiting_and_keeps_the_rest() -> 
     defer(batch, 2)
     assert [x["sku"] for x in batch.send] == ["HOT", "OLD"]
     assert [(x["sku"], x["version"]) for x in batch.later] == [("NEW", 2), ("MID", 5)]
+
+
+def test_ebay_names_the_skus_its_bulk_reply_refused(ctx: Context) -> None:
+    """Per-SKU answers (eBay): the refused one is named, the other 29 are set."""
+    fake = FakeEbay(seed=6)
+    fake.start()
+    try:
+        connect_more(ctx, fake, "ebay")
+        fake.refuse_inventory["S-7"] = 1
+        row = None
+        while row is None:
+            row = sync.claim(ctx, "test", 5.0)
+        provider, http = sync.open_provider(ctx, row)
+        try:
+            with pytest.raises(PushIncomplete) as caught:
+                provider.push_stock(
+                    [StockPush(f"S-{i}", "US", i, f"k{i}") for i in range(30)]
+                )
+        finally:
+            http.close()
+    finally:
+        fake.close()
+    assert caught.value.failed == {"S-7"}
+    assert "25002" in str(caught.value)
+    assert {f"S-{i}": i for i in range(30) if i != 7}.items() <= fake.stock.items()
+    assert "S-7" not in fake.stock

@@ -110,6 +110,9 @@ class FakeChannel:
         self.shipments: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.requests: Counter[str] = Counter()
         self.log: list[tuple[str, str]] = []
+        self.refuse_inventory: Counter[str] = Counter()
+        """SKU -> how many more stock updates naming it the fake refuses (a
+        business error for that SKU, which the client does not retry)."""
         self.lock = threading.Lock()
         self.current = threading.local()
         """The request being routed on this thread: ``headers`` (lower-case
@@ -152,6 +155,14 @@ class FakeChannel:
         oid = self.next_id()
         self.create_order(oid, [(sku, qty)])
         return oid
+
+    def refused(self, sku: str) -> bool:
+        """Use up one of the SKU's ``refuse_inventory``; True if it is refused."""
+        with self.lock:
+            if self.refuse_inventory[sku] <= 0:
+                return False
+            self.refuse_inventory[sku] -= 1
+            return True
 
     def set_level(self, sku: str, level: int) -> None:
         """Apply a stock level the seller pushed."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 import json
 import time
-from collections import Counter
 from typing import Any, ClassVar
 
 from worldpool.connectors.providers.tiktok_shop import sign_request
@@ -49,9 +48,6 @@ class FakeTikTokShop(FakeChannel):
         self.refused_refreshes = 0
         self._replaced: str | None = None
         self.bad_signs = 0
-        self.refuse_inventory: Counter[str] = Counter()
-        """SKU -> how many more ``Update Inventory`` calls naming it are refused
-        (code ``12019003``: a business error, not retried by the client)."""
         self._live: set[str] = set()
         self._clock = int(time.time())
 
@@ -167,11 +163,7 @@ class FakeTikTokShop(FakeChannel):
 
     def _set_inventory(self, body: dict[str, Any]) -> tuple[int, Any]:
         skus = [str(sku["id"]).removeprefix("s-") for sku in body["skus"]]
-        with self.lock:
-            refused = [s for s in skus if self.refuse_inventory[s] > 0]
-            for sku in refused:
-                self.refuse_inventory[sku] -= 1
-        if refused:
+        if [s for s in skus if self.refused(s)]:  # code 12019003: not retried
             return 200, {"code": 12019003, "message": "injected", "data": None}
         for sku in body["skus"]:
             level = int(sku["inventory"][0]["quantity"])
