@@ -120,7 +120,7 @@ class TikTokShop:
     Args:
         settings: ``shop_cipher``, ``warehouse_id``, optional ``auth_url``,
             ``shipping_providers`` (carrier name -> provider id),
-            ``push_concurrency`` (inventory calls at once, default 8),
+            ``push_concurrency`` (inventory calls at once, default 4),
             ``push_window_s`` (seconds of calls one push may hold, default 1).
         credentials: ``app_key``, ``app_secret``, ``refresh_token``.
         http: The retrying client pointed at ``https://open-api.tiktokglobalshop.com``.
@@ -136,11 +136,12 @@ class TikTokShop:
         self.warehouse = str(settings.get("warehouse_id", ""))
         self.auth_url = str(settings.get("auth_url", "https://auth.tiktok-shops.com"))
         self.carriers = dict(settings.get("shipping_providers") or {})
-        self.concurrency = int(settings.get("push_concurrency", 8))
+        self.concurrency = int(settings.get("push_concurrency", 4))
         """``Update Inventory`` calls in flight at once during a stock push.
 
-        Enough to use the ``updateInventory`` rate (rate x round trip: 8 keep
-        200 calls/s going at 40 ms a call); the bucket, not this, caps it."""
+        The bucket, not this, caps the rate; calls/s <= this / round trip
+        (4 keep 200/s going at 20 ms a call). More threads per connection
+        also compete with the worker's poller and feed for the GIL."""
         self.push_window_s = float(settings.get("push_window_s", 1.0))
         """Seconds of ``updateInventory`` calls one push may hold (see
         :attr:`max_push_skus`)."""
