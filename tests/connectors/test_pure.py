@@ -41,6 +41,16 @@ def test_token_bucket_allows_burst_then_paces_at_rate() -> None:
     bucket = TokenBucket(rate=2.0, burst=3.0)
     assert [bucket.take(0.0) for _ in range(3)] == [0.0, 0.0, 0.0]
     assert bucket.take(0.0) == pytest.approx(0.5)
+    assert bucket.take(0.0) == pytest.approx(1.0)  # the debt is not forgiven
+
+
+def test_token_bucket_holds_the_rate_under_sustained_demand() -> None:
+    """100 calls asked for at once are spread at ``rate`` after the burst."""
+    bucket = TokenBucket(rate=10.0, burst=5.0)
+    waits = [bucket.take(0.0) for _ in range(100)]
+    assert waits[-1] == pytest.approx((100 - 5) / 10.0)
+    assert not bucket.try_take(9.4)  # the debt is paid back only at 9.5 s
+    assert bucket.take(9.5) == pytest.approx(0.1)
 
 
 def test_shopify_cost_bucket_waits_for_restore() -> None:

@@ -4,7 +4,8 @@
 
     ChannelError                   a channel or carrier API call failed
     ├── ProviderRejected           4xx (not 429): retrying will not help
-    └── ProviderUnavailable        429/5xx/timeouts outlasted every retry
+    ├── ProviderUnavailable        429/5xx/timeouts outlasted every retry
+    └── PushIncomplete             a stock push set some levels, not all
 
 Messages name the connection and the operation, the HTTP status and the
 provider's own error code; never a credential, token or signed URL.
@@ -12,9 +13,11 @@ provider's own error code; never a credential, token or signed URL.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from worldpool.errors import WorldpoolError
 
-__all__ = ["ChannelError", "ProviderRejected", "ProviderUnavailable"]
+__all__ = ["ChannelError", "ProviderRejected", "ProviderUnavailable", "PushIncomplete"]
 
 
 class ChannelError(WorldpoolError):
@@ -33,3 +36,32 @@ class ProviderRejected(ChannelError):
 
 class ProviderUnavailable(ChannelError):
     """The provider stayed throttled or down through every retry."""
+
+
+class PushIncomplete(ChannelError):
+    """A stock push set some SKUs' levels and not others.
+
+    Raised by a connector whose push is several calls (TikTok Shop: one per
+    product) or whose bulk call answers per SKU (eBay): every SKU of the push
+    NOT in :attr:`failed` or :attr:`stale` was set. A caller that only knows
+    :class:`ChannelError` sends the whole push again, which is safe (levels
+    are absolute); the outbox delivers the set SKUs and retries the failed
+    ones only (:mod:`worldpool.connectors.stock_push`).
+
+    Args:
+        message: The first failure (connection, operation, provider code).
+        failed: SKUs whose level may not have been set.
+        stale: SKUs refused by compare-and-set (see ``Provider.push_stock``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        failed: Iterable[str],
+        stale: Iterable[str] = (),
+        *,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message, status=status)
+        self.failed = frozenset(failed)
+        self.stale = frozenset(stale)

@@ -155,6 +155,9 @@ class Provider(Protocol):
 
         Returns the SKUs NOT set because the channel no longer showed their
         ``expected`` level (compare-and-set), or None/empty when all were set.
+        Raises :class:`~worldpool.connectors.errors.PushIncomplete` when some
+        SKUs were set and others failed (only the failed ones are retried),
+        any other ``ChannelError`` when none may have been.
         """
         ...
 

@@ -317,7 +317,7 @@ def deliver_outbox(
         done, retried, dead, lags = push_stock_rows(
             sctx,
             provider,
-            StockBatch(dest, stock, send, dropped),
+            StockBatch(dest, stock, send, dropped, entries=entries),
             max_attempts=max_attempts,
             rng=rng,
             rules=rules,

@@ -32,7 +32,7 @@ class TokenBucket:
     burst: float
     """Bucket size (requests that may go at once after a quiet spell)."""
     tokens: float = -1.0
-    """Tokens now (starts full)."""
+    """Tokens now (the default starts full; below 0: owed by waiting callers)."""
     stamp: float | None = None
     """Monotonic time of the last update, in seconds."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -44,26 +44,33 @@ class TokenBucket:
         concurrent callers queue up in order.
         """
         with self._lock:
-            if self.tokens < 0:
-                self.tokens = self.burst
-            if self.stamp is not None:
-                self.tokens = min(
-                    self.burst, self.tokens + (now - self.stamp) * self.rate
-                )
-            self.stamp = now
+            self._refill(now)
             self.tokens -= cost
             return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+    def _refill(self, now: float) -> None:
+        """Restore tokens up to ``now`` (caller holds the lock).
+
+        A new bucket starts full. Tokens below 0 are owed by callers already
+        told to wait: they are paid back by the refill, never forgiven (the
+        bucket refilled itself to ``burst`` whenever a debt was seen before
+        2026-12-06, so a busy client ran far above ``rate``). A ``now`` older
+        than the last one (taken before the lock by another thread) adds
+        nothing.
+        """
+        if self.stamp is None:
+            if self.tokens < 0:
+                self.tokens = self.burst
+            self.stamp = now
+            return
+        if now > self.stamp:
+            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
 
     def try_take(self, now: float, cost: float = 1.0) -> bool:
         """Take ``cost`` tokens at ``now`` only if they are there; True if taken."""
         with self._lock:
-            if self.tokens < 0:
-                self.tokens = self.burst
-            if self.stamp is not None:
-                self.tokens = min(
-                    self.burst, self.tokens + (now - self.stamp) * self.rate
-                )
-            self.stamp = now
+            self._refill(now)
             if self.tokens < cost:
                 return False
             self.tokens -= cost

@@ -106,6 +106,7 @@ def enqueue_many_on(
     rows: list[tuple[str, str, Any]],
     *,
     delay_s: float = 0.0,
+    dead_error: str | None = None,
 ) -> int:
     """Add many outgoing messages in one statement; return how many were new.
 
@@ -118,6 +119,7 @@ def enqueue_many_on(
         topic: What they are (``stock.level``).
         rows: (destination, idempotency key, JSON-able payload) per message.
         delay_s: Seconds before the messages are due (a retry after a poll).
+        dead_error: Store them ``dead`` with this error (retries used up).
     """
     if not rows:
         return 0
@@ -132,6 +134,9 @@ def enqueue_many_on(
             "payload": json.dumps(payload, default=str, sort_keys=True),
             "created_at": now,
             "next_attempt_at": due,
+            **(
+                {"status": "dead", "last_error": dead_error[:500]} if dead_error else {}
+            ),
         }
         for dest, key, payload in rows
     ]

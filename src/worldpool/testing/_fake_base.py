@@ -110,6 +110,9 @@ class FakeChannel:
         self.shipments: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.requests: Counter[str] = Counter()
         self.log: list[tuple[str, str]] = []
+        self.refuse_inventory: Counter[str] = Counter()
+        """SKU -> how many more stock updates naming it the fake refuses (a
+        business error for that SKU, which the client does not retry)."""
         self.lock = threading.Lock()
         self.current = threading.local()
         """The request being routed on this thread: ``headers`` (lower-case
@@ -153,6 +156,14 @@ class FakeChannel:
         self.create_order(oid, [(sku, qty)])
         return oid
 
+    def refused(self, sku: str) -> bool:
+        """Use up one of the SKU's ``refuse_inventory``; True if it is refused."""
+        with self.lock:
+            if self.refuse_inventory[sku] <= 0:
+                return False
+            self.refuse_inventory[sku] -= 1
+            return True
+
     def set_level(self, sku: str, level: int) -> None:
         """Apply a stock level the seller pushed."""
         with self.lock:
@@ -190,6 +201,11 @@ class FakeChannel:
             """Every method goes through faults, then :meth:`route`."""
 
             protocol_version = "HTTP/1.1"
+            # The headers and the body go out as two writes: with Nagle on,
+            # the body waited for the client's delayed ACK (about 40 ms a
+            # reply, which no real API adds and which capped a connector
+            # making many small calls at concurrency / 40 ms).
+            disable_nagle_algorithm = True
 
             def _any(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)

@@ -157,6 +157,15 @@ class FakeEbay(FakeChannel):
         if path == "/sell/inventory/v1/bulk_update_price_quantity":
             out = []
             for r in body["requests"]:
+                if self.refused(r["sku"]):
+                    out.append(
+                        {
+                            "statusCode": 400,
+                            "sku": r["sku"],
+                            "errors": [{"errorId": 25002, "message": "injected"}],
+                        }
+                    )
+                    continue
                 self.set_level(
                     r["sku"], int(r["shipToLocationAvailability"]["quantity"])
                 )

@@ -96,6 +96,7 @@ class FakeTikTokShop(FakeChannel):
         }
         with self.lock:
             order["create_time"] = order["update_time"] = now = self._tick()
+            order["_v"] = f"{now:012d}"
             self.orders[tid] = order
             self.log.append((f"{now:012d}", tid))
 
@@ -138,7 +139,11 @@ class FakeTikTokShop(FakeChannel):
             ids = query.get("ids", "").split(",")
             with self.lock:
                 found = [
-                    json.loads(json.dumps(self.orders[i]))
+                    {
+                        k: v
+                        for k, v in json.loads(json.dumps(self.orders[i])).items()
+                        if not k.startswith("_")
+                    }
                     for i in ids
                     if i in self.orders
                 ]
@@ -151,13 +156,19 @@ class FakeTikTokShop(FakeChannel):
             ]
             return _ok({"products": products, "total_count": len(products)})
         if path.endswith("/inventory/update"):
-            for sku in body["skus"]:
-                level = int(sku["inventory"][0]["quantity"])
-                self.set_level(str(sku["id"]).removeprefix("s-"), level)
-            return _ok({})
+            return self._set_inventory(body)
         if path.endswith("/packages"):
             return self._ship(path.split("/")[-2], body)
         return _ok({"shops": [{"name": "Fake TikTok Shop", "cipher": "c1"}]})
+
+    def _set_inventory(self, body: dict[str, Any]) -> tuple[int, Any]:
+        skus = [str(sku["id"]).removeprefix("s-") for sku in body["skus"]]
+        if [s for s in skus if self.refused(s)]:  # code 12019003: not retried
+            return 200, {"code": 12019003, "message": "injected", "data": None}
+        for sku in body["skus"]:
+            level = int(sku["inventory"][0]["quantity"])
+            self.set_level(str(sku["id"]).removeprefix("s-"), level)
+        return _ok({})
 
     def _token(self, query: dict[str, str]) -> tuple[int, Any]:
         if (query.get("app_key"), query.get("app_secret")) != (
@@ -194,6 +205,8 @@ class FakeTikTokShop(FakeChannel):
 
     def _search(self, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
         since = int(body.get("update_time_ge", 0))
+        # ``_v``: update_time zero-padded, kept current where it is set (the
+        # log's order); the base class leaves ``_``-keys out of the reply.
         rows = self.updated_since(f"{since:012d}", "_v")
         start = int(query.get("page_token") or 0)
         page = rows[start : start + int(query.get("page_size", 20))]
@@ -201,13 +214,6 @@ class FakeTikTokShop(FakeChannel):
         if start + len(page) < len(rows):
             out["next_page_token"] = str(start + len(page))
         return out
-
-    def updated_since(self, since: str, field: str) -> list[dict[str, Any]]:
-        """Orders whose zero-padded ``update_time`` is >= ``since``."""
-        with self.lock:
-            for o in self.orders.values():
-                o["_v"] = f"{o['update_time']:012d}"
-        return super().updated_since(since, "_v")
 
     def _ship(self, order_id: str, body: dict[str, Any]) -> tuple[int, Any]:
         with self.lock:
@@ -220,6 +226,7 @@ class FakeTikTokShop(FakeChannel):
             for li in order["line_items"]:
                 li["tracking_number"] = body["tracking_number"]
             order["update_time"] = now = self._tick()
+            order["_v"] = f"{now:012d}"
             self.log.append((f"{now:012d}", order_id))
             self.shipments[order_id].append(dict(body))
         return _ok({"package_id": f"pkg-{order_id}"})

@@ -46,7 +46,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from worldpool.connectors.errors import ProviderRejected
+from worldpool.connectors.errors import ChannelError, PushIncomplete
 from worldpool.connectors.provider import (
     Http,
     OrderPage,
@@ -223,29 +223,49 @@ class Ebay:
         return OrderPage(tuple(records), None)
 
     def push_stock(self, levels: Sequence[StockPush]) -> None:
-        """Set each SKU's available quantity, 25 SKUs per call."""
+        """Set each SKU's available quantity, 25 SKUs per call.
+
+        Raises:
+            PushIncomplete: some SKUs were not set (a per-SKU error status in
+                a reply, or a call that failed for good); the rest were.
+        """
+        failed: dict[str, str] = {}
         for i in range(0, len(levels), _BULK):
             chunk = levels[i : i + _BULK]
-            body = self._call(
-                "bulkUpdatePriceQuantity",
-                "POST",
-                "/sell/inventory/v1/bulk_update_price_quantity",
-                json={
-                    "requests": [
-                        {
-                            "sku": lv.sku,
-                            "shipToLocationAvailability": {"quantity": lv.level},
-                        }
-                        for lv in chunk
-                    ]
-                },
+            try:
+                failed |= self._bulk_quantities(chunk)
+            except ChannelError as exc:
+                failed |= {lv.sku: str(exc) for lv in chunk}
+        if failed:
+            sku, why = next(iter(failed.items()))
+            raise PushIncomplete(
+                f"ebay bulkUpdatePriceQuantity {sku}: {why} "
+                f"({len(failed)} of {len(levels)} SKUs not set)",
+                failed,
             )
-            for r in (body or {}).get("responses") or []:
-                if int(r.get("statusCode", 200)) >= 400:
-                    err = ((r.get("errors") or [{}])[0] or {}).get("errorId", "")
-                    raise ProviderRejected(
-                        f"ebay bulkUpdatePriceQuantity {r.get('sku')}: error {err}"
-                    )
+
+    def _bulk_quantities(self, chunk: Sequence[StockPush]) -> dict[str, str]:
+        """One ``bulkUpdatePriceQuantity`` call; return refused SKU -> error."""
+        body = self._call(
+            "bulkUpdatePriceQuantity",
+            "POST",
+            "/sell/inventory/v1/bulk_update_price_quantity",
+            json={
+                "requests": [
+                    {
+                        "sku": lv.sku,
+                        "shipToLocationAvailability": {"quantity": lv.level},
+                    }
+                    for lv in chunk
+                ]
+            },
+        )
+        return {
+            str(r.get("sku")): "error "
+            + str(((r.get("errors") or [{}])[0] or {}).get("errorId", ""))
+            for r in (body or {}).get("responses") or []
+            if int(r.get("statusCode", 200)) >= 400
+        }
 
     def push_shipment(self, shipment: ShipmentPush) -> None:
         """Create the shipping fulfillment unless one with this tracking exists."""

@@ -41,10 +41,10 @@ import hmac
 import json
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
-from worldpool.connectors.errors import ProviderRejected
+from worldpool.connectors.errors import ChannelError, ProviderRejected, PushIncomplete
 from worldpool.connectors.provider import (
     CredentialStore,
     Http,
@@ -67,8 +67,13 @@ LIMITS: dict[str, tuple[float, float]] = {
     "updateInventory": (10.0, 10.0),
     "markPackageAsShipped": (10.0, 10.0),
 }
-"""(rate per second, burst): conservative defaults under the per-app QPS
-TikTok Shop documents; a 429 reply is retried after ``Retry-After``."""
+"""(rate per second, burst): conservative defaults; a 429 reply is retried
+after ``Retry-After``. TikTok Shop's "API rate limits" page (partner portal,
+login only) was not readable here, and no per-shop figure for ``Update
+Inventory`` was found in public docs or SDKs; a partner reports a limit of 50
+requests per second introduced in summer 2025 (trendiolive.com, "Scaling
+operations on TikTok Shop"). A connection whose app is granted more sets
+``rate_limits``. At 10/s a push sets 10 products a second (one call each)."""
 
 
 def sign_request(
@@ -115,7 +120,8 @@ class TikTokShop:
     Args:
         settings: ``shop_cipher``, ``warehouse_id``, optional ``auth_url``,
             ``shipping_providers`` (carrier name -> provider id),
-            ``push_concurrency`` (inventory calls at once, default 4).
+            ``push_concurrency`` (inventory calls at once, default 4),
+            ``push_window_s`` (seconds of calls one push may hold, default 1).
         credentials: ``app_key``, ``app_secret``, ``refresh_token``.
         http: The retrying client pointed at ``https://open-api.tiktokglobalshop.com``.
     """
@@ -131,7 +137,14 @@ class TikTokShop:
         self.auth_url = str(settings.get("auth_url", "https://auth.tiktok-shops.com"))
         self.carriers = dict(settings.get("shipping_providers") or {})
         self.concurrency = int(settings.get("push_concurrency", 4))
-        """``Update Inventory`` calls in flight at once during a stock push."""
+        """``Update Inventory`` calls in flight at once during a stock push.
+
+        The bucket, not this, caps the rate; calls/s <= this / round trip
+        (4 keep 200/s going at 20 ms a call). More threads per connection
+        also compete with the worker's poller and feed for the GIL."""
+        self.push_window_s = float(settings.get("push_window_s", 1.0))
+        """Seconds of ``updateInventory`` calls one push may hold (see
+        :attr:`max_push_skus`)."""
         self._pool: ThreadPoolExecutor | None = None
         self._key = str(credentials.get("app_key", ""))
         self._secret = str(credentials.get("app_secret", ""))
@@ -288,22 +301,53 @@ class TikTokShop:
                     )
         return {s: self._skus[s] for s in skus if s in self._skus}
 
+    @property
+    def max_push_skus(self) -> int:
+        """SKUs one push may carry: ``push_window_s`` at the inventory rate.
+
+        A push of more would compute every level long before its call goes;
+        the outbox keeps the rest for the next push (the scarcest and the
+        longest waiting go first, see :func:`~worldpool.connectors.stock_push.defer`).
+        """
+        bucket = getattr(self.http, "limits", {}).get("updateInventory")
+        rate = (
+            float(bucket.rate) if bucket is not None else LIMITS["updateInventory"][0]
+        )
+        return max(self.concurrency, int(rate * self.push_window_s))
+
     def push_stock(self, levels: Sequence[StockPush]) -> None:
-        """Set the warehouse quantity of each SKU listed in the shop."""
+        """Set the warehouse quantity of each SKU listed in the shop.
+
+        One ``Update Inventory`` call per product (the API takes one product
+        a call), up to ``push_concurrency`` at once, the scarcest levels
+        first; the client's bucket holds them to the ``updateInventory``
+        rate. Every call is waited for, so no call of this push is still in
+        flight when the next push of the same SKU starts (an older level
+        never overtakes a newer one).
+
+        Raises:
+            PushIncomplete: some products were not set (``failed`` names
+                their SKUs); every other SKU was.
+            ChannelError: the SKU lookup failed (nothing was sent).
+        """
         ids = self._sku_ids([lv.sku for lv in levels])
-        by_product: dict[str, list[dict[str, Any]]] = {}
-        for lv in levels:
-            if lv.sku not in ids:
-                continue
-            product, sku_id = ids[lv.sku]
-            by_product.setdefault(product, []).append(
-                {
-                    "id": sku_id,
-                    "inventory": [
-                        {"warehouse_id": self.warehouse, "quantity": lv.level}
-                    ],
-                }
+        by_product: dict[str, list[StockPush]] = {}
+        for lv in sorted(levels, key=lambda lv: lv.level):
+            if lv.sku in ids:
+                by_product.setdefault(ids[lv.sku][0], []).append(lv)
+        failures = self._update_all(by_product)
+        if failures:
+            first = next(iter(failures.values()))
+            raise PushIncomplete(
+                f"{first} ({len(failures)} of {len(by_product)} products not set)",
+                [lv.sku for product in failures for lv in by_product[product]],
+                status=first.status,
             )
+
+    def _update_all(
+        self, by_product: Mapping[str, Sequence[StockPush]]
+    ) -> dict[str, ChannelError]:
+        """Send each product's ``Update Inventory``; return the failed ones."""
 
         def update(product: str) -> None:
             """One product's ``Update Inventory`` (its SKUs in one call)."""
@@ -312,20 +356,38 @@ class TikTokShop:
                 "POST",
                 f"/product/202309/products/{product}/inventory/update",
                 None,
-                {"skus": by_product[product]},
+                {
+                    "skus": [
+                        {
+                            "id": self._skus[lv.sku][1],
+                            "inventory": [
+                                {"warehouse_id": self.warehouse, "quantity": lv.level}
+                            ],
+                        }
+                        for lv in by_product[product]
+                    ]
+                },
             )
 
-        # The API takes one product per call: several calls at once (each
-        # product once, so no SKU can overtake itself), within the rate limit
-        # the HTTP client's bucket enforces. The first failure is raised.
+        failures: dict[str, ChannelError] = {}
         if len(by_product) <= 1 or self.concurrency <= 1:
             for product in by_product:
-                update(product)
-            return
+                try:
+                    update(product)
+                except ChannelError as exc:
+                    failures[product] = exc
+            return failures
         if self._pool is None:  # kept: its threads keep their HTTP connections
             self._pool = ThreadPoolExecutor(self.concurrency, "tts-inventory")
-        for future in [self._pool.submit(update, p) for p in by_product]:
-            future.result()
+        futures = {self._pool.submit(update, p): p for p in by_product}
+        wait(futures)
+        for future, product in futures.items():
+            error = future.exception()
+            if isinstance(error, ChannelError):
+                failures[product] = error
+            elif error is not None:
+                raise error
+        return failures
 
     def push_shipment(self, shipment: ShipmentPush) -> None:
         """Mark the order's package shipped with tracking, unless it already is."""
