@@ -109,6 +109,21 @@ def _next_arrival_gap(arrivals: FloatArray, horizon: NDArray[np.int64]) -> Float
     return np.maximum(np.minimum(nxt, end) - days, 0.0)
 
 
+def _running_max_between_arrivals(
+    out_by: FloatArray, arrivals: FloatArray
+) -> FloatArray:
+    """P(out by day j) never falls while no stock lands (demand only accumulates).
+
+    The fitted tail of each day's total is a separate lognormal, so on its own
+    it can dip from one day to the next; a dip would let more stock raise the
+    summed risk. Only an arrival may lower it.
+    """
+    out = out_by.copy()
+    for j in range(1, out.shape[0]):
+        out[j] = np.where(arrivals[j] > 0, out[j], np.maximum(out[j], out[j - 1]))
+    return out
+
+
 def stockout_risk(inputs: StockoutInputs) -> StockoutRisk:
     """Return the stock-out probability and money at risk of every pair.
 
@@ -133,6 +148,7 @@ def stockout_risk(inputs: StockoutInputs) -> StockoutRisk:
     stock = inputs.on_hand[None, :] + np.cumsum(inputs.arrivals, axis=0)
     days = np.arange(h, dtype=np.float64)[:, None]
     out_by, _ = _demand_tail(mu, var, p, days, stock)
+    out_by = _running_max_between_arrivals(out_by, inputs.arrivals)
     out_by = np.where(days < horizon[None, :], out_by, 0.0)
     # The shelf empties (again, after an arrival) on day j with P(F_j - F_j-1)+;
     # it is a stock-out when a shopper comes before the next arrival.
