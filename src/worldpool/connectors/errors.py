@@ -4,7 +4,8 @@
 
     ChannelError                   a channel or carrier API call failed
     ├── ProviderRejected           4xx (not 429): retrying will not help
-    └── ProviderUnavailable        429/5xx/timeouts outlasted every retry
+    ├── ProviderUnavailable        429/5xx/timeouts outlasted every retry
+    └── LeaseLost                  this worker's connection lease ended: send nothing
 
 Messages name the connection and the operation, the HTTP status and the
 provider's own error code; never a credential, token or signed URL.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from worldpool.errors import WorldpoolError
 
-__all__ = ["ChannelError", "ProviderRejected", "ProviderUnavailable"]
+__all__ = ["ChannelError", "LeaseLost", "ProviderRejected", "ProviderUnavailable"]
 
 
 class ChannelError(WorldpoolError):
@@ -33,3 +34,11 @@ class ProviderRejected(ChannelError):
 
 class ProviderUnavailable(ChannelError):
     """The provider stayed throttled or down through every retry."""
+
+
+class LeaseLost(ChannelError):
+    """The worker's lease on the connection ended (taken over): no request went.
+
+    Raised before a request, never after one was sent; the rows of the batch
+    belong to the connection's new holder.
+    """

@@ -14,7 +14,9 @@ holding slot's :class:`~worldpool.connectors.inflight.ChannelView`:
   shrunk (so a level never stays held back after the sales stop).
 
 Exactly once: a row is settled ``delivered`` in the transaction that records
-what went out; a stale SKU's retry row is enqueued in that same transaction.
+what went out; a stale SKU's retry row is enqueued in that same transaction,
+which first checks (and locks) that the rows are still claimed under this
+worker's lease: one that lost its lease mid-batch writes nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from worldpool.connectors.feed import STOCK_TOPIC, current_levels
 from worldpool.connectors.inflight import ChannelView
 from worldpool.connectors.provider import Provider, StockPush
 from worldpool.context import Context
+from worldpool.ledger.outbox_claims import still_claimed_on
 from worldpool.ledger.outbox_queue import (
     enqueue_many_on,
     repin_published_on,
@@ -144,6 +147,8 @@ def push_stock_rows(
             else:
                 view.note_set(p.sku, p.level, sold.get(p.sku, 0))
     with ctx.engine.begin() as conn:
+        if len(still_claimed_on(conn, batch.rows)) < len(batch.rows):
+            return 0, 0, 0, ()  # our lease ended mid-batch: the rows are not ours
         if error is not None:
             dead = retry_rows(conn, batch.rows, error, max_attempts, rng)
             return 0, len(batch.rows) - dead, dead, ()
@@ -219,11 +224,17 @@ def retry_rows(
     max_attempts: int,
     rng: Random,
 ) -> int:
-    """Schedule failed rows again after a jittered backoff; return how many died."""
+    """Schedule failed rows again after a jittered backoff; return how many died.
+
+    A row no longer claimed under the lease it was claimed under (its
+    ``claimed_by``) is left to the connection's new holder.
+    """
     dead = 0
     for i in items:
         last = int(i["attempts"]) >= max_attempts
-        dead += last
         wait = delay_s(int(i["attempts"]), rng, base_s=0.5, cap_s=60.0)
-        retry_outbox_on(conn, int(i["id"]), error, wait, dead=last)
+        token = i.get("claimed_by")
+        dead += last and retry_outbox_on(
+            conn, int(i["id"]), error, wait, dead=last, token=token
+        )
     return dead
