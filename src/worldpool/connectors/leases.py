@@ -32,7 +32,7 @@ import time
 from typing import Any
 
 from worldpool.connectors.errors import LeaseLost
-from worldpool.ledger.outbox_claims import lease_token
+from worldpool.connectors.sync import token_of
 
 __all__ = ["Lease"]
 
@@ -57,8 +57,9 @@ class Lease:
         margin_s: float | None = None,
     ) -> None:
         self.connection_id = int(row["id"])
-        self.owner = str(row["lease_owner"])
         self.epoch = int(row["lease_epoch"])
+        self.token = str(token_of(row))
+        """The fencing token recorded on the outbox rows this lease claims."""
         self.lease_s = lease_s
         self.margin_s = lease_s / 4 if margin_s is None else margin_s
         self.valid_until = started + lease_s - self.margin_s
@@ -66,11 +67,6 @@ class Lease:
         """Last sign of life of the holding slot (monotonic seconds)."""
         self._lost = threading.Event()
         self._renewed = threading.Condition()
-
-    @property
-    def token(self) -> str:
-        """The fencing token recorded on the outbox rows this lease claims."""
-        return lease_token(self.owner, self.epoch)
 
     @property
     def lost(self) -> bool:

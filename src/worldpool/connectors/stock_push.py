@@ -36,12 +36,12 @@ from worldpool.connectors.feed import STOCK_TOPIC, current_levels
 from worldpool.connectors.inflight import ChannelView
 from worldpool.connectors.provider import Provider, StockPush
 from worldpool.context import Context
-from worldpool.ledger.outbox_claims import still_claimed_on
 from worldpool.ledger.outbox_queue import (
     enqueue_many_on,
     repin_published_on,
     retry_outbox_on,
     settle_outbox_on,
+    still_claimed_on,
 )
 
 __all__ = ["StockBatch", "coalesce", "entry", "push_stock_rows", "retry_rows"]

@@ -53,14 +53,14 @@ from worldpool.ledger.connections import (
     secret_on,
     set_secret_on,
 )
-from worldpool.ledger.outbox_claims import (
+from worldpool.ledger.outbox_queue import (
     claim_outbox_on,
     lease_token,
+    published_on,
     retry_outbox_on,
     settle_outbox_on,
     unclaim_outbox_on,
 )
-from worldpool.ledger.outbox_queue import published_on
 
 __all__ = [
     "DeliveryReport",

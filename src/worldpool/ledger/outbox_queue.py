@@ -34,8 +34,10 @@ from worldpool.ledger.audit_tables import outbox
 from worldpool.ledger.connector_tables import stock_published, sync_state
 from worldpool.ledger.outbox_claims import (
     claim_outbox_on,
+    lease_token,
     retry_outbox_on,
     settle_outbox_on,
+    still_claimed_on,
     unclaim_outbox_on,
 )
 from worldpool.ledger.tables import balances, movements, sku_markets
@@ -44,6 +46,7 @@ __all__ = [
     "atp_many_on",
     "claim_outbox_on",
     "enqueue_many_on",
+    "lease_token",
     "lock_cursor_on",
     "outbox_stats_on",
     "published_on",
@@ -52,6 +55,7 @@ __all__ = [
     "save_cursor_on",
     "set_published_on",
     "settle_outbox_on",
+    "still_claimed_on",
     "touched_since_on",
     "unclaim_outbox_on",
 ]
