@@ -223,14 +223,33 @@ def unclaim(ctx: Context, row: ConnectionRow, *, own: bool = False) -> int:
     """
     token = token_of(row)
     with ctx.engine.begin() as conn:
-        if token is not None and not holds_lease_on(
-            conn, int(row["id"]), str(row["lease_owner"]), int(row["lease_epoch"])
-        ):
+        if not _still_held(conn, row):
             return 0
         seller, dest = str(row["seller"]), str(row["name"])
         if own:
             return unclaim_outbox_on(conn, seller, dest, only=token)
         return unclaim_outbox_on(conn, seller, dest, keep=token)
+
+
+def _claim_rows(
+    conn: Any, row: ConnectionRow, limit: int, lease_s: float
+) -> list[dict[str, Any]]:
+    """Claim a batch of the connection's rows under its lease (none once lost)."""
+    if not _still_held(conn, row):
+        return []  # taken over: the rows are the new holder's
+    seller, dest = str(row["seller"]), str(row["name"])
+    return claim_outbox_on(conn, seller, dest, limit, lease_s, token=token_of(row))
+
+
+def _still_held(conn: Any, row: ConnectionRow) -> bool:
+    """True while the lease ``row`` was claimed under is the connection's (locked).
+
+    A row not claimed under a lease (no ``lease_owner``) is not fenced.
+    """
+    if row.get("lease_owner") is None:
+        return True
+    owner, epoch = str(row["lease_owner"]), int(row["lease_epoch"])
+    return holds_lease_on(conn, int(row["id"]), owner, epoch)
 
 
 def release(
@@ -346,21 +365,13 @@ def deliver_outbox(
     computed again from ATP now when ``rules`` are given, compare-and-set or
     with the in-flight hold when ``view`` is (see
     :mod:`worldpool.connectors.stock_push`). A failed row is retried after a
-    jittered backoff, and is ``dead`` after ``max_attempts`` tries.
-
-    Fenced: rows are claimed under the lease ``row`` was claimed under (none
-    once it is no longer the connection's), and settled only while still
-    claimed under it; see :mod:`worldpool.ledger.outbox_claims`.
+    jittered backoff, and is ``dead`` after ``max_attempts`` tries. Fenced:
+    rows are claimed under ``row``'s lease while it is the connection's, and
+    settled only while still claimed under it (:mod:`.outbox_claims`).
     """
-    sctx = _seller_ctx(ctx, row)
-    dest = str(row["name"])
-    token = token_of(row)
+    sctx, dest, token = _seller_ctx(ctx, row), str(row["name"]), token_of(row)
     with ctx.engine.begin() as conn:
-        if token is not None and not holds_lease_on(
-            conn, int(row["id"]), str(row["lease_owner"]), int(row["lease_epoch"])
-        ):
-            return DeliveryReport()  # taken over: the rows are the new holder's
-        items = claim_outbox_on(conn, sctx.seller, dest, limit, lease_s, token=token)
+        items = _claim_rows(conn, row, limit, lease_s)
         if not items:
             return DeliveryReport()
         stock = [i for i in items if i["topic"] == STOCK_TOPIC]
