@@ -320,8 +320,10 @@ def _watch_takeover(ctx: Context, pid: int, killed: float, out: dict[str, Any]) 
             conn.execute(
                 text(
                     "select id from outbox where status = 'pending' and attempts > 0 "
-                    "and next_attempt_at > now() + interval '5 seconds'"
-                )
+                    "and next_attempt_at > now() + interval '5 seconds' "
+                    "and destination = any(:orphans)"
+                ),
+                {"orphans": sorted(orphans)},
             ).scalars()
         )
     taken: dict[str, float] = {}
