@@ -13,6 +13,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from random import Random
 from typing import Any
 
@@ -214,3 +215,23 @@ def test_a_busy_worker_takes_over_an_orphan_with_a_spare_slot(
     assert worker.counters["spare_takeovers"] == 1
     assert worker.counters["outbox_unclaimed"] == 1
     assert _statuses(ctx) == {"delivered": 2}
+
+
+def test_a_failed_batch_goes_again_after_its_backoff_not_its_claim_lease(
+    ctx: Context, shopify: FakeShopify
+) -> None:
+    """retry_rows reschedules every row of a failed batch and clears its claim."""
+    connect_shopify(ctx, shopify)
+    feed.publish_stock(ctx, load_buffer_rules(), skus=list(SKUS))
+    _row, lease = _claim(ctx, "A")
+    with ctx.engine.begin() as conn:
+        items = claim_outbox_on(conn, "default", "shop-us", 10, 30.0, token=lease.token)
+        assert retry_rows(conn, items, "HTTP 503", 10, Random(1)) == 0
+    with ctx.engine.connect() as conn:
+        row = conn.execute(
+            text("select claimed_by, last_error, next_attempt_at from outbox")
+        ).one()
+    due = datetime.fromisoformat(str(row[2]))
+    due = due if due.tzinfo else due.replace(tzinfo=UTC)
+    assert row[0] is None and row[1] == "HTTP 503"
+    assert due < datetime.now(UTC) + timedelta(seconds=5)  # attempt 1: <= 1 s backoff

@@ -234,7 +234,8 @@ def retry_rows(
         last = int(i["attempts"]) >= max_attempts
         wait = delay_s(int(i["attempts"]), rng, base_s=0.5, cap_s=60.0)
         token = i.get("claimed_by")
-        dead += last and retry_outbox_on(
+        changed = retry_outbox_on(
             conn, int(i["id"]), error, wait, dead=last, token=token
         )
+        dead += last and changed
     return dead

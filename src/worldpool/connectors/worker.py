@@ -242,12 +242,15 @@ class Worker:
             self._give_back(lease)
 
     def _give_back(self, lease: Lease) -> None:
+        # Forget it first, and only this lease: once released, another slot
+        # may hold the connection under a new lease at once.
+        with self._lock:
+            if self._leases.get(lease.connection_id) is lease:
+                del self._leases[lease.connection_id]
         try:
             sync.release(self.ctx, lease.connection_id, self.name, lease.epoch)
         except Exception:  # the lease then simply expires
             self._count("release_errors")
-        with self._lock:
-            self._leases.pop(lease.connection_id, None)
 
     def held_count(self) -> int:
         """How many connections this worker holds now."""
