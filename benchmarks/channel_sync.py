@@ -12,7 +12,19 @@ Last line: JSON with ``orders_ingested_per_s``, ``lost_orders``,
 ``duplicate_orders``, ``oversold_units`` (units the pool could not reserve:
 no SKU here allows backorders), ``oversell_rate``, ``sync_lag_p50_s`` /
 ``sync_lag_p99_s`` (journal change -> level acknowledged by the channel, per
-delivered stock row) and ``drift``.
+connection and change) and ``drift``.
+
+Which changes the lag counts (since 2026-12-06, branch ``synha``): those made
+once selling started, i.e. the driven period the issue defines (orders on
+every channel, restocks, the faults, the kill) and the drain after it. The
+initial level of every SKU is published before the worker processes start, so
+its "lag" is mostly process start-up (about 6 s for eBay), not a stock change
+during the run; with it, as every run before printed, the figures are
+``sync_lag_p50_incl_setup_s`` / ``sync_lag_p99_incl_setup_s`` (and
+``sync_lag_p99_by_provider_incl_setup``). ``slow_lags_by_bucket`` counts the
+driven changes per 5 s of change time since selling started (changes, lags
+over 5 s, the largest lag), ``slow_lags_by_connection`` the lags over 5 s per
+connection, and ``kill_at_s`` says when the worker was killed.
 """
 
 from __future__ import annotations
@@ -68,14 +80,18 @@ def _setup(url: str, n_skus: int, hot: int, hot_units: int) -> tuple[Ledger, Con
         ledger.post(
             Movement(MovementKind.RECEIVE, sku, "US-FC1", qty, "ASN", "A1", f"r0:{sku}")
         )
-    ctx = Context(
+    return ledger, _ctx_of(ledger, url)
+
+
+def _ctx_of(ledger: Ledger, url: str) -> Context:
+    """A context on ``ledger`` (the benchmark's own reads)."""
+    return Context(
         ledger.engine,
         ledger.catalog,
         load_fx(None),
         Settings(database_url=url, secret_key=SECRET),
         "default",
     )
-    return ledger, ctx
 
 
 def _providers(only: str | None = None) -> list[str]:
@@ -202,8 +218,10 @@ def _oversold_by_provider(ctx: Context) -> dict[str, int]:
 
 def _lags(
     ctx: Context,
-) -> tuple[dict[str, list[float]], list[float], list[float]]:
+) -> tuple[dict[str, list[tuple[datetime, float]]], list[float], list[float]]:
     """Per stock change and channel: (seen per connection, per row, enqueued) lags.
+
+    Seen lags come as (change time, lag) per connection.
 
     Seen: change -> the channel acknowledged a level at least that new (the
     first delivered level of the SKU changed at or after it; levels are
@@ -227,14 +245,107 @@ def _lags(
                 feed.append((made - at).total_seconds())
                 seen = acks.setdefault((str(dest), str(level[0])), {})
                 seen[at] = max(seen.get(at, done), done)
-    out: dict[str, list[float]] = {}
+    out: dict[str, list[tuple[datetime, float]]] = {}
     for (dest, _sku), changes in acks.items():
         first_ack = None
         for at in sorted(changes, reverse=True):  # newest change first
             ack = changes[at]
             first_ack = ack if first_ack is None else min(first_ack, ack)
-            out.setdefault(dest, []).append((first_ack - at).total_seconds())
+            out.setdefault(dest, []).append((at, (first_ack - at).total_seconds()))
     return out, sorted(per_row), sorted(feed)
+
+
+def _q(values: list[float], p: float) -> float:
+    """The ``p`` quantile of sorted ``values`` (0.0 when there are none)."""
+    if not values:
+        return 0.0
+    return round(values[min(len(values) - 1, int(p * len(values)))], 3)
+
+
+def _lag_keys(
+    seen: dict[str, list[tuple[datetime, float]]], sell_start: float, kill_at: float
+) -> dict[str, Any]:
+    """The lag figures: driven period, with setup, and where the slow ones are."""
+    driven: dict[str, list[tuple[float, float]]] = {}
+    for dest, values in seen.items():
+        for at, lag in values:
+            since = at.timestamp() - sell_start
+            if since >= 0:
+                driven.setdefault(dest, []).append((since, lag))
+
+    def by_provider(data: dict[str, list[float]]) -> dict[str, float]:
+        groups: dict[str, list[float]] = {}
+        for dest, values in data.items():
+            groups.setdefault(dest.rsplit("-", 1)[0], []).extend(values)
+        return {c: _q(sorted(v), 0.99) for c, v in sorted(groups.items())}
+
+    every = {d: [lag for _at, lag in v] for d, v in seen.items()}
+    after = {d: [lag for _since, lag in v] for d, v in driven.items()}
+    all_lags = sorted(x for v in every.values() for x in v)
+    lags = sorted(x for v in after.values() for x in v)
+    buckets: dict[int, list[float]] = {}
+    for rows in driven.values():
+        for since, lag in rows:
+            buckets.setdefault(int(since // 5) * 5, []).append(lag)
+    return {
+        "sync_lag_p50_s": _q(lags, 0.5),
+        "sync_lag_p99_s": _q(lags, 0.99),
+        "sync_lag_p99_by_provider": by_provider(after),
+        "sync_lag_p50_incl_setup_s": _q(all_lags, 0.5),
+        "sync_lag_p99_incl_setup_s": _q(all_lags, 0.99),
+        "sync_lag_p99_by_provider_incl_setup": by_provider(every),
+        "kill_at_s": round(kill_at - sell_start, 1),
+        "slow_lags_by_bucket": {
+            str(b): [len(v), sum(x > 5 for x in v), round(max(v), 1)]
+            for b, v in sorted(buckets.items())
+        },
+        "slow_lags_by_connection": {
+            d: sum(x > 5 for x in v) for d, v in sorted(after.items())
+        },
+    }
+
+
+def _watch_takeover(ctx: Context, pid: int, killed: float, out: dict[str, Any]) -> None:
+    """Seconds from the kill until each connection the dead worker held has a holder.
+
+    Also notes the outbox rows the dead worker had claimed (pending, hidden
+    for more than 5 s: a 30 s claim lease, not a retry backoff); when they
+    were delivered is read at the end (:func:`_dead_claims`).
+    """
+    mark = f":{pid}:"  # worker names are host:pid:random
+    query = text("select name, lease_owner from channel_connections")
+    with ctx.engine.connect() as conn:
+        orphans = {str(n) for n, o in conn.execute(query) if o and mark in str(o)}
+        out["dead_claims"] = list(
+            conn.execute(
+                text(
+                    "select id from outbox where status = 'pending' and attempts > 0 "
+                    "and next_attempt_at > now() + interval '5 seconds' "
+                    "and destination = any(:orphans)"
+                ),
+                {"orphans": sorted(orphans)},
+            ).scalars()
+        )
+    taken: dict[str, float] = {}
+    while orphans - set(taken) and time.time() - killed < 60:
+        with ctx.engine.connect() as conn:
+            for name, owner in conn.execute(query):
+                live = owner is not None and mark not in str(owner)
+                if name in orphans and name not in taken and live:
+                    taken[str(name)] = round(time.time() - killed, 2)
+        time.sleep(0.05)
+    out["takeover_s"] = {n: taken.get(n, -1.0) for n in sorted(orphans)}
+
+
+def _dead_claims(ctx: Context, ids: list[int], killed: float) -> list[float]:
+    """Seconds from the kill until each row the dead worker had claimed was settled."""
+    if not ids:
+        return []
+    with ctx.engine.connect() as conn:
+        done = conn.execute(
+            text("select delivered_at from outbox where id = any(:ids)"), {"ids": ids}
+        ).scalars()
+        return sorted(round(d.timestamp() - killed, 2) if d else -1.0 for d in done)
 
 
 def _drive(
@@ -243,8 +354,15 @@ def _drive(
     ledger: Ledger,
     fakes: list[FakeChannel],
     skus: list[str],
-) -> tuple[list[subprocess.Popen[bytes]], dict[str, int], float]:
-    """Sell for ``args.seconds`` with faults; SIGKILL one worker halfway."""
+    takeover: dict[str, Any],
+) -> tuple[list[subprocess.Popen[bytes]], dict[str, int], float, float, float]:
+    """Sell for ``args.seconds`` with faults; SIGKILL one worker halfway.
+
+    Returns the workers, the counts, the monotonic start and the wall-clock
+    times (``time.time()``) selling started and the worker was killed;
+    ``takeover`` gets what :func:`_watch_takeover` saw.
+    """
+    ctx = _ctx_of(ledger, url)
     workers = [_worker(url), _worker(url)]
     while sum(len(f.stock) for f in fakes) < 7 * len(skus):
         time.sleep(0.2)
@@ -259,19 +377,25 @@ def _drive(
         threading.Thread(target=_restock, args=(ledger, skus[:10], stop)),
         threading.Thread(target=_faults, args=(fakes, stop)),
     ]
-    start = time.monotonic()
+    start, sell_start = time.monotonic(), time.time()
     for th in threads:
         th.start()
     time.sleep(args.seconds / 2)
+    kill_at = time.time()
     workers[0].send_signal(signal.SIGKILL)
     workers[0].wait()
+    watch = threading.Thread(
+        target=_watch_takeover, args=(ctx, workers[0].pid, kill_at, takeover)
+    )
+    watch.start()
     time.sleep(1.0)
     workers.append(_worker(url))
     time.sleep(args.seconds / 2 - 1.0)
     stop.set()
     for th in threads:
         th.join()
-    return workers, counts, start
+    watch.join()
+    return workers, counts, start, sell_start, kill_at
 
 
 def _drain(ctx: Context, fakes: list[FakeChannel], workers: list[Any]) -> float:
@@ -339,7 +463,10 @@ def main() -> None:
     providers = _providers(args.providers)
     fakes = _connect(ctx, args.seed, providers)
     feed.publish_stock(ctx, load_buffer_rules(), skus=skus)
-    workers, counts, start = _drive(args, url, ledger, fakes, skus)
+    takeover: dict[str, Any] = {}
+    workers, counts, start, sell_start, kill_at = _drive(
+        args, url, ledger, fakes, skus, takeover
+    )
     all_in = _drain(ctx, fakes, workers) - start
     elapsed = time.monotonic() - start
     for w in workers:
@@ -350,10 +477,8 @@ def main() -> None:
     lost, dup = _compare(ctx, fakes)
     by_provider = _oversold_by_provider(ctx)
     seen, per_row, feed_lags = _lags(ctx)
-    lags = sorted(x for values in seen.values() for x in values)
-    by_channel: dict[str, list[float]] = {}
-    for dest, values in seen.items():
-        by_channel.setdefault(dest.rsplit("-", 1)[0], []).extend(values)
+    lag_keys = _lag_keys(seen, sell_start, kill_at)
+    dead_claims = _dead_claims(ctx, takeover.get("dead_claims", []), kill_at)
     drift = len(ledger.check().drifts)
     sold_units = sum(sum(f.sold.values()) for f in fakes)
     for f in fakes:
@@ -361,13 +486,6 @@ def main() -> None:
     ledger.close()
     with create_engine(normalise_url(args.db)).begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-    def q(values: list[float], p: float) -> float:
-        return (
-            round(values[min(len(values) - 1, int(p * len(values)))], 3)
-            if values
-            else 0.0
-        )
 
     print(
         json.dumps(
@@ -389,19 +507,20 @@ def main() -> None:
                 "oversold_units": back,
                 "oversell_rate": round(back / sold_units, 5) if sold_units else 0.0,
                 "oversold_by_provider": by_provider,
-                "sync_lag_p50_s": q(lags, 0.5),
-                "sync_lag_p99_s": q(lags, 0.99),
-                "sync_lag_p99_by_provider": {
-                    c: q(sorted(v), 0.99) for c, v in sorted(by_channel.items())
-                },
+                **{k: v for k, v in lag_keys.items() if k.startswith("sync_")},
                 # Before 2026-12-06: each level at its own outbox row's delivery.
-                "sync_lag_per_row_p50_s": q(per_row, 0.5),
-                "sync_lag_per_row_p99_s": q(per_row, 0.99),
-                "feed_lag_p50_s": q(feed_lags, 0.5),
+                "sync_lag_per_row_p50_s": _q(per_row, 0.5),
+                "sync_lag_per_row_p99_s": _q(per_row, 0.99),
+                "feed_lag_p50_s": _q(feed_lags, 0.5),
                 "stock_pushes_delivered": len(per_row),
                 "outbox_pending_at_end": pending,
                 "drift": drift,
                 "workers_killed": 1,
+                **{k: v for k, v in lag_keys.items() if not k.startswith("sync_")},
+                # Kill -> a live worker holds each connection the dead one held.
+                "takeover_s": takeover.get("takeover_s", {}),
+                # Kill -> each row the dead worker had claimed was delivered.
+                "dead_claims_delivered_s": dead_claims,
             }
         )
     )

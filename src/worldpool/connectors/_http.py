@@ -87,6 +87,9 @@ class HttpClient:
         # its deliverer at once, and each keeps its own keep-alive connection.
         self._local = threading.local()
         self._clients: list[httpx.Client] = []
+        self.guard: Callable[[], None] | None = None
+        """Called before every try; it raises to stop the call (a lease fence,
+        see :class:`worldpool.connectors.leases.Lease`)."""
 
     def _client(self) -> httpx.Client:
         client: httpx.Client | None = getattr(self._local, "client", None)
@@ -140,6 +143,7 @@ class HttpClient:
         Raises:
             ProviderRejected: a 4xx other than 429.
             ProviderUnavailable: still failing after ``max_retries`` retries.
+            LeaseLost: the ``guard`` refused (before a try, nothing was sent).
         """
         last = "no reply"
         for attempt in range(self.max_retries + 1):
@@ -178,6 +182,8 @@ class HttpClient:
     ) -> tuple[float | None, str, Reply | None]:
         """One try: (Retry-After seconds, what went wrong, the reply if final)."""
         json, data, content = bodies
+        if self.guard is not None:
+            self.guard()  # last check before the request leaves
         try:
             raw = self._client().request(
                 method,

@@ -5,7 +5,8 @@
     ChannelError                   a channel or carrier API call failed
     ├── ProviderRejected           4xx (not 429): retrying will not help
     ├── ProviderUnavailable        429/5xx/timeouts outlasted every retry
-    └── PushIncomplete             a stock push set some levels, not all
+    ├── PushIncomplete             a stock push set some levels, not all
+    └── LeaseLost                  this worker's connection lease ended: send nothing
 
 Messages name the connection and the operation, the HTTP status and the
 provider's own error code; never a credential, token or signed URL.
@@ -17,7 +18,13 @@ from collections.abc import Iterable
 
 from worldpool.errors import WorldpoolError
 
-__all__ = ["ChannelError", "ProviderRejected", "ProviderUnavailable", "PushIncomplete"]
+__all__ = [
+    "ChannelError",
+    "LeaseLost",
+    "ProviderRejected",
+    "ProviderUnavailable",
+    "PushIncomplete",
+]
 
 
 class ChannelError(WorldpoolError):
@@ -65,3 +72,11 @@ class PushIncomplete(ChannelError):
         super().__init__(message, status=status)
         self.failed = frozenset(failed)
         self.stale = frozenset(stale)
+
+
+class LeaseLost(ChannelError):
+    """The worker's lease on the connection ended (taken over): no request went.
+
+    Raised before a request, never after one was sent; the rows of the batch
+    belong to the connection's new holder.
+    """

@@ -14,7 +14,9 @@ holding slot's :class:`~worldpool.connectors.inflight.ChannelView`:
   shrunk (so a level never stays held back after the sales stop).
 
 Exactly once: a row is settled ``delivered`` in the transaction that records
-what went out; a stale SKU's retry row is enqueued in that same transaction.
+what went out; a stale SKU's retry row is enqueued in that same transaction,
+which first checks (and locks) that the rows are still claimed under this
+worker's lease: one that lost its lease mid-batch writes nothing.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from worldpool.ledger.outbox_queue import (
     repin_published_on,
     retry_outbox_on,
     settle_outbox_on,
+    still_claimed_on,
 )
 
 __all__ = [
@@ -204,6 +207,8 @@ def push_stock_rows(
         unsure = {p.sku for p in pushes} if error and not failed else failed
         _note(view, pushes, sold, stale, unsure)
     with ctx.engine.begin() as conn:
+        if len(still_claimed_on(conn, batch.rows)) < len(batch.rows):
+            return 0, 0, 0, ()  # our lease ended mid-batch: the rows are not ours
         if error is not None and not failed:
             dead = retry_rows(conn, batch.rows, error, max_attempts, rng)
             return 0, len(batch.rows) - dead, dead, ()
@@ -354,14 +359,19 @@ def retry_rows(
     """Schedule failed rows again after a jittered backoff; return how many died.
 
     A row's tries are its claims plus those of the partial pushes its levels
-    were requeued from (``tries`` in a stock row's payload).
+    were requeued from (``tries`` in a stock row's payload). A row no longer
+    claimed under the lease it was claimed under (its ``claimed_by``) is left
+    to the connection's new holder.
     """
     dead = 0
     for i in items:
         payload = i["payload"] if isinstance(i["payload"], dict) else {}
         tries = int(i["attempts"]) + int(payload.get("tries", 0))
         last = tries >= max_attempts
-        dead += last
         wait = delay_s(tries, rng, base_s=0.5, cap_s=60.0)
-        retry_outbox_on(conn, int(i["id"]), error, wait, dead=last)
+        token = i.get("claimed_by")
+        changed = retry_outbox_on(
+            conn, int(i["id"]), error, wait, dead=last, token=token
+        )
+        dead += last and changed
     return dead

@@ -9,7 +9,9 @@ Exactly-once effects: order intake is idempotent by (channel, order id) and
 drops versions older than one already seen; the outbox is delivered at least
 once and the providers apply it once (absolute stock levels; Shopify's
 ``@idempotent`` key; a closed fulfillment order or Amazon's "already shipped"
-answer for a repeated confirmation).
+answer for a repeated confirmation). A worker that stalled past its lease
+sends nothing more and settles nothing (see :mod:`worldpool.connectors.leases`
+and :mod:`worldpool.ledger.outbox_claims`).
 """
 
 from __future__ import annotations
@@ -42,15 +44,18 @@ from worldpool.ledger.connections import (
     ConnectionRow,
     active_sellers_on,
     claim_connection_on,
+    holds_lease_on,
     note_poll_on,
     record_channel_orders_on,
     release_connection_on,
     renew_connection_on,
+    renew_leases_on,
     secret_on,
     set_secret_on,
 )
 from worldpool.ledger.outbox_queue import (
     claim_outbox_on,
+    lease_token,
     published_on,
     retry_outbox_on,
     settle_outbox_on,
@@ -67,7 +72,9 @@ __all__ = [
     "poll_orders",
     "release",
     "renew",
+    "renew_many",
     "sellers",
+    "token_of",
     "unclaim",
 ]
 
@@ -155,19 +162,48 @@ class SealedCredentials:
 
 
 def claim(
-    ctx: Context, worker: str, lease_s: float, exclude: tuple[int, ...] = ()
+    ctx: Context,
+    worker: str,
+    lease_s: float,
+    exclude: tuple[int, ...] = (),
+    *,
+    orphans_only: bool = False,
 ) -> ConnectionRow | None:
-    """Lease one connection nobody works on (any seller); None when none is free."""
+    """Lease one connection nobody works on (any seller); None when none is free.
+
+    ``orphans_only``: only a connection whose lease ran out without being
+    given back (its worker died or stalled).
+    """
     with ctx.engine.begin() as conn:
-        return claim_connection_on(conn, worker, lease_s, exclude=exclude)
+        return claim_connection_on(
+            conn, worker, lease_s, exclude=exclude, orphans_only=orphans_only
+        )
 
 
 def renew(
-    ctx: Context, connection_id: int, worker: str, lease_s: float
+    ctx: Context,
+    connection_id: int,
+    worker: str,
+    lease_s: float,
+    epoch: int | None = None,
 ) -> ConnectionRow | None:
-    """Extend a held lease; return the fresh row, or None when it was lost."""
+    """Extend a held lease (``epoch``: that lease only); None when it was lost."""
     with ctx.engine.begin() as conn:
-        return renew_connection_on(conn, connection_id, worker, lease_s)
+        return renew_connection_on(conn, connection_id, worker, lease_s, epoch)
+
+
+def renew_many(
+    ctx: Context, worker: str, held: dict[int, int], lease_s: float
+) -> set[int]:
+    """Extend ``worker``'s leases (connection id -> epoch); return those still held."""
+    with ctx.engine.begin() as conn:
+        return renew_leases_on(conn, worker, held, lease_s)
+
+
+def token_of(row: ConnectionRow) -> str | None:
+    """The fencing token of the lease a claimed row was returned under, if any."""
+    owner = row.get("lease_owner")
+    return None if owner is None else lease_token(str(owner), int(row["lease_epoch"]))
 
 
 def sellers(ctx: Context) -> list[str]:
@@ -176,20 +212,52 @@ def sellers(ctx: Context) -> list[str]:
         return active_sellers_on(conn)
 
 
-def unclaim(ctx: Context, row: ConnectionRow) -> int:
-    """Make the connection's claimed rows due again (its holder died or broke off).
+def unclaim(ctx: Context, row: ConnectionRow, *, own: bool = False) -> int:
+    """Make the connection's claimed rows due again; return how many were freed.
 
-    Call only while holding the connection's lease: then nobody else has its
-    rows in flight. Returns how many rows were freed.
+    Default (a takeover): the rows claimed under every lease but the one
+    ``row`` was claimed under: those leases have ended. ``own``: only the
+    rows this lease claimed (its batch broke off). Nothing is freed once
+    the lease is no longer the connection's (checked, and held, in the
+    same transaction).
     """
+    token = token_of(row)
     with ctx.engine.begin() as conn:
-        return unclaim_outbox_on(conn, str(row["seller"]), str(row["name"]))
+        if not _still_held(conn, row):
+            return 0
+        seller, dest = str(row["seller"]), str(row["name"])
+        if own:
+            return unclaim_outbox_on(conn, seller, dest, only=token)
+        return unclaim_outbox_on(conn, seller, dest, keep=token)
 
 
-def release(ctx: Context, connection_id: int, worker: str) -> None:
-    """Give a connection's lease back."""
+def _claim_rows(
+    conn: Any, row: ConnectionRow, limit: int, lease_s: float
+) -> list[dict[str, Any]]:
+    """Claim a batch of the connection's rows under its lease (none once lost)."""
+    if not _still_held(conn, row):
+        return []  # taken over: the rows are the new holder's
+    seller, dest = str(row["seller"]), str(row["name"])
+    return claim_outbox_on(conn, seller, dest, limit, lease_s, token=token_of(row))
+
+
+def _still_held(conn: Any, row: ConnectionRow) -> bool:
+    """True while the lease ``row`` was claimed under is the connection's (locked).
+
+    A row not claimed under a lease (no ``lease_owner``) is not fenced.
+    """
+    if row.get("lease_owner") is None:
+        return True
+    owner, epoch = str(row["lease_owner"]), int(row["lease_epoch"])
+    return holds_lease_on(conn, int(row["id"]), owner, epoch)
+
+
+def release(
+    ctx: Context, connection_id: int, worker: str, epoch: int | None = None
+) -> None:
+    """Give a connection's lease back (``epoch``: only that lease)."""
     with ctx.engine.begin() as conn:
-        release_connection_on(conn, connection_id, worker)
+        release_connection_on(conn, connection_id, worker, epoch)
 
 
 def poll_orders(
@@ -297,12 +365,13 @@ def deliver_outbox(
     computed again from ATP now when ``rules`` are given, compare-and-set or
     with the in-flight hold when ``view`` is (see
     :mod:`worldpool.connectors.stock_push`). A failed row is retried after a
-    jittered backoff, and is ``dead`` after ``max_attempts`` tries.
+    jittered backoff, and is ``dead`` after ``max_attempts`` tries. Fenced:
+    rows are claimed under ``row``'s lease while it is the connection's, and
+    settled only while still claimed under it (:mod:`.outbox_claims`).
     """
-    sctx = _seller_ctx(ctx, row)
-    dest = str(row["name"])
+    sctx, dest, token = _seller_ctx(ctx, row), str(row["name"]), token_of(row)
     with ctx.engine.begin() as conn:
-        items = claim_outbox_on(conn, sctx.seller, dest, limit, lease_s)
+        items = _claim_rows(conn, row, limit, lease_s)
         if not items:
             return DeliveryReport()
         stock = [i for i in items if i["topic"] == STOCK_TOPIC]
@@ -332,7 +401,7 @@ def deliver_outbox(
         with ctx.engine.begin() as conn:
             for item in strays:
                 why = f"no sender for topic {item['topic']} at {dest}"
-                retry_outbox_on(conn, int(item["id"]), why, 0.0, dead=True)
+                retry_outbox_on(conn, int(item["id"]), why, 0.0, dead=True, token=token)
         report = _merge(report, DeliveryReport(dead=len(strays)))
     return report
 
@@ -362,8 +431,10 @@ def _push_one(
             dead = retry_rows(conn, [item], str(exc), max_attempts, rng)
         return DeliveryReport(retried=1 - dead, dead=dead)
     with ctx.engine.begin() as conn:
-        settle_outbox_on(conn, [int(item["id"])], "delivered")
-    return DeliveryReport(delivered=1)
+        settled = settle_outbox_on(
+            conn, [int(item["id"])], "delivered", token=item.get("claimed_by")
+        )
+    return DeliveryReport(delivered=settled)
 
 
 def _merge(a: DeliveryReport, b: DeliveryReport) -> DeliveryReport:

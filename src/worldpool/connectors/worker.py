@@ -5,12 +5,27 @@ Each worker runs ``slots`` threads. A slot leases one connection at a time
 workers share the connections and a killed worker's connections are taken
 over when its leases end), polls its orders and delivers its outbox. One feed
 thread per seller turns journal changes into stock levels. ``/healthz`` and
-``/metrics`` (Prometheus text) are served on ``health_port`` when given.
+``/metrics`` (Prometheus text) are served on ``health_port`` when given
+(:mod:`worldpool.connectors.worker_health`).
+
+Leases: one heartbeat thread renews every lease the worker holds, a fifth of
+a lease apart, in one statement, so a slot busy in a long poll or push keeps
+its connection; each lease is also this process's fence
+(:class:`~worldpool.connectors.leases.Lease`): no request goes for a
+connection once its lease may have ended, and a lost lease settles nothing.
+
+Takeover while busy: a scout thread looks for connections whose lease ran out
+without being given back (a dead or stalled worker) whenever every slot holds
+one; it starts a spare slot for each (up to ``spare_slots``), which works the
+connection for one turn, gives it back and ends: a dead worker's connections
+are taken within about one lease, not after the survivors' turns (``turn_s``)
+or a replacement process's start-up. Not preempting a slot's turn instead
+(that only moves the wait to the connection it gives up), nor permanent
+slots (after a turn the connections go to whoever has idle slots then).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import threading
@@ -19,16 +34,14 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from worldpool.connectors import carrier_service, feed, sync
+from worldpool.connectors import carrier_service, feed, sync, worker_health
 from worldpool.connectors.buffers import BufferRule, load_buffer_rules
 from worldpool.connectors.errors import ChannelError
 from worldpool.connectors.inflight import ChannelView
-from worldpool.connectors.metrics import CONTENT_TYPE, Metric, render
-from worldpool.connectors.service import sync_status
+from worldpool.connectors.leases import Lease
 from worldpool.errors import WorldpoolError
 
 if TYPE_CHECKING:
@@ -43,6 +56,9 @@ class WorkerParams:
 
     slots: int = 8
     """Connections worked at once (threads)."""
+    spare_slots: int | None = None
+    """Most spare slots at once, started only to take over connections whose
+    lease ran out while every slot is busy (None: as many as ``slots``)."""
     lease_s: float = 2.0
     """Connection lease; a dead worker's connections are free after it."""
     poll_interval_s: float = 0.5
@@ -66,6 +82,13 @@ class WorkerParams:
         """Check the values are usable."""
         if self.slots < 1 or self.lease_s <= 0 or self.batch < 1:
             raise ValueError("slots, lease_s and batch must be positive")
+        if self.spare_slots is not None and self.spare_slots < 0:
+            raise ValueError("spare_slots must not be negative")
+
+    @property
+    def spares(self) -> int:
+        """Most spare slots at once."""
+        return self.slots if self.spare_slots is None else self.spare_slots
 
 
 class Worker:
@@ -91,7 +114,8 @@ class Worker:
         self.counters: Counter[str] = Counter()
         self.lags: list[float] = []
         self.last_loop = time.monotonic()
-        self._held: set[int] = set()
+        self._leases: dict[int, Lease] = {}
+        self._spares: list[threading.Thread] = []
         self._providers: dict[int, tuple[Any, Any]] = {}
         self._views: dict[int, tuple[str | None, ChannelView]] = {}
         self._lock = threading.Lock()
@@ -103,15 +127,14 @@ class Worker:
         self, duration_s: float | None = None, health_port: int | None = None
     ) -> None:
         """Work until ``stop`` is set (or ``duration_s`` passes)."""
-        server = self._serve(health_port) if health_port is not None else None
+        server = None if health_port is None else worker_health.serve(self, health_port)
         threads = [
             threading.Thread(target=self._slot, name=f"slot-{i}", daemon=True)
             for i in range(self.params.slots)
         ]
-        threads.append(threading.Thread(target=self._feed, name="feed", daemon=True))
-        threads.append(
-            threading.Thread(target=self._carriers, name="carriers", daemon=True)
-        )
+        for name in ("feed", "carriers", "heartbeat", "scout"):
+            target = getattr(self, f"_{name}")
+            threads.append(threading.Thread(target=target, name=name, daemon=True))
         for th in threads:
             th.start()
         self.stop.wait(duration_s)
@@ -121,6 +144,8 @@ class Worker:
         for http in clients:
             http.abort()
         for th in threads:
+            th.join()
+        for th in list(self._spares):  # no new ones once the scout stopped
             th.join()
         for _provider, http in self._providers.values():
             for key, value in http.stats.items():
@@ -143,8 +168,6 @@ class Worker:
                         self.ctx.acting_as(seller=seller), self.rules, lookback=lookback
                     )
                     self._count("stock_enqueued", n)
-            except WorldpoolError:
-                self._count("feed_errors")
             except Exception:  # keep the worker up through DB hiccups
                 self._count("feed_errors")
             self.last_loop = time.monotonic()
@@ -181,40 +204,107 @@ class Worker:
 
     def _slot(self) -> None:
         while not self.stop.is_set():
-            with self._lock:
-                exclude = tuple(self._held)
-            try:
-                row = sync.claim(self.ctx, self.name, self.params.lease_s, exclude)
-            except Exception:
-                self._count("claim_errors")
-                self.stop.wait(self.params.idle_s)
-                continue
+            row, started = self._claim(orphans_only=False)
             if row is None:
                 self.stop.wait(self.params.idle_s * 4)
                 continue
-            with self._lock:
-                self._held.add(int(row["id"]))
-            try:
-                self._work(row)
-            except Exception:  # a DB or provider hiccup must not kill the slot
-                self._count("slot_errors")
-                self.stop.wait(self.params.idle_s)
-            finally:
-                self._give_back(int(row["id"]))
+            self._hold(row, started)
 
-    def _give_back(self, cid: int) -> None:
+    def _claim(self, *, orphans_only: bool) -> tuple[dict[str, Any] | None, float]:
+        """Lease a connection this worker does not hold; (row or None, sent at)."""
+        with self._lock:
+            exclude = tuple(self._leases)
+        started = time.monotonic()
         try:
-            sync.release(self.ctx, cid, self.name)
+            row = sync.claim(
+                self.ctx,
+                self.name,
+                self.params.lease_s,
+                exclude,
+                orphans_only=orphans_only,
+            )
+        except Exception:
+            self._count("claim_errors")
+            return None, started
+        return row, started
+
+    def _hold(self, row: dict[str, Any], started: float) -> None:
+        """Work one claimed connection for a turn, then give it back."""
+        lease = Lease(row, self.params.lease_s, started)
+        with self._lock:
+            self._leases[lease.connection_id] = lease
+        try:
+            self._work(row, lease)
+        except Exception:  # a DB or provider hiccup must not kill the slot
+            self._count("slot_errors")
+            self.stop.wait(self.params.idle_s)
+        finally:
+            self._give_back(lease)
+
+    def _give_back(self, lease: Lease) -> None:
+        # Forget it first, and only this lease: once released, another slot
+        # may hold the connection under a new lease at once.
+        with self._lock:
+            if self._leases.get(lease.connection_id) is lease:
+                del self._leases[lease.connection_id]
+        try:
+            sync.release(self.ctx, lease.connection_id, self.name, lease.epoch)
         except Exception:  # the lease then simply expires
             self._count("release_errors")
-        with self._lock:
-            self._held.discard(cid)
 
-    def _work(self, row: dict[str, Any]) -> None:
+    def held_count(self) -> int:
+        """How many connections this worker holds now."""
+        with self._lock:
+            return len(self._leases)
+
+    def _heartbeat(self) -> None:
+        """Renew every held lease a fifth of a lease apart; mark lost ones."""
+        stall_s = max(self.params.turn_s, 10 * self.params.lease_s)
+        while not self.stop.wait(self.params.lease_s / 5):
+            with self._lock:
+                leases = [x for x in self._leases.values() if not x.lost]
+            # A slot silent for a whole turn is stuck: let its lease run out.
+            now = time.monotonic()
+            live = {x.connection_id: x.epoch for x in leases if now - x.beat < stall_s}
+            started = time.monotonic()
+            try:
+                kept = sync.renew_many(self.ctx, self.name, live, self.params.lease_s)
+            except Exception:  # the guard waits for the next beat
+                self._count("renew_errors")
+                continue
+            for x in leases:
+                if x.connection_id in kept:
+                    x.renewed(started)
+                elif x.connection_id in live:
+                    x.lose()
+                    self._count("leases_lost")
+
+    def _scout(self) -> None:
+        """Take over orphaned connections with spare slots while all slots are busy."""
+        while not self.stop.wait(self.params.idle_s * 4):
+            with self._lock:
+                self._spares = [t for t in self._spares if t.is_alive()]
+                running = self.params.slots + len(self._spares)
+                wanted = len(self._leases) >= running
+                room = len(self._spares) < self.params.spares
+            if not (wanted and room):
+                continue  # an idle slot claims it, or no room for a spare
+            row, started = self._claim(orphans_only=True)
+            if row is None:
+                continue
+            self._count("spare_takeovers")
+            spare = threading.Thread(
+                target=self._hold, args=(row, started), name="spare", daemon=True
+            )
+            with self._lock:
+                self._spares.append(spare)
+            spare.start()
+
+    def _work(self, row: dict[str, Any], lease: Lease) -> None:
         """Hold one connection: poll its orders here, deliver its outbox beside.
 
-        The delivery thread also renews the lease, so a long poll never lets
-        it lapse; the connection is given back after ``turn_s`` so that other
+        The heartbeat renews the lease (and each poll does, refreshing the
+        row); the connection is given back after ``turn_s`` so that other
         workers get a turn when there are more connections than slots.
         """
         cid = int(row["id"])
@@ -223,14 +313,19 @@ class Worker:
         except WorldpoolError:
             self._count("open_errors")
             return
+        with self._lock:
+            self._providers[cid][1].guard = lease.guard
         if row.get("taken_over"):
-            # Its last holder died mid-batch: free the rows it had claimed now
-            # rather than after their claim lease (a 30 s gap in the stock feed).
+            # Its last holder died (or stalled) mid-batch: free the rows it had
+            # claimed now rather than after their claim lease (a 30 s gap).
+            self._count("taken_over")
             self._count("outbox_unclaimed", sync.unclaim(self.ctx, row))
         done = threading.Event()
         view = self._view(row)
         beside = threading.Thread(
-            target=self._deliver_loop, args=(row, provider, view, done), daemon=True
+            target=self._deliver_loop,
+            args=(row, provider, view, done, lease),
+            daemon=True,
         )
         beside.start()
         turn_end = time.monotonic() + self.params.turn_s
@@ -239,9 +334,16 @@ class Worker:
                 report = sync.poll_orders(self.ctx, row, provider, view)
                 self._count("orders_ingested", report.ingested)
                 self._count("poll_errors", report.error is not None)
-                fresh = sync.renew(self.ctx, cid, self.name, self.params.lease_s)
-                if fresh is None or time.monotonic() > turn_end:
-                    break  # lease lost (taken over) or turn over
+                lease.beat = started = time.monotonic()
+                fresh = sync.renew(
+                    self.ctx, cid, self.name, self.params.lease_s, lease.epoch
+                )
+                if fresh is None:
+                    lease.lose()
+                    break  # taken over
+                lease.renewed(started)
+                if time.monotonic() > turn_end:
+                    break  # turn over
                 row = fresh
                 if not report.more:
                     self.stop.wait(self.params.poll_interval_s)
@@ -282,43 +384,27 @@ class Worker:
         provider: Any,
         view: ChannelView,
         done: threading.Event,
+        lease: Lease,
     ) -> None:
-        cid = int(row["id"])
         try:
-            self._deliver_until(cid, row, provider, view, done)
+            while not (self.stop.is_set() or done.is_set() or lease.lost):
+                lease.beat = time.monotonic()
+                try:
+                    busy = self._deliver(row, provider, view)
+                except Exception:  # keep delivering through DB hiccups
+                    self._count("delivery_errors")
+                    busy = False
+                    try:  # the broken batch's rows go again at once
+                        sync.unclaim(self.ctx, row, own=True)
+                    except Exception:  # then they wait for their claim lease
+                        self._count("unclaim_errors")
+                if not busy:
+                    self.stop.wait(self.params.idle_s)
         finally:
+            done.set()  # stop the poller too (lease lost, or stopping)
             with self._lock:
-                http = self._providers[cid][1]
+                http = self._providers[int(row["id"])][1]
             http.release()
-
-    def _deliver_until(
-        self,
-        cid: int,
-        row: dict[str, Any],
-        provider: Any,
-        view: ChannelView,
-        done: threading.Event,
-    ) -> None:
-        renewed = 0.0
-        while not (self.stop.is_set() or done.is_set()):
-            try:
-                # Heartbeat: renew a quarter lease at a time, not every batch.
-                lease = self.params.lease_s
-                if time.monotonic() - renewed > lease / 4:
-                    if sync.renew(self.ctx, cid, self.name, lease) is None:
-                        done.set()
-                        return
-                    renewed = time.monotonic()
-                busy = self._deliver(row, provider, view)
-            except Exception:  # keep delivering through DB hiccups
-                self._count("delivery_errors")
-                busy = False
-                try:  # the broken batch's rows go again at once
-                    sync.unclaim(self.ctx, row)
-                except Exception:  # then they wait for their claim lease
-                    self._count("unclaim_errors")
-            if not busy:
-                self.stop.wait(self.params.idle_s)
 
     def _deliver(self, row: dict[str, Any], provider: Any, view: ChannelView) -> bool:
         try:
@@ -350,95 +436,6 @@ class Worker:
             with self._lock:
                 self.counters[key] += int(n)
 
-    # -- health -------------------------------------------------------------
     def metrics_text(self) -> str:
         """Return this worker's Prometheus metrics, with every connection's queue."""
-        with self._lock:
-            counters = dict(self.counters)
-        samples = [
-            Metric(
-                "worldpool_sync_events_total",
-                "Sync worker events by kind.",
-                "counter",
-                tuple(({"kind": k}, float(v)) for k, v in sorted(counters.items())),
-            )
-        ]
-        rows = []
-        for seller in self._sellers():
-            rows += [
-                (seller, s) for s in sync_status(self.ctx.acting_as(seller=seller))
-            ]
-        samples += _queue_metrics(rows)
-        return render(samples)
-
-    def _serve(self, port: int) -> ThreadingHTTPServer:
-        worker = self
-
-        class Handler(BaseHTTPRequestHandler):
-            """Serves /healthz and /metrics."""
-
-            def do_GET(self) -> None:
-                """Answer /healthz (JSON) or /metrics (Prometheus text)."""
-                if self.path == "/metrics":
-                    body, kind = worker.metrics_text().encode(), CONTENT_TYPE
-                elif self.path == "/healthz":
-                    age = time.monotonic() - worker.last_loop
-                    ok = age < 30 and not worker.stop.is_set()
-                    body = json.dumps(
-                        {
-                            "status": "ok" if ok else "stale",
-                            "worker": worker.name,
-                            "last_loop_s": round(age, 3),
-                        }
-                    ).encode()
-                    kind = "application/json"
-                else:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *_args: Any) -> None:
-                """Stay quiet (a line per request is noise)."""
-                return  # quiet: requests are not worth a log line each
-
-        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server
-
-
-def _queue_metrics(rows: list[tuple[str, Any]]) -> list[Metric]:
-    def gauge(name: str, help_: str, attr: str) -> Metric:
-        """One gauge with a sample per connection."""
-        return Metric(
-            name,
-            help_,
-            "gauge",
-            tuple(
-                (
-                    {"seller": seller, "connection": s.name, "channel": s.channel},
-                    float(getattr(s, attr) or 0),
-                )
-                for seller, s in rows
-            ),
-        )
-
-    return [
-        gauge(
-            "worldpool_outbox_pending",
-            "Outbox rows waiting per connection.",
-            "queue_pending",
-        ),
-        gauge("worldpool_outbox_dead", "Outbox rows failed for good.", "queue_dead"),
-        gauge(
-            "worldpool_sync_lag_seconds", "Seconds since the last good poll.", "lag_s"
-        ),
-        gauge(
-            "worldpool_orders_ingested",
-            "Orders taken in per connection.",
-            "orders_ingested",
-        ),
-    ]
+        return worker_health.metrics_text(self)

@@ -77,6 +77,8 @@ outbox = Table(
     Column("next_attempt_at", DateTime(timezone=True), nullable=False),
     Column("delivered_at", DateTime(timezone=True)),
     Column("last_error", Text),
+    # The lease (``owner#epoch``) a connection's row was claimed under (0008).
+    Column("claimed_by", String(96)),
     UniqueConstraint("seller", "key", name="uq_outbox_seller_key"),
     Index("ix_outbox_status_next", "status", "next_attempt_at"),
 )

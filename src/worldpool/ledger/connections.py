@@ -27,6 +27,7 @@ __all__ = [
     "claim_connection_on",
     "event_seen_on",
     "get_connection_on",
+    "holds_lease_on",
     "insert_connection_on",
     "list_connections_on",
     "note_poll_on",
@@ -34,6 +35,7 @@ __all__ = [
     "record_channel_orders_on",
     "release_connection_on",
     "renew_connection_on",
+    "renew_leases_on",
     "secret_on",
     "seen_event_on",
     "set_secret_on",
@@ -126,7 +128,12 @@ def set_secret_on(
 
 
 def claim_connection_on(
-    conn: Connection, worker: str, lease_s: float, *, exclude: tuple[int, ...] = ()
+    conn: Connection,
+    worker: str,
+    lease_s: float,
+    *,
+    exclude: tuple[int, ...] = (),
+    orphans_only: bool = False,
 ) -> ConnectionRow | None:
     """Lease one active connection no live worker holds; None when all are taken.
 
@@ -134,14 +141,20 @@ def claim_connection_on(
     workers claiming at once never get the same connection; a lease that
     expired (its worker died) is free again, and the row comes back with
     ``taken_over`` True (False when the lease had been given back).
+    ``orphans_only`` claims only such expired leases. Every claim moves
+    ``lease_epoch`` on: ``lease_owner#lease_epoch`` is the new lease's
+    fencing token (:func:`worldpool.ledger.outbox_claims.lease_token`).
     """
     now = _now()
+    free = _C.lease_until < now
+    if not orphans_only:
+        free = or_(_C.lease_until.is_(None), free)
     stmt = (
         select(_C.id, _C.lease_owner)
         .where(
             and_(
                 _C.status == "active",
-                or_(_C.lease_until.is_(None), _C.lease_until < now),
+                free,
                 _C.id.not_in(exclude) if exclude else _C.id.is_not(None),
             )
         )
@@ -157,7 +170,11 @@ def claim_connection_on(
     conn.execute(
         update(channel_connections)
         .where(_C.id == picked)
-        .values(lease_owner=worker, lease_until=now + timedelta(seconds=lease_s))
+        .values(
+            lease_owner=worker,
+            lease_until=now + timedelta(seconds=lease_s),
+            lease_epoch=_C.lease_epoch + 1,
+        )
     )
     row = conn.execute(select(channel_connections).where(_C.id == picked)).one()
     # A lease that ran out without being given back: its worker died (or
@@ -165,11 +182,32 @@ def claim_connection_on(
     return {**_decode(row), "taken_over": before is not None}
 
 
-def release_connection_on(conn: Connection, connection_id: int, worker: str) -> None:
-    """Give a lease back (only the worker that holds it can)."""
+def holds_lease_on(
+    conn: Connection, connection_id: int, worker: str, epoch: int
+) -> bool:
+    """True while ``worker``'s lease ``epoch`` is the connection's current one.
+
+    The row is locked ``FOR SHARE`` (PostgreSQL) until the caller's
+    transaction ends, so nobody takes the connection over in between.
+    """
+    stmt = select(_C.id).where(
+        and_(_C.id == connection_id, _C.lease_owner == worker, _C.lease_epoch == epoch)
+    )
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(read=True)
+    return conn.execute(stmt).first() is not None
+
+
+def release_connection_on(
+    conn: Connection, connection_id: int, worker: str, epoch: int | None = None
+) -> None:
+    """Give a lease back (only the worker that holds it, at ``epoch`` when given)."""
+    where = and_(_C.id == connection_id, _C.lease_owner == worker)
+    if epoch is not None:
+        where = and_(where, _C.lease_epoch == epoch)
     conn.execute(
         update(channel_connections)
-        .where(and_(_C.id == connection_id, _C.lease_owner == worker))
+        .where(where)
         .values(lease_owner=None, lease_until=None)
     )
 
@@ -325,24 +363,51 @@ def event_seen_on(
 
 
 def renew_connection_on(
-    conn: Connection, connection_id: int, worker: str, lease_s: float
+    conn: Connection,
+    connection_id: int,
+    worker: str,
+    lease_s: float,
+    epoch: int | None = None,
 ) -> ConnectionRow | None:
-    """Extend ``worker``'s lease and return the fresh row; None if it lost it."""
+    """Extend ``worker``'s lease and return the fresh row; None if it lost it.
+
+    With ``epoch``, only that lease is extended: the same worker holding the
+    connection again under a later claim is another lease.
+    """
+    where = and_(
+        _C.id == connection_id, _C.lease_owner == worker, _C.status == "active"
+    )
+    if epoch is not None:
+        where = and_(where, _C.lease_epoch == epoch)
     result = conn.execute(
         update(channel_connections)
-        .where(
-            and_(
-                _C.id == connection_id,
-                _C.lease_owner == worker,
-                _C.status == "active",
-            )
-        )
+        .where(where)
         .values(lease_until=_now() + timedelta(seconds=lease_s))
     )
     if result.rowcount == 0:
         return None
     row = conn.execute(select(channel_connections).where(_C.id == connection_id)).one()
     return _decode(row)
+
+
+def renew_leases_on(
+    conn: Connection, worker: str, held: dict[int, int], lease_s: float
+) -> set[int]:
+    """Extend many of ``worker``'s leases (connection id -> epoch) in one statement.
+
+    Returns the ids still held; a lease missing from the answer was lost (taken
+    over after it expired, or the connection was disconnected).
+    """
+    if not held:
+        return set()
+    mine = or_(*(and_(_C.id == i, _C.lease_epoch == e) for i, e in held.items()))
+    stmt = (
+        update(channel_connections)
+        .where(and_(_C.lease_owner == worker, _C.status == "active", mine))
+        .values(lease_until=_now() + timedelta(seconds=lease_s))
+        .returning(_C.id)
+    )
+    return {int(i) for i in conn.execute(stmt).scalars()}
 
 
 def active_sellers_on(conn: Connection) -> list[str]:

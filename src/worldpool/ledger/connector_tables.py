@@ -67,6 +67,8 @@ channel_connections = Table(
     Column("last_error_at", DateTime(timezone=True)),
     Column("lease_owner", String(64)),
     Column("lease_until", DateTime(timezone=True)),
+    # Goes up on every claim: lease_owner#lease_epoch names one lease (0008).
+    Column("lease_epoch", BigInteger, nullable=False, server_default="0"),
     Column("orders_ingested", Integer, nullable=False, server_default="0"),
     UniqueConstraint("seller", "name", name="uq_channel_connections_seller_name"),
 )

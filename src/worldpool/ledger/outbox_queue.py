@@ -7,6 +7,8 @@ lease: if the worker dies mid-send, the row becomes due again when the lease
 ends. The worker then settles each row ``delivered`` (with ``delivered_at``),
 ``superseded`` (a newer stock level of the same SKU went instead), retries it
 later (``next_attempt_at`` = backoff) or marks it ``dead`` after N attempts.
+The claim functions live in :mod:`worldpool.ledger.outbox_claims` (they record
+the claiming lease, so only that lease settles a row) and are re-exported here.
 
 Stock feed: the journal (``movements``) is the change log. The feed reads
 movements after its cursor (minus a look-back window of ids, because on
@@ -30,12 +32,21 @@ from sqlalchemy.dialects import postgresql, sqlite
 from worldpool.catalog import Catalog
 from worldpool.ledger.audit_tables import outbox
 from worldpool.ledger.connector_tables import stock_published, sync_state
+from worldpool.ledger.outbox_claims import (
+    claim_outbox_on,
+    lease_token,
+    retry_outbox_on,
+    settle_outbox_on,
+    still_claimed_on,
+    unclaim_outbox_on,
+)
 from worldpool.ledger.tables import balances, movements, sku_markets
 
 __all__ = [
     "atp_many_on",
     "claim_outbox_on",
     "enqueue_many_on",
+    "lease_token",
     "lock_cursor_on",
     "outbox_stats_on",
     "published_on",
@@ -44,6 +55,7 @@ __all__ = [
     "save_cursor_on",
     "set_published_on",
     "settle_outbox_on",
+    "still_claimed_on",
     "touched_since_on",
     "unclaim_outbox_on",
 ]
@@ -53,50 +65,6 @@ _O = outbox.c
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def claim_outbox_on(
-    conn: Connection, seller: str, destination: str, limit: int, lease_s: float
-) -> list[dict[str, Any]]:
-    """Claim up to ``limit`` due pending rows of ``destination``, oldest first.
-
-    Each claimed row's ``attempts`` goes up by one and it is hidden from other
-    claims for ``lease_s`` seconds. Payloads come back decoded.
-    """
-    now = _now()
-    stmt = (
-        select(_O.id)
-        .where(
-            and_(
-                _O.seller == seller,
-                _O.destination == destination,
-                _O.status == "pending",
-                _O.next_attempt_at <= now,
-            )
-        )
-        .order_by(_O.id)
-        .limit(limit)
-    )
-    if conn.dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    ids = list(conn.execute(stmt).scalars())
-    if not ids:
-        return []
-    conn.execute(
-        update(outbox)
-        .where(_O.id.in_(ids))
-        .values(
-            attempts=_O.attempts + 1,
-            next_attempt_at=now + timedelta(seconds=lease_s),
-        )
-    )
-    rows = conn.execute(select(outbox).where(_O.id.in_(ids)).order_by(_O.id))
-    out = []
-    for r in rows:
-        item = dict(r._mapping)
-        item["payload"] = json.loads(item["payload"])
-        out.append(item)
-    return out
 
 
 def enqueue_many_on(
@@ -151,59 +119,6 @@ def enqueue_many_on(
         )
         total += len(conn.execute(stmt).all())
     return total
-
-
-def settle_outbox_on(conn: Connection, ids: list[int], status: str) -> None:
-    """Mark rows ``delivered`` (stamping ``delivered_at``) or ``superseded``."""
-    if not ids:
-        return
-    values: dict[str, Any] = {"status": status, "last_error": None}
-    if status == "delivered":
-        values["delivered_at"] = _now()
-    conn.execute(
-        update(outbox)
-        .where(and_(_O.id.in_(ids), _O.status == "pending"))
-        .values(**values)
-    )
-
-
-def retry_outbox_on(
-    conn: Connection, item_id: int, error: str, delay_s: float, *, dead: bool
-) -> None:
-    """Schedule a failed row again after ``delay_s`` seconds, or mark it ``dead``."""
-    values: dict[str, Any] = {
-        "last_error": error[:500],
-        "next_attempt_at": _now() + timedelta(seconds=delay_s),
-    }
-    if dead:
-        values["status"] = "dead"
-    conn.execute(update(outbox).where(_O.id == item_id).values(**values))
-
-
-def unclaim_outbox_on(conn: Connection, seller: str, destination: str) -> int:
-    """Make ``destination``'s claimed or backing-off rows due now; return how many.
-
-    For a worker that just took a connection over from a dead one (whose
-    claims would otherwise hide the rows until their claim lease ends) or
-    whose own batch broke off: only the connection's lease holder delivers
-    its rows, so nothing else has them in flight. Rows never tried (a stale
-    or held level due later on purpose) keep their time.
-    """
-    now = _now()
-    result = conn.execute(
-        update(outbox)
-        .where(
-            and_(
-                _O.seller == seller,
-                _O.destination == destination,
-                _O.status == "pending",
-                _O.attempts > 0,
-                _O.next_attempt_at > now,
-            )
-        )
-        .values(next_attempt_at=now)
-    )
-    return int(result.rowcount or 0)
 
 
 def outbox_stats_on(conn: Connection, seller: str | None) -> dict[str, dict[str, Any]]:

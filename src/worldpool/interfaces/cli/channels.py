@@ -115,6 +115,13 @@ def disconnect(name: str, db: DbOption = None) -> None:
 @sync_app.command("run")
 def run(
     slots: Annotated[int, typer.Option(help="Connections worked at once.")] = 8,
+    spare_slots: Annotated[
+        int | None,
+        typer.Option(
+            help="Extra slots, only to take over a dead worker's connections "
+            "while every slot is busy (default: as many as --slots)."
+        ),
+    ] = None,
     seconds: Annotated[
         float | None, typer.Option(help="Stop after this long (default: never).")
     ] = None,
@@ -125,7 +132,8 @@ def run(
 ) -> None:
     """Run the sync worker: poll orders, publish stock, deliver the outbox."""
     with handled():
-        worker = Worker(_ctx(db, "system"), WorkerParams(slots=slots))
+        params = WorkerParams(slots=slots, spare_slots=spare_slots)
+        worker = Worker(_ctx(db, "system"), params)
         console.print(f"sync worker {worker.name} running (Ctrl-C stops it)")
         try:
             worker.run(seconds, health_port)
