@@ -116,6 +116,7 @@ def open_context(
     user: str | None = None,
     role: Role = "owner",
     require_schema: bool = True,
+    pre_ping: bool = True,
 ) -> Context:
     """Build the context for ``settings`` (default: environment + config file).
 
@@ -126,6 +127,8 @@ def open_context(
         role: What they may do.
         require_schema: Refuse a missing or uninitialised database (every command
             but ``init`` wants this). A missing SQLite file is never created.
+        pre_ping: Ping a pooled PostgreSQL connection before each use (see
+            :func:`worldpool.ledger.db.make_engine`).
 
     Raises:
         NotInitialised: the database does not exist or is not at this schema.
@@ -134,7 +137,7 @@ def open_context(
     settings = settings or Settings.from_env()
     if require_schema:
         _check_sqlite_file(settings.database_url)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pre_ping=pre_ping)
     if require_schema:
         _check_schema(engine, settings.database_url)
     overrides = (settings.catalog_dir,) if settings.catalog_dir else ()

@@ -41,15 +41,21 @@ def normalise_url(url: str | URL) -> URL:
     return parsed
 
 
-def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
-    """Create an engine for ``url`` with worldpool's transaction settings."""
+def make_engine(url: str | URL, *, echo: bool = False, pre_ping: bool = True) -> Engine:
+    """Create an engine for ``url`` with worldpool's transaction settings.
+
+    ``pre_ping=False`` skips the checkout ping (one round trip per transaction)
+    for a process whose every loop survives a failed statement and tries again,
+    such as the sync worker: a dead connection then costs one failed pass, and
+    the pool drops it.
+    """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo=echo)
     engine = create_engine(
         parsed,
         echo=echo,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         pool_recycle=_RECYCLE_S,
         pool_size=_POOL_SIZE,
     )

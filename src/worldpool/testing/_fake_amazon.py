@@ -29,10 +29,13 @@ class FakeAmazon(FakeChannel):
         "marketplace_id": "ATVPDKIKX0DER",
         "seller_id": "S",
         "token_url": "/auth/o2/token",
-        # This fake allows more than SP-API's documented searchOrders 0.0056/s
-        # and createFeed 0.0083/s (a connection's ``rate_limits`` override them).
+        # This fake allows more than SP-API's documented searchOrders 0.0056/s,
+        # createFeedDocument 0.5/s and createFeed 0.0083/s (a connection's
+        # ``rate_limits`` override them): a feed per push, as it applies a feed
+        # at once where Amazon takes minutes.
         "rate_limits": {
             "searchOrders": [20, 20],
+            "createFeedDocument": [50, 50],
             "createFeed": [50, 50],
             "patchListingsItem": [500, 500],
             "getListingsItem": [500, 500],

@@ -26,11 +26,11 @@ channels_app = typer.Typer(help="Live channel connections.", no_args_is_help=Tru
 sync_app = typer.Typer(help="The sync worker and its status.", no_args_is_help=True)
 
 
-def _ctx(db: str | None, role: str = "owner") -> Context:
+def _ctx(db: str | None, role: str = "owner", *, pre_ping: bool = True) -> Context:
     settings = Settings.from_env()
     if db:
         settings = replace(settings, database_url=db)
-    return open_context(settings, role=role)  # type: ignore[arg-type]
+    return open_context(settings, role=role, pre_ping=pre_ping)  # type: ignore[arg-type]
 
 
 def _pairs(values: list[str], what: str, *, secret: bool = False) -> dict[str, Any]:
@@ -133,7 +133,8 @@ def run(
     """Run the sync worker: poll orders, publish stock, deliver the outbox."""
     with handled():
         params = WorkerParams(slots=slots, spare_slots=spare_slots)
-        worker = Worker(_ctx(db, "system"), params)
+        # Every worker loop survives a failed statement: no checkout ping.
+        worker = Worker(_ctx(db, "system", pre_ping=False), params)
         console.print(f"sync worker {worker.name} running (Ctrl-C stops it)")
         try:
             worker.run(seconds, health_port)
