@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from worldpool.errors import InputError
-from worldpool.textio import decode_text, load_json, open_text, sniff_encoding
+from worldpool.textio import (
+    decode_text,
+    load_json,
+    open_text,
+    parse_pairs,
+    sniff_encoding,
+)
 
 CSV = "sku,title,qty\nMUG-1,不锈钢保温杯 500ml,3\nPB-10,充电宝 20000mAh,1\n"
 
@@ -72,3 +78,16 @@ def test_arbitrary_bytes_never_raise_anything_but_input_error(raw: bytes) -> Non
     for fn in (decode_text, load_json):
         with contextlib.suppress(InputError):
             fn(raw, "fuzz")
+
+
+def test_name_value_pairs_read_json_values_and_name_a_bad_item() -> None:
+    """Settings decode JSON; credentials stay as typed; a bad item names its place.
+
+    The error never quotes the item (it may be a credential without its name).
+    """
+    got = parse_pairs(["timeout_s=5", "", " market = US ", 'x={"a": [1]}'], "settings")
+    assert got == {"timeout_s": 5, "market": "US", "x": {"a": [1]}}
+    assert parse_pairs(["token=5"], "credentials", json_values=False) == {"token": "5"}
+    with pytest.raises(InputError) as bad:
+        parse_pairs(["a=1", "secret-without-equals"], "credentials")
+    assert bad.value.row == 2 and "secret-without-equals" not in str(bad.value)

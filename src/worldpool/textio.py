@@ -5,8 +5,10 @@ Sellers send what their tools export: UTF-8 (with or without a BOM), UTF-16
 exports). :func:`sniff_encoding` picks the encoding from a file's first bytes,
 :func:`open_text` streams a file in it (memory does not grow with file size),
 :func:`decode_text` decodes a payload, and :func:`load_json` parses JSON with
-size and depth limits. Anything else (a binary file, a spreadsheet, a zip) is
-an :class:`~worldpool.errors.InputError` naming the file, never a traceback.
+size and depth limits; :func:`parse_pairs` reads ``name=value`` settings as a
+person types them (CLI options, cockpit text areas). Anything else (a binary
+file, a spreadsheet, a zip) is an :class:`~worldpool.errors.InputError`
+naming the file, never a traceback.
 Standard library only.
 """
 
@@ -26,6 +28,7 @@ __all__ = [
     "decode_text",
     "load_json",
     "open_text",
+    "parse_pairs",
     "sniff_encoding",
 ]
 
@@ -173,3 +176,39 @@ def _depth(text: str) -> int:
         elif ch in "]}":
             depth -= 1
     return deepest
+
+
+def parse_pairs(
+    items: list[str], record: str, *, json_values: bool = True
+) -> dict[str, Any]:
+    """Return ``name=value`` items as a dict (blank items skipped).
+
+    Args:
+        items: One ``name=value`` per item (a CLI option each, or a text
+            area's lines).
+        record: What they are, for errors (``--set``, ``settings`` ...).
+        json_values: Read a value as JSON where it parses (``5``, ``true``,
+            ``{"a": 1}``), else keep the text; False keeps every value as
+            typed (credentials).
+
+    Raises:
+        InputError: an item has no ``=`` or no name (names the item's
+            position, never its value).
+    """
+    out: dict[str, Any] = {}
+    for n, item in enumerate(items, start=1):
+        if not item.strip():
+            continue
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name:
+            # Not the item itself: a credential typed without its name is secret.
+            raise InputError("expected name=value", record=record, row=n, field=record)
+        if json_values:
+            try:
+                out[name] = json.loads(value)
+                continue
+            except json.JSONDecodeError:
+                pass
+        out[name] = value
+    return out

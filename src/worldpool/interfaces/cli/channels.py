@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import json
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -15,9 +14,9 @@ from worldpool.config import Settings
 from worldpool.connectors import service
 from worldpool.connectors.worker import Worker, WorkerParams
 from worldpool.context import Context, open_context
-from worldpool.errors import InputError
 from worldpool.interfaces.cli.context import DbOption
 from worldpool.interfaces.cli.errors import handled
+from worldpool.textio import parse_pairs
 
 __all__ = ["channels_app", "ship", "sync_app"]
 
@@ -34,19 +33,11 @@ def _ctx(db: str | None, role: str = "owner", *, pre_ping: bool = True) -> Conte
 
 
 def _pairs(values: list[str], what: str, *, secret: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in values:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise InputError(
-                "expected NAME=VALUE", record=what, field=name or what, value=None
-            )
-        if secret and value == "-":
-            value = getpass.getpass(f"{name}: ")
-        try:
-            out[name] = value if secret else json.loads(value)
-        except json.JSONDecodeError:
-            out[name] = value
+    out = parse_pairs(values, what, json_values=not secret)
+    if secret:  # a value '-' is asked for, unechoed
+        for name, value in out.items():
+            if value == "-":
+                out[name] = getpass.getpass(f"{name}: ")
     return out
 
 

@@ -15,10 +15,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from worldpool.errors import Forbidden, InputError, WorldpoolError
+from worldpool.errors import Forbidden, WorldpoolError
 from worldpool.interfaces.web import _services as svc
 from worldpool.interfaces.web._auth import Actor, Writer
 from worldpool.interfaces.web._render import explain, page, tr
+from worldpool.textio import parse_pairs
 
 __all__ = ["LATE_S", "router"]
 
@@ -90,23 +91,6 @@ def test(
     return _render(request, actor, message=answer)
 
 
-def _pairs(text: str, field: str) -> dict[str, str]:
-    """``name=value`` lines -> dict (blank lines skipped).
-
-    Raises:
-        InputError: a line has no ``=`` or no name (names the line, never the value).
-    """
-    out: dict[str, str] = {}
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        key, sep, value = line.partition("=")
-        if not sep or not key.strip():
-            raise InputError("write one name=value per line", field=field, row=n)
-        out[key.strip()] = value.strip()
-    return out
-
-
 def _refused(request: Request, actor: Any, exc: WorldpoolError) -> Response:
     code = 403 if isinstance(exc, Forbidden) else 422
     return _render(request, actor, code, error=explain(request, exc))
@@ -125,13 +109,16 @@ def connect(
 ) -> Response:
     """Connect a shop (owner); the page never shows the credentials again."""
     try:
-        extra = {**_pairs(settings, "settings"), "market": market.strip()}
+        extra = {
+            **parse_pairs(settings.splitlines(), "settings"),
+            "market": market.strip(),
+        }
         made = svc.connect_channel(
             actor.ctx,
             name.strip(),
             channel,
             base_url.strip(),
-            _pairs(credentials, "credentials"),
+            parse_pairs(credentials.splitlines(), "credentials", json_values=False),
             extra,
         )
     except WorldpoolError as exc:
