@@ -10,7 +10,10 @@ starts deferred transactions and so never blocks writers.
 PostgreSQL connections are pinged on checkout (``pool_pre_ping``), so a server
 restart costs a reconnect, never a failed request (any read or write may be the
 first to meet the dead connection); they are also recycled after
-:data:`_RECYCLE_S`.
+:data:`_RECYCLE_S`. Any error of that ping counts as a dead connection
+(:func:`_ping_failure_is_disconnect`): when the server's socket closes under
+the ping, psycopg can report it before it marks the connection broken, and the
+driver's own check would then let the error through to the caller.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.engine.base import OptionEngine
 
 from worldpool.ledger import sellers
@@ -59,8 +62,23 @@ def make_engine(url: str | URL, *, echo: bool = False, pre_ping: bool = True) ->
         pool_recycle=_RECYCLE_S,
         pool_size=_POOL_SIZE,
     )
+    event.listen(engine, "handle_error", _ping_failure_is_disconnect)
     sellers.install(engine)
     return engine
+
+
+def _ping_failure_is_disconnect(context: ExceptionContext) -> None:
+    """Treat every failed checkout ping as a dropped connection.
+
+    The ping is an empty statement: nothing but a broken connection makes it
+    fail. psycopg may raise "connection socket closed" while the connection
+    still reads as open, and SQLAlchemy's ping then fails again restoring
+    autocommit (``ProgrammingError``, transaction status ACTIVE), which the
+    driver does not recognise as a disconnect. Marking it one makes the pool
+    drop the connection and open a fresh one instead of failing the request.
+    """
+    if context.is_pre_ping:
+        context.is_disconnect = True
 
 
 def reader(engine: Engine) -> Engine:
