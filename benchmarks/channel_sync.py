@@ -135,8 +135,16 @@ def _connect(ctx: Context, seed: int, providers: list[str]) -> list[FakeChannel]
     return fakes
 
 
-def _worker(url: str) -> subprocess.Popen[bytes]:
+def _worker(url: str, logs: str | None = None) -> subprocess.Popen[bytes]:
+    """Start a ``worldpool sync run`` process (its event log into ``logs``, a folder)."""
     env = dict(os.environ, WORLDPOOL_SECRET_KEY=SECRET, WORLDPOOL_DATABASE_URL=url)
+    err: Any = subprocess.DEVNULL
+    if logs:
+        os.makedirs(logs, exist_ok=True)
+        err = open(
+            os.path.join(logs, f"worker-{time.time():.0f}-{uuid.uuid4().hex[:4]}.log"),
+            "wb",
+        )  # noqa: SIM115
     return subprocess.Popen(
         [
             sys.executable,
@@ -148,10 +156,12 @@ def _worker(url: str) -> subprocess.Popen[bytes]:
             "4",
             "--seconds",
             "600",
+            "--log-level",
+            "info" if logs else "off",
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=err,
     )
 
 
@@ -363,7 +373,7 @@ def _drive(
     ``takeover`` gets what :func:`_watch_takeover` saw.
     """
     ctx = _ctx_of(ledger, url)
-    workers = [_worker(url), _worker(url)]
+    workers = [_worker(url, args.worker_logs), _worker(url, args.worker_logs)]
     while sum(len(f.stock) for f in fakes) < 7 * len(skus):
         time.sleep(0.2)
     stop, counts = threading.Event(), {"refused": 0}
@@ -378,6 +388,7 @@ def _drive(
         threading.Thread(target=_faults, args=(fakes, stop)),
     ]
     start, sell_start = time.monotonic(), time.time()
+    print(f"selling from {sell_start}", file=sys.stderr)
     for th in threads:
         th.start()
     time.sleep(args.seconds / 2)
@@ -389,7 +400,7 @@ def _drive(
     )
     watch.start()
     time.sleep(1.0)
-    workers.append(_worker(url))
+    workers.append(_worker(url, args.worker_logs))
     time.sleep(args.seconds / 2 - 1.0)
     stop.set()
     for th in threads:
@@ -456,6 +467,16 @@ def main() -> None:
     ap.add_argument(
         "--providers", default=None, help="comma-separated subset (default: all)"
     )
+    ap.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the benchmark's schema (named on stderr) to study its outbox",
+    )
+    ap.add_argument(
+        "--worker-logs",
+        default=None,
+        help="folder for each worker's event log (leases, takeovers, errors)",
+    )
     args = ap.parse_args()
     url, schema = _schema(args.db)
     skus = [f"SKU-{i:04d}" for i in range(1000)]
@@ -484,8 +505,11 @@ def main() -> None:
     for f in fakes:
         f.close()
     ledger.close()
-    with create_engine(normalise_url(args.db)).begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    if args.keep:
+        print(f"kept schema {schema}", file=sys.stderr)
+    else:
+        with create_engine(normalise_url(args.db)).begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
     print(
         json.dumps(

@@ -221,7 +221,7 @@ def test_tiktok_requests_signed_with_another_secret_are_refused() -> None:
         good = TikTokShop({"auth_url": fake.url, "shop_cipher": "c1"}, creds, http)
         assert good.test() == "Fake TikTok Shop"
         bad = TikTokShop({"auth_url": fake.url}, creds, http)
-        bad._tokens = good._tokens  # a live token, but signed with another secret
+        bad.tokens = good.tokens  # a live token, but signed with another secret
         bad._secret = "not-the-secret"
         with pytest.raises(ProviderRejected):
             bad.test()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import text
 
 from worldpool.connectors import feed, sync
 from worldpool.connectors.buffers import load_buffer_rules
+from worldpool.connectors.worker import Worker, WorkerParams
 from worldpool.context import Context
 from worldpool.ledger.outbox_queue import claim_outbox_on
 from worldpool.testing.fake_channels import FakeShopify
@@ -69,3 +72,86 @@ def test_a_lease_given_back_is_not_a_takeover(ctx: Context) -> None:
         assert _claim(ctx, "two", 5.0)["taken_over"] is False
     finally:
         shopify.close()
+
+
+def test_a_given_back_connection_waits_for_idle_slots_before_a_spare(
+    ctx: Context,
+) -> None:
+    """A busy worker's scout takes a given-back connection only after the handoff.
+
+    Idle slots (any worker's) claim at once; a spare only once nobody did for
+    ``given_back_s``; an orphan (lease ran out, never given back) at once.
+    """
+    shopify = FakeShopify(seed=4).start()
+    try:
+        connect_shopify(ctx, shopify)
+        first = _claim(ctx, "busy", 5.0)
+        sync.release(ctx, int(first["id"]), "busy")
+        assert sync.claim(ctx, "busy", 5.0, orphans_only=True) is None
+        assert sync.claim(ctx, "busy", 5.0, orphans_only=True, given_back_s=60) is None
+        spare = sync.claim(ctx, "busy", 0.05, orphans_only=True, given_back_s=0.0)
+        assert spare is not None and spare["taken_over"] is False
+        time.sleep(0.1)  # the spare's worker dies: its lease runs out
+        orphan = sync.claim(ctx, "other", 5.0, orphans_only=True, given_back_s=60)
+        assert orphan is not None and orphan["taken_over"] is True
+        sync.release(ctx, int(orphan["id"]), "other")
+        idle = sync.claim(ctx, "idle", 5.0)  # an idle slot: no wait
+        assert idle is not None and idle["lease_owner"] == "idle"
+    finally:
+        shopify.close()
+
+
+def test_a_spare_hands_its_connection_to_an_idle_worker(ctx: Context) -> None:
+    """After its short turn a spare's connection goes to a worker with idle slots.
+
+    Worker A (one slot, busy with shop-a for its whole turn) takes orphaned
+    shop-b with a spare slot; worker B starts with an idle slot: once the
+    spare's turn ends, B holds shop-b and A's scout does not take it back.
+    """
+    a_shop, b_shop = FakeShopify(seed=5).start(), FakeShopify(seed=6).start()
+    workers: list[Worker] = []
+    threads: list[threading.Thread] = []
+    try:
+        connect_shopify(ctx, a_shop, "shop-a")
+        connect_shopify(ctx, b_shop, "shop-b")
+        dead = _claim(ctx, "dead", 0.3)  # shop-a or shop-b; its worker dies
+        fast = {"lease_s": 0.5, "idle_s": 0.02, "handoff_s": 0.3}
+        a = Worker(
+            ctx.acting_as(role="system"),
+            WorkerParams(slots=1, spare_slots=1, turn_s=600, spare_turn_s=0.5, **fast),
+        )
+        workers.append(a)
+        threads.append(threading.Thread(target=a.run, daemon=True))
+        threads[-1].start()
+        _wait(lambda: a.counters["spare_takeovers"] == 1)
+        b = Worker(ctx.acting_as(role="system"), WorkerParams(slots=1, **fast))
+        workers.append(b)
+        threads.append(threading.Thread(target=b.run, daemon=True))
+        threads[-1].start()
+        _wait(lambda: _owner(ctx, str(dead["name"])).startswith(b.name))
+        time.sleep(1.0)  # several spare turns and handoffs later
+        assert _owner(ctx, str(dead["name"])).startswith(b.name)
+        assert b.held_count() == 1 and a.held_count() == 1
+    finally:
+        for w in workers:
+            w.stop.set()
+        for th in threads:
+            th.join(30)
+        a_shop.close()
+        b_shop.close()
+
+
+def _owner(ctx: Context, name: str) -> str:
+    with ctx.engine.connect() as conn:
+        owner = conn.execute(
+            text("select lease_owner from channel_connections where name = :n"),
+            {"n": name},
+        ).scalar()
+    return str(owner or "")
+
+
+def _wait(done: Callable[[], bool], timeout_s: float = 20.0) -> None:
+    end = time.monotonic() + timeout_s
+    while not done() and time.monotonic() < end:
+        time.sleep(0.02)
+    assert done()

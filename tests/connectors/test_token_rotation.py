@@ -55,9 +55,14 @@ def test_rotated_refresh_token_is_stored_encrypted(
 def test_a_restarted_worker_refreshes_with_the_stored_token(
     ctx: Context, tiktok: FakeTikTokShop
 ) -> None:
-    """A provider opened later (a new worker) refreshes with the rotated token."""
+    """A provider opened later (a new worker) refreshes with the rotated token.
+
+    Each access token is revoked before the next process starts, so each
+    must refresh (a live shared token would spare it, see below).
+    """
     connect_more(ctx, tiktok, "tts")
     for _ in range(3):  # three processes in turn, each refreshing once
+        tiktok.revoke_tokens()
         provider, http = sync.open_provider(ctx, _row(ctx))
         try:
             assert provider.test() == "Fake TikTok Shop"
@@ -79,6 +84,7 @@ def test_a_token_rotated_by_another_worker_is_read_again(
         first.test()  # rotates ROW_refresh -> RT_1, saved
         tiktok.revoke_tokens()
         first.test()  # uses RT_1 (-> RT_2): ROW_refresh is dead now
+        tiktok.revoke_tokens()  # the shared token too
         second.test()  # sends ROW_refresh: refused, reads RT_2, rotates to RT_3
     finally:
         http1.close()
@@ -86,6 +92,41 @@ def test_a_token_rotated_by_another_worker_is_read_again(
     assert tiktok.refused_refreshes == 1
     assert tiktok.refresh_token == "RT_3"
     assert unseal(_sealed(ctx), SECRET)["refresh_token"] == "RT_3"
+
+
+def test_workers_share_one_sealed_access_token(
+    ctx: Context, tiktok: FakeTikTokShop
+) -> None:
+    """A worker opening the connection later uses the token another one fetched.
+
+    A takeover or a handed-on connection then costs no token call; the token
+    is stored sealed, and after a revocation (401) a fresh one is fetched,
+    never the refused shared one.
+    """
+    connect_more(ctx, tiktok, "tts")
+    for _ in range(3):  # three workers in turn
+        provider, http = sync.open_provider(ctx, _row(ctx))
+        try:
+            assert provider.test() == "Fake TikTok Shop"
+        finally:
+            http.close()
+    assert tiktok.tokens_issued == 1
+    with ctx.engine.connect() as conn:
+        sealed = str(
+            conn.execute(
+                text("select access_token from channel_connections where name = 'tts'")
+            ).scalar()
+        )
+    stored = unseal(sealed, SECRET)
+    assert stored["token"] and stored["token"] not in sealed
+    tiktok.revoke_tokens()
+    provider, http = sync.open_provider(ctx, _row(ctx))
+    try:
+        assert provider.test() == "Fake TikTok Shop"
+    finally:
+        http.close()
+    assert tiktok.tokens_issued == 2
+    assert unseal(_sealed(ctx), SECRET)["refresh_token"] == tiktok.refresh_token
 
 
 def test_a_lost_refresh_reply_is_not_a_lockout(

@@ -31,6 +31,7 @@ from worldpool.connectors.feed import SHIP_TOPIC, STOCK_TOPIC
 from worldpool.connectors.inflight import ChannelView
 from worldpool.connectors.provider import Provider, ShipmentPush
 from worldpool.connectors.providers import build_provider, limits_for
+from worldpool.connectors.providers._common import TokenCache
 from worldpool.connectors.secrets import seal, unseal
 from worldpool.connectors.stock_push import (
     StockBatch,
@@ -42,6 +43,7 @@ from worldpool.connectors.stock_push import (
 from worldpool.context import Context
 from worldpool.ledger.connections import (
     ConnectionRow,
+    access_token_on,
     active_sellers_on,
     claim_connection_on,
     holds_lease_on,
@@ -51,6 +53,7 @@ from worldpool.ledger.connections import (
     renew_connection_on,
     renew_leases_on,
     secret_on,
+    set_access_token_on,
     set_secret_on,
 )
 from worldpool.ledger.outbox_queue import (
@@ -135,13 +138,23 @@ def open_provider(
     )
     creds = unseal(str(row["secret"]), ctx.settings.secret_key)
     provider = build_provider(str(row["channel"]), settings, creds, http)
+    store = SealedCredentials(_seller_ctx(ctx, row), int(row["id"]))
     if hasattr(provider, "store"):
-        provider.store = SealedCredentials(_seller_ctx(ctx, row), int(row["id"]))
+        provider.store = store
+    tokens = getattr(provider, "tokens", None)
+    if isinstance(tokens, TokenCache):
+        tokens.shared = store
     return provider, http
 
 
 class SealedCredentials:
-    """A connection's credentials in its row, sealed (a :class:`CredentialStore`)."""
+    """A connection's credentials in its row, sealed (a :class:`CredentialStore`).
+
+    Also its shared access token (a
+    :class:`~worldpool.connectors.providers._common.SharedTokens`), sealed
+    with the same key, in its own column: a token saved never overwrites a
+    rotated refresh token saved meanwhile.
+    """
 
     def __init__(self, ctx: Context, connection_id: int) -> None:
         self.ctx = ctx
@@ -160,6 +173,22 @@ class SealedCredentials:
         with self.ctx.engine.begin() as conn:
             set_secret_on(conn, self.ctx.seller, self.connection_id, sealed)
 
+    def load_token(self) -> tuple[str, float] | None:
+        """Return the shared (token, expires at in epoch seconds), or None."""
+        with self.ctx.engine.connect() as conn:
+            sealed = access_token_on(conn, self.ctx.seller, self.connection_id)
+        if not sealed:
+            return None
+        stored = unseal(str(sealed), self.ctx.settings.secret_key)
+        return str(stored.get("token", "")), float(stored.get("expires_at", 0))
+
+    def save_token(self, token: str, expires_at: float) -> None:
+        """Seal and store the access token, good until ``expires_at`` (epoch s)."""
+        plain = {"token": token, "expires_at": repr(float(expires_at))}
+        sealed = seal(plain, self.ctx.settings.secret_key)
+        with self.ctx.engine.begin() as conn:
+            set_access_token_on(conn, self.ctx.seller, self.connection_id, sealed)
+
 
 def claim(
     ctx: Context,
@@ -168,15 +197,22 @@ def claim(
     exclude: tuple[int, ...] = (),
     *,
     orphans_only: bool = False,
+    given_back_s: float | None = None,
 ) -> ConnectionRow | None:
     """Lease one connection nobody works on (any seller); None when none is free.
 
     ``orphans_only``: only a connection whose lease ran out without being
-    given back (its worker died or stalled).
+    given back (its worker died or stalled), and with ``given_back_s`` one
+    given back that long ago that nobody took since (seconds).
     """
     with ctx.engine.begin() as conn:
         return claim_connection_on(
-            conn, worker, lease_s, exclude=exclude, orphans_only=orphans_only
+            conn,
+            worker,
+            lease_s,
+            exclude=exclude,
+            orphans_only=orphans_only,
+            given_back_s=given_back_s,
         )
 
 

@@ -17,15 +17,23 @@ connection once its lease may have ended, and a lost lease settles nothing.
 Takeover while busy: a scout thread looks for connections whose lease ran out
 without being given back (a dead or stalled worker) whenever every slot holds
 one; it starts a spare slot for each (up to ``spare_slots``), which works the
-connection for one turn, gives it back and ends: a dead worker's connections
-are taken within about one lease, not after the survivors' turns (``turn_s``)
-or a replacement process's start-up. Not preempting a slot's turn instead
-(that only moves the wait to the connection it gives up), nor permanent
-slots (after a turn the connections go to whoever has idle slots then).
+connection for a short turn (``spare_turn_s``), gives it back and ends: a dead
+worker's connections are taken within about one lease, not after the
+survivors' turns (``turn_s``) or a replacement process's start-up. The scout
+also takes a connection given back ``handoff_s`` ago that nobody took since,
+so a spare's connection goes to an idle slot elsewhere (a replacement worker)
+when there is one and comes back to the spare's worker when there is none.
+Short spare turns matter: a survivor working its own and the dead worker's
+connections in one process (one GIL) until the end of a full turn held every
+connection's lag at 5-19 s for 30 s in the channel-sync benchmark, while the
+replacement worker sat idle. Not preempting a slot's turn instead (that only
+moves the wait to the connection it gives up), nor permanent slots (after a
+turn the connections go to whoever has idle slots then).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -49,6 +57,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Worker", "WorkerParams"]
 
+log = logging.getLogger("worldpool.sync")
+"""The worker's event log: leases taken and given back, takeovers, errors
+(exception class and message; provider messages never carry credentials).
+``worldpool sync run --log-level info`` sends it to stderr."""
+
 
 @dataclass(frozen=True, slots=True)
 class WorkerParams:
@@ -70,7 +83,12 @@ class WorkerParams:
     batch: int = 2000
     """Outbox rows claimed per batch."""
     turn_s: float = 30.0
-    """A slot gives its connection back after this long (rotation)."""
+    """A slot gives its connection back after this long (rotation), in seconds."""
+    spare_turn_s: float = 5.0
+    """A spare slot gives its connection back after this long, in seconds."""
+    handoff_s: float = 0.5
+    """Seconds a given-back connection is left to idle slots (any worker's)
+    before a busy worker's scout takes it for a spare slot."""
     seed: int | None = None
     """Seed of the jitter (None: random)."""
     carrier_interval_s: float = 0.5
@@ -222,24 +240,35 @@ class Worker:
                 self.params.lease_s,
                 exclude,
                 orphans_only=orphans_only,
+                given_back_s=self.params.handoff_s if orphans_only else None,
             )
         except Exception:
             self._count("claim_errors")
             return None, started
         return row, started
 
-    def _hold(self, row: dict[str, Any], started: float) -> None:
-        """Work one claimed connection for a turn, then give it back."""
+    def _hold(
+        self, row: dict[str, Any], started: float, turn_s: float | None = None
+    ) -> None:
+        """Work one claimed connection for a turn (``turn_s``), then give it back."""
         lease = Lease(row, self.params.lease_s, started)
         with self._lock:
             self._leases[lease.connection_id] = lease
+        log.info(
+            "%s: leased (epoch %s%s)",
+            row["name"],
+            row.get("lease_epoch"),
+            ", taken over" if row.get("taken_over") else "",
+        )
         try:
-            self._work(row, lease)
-        except Exception:  # a DB or provider hiccup must not kill the slot
+            self._work(row, lease, self.params.turn_s if turn_s is None else turn_s)
+        except Exception as exc:  # a DB or provider hiccup must not kill the slot
             self._count("slot_errors")
+            log.warning("%s: slot error %s", row["name"], _why(exc))
             self.stop.wait(self.params.idle_s)
         finally:
             self._give_back(lease)
+            log.info("%s: given back%s", row["name"], " (lost)" if lease.lost else "")
 
     def _give_back(self, lease: Lease) -> None:
         # Forget it first, and only this lease: once released, another slot
@@ -292,15 +321,18 @@ class Worker:
             row, started = self._claim(orphans_only=True)
             if row is None:
                 continue
-            self._count("spare_takeovers")
+            self._count("spare_takeovers" if row.get("taken_over") else "spare_turns")
             spare = threading.Thread(
-                target=self._hold, args=(row, started), name="spare", daemon=True
+                target=self._hold,
+                args=(row, started, self.params.spare_turn_s),
+                name="spare",
+                daemon=True,
             )
             with self._lock:
                 self._spares.append(spare)
             spare.start()
 
-    def _work(self, row: dict[str, Any], lease: Lease) -> None:
+    def _work(self, row: dict[str, Any], lease: Lease, turn_s: float) -> None:
         """Hold one connection: poll its orders here, deliver its outbox beside.
 
         The heartbeat renews the lease (and each poll does, refreshing the
@@ -328,12 +360,14 @@ class Worker:
             daemon=True,
         )
         beside.start()
-        turn_end = time.monotonic() + self.params.turn_s
+        turn_end = time.monotonic() + turn_s
         try:
             while not (self.stop.is_set() or done.is_set()):
                 report = sync.poll_orders(self.ctx, row, provider, view)
                 self._count("orders_ingested", report.ingested)
                 self._count("poll_errors", report.error is not None)
+                if report.error is not None:
+                    log.warning("%s: poll error %s", row["name"], report.error)
                 lease.beat = started = time.monotonic()
                 fresh = sync.renew(
                     self.ctx, cid, self.name, self.params.lease_s, lease.epoch
@@ -391,8 +425,9 @@ class Worker:
                 lease.beat = time.monotonic()
                 try:
                     busy = self._deliver(row, provider, view)
-                except Exception:  # keep delivering through DB hiccups
+                except Exception as exc:  # keep delivering through DB hiccups
                     self._count("delivery_errors")
+                    log.warning("%s: delivery error %s", row["name"], _why(exc))
                     busy = False
                     try:  # the broken batch's rows go again at once
                         sync.unclaim(self.ctx, row, own=True)
@@ -417,8 +452,10 @@ class Worker:
                 rules=self.rules,
                 view=view,
             )
-        except ChannelError:
+        except ChannelError as exc:
             self._count("delivery_errors")
+            log.warning("%s: delivery error %s", row["name"], _why(exc))
+            sync.unclaim(self.ctx, row, own=True)  # its rows go again at once
             return False
         self._count("outbox_delivered", report.delivered)
         self._count("outbox_superseded", report.superseded)
@@ -439,3 +476,9 @@ class Worker:
     def metrics_text(self) -> str:
         """Return this worker's Prometheus metrics, with every connection's queue."""
         return worker_health.metrics_text(self)
+
+
+def _why(exc: BaseException) -> str:
+    """An exception as ``Class: first line`` (at most 200 characters), for the log."""
+    first = (str(exc).splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first[:200]}"

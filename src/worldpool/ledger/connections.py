@@ -103,7 +103,7 @@ def set_status_on(conn: Connection, seller: str, name: str, status: str) -> bool
     result = conn.execute(
         update(channel_connections)
         .where(and_(_C.seller == seller, _C.name == name))
-        .values(status=status, lease_owner=None, lease_until=None)
+        .values(status=status, lease_owner=None, lease_until=None, access_token=None)
     )
     return result.rowcount > 0
 
@@ -127,6 +127,25 @@ def set_secret_on(
     return result.rowcount > 0
 
 
+def access_token_on(conn: Connection, seller: str, connection_id: int) -> str | None:
+    """Return a connection's sealed shared access token (None: none stored)."""
+    return conn.execute(
+        select(_C.access_token).where(and_(_C.seller == seller, _C.id == connection_id))
+    ).scalar()
+
+
+def set_access_token_on(
+    conn: Connection, seller: str, connection_id: int, sealed: str
+) -> bool:
+    """Store a connection's sealed shared access token; False if unknown."""
+    result = conn.execute(
+        update(channel_connections)
+        .where(and_(_C.seller == seller, _C.id == connection_id))
+        .values(access_token=sealed)
+    )
+    return result.rowcount > 0
+
+
 def claim_connection_on(
     conn: Connection,
     worker: str,
@@ -134,6 +153,7 @@ def claim_connection_on(
     *,
     exclude: tuple[int, ...] = (),
     orphans_only: bool = False,
+    given_back_s: float | None = None,
 ) -> ConnectionRow | None:
     """Lease one active connection no live worker holds; None when all are taken.
 
@@ -141,14 +161,23 @@ def claim_connection_on(
     workers claiming at once never get the same connection; a lease that
     expired (its worker died) is free again, and the row comes back with
     ``taken_over`` True (False when the lease had been given back).
-    ``orphans_only`` claims only such expired leases. Every claim moves
-    ``lease_epoch`` on: ``lease_owner#lease_epoch`` is the new lease's
-    fencing token (:func:`worldpool.ledger.outbox_claims.lease_token`).
+    ``orphans_only`` claims only such expired leases, and with
+    ``given_back_s`` also a connection given back at least that many seconds
+    ago (or never held) that nobody took since: a busy worker's spare slot
+    waits that long so that an idle slot elsewhere takes it first. Every
+    claim moves ``lease_epoch`` on: ``lease_owner#lease_epoch`` is the new
+    lease's fencing token (:func:`worldpool.ledger.outbox_claims.lease_token`).
     """
     now = _now()
-    free = _C.lease_until < now
+    expired = _C.lease_until < now
     if not orphans_only:
-        free = or_(_C.lease_until.is_(None), free)
+        free = or_(_C.lease_owner.is_(None), _C.lease_until.is_(None), expired)
+    else:
+        free = and_(_C.lease_owner.is_not(None), expired)
+        if given_back_s is not None:
+            waited = now - timedelta(seconds=given_back_s)
+            unheld = or_(_C.lease_until.is_(None), _C.lease_until <= waited)
+            free = or_(free, and_(_C.lease_owner.is_(None), unheld))
     stmt = (
         select(_C.id, _C.lease_owner)
         .where(
@@ -201,14 +230,18 @@ def holds_lease_on(
 def release_connection_on(
     conn: Connection, connection_id: int, worker: str, epoch: int | None = None
 ) -> None:
-    """Give a lease back (only the worker that holds it, at ``epoch`` when given)."""
+    """Give a lease back (only the worker that holds it, at ``epoch`` when given).
+
+    ``lease_until`` keeps when it was given back (see ``given_back_s`` of
+    :func:`claim_connection_on`); with no owner the connection is free.
+    """
     where = and_(_C.id == connection_id, _C.lease_owner == worker)
     if epoch is not None:
         where = and_(where, _C.lease_epoch == epoch)
     conn.execute(
         update(channel_connections)
         .where(where)
-        .values(lease_owner=None, lease_until=None)
+        .values(lease_owner=None, lease_until=_now())
     )
 
 

@@ -70,6 +70,8 @@ channel_connections = Table(
     # Goes up on every claim: lease_owner#lease_epoch names one lease (0008).
     Column("lease_epoch", BigInteger, nullable=False, server_default="0"),
     Column("orders_ingested", Integer, nullable=False, server_default="0"),
+    # The current access token and its expiry, sealed; shared by workers (0009).
+    Column("access_token", Text),
     UniqueConstraint("seller", "name", name="uq_channel_connections_seller_name"),
 )
 

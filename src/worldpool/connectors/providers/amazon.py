@@ -38,13 +38,12 @@ References:
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from worldpool.connectors.errors import ProviderRejected
 from worldpool.connectors.provider import Http, OrderPage, ShipmentPush, StockPush
+from worldpool.connectors.providers._common import TokenCache
 
 __all__ = ["CHANNEL", "LIMITS", "Amazon"]
 
@@ -97,29 +96,26 @@ class Amazon:
         )
         self._check_below = int(settings.get("check_below", 50))
         self._creds = dict(credentials)
-        self._token: tuple[str, float] | None = None
-        self._lock = threading.Lock()
+        self.tokens = TokenCache(self._lwa_token)
+
+    def _lwa_token(self) -> tuple[str, float]:
+        """Exchange the LWA refresh token for an access token (its life in s)."""
+        reply = self.http.call(
+            "lwaToken",
+            "POST",
+            self.token_url,
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": str(self._creds.get("refresh_token", "")),
+                "client_id": str(self._creds.get("client_id", "")),
+                "client_secret": str(self._creds.get("client_secret", "")),
+            },
+        )
+        body = reply.body if isinstance(reply.body, dict) else {}
+        return str(body.get("access_token", "")), float(body.get("expires_in", 3600))
 
     def _access_token(self) -> str:
-        with self._lock:
-            if self._token is not None and self._token[1] > time.monotonic():
-                return self._token[0]
-            reply = self.http.call(
-                "lwaToken",
-                "POST",
-                self.token_url,
-                data={
-                    "grant_type": "refresh_token",
-                    "refresh_token": str(self._creds.get("refresh_token", "")),
-                    "client_id": str(self._creds.get("client_id", "")),
-                    "client_secret": str(self._creds.get("client_secret", "")),
-                },
-            )
-            body = reply.body if isinstance(reply.body, dict) else {}
-            token = str(body.get("access_token", ""))
-            life = float(body.get("expires_in", 3600))
-            self._token = (token, time.monotonic() + max(0.0, life - 60.0))
-            return token
+        return self.tokens.get()
 
     def _call(self, op: str, method: str, path: str, **kw: Any) -> Any:
         headers = {"x-amz-access-token": self._access_token()}

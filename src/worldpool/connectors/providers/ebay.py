@@ -135,7 +135,7 @@ class Ebay:
         )
         self.page = int(settings.get("page_size", _PAGE))
         self._creds = dict(credentials)
-        self._tokens = TokenCache(self._refresh)
+        self.tokens = TokenCache(self._refresh)
 
     def _refresh(self) -> tuple[str, float]:
         reply = self.http.call(
@@ -163,7 +163,7 @@ class Ebay:
             headers = {"Authorization": f"Bearer {token}", "Content-Language": "en-US"}
             return self.http.call(op, method, path, headers=headers, **kw).body
 
-        return self._tokens.send(send)
+        return self.tokens.send(send)
 
     def test(self) -> str:
         """Return how many orders the account has in the last 90 days."""

@@ -136,7 +136,7 @@ class TikTokShop:
         self.warehouse = str(settings.get("warehouse_id", ""))
         self.auth_url = str(settings.get("auth_url", "https://auth.tiktok-shops.com"))
         self.carriers = dict(settings.get("shipping_providers") or {})
-        self.concurrency = int(settings.get("push_concurrency", 4))
+        self.concurrency = int(settings.get("push_concurrency", 8))
         """``Update Inventory`` calls in flight at once during a stock push.
 
         The bucket, not this, caps the rate; calls/s <= this / round trip
@@ -149,7 +149,7 @@ class TikTokShop:
         self._key = str(credentials.get("app_key", ""))
         self._secret = str(credentials.get("app_secret", ""))
         self._creds = dict(credentials)
-        self._tokens = TokenCache(self._refresh)
+        self.tokens = TokenCache(self._refresh)
         self._skus: dict[str, tuple[str, str]] = {}
         self.store: CredentialStore | None = None
         """Where a rotated refresh token is written back (set by the engine)."""
@@ -236,7 +236,7 @@ class TikTokShop:
                 content=raw if body is not None else None,
             ).body
 
-        return self._data(op, self._tokens.send(send))
+        return self._data(op, self.tokens.send(send))
 
     def test(self) -> str:
         """Return the authorised shops' names (``Get Authorized Shops``)."""

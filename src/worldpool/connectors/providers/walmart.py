@@ -159,7 +159,7 @@ class Walmart:
         self.http = http
         self.method = str(settings.get("ship_method", "Standard"))
         self._creds = dict(credentials)
-        self._tokens = TokenCache(self._token)
+        self.tokens = TokenCache(self._token)
         rate, burst = (settings.get("rate_limits") or {}).get(
             "bulkInventoryFeed", FEED_LIMIT
         )
@@ -194,12 +194,12 @@ class Walmart:
             headers = {**self._base(), "WM_SEC.ACCESS_TOKEN": token}
             return self.http.call(op, method, path, headers=headers, **kw).body
 
-        return self._tokens.send(send)
+        return self.tokens.send(send)
 
     def test(self) -> str:
         """Return a token's type and life (proves the client credentials)."""
-        self._tokens.drop()
-        self._tokens.get()
+        self.tokens.drop()
+        self.tokens.get()
         return "Walmart Marketplace token issued"
 
     def fetch_orders(self, cursor: str | None) -> OrderPage:

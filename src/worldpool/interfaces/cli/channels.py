@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import logging
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -119,9 +120,17 @@ def run(
     health_port: Annotated[
         int | None, typer.Option(help="Serve /healthz and /metrics here.")
     ] = None,
+    log_level: Annotated[
+        str,
+        typer.Option(
+            help="Worker events to stderr: warning (errors only), info (also "
+            "leases taken and given back), or off."
+        ),
+    ] = "warning",
     db: DbOption = None,
 ) -> None:
     """Run the sync worker: poll orders, publish stock, deliver the outbox."""
+    _log_to_stderr(log_level)
     with handled():
         params = WorkerParams(slots=slots, spare_slots=spare_slots)
         # Every worker loop survives a failed statement: no checkout ping.
@@ -132,6 +141,21 @@ def run(
         except KeyboardInterrupt:
             worker.stop.set()
     console.print(dict(worker.counters))
+
+
+def _log_to_stderr(level: str) -> None:
+    """Send the worker's event log (``worldpool.sync``) to stderr at ``level``."""
+    if level == "off":
+        return
+    if level not in ("error", "warning", "info", "debug"):
+        raise typer.BadParameter(
+            f"--log-level: {level!r} is not one of off, error, warning, info, debug"
+        )
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log = logging.getLogger("worldpool.sync")
+    log.addHandler(handler)
+    log.setLevel(level.upper())
 
 
 @sync_app.command("status")
