@@ -23,7 +23,10 @@ survivors' turns (``turn_s``) or a replacement process's start-up. The scout
 also takes a connection given back ``handoff_s`` ago that nobody took since,
 so a spare's connection goes to an idle slot elsewhere (a replacement worker)
 when there is one and comes back to the spare's worker when there is none.
-Short spare turns matter: a survivor working its own and the dead worker's
+An idle regular slot that takes over a dead worker's connection holds it for
+the same short turn, and no slot claims a connection its own worker gave back
+within ``handoff_s``: the dead worker's connections end up with the
+replacement, the survivor keeps its own. Short spare turns matter: a survivor working its own and the dead worker's
 connections in one process (one GIL) until the end of a full turn held every
 connection's lag at 5-19 s for 30 s in the channel-sync benchmark, while the
 replacement worker sat idle. Not preempting a slot's turn instead (that only
@@ -134,6 +137,7 @@ class Worker:
         self.last_loop = time.monotonic()
         self._leases: dict[int, Lease] = {}
         self._spares: list[threading.Thread] = []
+        self._given_back: dict[int, float] = {}
         self._providers: dict[int, tuple[Any, Any]] = {}
         self._views: dict[int, tuple[str | None, ChannelView]] = {}
         self._lock = threading.Lock()
@@ -226,12 +230,23 @@ class Worker:
             if row is None:
                 self.stop.wait(self.params.idle_s * 4)
                 continue
-            self._hold(row, started)
+            # A connection taken over from a dead worker gets a spare's short
+            # turn too: a replacement worker gets it then, not after 30 s.
+            short = row.get("taken_over")
+            self._hold(row, started, self.params.spare_turn_s if short else None)
 
     def _claim(self, *, orphans_only: bool) -> tuple[dict[str, Any] | None, float]:
         """Lease a connection this worker does not hold; (row or None, sent at)."""
+        now = time.monotonic()
         with self._lock:
-            exclude = tuple(self._leases)
+            # Not what this worker gave back within handoff_s: idle slots
+            # elsewhere go first (its scout takes it back after that).
+            recent = [
+                c
+                for c, at in self._given_back.items()
+                if now - at < self.params.handoff_s
+            ]
+            exclude = tuple(self._leases) + tuple(recent)
         started = time.monotonic()
         try:
             row = sync.claim(
@@ -276,6 +291,7 @@ class Worker:
         with self._lock:
             if self._leases.get(lease.connection_id) is lease:
                 del self._leases[lease.connection_id]
+            self._given_back[lease.connection_id] = time.monotonic()
         try:
             sync.release(self.ctx, lease.connection_id, self.name, lease.epoch)
         except Exception:  # the lease then simply expires

@@ -310,9 +310,8 @@ def record_channel_orders_on(
     ]
     if new:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        conn.execute(
-            dialect.insert(channel_orders).values(new).on_conflict_do_nothing()
-        )
+        # executemany: one compiled statement whatever the number of rows
+        conn.execute(dialect.insert(channel_orders).on_conflict_do_nothing(), new)
     for o, v in versions.items():
         if o in stored and v > stored[o]:
             conn.execute(
