@@ -30,9 +30,9 @@ replacement, the survivor keeps its own. Short spare turns matter: a survivor
 working its own and the dead worker's connections in one process (one GIL)
 until the end of a full turn held every connection's lag at 5-19 s for 30 s
 in the channel-sync benchmark, while the replacement worker sat idle.
-Not preempting a slot's turn instead (that only
-moves the wait to the connection it gives up), nor permanent slots (after a
-turn the connections go to whoever has idle slots then).
+Not preempting a slot's turn instead (that only moves the wait to the
+connection it gives up), nor permanent slots (after a turn the connections go
+to whoever has idle slots then).
 """
 
 from __future__ import annotations
