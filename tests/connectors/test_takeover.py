@@ -155,3 +155,38 @@ def _wait(done: Callable[[], bool], timeout_s: float = 20.0) -> None:
     while not done() and time.monotonic() < end:
         time.sleep(0.02)
     assert done()
+
+
+def test_a_turn_ends_only_when_a_connection_waits(ctx: Context) -> None:
+    """With a slot for every connection nothing rotates (the connector stays warm).
+
+    One slot, two shops: the turns rotate them. One slot, one shop: the
+    lease is never given back, its epoch stays at the first claim.
+    """
+    shops = [FakeShopify(seed=7).start(), FakeShopify(seed=8).start()]
+    try:
+        connect_shopify(ctx, shops[0], "shop-a")
+        params = WorkerParams(
+            slots=1, spare_slots=0, lease_s=0.5, turn_s=0.2, idle_s=0.02
+        )
+        _run_for(Worker(ctx.acting_as(role="system"), params), 1.2)
+        assert _epochs(ctx) == {"shop-a": 1}
+        connect_shopify(ctx, shops[1], "shop-b")
+        _run_for(Worker(ctx.acting_as(role="system"), params), 1.5)
+        epochs = _epochs(ctx)  # one slot held both, in turn
+        assert epochs["shop-a"] >= 2 and epochs["shop-b"] >= 1
+    finally:
+        for shop in shops:
+            shop.close()
+
+
+def _run_for(worker: Worker, seconds: float) -> None:
+    thread = threading.Thread(target=worker.run, args=(seconds,), daemon=True)
+    thread.start()
+    thread.join(30)
+
+
+def _epochs(ctx: Context) -> dict[str, int]:
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(text("select name, lease_epoch from channel_connections"))
+        return {str(n): int(e) for n, e in rows}

@@ -64,6 +64,9 @@ class Lease:
         self.margin_s = lease_s / 4 if margin_s is None else margin_s
         self.valid_until = started + lease_s - self.margin_s
         self.beat = time.monotonic()
+        self.short = False
+        """Held for a short turn (a spare's or a takeover's): given back so
+        that idle slots elsewhere take the connection first."""
         """Last sign of life of the holding slot (monotonic seconds)."""
         self._lost = threading.Event()
         self._renewed = threading.Condition()

@@ -55,6 +55,7 @@ from worldpool.ledger.connections import (
     secret_on,
     set_access_token_on,
     set_secret_on,
+    unheld_count_on,
 )
 from worldpool.ledger.outbox_queue import (
     claim_outbox_on,
@@ -79,6 +80,7 @@ __all__ = [
     "sellers",
     "token_of",
     "unclaim",
+    "unheld",
 ]
 
 
@@ -240,6 +242,12 @@ def token_of(row: ConnectionRow) -> str | None:
     """The fencing token of the lease a claimed row was returned under, if any."""
     owner = row.get("lease_owner")
     return None if owner is None else lease_token(str(owner), int(row["lease_epoch"]))
+
+
+def unheld(ctx: Context) -> int:
+    """How many active connections (any seller) no live worker holds now."""
+    with ctx.engine.connect() as conn:
+        return unheld_count_on(conn)
 
 
 def sellers(ctx: Context) -> list[str]:

@@ -23,10 +23,11 @@ survivors' turns (``turn_s``) or a replacement process's start-up. The scout
 also takes a connection given back ``handoff_s`` ago that nobody took since,
 so a spare's connection goes to an idle slot elsewhere (a replacement worker)
 when there is one and comes back to the spare's worker when there is none.
-An idle regular slot that takes over a dead worker's connection holds it for
-the same short turn, and no slot claims a connection its own worker gave back
-within ``handoff_s``: the dead worker's connections end up with the
-replacement, the survivor keeps its own. Short spare turns matter: a survivor
+No slot claims a connection its own spare gave back within ``handoff_s``:
+what the survivor could not work with its regular slots ends up with the
+replacement. A regular slot's turn ends only when a connection waits for a
+slot: rotating with a slot for everyone only moved connections to workers
+whose connectors were cold. Short spare turns matter: a survivor
 working its own and the dead worker's connections in one process (one GIL)
 until the end of a full turn held every connection's lag at 5-19 s for 30 s
 in the channel-sync benchmark, while the replacement worker sat idle.
@@ -87,7 +88,8 @@ class WorkerParams:
     batch: int = 2000
     """Outbox rows claimed per batch."""
     turn_s: float = 30.0
-    """A slot gives its connection back after this long (rotation), in seconds."""
+    """A slot gives its connection back after this long (rotation), in seconds,
+    when another connection waits for a slot (else its turn goes on)."""
     spare_turn_s: float = 5.0
     """A spare slot gives its connection back after this long, in seconds."""
     handoff_s: float = 0.5
@@ -231,10 +233,7 @@ class Worker:
             if row is None:
                 self.stop.wait(self.params.idle_s * 4)
                 continue
-            # A connection taken over from a dead worker gets a spare's short
-            # turn too: a replacement worker gets it then, not after 30 s.
-            short = row.get("taken_over")
-            self._hold(row, started, self.params.spare_turn_s if short else None)
+            self._hold(row, started)
 
     def _claim(self, *, orphans_only: bool) -> tuple[dict[str, Any] | None, float]:
         """Lease a connection this worker does not hold; (row or None, sent at)."""
@@ -268,6 +267,7 @@ class Worker:
     ) -> None:
         """Work one claimed connection for a turn (``turn_s``), then give it back."""
         lease = Lease(row, self.params.lease_s, started)
+        lease.short = turn_s is not None and turn_s < self.params.turn_s
         with self._lock:
             self._leases[lease.connection_id] = lease
         log.info(
@@ -292,7 +292,8 @@ class Worker:
         with self._lock:
             if self._leases.get(lease.connection_id) is lease:
                 del self._leases[lease.connection_id]
-            self._given_back[lease.connection_id] = time.monotonic()
+            if lease.short:  # a spare's or a takeover's turn: others go first
+                self._given_back[lease.connection_id] = time.monotonic()
         try:
             sync.release(self.ctx, lease.connection_id, self.name, lease.epoch)
         except Exception:  # the lease then simply expires
@@ -378,6 +379,7 @@ class Worker:
         )
         beside.start()
         turn_end = time.monotonic() + turn_s
+        short = turn_s < self.params.turn_s
         try:
             while not (self.stop.is_set() or done.is_set()):
                 report = sync.poll_orders(self.ctx, row, provider, view)
@@ -394,7 +396,9 @@ class Worker:
                     break  # taken over
                 lease.renewed(started)
                 if time.monotonic() > turn_end:
-                    break  # turn over
+                    if short or self._waiting():
+                        break  # turn over
+                    turn_end = time.monotonic() + turn_s  # nobody waits: go on
                 row = fresh
                 if not report.more:
                     self.stop.wait(self.params.poll_interval_s)
@@ -403,6 +407,18 @@ class Worker:
             beside.join()
             with self._lock:
                 self._views[cid] = (row.get("cursor"), view)
+
+    def _waiting(self) -> bool:
+        """True when some connection waits for a slot (a turn then ends).
+
+        With no connection waiting, rotating only moves a connection to a
+        worker whose connector is cold (no SKU ids, a fresh view); a query
+        error counts as waiting (rotate, as before).
+        """
+        try:
+            return sync.unheld(self.ctx) > 0
+        except Exception:
+            return True
 
     def _view(self, row: dict[str, Any]) -> ChannelView:
         """This worker's view of the channel, kept while nobody else polled it.

@@ -41,6 +41,7 @@ __all__ = [
     "set_secret_on",
     "set_status_on",
     "shipment_on",
+    "unheld_count_on",
     "upsert_shipment_on",
 ]
 
@@ -440,6 +441,20 @@ def renew_leases_on(
         .returning(_C.id)
     )
     return {int(i) for i in conn.execute(stmt).scalars()}
+
+
+def unheld_count_on(conn: Connection) -> int:
+    """Count the active connections no live lease holds (waiting for a slot)."""
+    now = _now()
+    stmt = select(func.count()).where(
+        and_(
+            _C.status == "active",
+            or_(
+                _C.lease_owner.is_(None), _C.lease_until.is_(None), _C.lease_until < now
+            ),
+        )
+    )
+    return int(conn.execute(stmt).scalar() or 0)
 
 
 def active_sellers_on(conn: Connection) -> list[str]:
