@@ -284,22 +284,43 @@ class TikTokShop:
         return OrderPage(tuple(records), None)
 
     def _sku_ids(self, skus: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Return (product id, SKU id) per seller SKU listed, looked up once.
+
+        20 SKUs a ``searchProducts`` call, up to ``push_concurrency`` calls at
+        once: a worker that takes a shop over looks up every SKU before its
+        first push (1,000 SKUs: 50 calls), and one after the other that held
+        the first push back by a second or more.
+        """
         missing = [s for s in skus if s not in self._skus]
-        for i in range(0, len(missing), 20):
-            data = self._call(
-                "searchProducts",
-                "POST",
-                "/product/202309/products/search",
-                {"page_size": 100},
-                {"seller_skus": missing[i : i + 20]},
-            )
-            for product in data.get("products") or []:
-                for sku in product.get("skus") or []:
-                    self._skus[str(sku.get("seller_sku"))] = (
-                        str(product.get("id")),
-                        str(sku.get("id")),
-                    )
+        chunks = [missing[i : i + 20] for i in range(0, len(missing), 20)]
+        if len(chunks) > 1 and self.concurrency > 1:
+            found = list(self._executor().map(self._search, chunks))
+        else:
+            found = [self._search(chunk) for chunk in chunks]
+        for ids in found:
+            self._skus.update(ids)
         return {s: self._skus[s] for s in skus if s in self._skus}
+
+    def _search(self, seller_skus: list[str]) -> dict[str, tuple[str, str]]:
+        """One ``searchProducts`` call: (product id, SKU id) per seller SKU."""
+        data = self._call(
+            "searchProducts",
+            "POST",
+            "/product/202309/products/search",
+            {"page_size": 100},
+            {"seller_skus": seller_skus},
+        )
+        return {
+            str(sku.get("seller_sku")): (str(product.get("id")), str(sku.get("id")))
+            for product in data.get("products") or []
+            for sku in product.get("skus") or []
+        }
+
+    def _executor(self) -> ThreadPoolExecutor:
+        """The connector's call pool (kept: its threads keep their connections)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.concurrency, "tts-calls")
+        return self._pool
 
     @property
     def max_push_skus(self) -> int:
@@ -377,9 +398,8 @@ class TikTokShop:
                 except ChannelError as exc:
                     failures[product] = exc
             return failures
-        if self._pool is None:  # kept: its threads keep their HTTP connections
-            self._pool = ThreadPoolExecutor(self.concurrency, "tts-inventory")
-        futures = {self._pool.submit(update, p): p for p in by_product}
+        pool = self._executor()
+        futures = {pool.submit(update, p): p for p in by_product}
         wait(futures)
         for future, product in futures.items():
             error = future.exception()
