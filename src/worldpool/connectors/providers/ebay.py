@@ -39,6 +39,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -119,7 +120,9 @@ class Ebay:
     """One eBay seller account.
 
     Args:
-        settings: optional ``token_url``, ``notification_keys``, ``page_size``.
+        settings: optional ``token_url``, ``notification_keys``, ``page_size``,
+            ``push_concurrency`` (``bulkUpdatePriceQuantity`` calls at once
+            during a stock push, default 4).
         credentials: ``client_id``, ``client_secret``, ``refresh_token``.
         http: The retrying client pointed at ``https://api.ebay.com``.
     """
@@ -136,6 +139,11 @@ class Ebay:
         self.page = int(settings.get("page_size", _PAGE))
         self._creds = dict(credentials)
         self.tokens = TokenCache(self._refresh)
+        self.concurrency = int(settings.get("push_concurrency", 4))
+        """Calls of one stock push in flight at once: the first push after a
+        worker takes a shop over carries every SKU that changed meanwhile
+        (1,000 SKUs: 40 calls, 2-4 s one after the other)."""
+        self._pool: ThreadPoolExecutor | None = None
 
     def _refresh(self) -> tuple[str, float]:
         reply = self.http.call(
@@ -229,13 +237,16 @@ class Ebay:
             PushIncomplete: some SKUs were not set (a per-SKU error status in
                 a reply, or a call that failed for good); the rest were.
         """
+        chunks = [levels[i : i + _BULK] for i in range(0, len(levels), _BULK)]
+        if len(chunks) > 1 and self.concurrency > 1:
+            if self._pool is None:  # kept: its threads keep their connections
+                self._pool = ThreadPoolExecutor(self.concurrency, "ebay-inventory")
+            results = list(self._pool.map(self._bulk_or_failed, chunks))
+        else:
+            results = [self._bulk_or_failed(chunk) for chunk in chunks]
         failed: dict[str, str] = {}
-        for i in range(0, len(levels), _BULK):
-            chunk = levels[i : i + _BULK]
-            try:
-                failed |= self._bulk_quantities(chunk)
-            except ChannelError as exc:
-                failed |= {lv.sku: str(exc) for lv in chunk}
+        for refused in results:
+            failed |= refused
         if failed:
             sku, why = next(iter(failed.items()))
             raise PushIncomplete(
@@ -243,6 +254,13 @@ class Ebay:
                 f"({len(failed)} of {len(levels)} SKUs not set)",
                 failed,
             )
+
+    def _bulk_or_failed(self, chunk: Sequence[StockPush]) -> dict[str, str]:
+        """One call; a call that failed for good refuses every SKU of it."""
+        try:
+            return self._bulk_quantities(chunk)
+        except ChannelError as exc:
+            return {lv.sku: str(exc) for lv in chunk}
 
     def _bulk_quantities(self, chunk: Sequence[StockPush]) -> dict[str, str]:
         """One ``bulkUpdatePriceQuantity`` call; return refused SKU -> error."""
