@@ -7,10 +7,12 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import text
 
 from worldpool.connectors import feed, sync
 from worldpool.connectors.buffers import load_buffer_rules
+from worldpool.connectors.liveness import LivenessLock
 from worldpool.connectors.worker import Worker, WorkerParams
 from worldpool.context import Context
 from worldpool.ledger.outbox_queue import claim_outbox_on
@@ -190,3 +192,35 @@ def _epochs(ctx: Context) -> dict[str, int]:
     with ctx.engine.connect() as conn:
         rows = conn.execute(text("select name, lease_epoch from channel_connections"))
         return {str(n): int(e) for n, e in rows}
+
+
+def test_a_dead_workers_leases_are_taken_at_once(ctx: Context) -> None:
+    """PostgreSQL: a worker whose liveness lock is gone has lost its leases.
+
+    Its session ended (killed): another worker claims its connection without
+    waiting out the 60 s lease. A live worker's lease, and a holder that never
+    took a lock (not shaped like a worker's name), stand until they run out.
+    """
+    if ctx.engine.dialect.name != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's; SQLite has one process")
+    shops = [FakeShopify(seed=9).start(), FakeShopify(seed=10).start()]
+    alive = LivenessLock(ctx.engine, "host:1:aaaaaa")
+    taker = LivenessLock(ctx.engine, "host:2:bbbbbb")
+    try:
+        connect_shopify(ctx, shops[0], "shop-a")
+        connect_shopify(ctx, shops[1], "shop-b")
+        assert alive.ensure() and taker.ensure()
+        held = sync.claim(ctx, "host:1:aaaaaa", 60.0)
+        other = sync.claim(ctx, "nolock", 60.0)
+        assert held is not None and other is not None
+        assert sync.claim(ctx, "host:2:bbbbbb", 5.0, dead_holders=True) is None
+        alive.release()  # as its session ending with the process does
+        taken = sync.claim(ctx, "host:2:bbbbbb", 5.0, dead_holders=True)
+        assert taken is not None and taken["id"] == held["id"]
+        assert taken["taken_over"] is True
+        assert sync.claim(ctx, "host:2:bbbbbb", 5.0, dead_holders=True) is None
+    finally:
+        alive.release()
+        taker.release()
+        for shop in shops:
+            shop.close()

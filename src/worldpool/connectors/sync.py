@@ -200,12 +200,15 @@ def claim(
     *,
     orphans_only: bool = False,
     given_back_s: float | None = None,
+    dead_holders: bool = False,
 ) -> ConnectionRow | None:
     """Lease one connection nobody works on (any seller); None when none is free.
 
     ``orphans_only``: only a connection whose lease ran out without being
     given back (its worker died or stalled), and with ``given_back_s`` one
     given back that long ago that nobody took since (seconds).
+    ``dead_holders``: also one whose worker's liveness lock is gone
+    (PostgreSQL, see :mod:`worldpool.connectors.liveness`).
     """
     with ctx.engine.begin() as conn:
         return claim_connection_on(
@@ -215,6 +218,7 @@ def claim(
             exclude=exclude,
             orphans_only=orphans_only,
             given_back_s=given_back_s,
+            dead_holders=dead_holders,
         )
 
 

@@ -14,6 +14,10 @@ its connection; each lease is also this process's fence
 (:class:`~worldpool.connectors.leases.Lease`): no request goes for a
 connection once its lease may have ended, and a lost lease settles nothing.
 
+A worker killed outright is known dead at once on PostgreSQL: it held an
+advisory lock for its life (:mod:`worldpool.connectors.liveness`), and its
+connections are claimed without waiting for their leases to run out.
+
 Takeover while busy: a scout thread looks for connections whose lease ran out
 without being given back (a dead or stalled worker) whenever every slot holds
 one; it starts a spare slot for each (up to ``spare_slots``), which works the
@@ -55,6 +59,7 @@ from worldpool.connectors.buffers import BufferRule, load_buffer_rules
 from worldpool.connectors.errors import ChannelError
 from worldpool.connectors.inflight import ChannelView
 from worldpool.connectors.leases import Lease
+from worldpool.connectors.liveness import LivenessLock
 from worldpool.errors import WorldpoolError
 
 if TYPE_CHECKING:
@@ -146,6 +151,7 @@ class Worker:
         self._lock = threading.Lock()
         self._rng = Random(self.params.seed)
         self.on_delivery: Callable[[sync.DeliveryReport], None] | None = None
+        self.liveness = LivenessLock(ctx.engine, self.name)
 
     # -- loop -------------------------------------------------------------
     def run(
@@ -153,6 +159,7 @@ class Worker:
     ) -> None:
         """Work until ``stop`` is set (or ``duration_s`` passes)."""
         server = None if health_port is None else worker_health.serve(self, health_port)
+        self.liveness.ensure()  # before the first claim: others see it alive
         threads = [
             threading.Thread(target=self._slot, name=f"slot-{i}", daemon=True)
             for i in range(self.params.slots)
@@ -176,6 +183,7 @@ class Worker:
             for key, value in http.stats.items():
                 self._count(f"http:{key}", value)
             http.close()
+        self.liveness.release()
         if server is not None:
             server.shutdown()
             server.server_close()
@@ -256,6 +264,7 @@ class Worker:
                 exclude,
                 orphans_only=orphans_only,
                 given_back_s=self.params.handoff_s if orphans_only else None,
+                dead_holders=True,
             )
         except Exception:
             self._count("claim_errors")
@@ -308,6 +317,7 @@ class Worker:
         """Renew every held lease a fifth of a lease apart; mark lost ones."""
         stall_s = max(self.params.turn_s, 10 * self.params.lease_s)
         while not self.stop.wait(self.params.lease_s / 5):
+            self.liveness.ensure()
             with self._lock:
                 leases = [x for x in self._leases.values() if not x.lost]
             # A slot silent for a whole turn is stuck: let its lease run out.

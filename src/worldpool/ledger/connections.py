@@ -11,7 +11,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from worldpool.ledger.connector_tables import (
@@ -155,6 +155,7 @@ def claim_connection_on(
     exclude: tuple[int, ...] = (),
     orphans_only: bool = False,
     given_back_s: float | None = None,
+    dead_holders: bool = False,
 ) -> ConnectionRow | None:
     """Lease one active connection no live worker holds; None when all are taken.
 
@@ -168,9 +169,14 @@ def claim_connection_on(
     waits that long so that an idle slot elsewhere takes it first. Every
     claim moves ``lease_epoch`` on: ``lease_owner#lease_epoch`` is the new
     lease's fencing token (:func:`worldpool.ledger.outbox_claims.lease_token`).
+    ``dead_holders`` (PostgreSQL): a lease whose holder, a worker, no longer
+    holds its liveness lock counts as run out (see
+    :mod:`worldpool.connectors.liveness`).
     """
     now = _now()
     expired = _C.lease_until < now
+    if dead_holders and conn.dialect.name == "postgresql":
+        expired = or_(expired, _holder_dead())
     if not orphans_only:
         free = or_(_C.lease_owner.is_(None), _C.lease_until.is_(None), expired)
     else:
@@ -226,6 +232,18 @@ def holds_lease_on(
     if conn.dialect.name == "postgresql":
         stmt = stmt.with_for_update(read=True)
     return conn.execute(stmt).first() is not None
+
+
+def _holder_dead() -> Any:
+    """SQL: the lease owner is a worker whose liveness lock is gone."""
+    key = "(hashtextextended(channel_connections.lease_owner, 0) & 4611686018427387903)"
+    return text(
+        "channel_connections.lease_owner LIKE '%:%:%' AND NOT EXISTS ("
+        "SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted"
+        " AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database"
+        " WHERE datname = current_database())"
+        f" AND ((l.classid::bigint << 32) | l.objid::bigint) = {key})"
+    )
 
 
 def release_connection_on(
