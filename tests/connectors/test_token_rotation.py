@@ -39,11 +39,7 @@ def test_rotated_refresh_token_is_stored_encrypted(
 ) -> None:
     """After a refresh the stored credentials hold the new token, never in clear."""
     connect_more(ctx, tiktok, "tts")
-    provider, http = sync.open_provider(ctx, _row(ctx))
-    try:
-        assert provider.test() == "Fake TikTok Shop"
-    finally:
-        http.close()
+    _test_once(ctx)
     assert tiktok.refresh_token == "RT_1"
     sealed = _sealed(ctx)
     assert "RT_1" not in sealed
@@ -63,11 +59,7 @@ def test_a_restarted_worker_refreshes_with_the_stored_token(
     connect_more(ctx, tiktok, "tts")
     for _ in range(3):  # three processes in turn, each refreshing once
         tiktok.revoke_tokens()
-        provider, http = sync.open_provider(ctx, _row(ctx))
-        try:
-            assert provider.test() == "Fake TikTok Shop"
-        finally:
-            http.close()
+        _test_once(ctx)
     assert tiktok.refused_refreshes == 0
     assert tiktok.tokens_issued == 3
     assert unseal(_sealed(ctx), SECRET)["refresh_token"] == "RT_3"
@@ -105,11 +97,7 @@ def test_workers_share_one_sealed_access_token(
     """
     connect_more(ctx, tiktok, "tts")
     for _ in range(3):  # three workers in turn
-        provider, http = sync.open_provider(ctx, _row(ctx))
-        try:
-            assert provider.test() == "Fake TikTok Shop"
-        finally:
-            http.close()
+        _test_once(ctx)
     assert tiktok.tokens_issued == 1
     with ctx.engine.connect() as conn:
         sealed = str(
@@ -120,11 +108,7 @@ def test_workers_share_one_sealed_access_token(
     stored = unseal(sealed, SECRET)
     assert stored["token"] and stored["token"] not in sealed
     tiktok.revoke_tokens()
-    provider, http = sync.open_provider(ctx, _row(ctx))
-    try:
-        assert provider.test() == "Fake TikTok Shop"
-    finally:
-        http.close()
+    _test_once(ctx)
     assert tiktok.tokens_issued == 2
     assert unseal(_sealed(ctx), SECRET)["refresh_token"] == tiktok.refresh_token
 
@@ -135,13 +119,18 @@ def test_a_lost_refresh_reply_is_not_a_lockout(
     """The reply of a rotation times out: the retry gets the new token again."""
     connect_more(ctx, tiktok, "tts")
     tiktok.faults.hang_next, tiktok.faults.hang_s = 1, 1.5  # > the 1 s timeout
+    _test_once(ctx)
+    assert tiktok.refused_refreshes == 0
+    assert unseal(_sealed(ctx), SECRET)["refresh_token"] == tiktok.refresh_token
+
+
+def _test_once(ctx: Context) -> None:
+    """Open the connection as a new worker would and test it once."""
     provider, http = sync.open_provider(ctx, _row(ctx))
     try:
         assert provider.test() == "Fake TikTok Shop"
     finally:
         http.close()
-    assert tiktok.refused_refreshes == 0
-    assert unseal(_sealed(ctx), SECRET)["refresh_token"] == tiktok.refresh_token
 
 
 def _row(ctx: Context) -> dict[str, Any]:

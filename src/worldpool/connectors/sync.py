@@ -32,7 +32,8 @@ from worldpool.connectors.inflight import ChannelView
 from worldpool.connectors.provider import Provider, ShipmentPush
 from worldpool.connectors.providers import build_provider, limits_for
 from worldpool.connectors.providers._common import TokenCache
-from worldpool.connectors.secrets import seal, unseal
+from worldpool.connectors.sealed import SealedCredentials
+from worldpool.connectors.secrets import unseal
 from worldpool.connectors.stock_push import (
     StockBatch,
     coalesce,
@@ -41,21 +42,19 @@ from worldpool.connectors.stock_push import (
     retry_rows,
 )
 from worldpool.context import Context
-from worldpool.ledger.connections import (
-    ConnectionRow,
-    access_token_on,
-    active_sellers_on,
+from worldpool.ledger.connection_leases import (
     claim_connection_on,
     holds_lease_on,
-    note_poll_on,
-    record_channel_orders_on,
     release_connection_on,
     renew_connection_on,
     renew_leases_on,
-    secret_on,
-    set_access_token_on,
-    set_secret_on,
     unheld_count_on,
+)
+from worldpool.ledger.connections import (
+    ConnectionRow,
+    active_sellers_on,
+    note_poll_on,
+    record_channel_orders_on,
 )
 from worldpool.ledger.outbox_queue import (
     claim_outbox_on,
@@ -69,7 +68,6 @@ from worldpool.ledger.outbox_queue import (
 __all__ = [
     "DeliveryReport",
     "PollReport",
-    "SealedCredentials",
     "claim",
     "deliver_outbox",
     "open_provider",
@@ -147,49 +145,6 @@ def open_provider(
     if isinstance(tokens, TokenCache):
         tokens.shared = store
     return provider, http
-
-
-class SealedCredentials:
-    """A connection's credentials in its row, sealed (a :class:`CredentialStore`).
-
-    Also its shared access token (a
-    :class:`~worldpool.connectors.providers._common.SharedTokens`), sealed
-    with the same key, in its own column: a token saved never overwrites a
-    rotated refresh token saved meanwhile.
-    """
-
-    def __init__(self, ctx: Context, connection_id: int) -> None:
-        self.ctx = ctx
-        self.connection_id = connection_id
-
-    def load(self) -> dict[str, Any]:
-        """Return the credentials as stored now (decrypted)."""
-        with self.ctx.engine.connect() as conn:
-            sealed = secret_on(conn, self.ctx.seller, self.connection_id)
-        return unseal(str(sealed), self.ctx.settings.secret_key) if sealed else {}
-
-    def save(self, credentials: dict[str, Any]) -> None:
-        """Seal ``credentials`` and store them as the connection's."""
-        plain = {k: str(v) for k, v in credentials.items()}
-        sealed = seal(plain, self.ctx.settings.secret_key)
-        with self.ctx.engine.begin() as conn:
-            set_secret_on(conn, self.ctx.seller, self.connection_id, sealed)
-
-    def load_token(self) -> tuple[str, float] | None:
-        """Return the shared (token, expires at in epoch seconds), or None."""
-        with self.ctx.engine.connect() as conn:
-            sealed = access_token_on(conn, self.ctx.seller, self.connection_id)
-        if not sealed:
-            return None
-        stored = unseal(str(sealed), self.ctx.settings.secret_key)
-        return str(stored.get("token", "")), float(stored.get("expires_at", 0))
-
-    def save_token(self, token: str, expires_at: float) -> None:
-        """Seal and store the access token, good until ``expires_at`` (epoch s)."""
-        plain = {"token": token, "expires_at": repr(float(expires_at))}
-        sealed = seal(plain, self.ctx.settings.secret_key)
-        with self.ctx.engine.begin() as conn:
-            set_access_token_on(conn, self.ctx.seller, self.connection_id, sealed)
 
 
 def claim(

@@ -18,26 +18,15 @@ A worker killed outright is known dead at once on PostgreSQL: it held an
 advisory lock for its life (:mod:`worldpool.connectors.liveness`), and its
 connections are claimed without waiting for their leases to run out.
 
-Takeover while busy: a scout thread looks for connections whose lease ran out
-without being given back (a dead or stalled worker) whenever every slot holds
-one; it starts a spare slot for each (up to ``spare_slots``), which works the
-connection for a short turn (``spare_turn_s``), gives it back and ends: a dead
-worker's connections are taken within about one lease, not after the
-survivors' turns (``turn_s``) or a replacement process's start-up. The scout
-also takes a connection given back ``handoff_s`` ago that nobody took since,
-so a spare's connection goes to an idle slot elsewhere (a replacement worker)
-when there is one and comes back to the spare's worker when there is none.
-No slot claims a connection its own spare gave back within ``handoff_s``:
-what the survivor could not work with its regular slots ends up with the
-replacement. A regular slot's turn ends only when a connection waits for a
-slot: rotating with a slot for everyone only moved connections to workers
-whose connectors were cold. Short spare turns matter: a survivor
-working its own and the dead worker's connections in one process (one GIL)
-until the end of a full turn held every connection's lag at 5-19 s for 30 s
-in the channel-sync benchmark, while the replacement worker sat idle.
-Not preempting a slot's turn instead (that only moves the wait to the
-connection it gives up), nor permanent slots (after a turn the connections go
-to whoever has idle slots then).
+Takeover while busy: when every slot holds a connection, a scout thread
+starts a spare slot (up to ``spare_slots``) for each connection whose lease
+ran out without being given back; a spare works it for ``spare_turn_s``,
+gives it back and ends. A connection given back by a spare is left
+``handoff_s`` to idle slots (any worker's, say a replacement's) before the
+scout takes it again: the survivor does not work the dead worker's
+connections in its one process (one GIL) while the replacement idles. A
+regular slot's turn ends only when a connection waits for a slot (rotating
+only moved connections to workers whose connectors were cold).
 """
 
 from __future__ import annotations
@@ -50,16 +39,16 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from worldpool.connectors import carrier_service, feed, sync, worker_health
+from worldpool.connectors import sync, worker_health, worker_loops
 from worldpool.connectors.buffers import BufferRule, load_buffer_rules
 from worldpool.connectors.errors import ChannelError
 from worldpool.connectors.inflight import ChannelView
 from worldpool.connectors.leases import Lease
 from worldpool.connectors.liveness import LivenessLock
+from worldpool.connectors.worker_params import WorkerParams
 from worldpool.errors import WorldpoolError
 
 if TYPE_CHECKING:
@@ -71,53 +60,6 @@ log = logging.getLogger("worldpool.sync")
 """The worker's event log: leases taken and given back, takeovers, errors
 (exception class and message; provider messages never carry credentials).
 ``worldpool sync run --log-level info`` sends it to stderr."""
-
-
-@dataclass(frozen=True, slots=True)
-class WorkerParams:
-    """How a worker paces itself."""
-
-    slots: int = 8
-    """Connections worked at once (threads)."""
-    spare_slots: int | None = None
-    """Most spare slots at once, started only to take over connections whose
-    lease ran out while every slot is busy (None: as many as ``slots``)."""
-    lease_s: float = 2.0
-    """Connection lease; a dead worker's connections are free after it."""
-    poll_interval_s: float = 0.5
-    """Pause between order polls of one connection, in seconds."""
-    feed_interval_s: float = 0.25
-    """Pause between stock-feed scans, in seconds."""
-    idle_s: float = 0.05
-    """Sleep of a slot with nothing to do, in seconds."""
-    batch: int = 2000
-    """Outbox rows claimed per batch."""
-    turn_s: float = 30.0
-    """A slot gives its connection back after this long (rotation), in seconds,
-    when another connection waits for a slot (else its turn goes on)."""
-    spare_turn_s: float = 5.0
-    """A spare slot gives its connection back after this long, in seconds."""
-    handoff_s: float = 0.5
-    """Seconds a given-back connection is left to idle slots (any worker's)
-    before a busy worker's scout takes it for a spare slot."""
-    seed: int | None = None
-    """Seed of the jitter (None: random)."""
-    carrier_interval_s: float = 0.5
-    """Pause between passes over the carrier accounts' label outbox, in seconds."""
-    tracking_interval_s: float = 60.0
-    """Pause between tracking pulls of each carrier account, in seconds."""
-
-    def __post_init__(self) -> None:
-        """Check the values are usable."""
-        if self.slots < 1 or self.lease_s <= 0 or self.batch < 1:
-            raise ValueError("slots, lease_s and batch must be positive")
-        if self.spare_slots is not None and self.spare_slots < 0:
-            raise ValueError("spare_slots must not be negative")
-
-    @property
-    def spares(self) -> int:
-        """Most spare slots at once."""
-        return self.slots if self.spare_slots is None else self.spare_slots
 
 
 class Worker:
@@ -189,48 +131,10 @@ class Worker:
             server.server_close()
 
     def _feed(self) -> None:
-        scans = 0
-        while not self.stop.is_set():
-            # Re-read a window behind the cursor about once a second only (late
-            # commits); the scans in between read just the new journal rows.
-            scans += 1
-            lookback = 500 if scans % 10 == 0 else 0
-            try:
-                for seller in self._sellers():
-                    n = feed.publish_stock(
-                        self.ctx.acting_as(seller=seller), self.rules, lookback=lookback
-                    )
-                    self._count("stock_enqueued", n)
-            except Exception:  # keep the worker up through DB hiccups
-                self._count("feed_errors")
-            self.last_loop = time.monotonic()
-            self.stop.wait(self.params.feed_interval_s)
+        worker_loops.feed_loop(self)
 
     def _carriers(self) -> None:
-        """Deliver carrier label rows and pull tracking, for every seller."""
-        clients: dict[tuple[str, str], Any] = {}
-        tracked = 0.0
-        while not self.stop.is_set():
-            track = time.monotonic() - tracked >= self.params.tracking_interval_s
-            if track:
-                tracked = time.monotonic()
-            try:
-                for seller in carrier_service.carrier_sellers(self.ctx):
-                    run = carrier_service.work_accounts(
-                        self.ctx.acting_as(seller=seller),
-                        clients,
-                        track=track,
-                        rng=self._rng,
-                    )
-                    self._count("labels_bought", run.labels)
-                    self._count("labels_retried", run.retried)
-                    self._count("labels_dead", run.dead)
-                    self._count("tracking_events", run.events)
-            except Exception:  # keep the worker up through DB and carrier hiccups
-                self._count("carrier_errors")
-            self.stop.wait(self.params.carrier_interval_s)
-        for client in clients.values():
-            client.close()
+        worker_loops.carrier_loop(self)
 
     def _sellers(self) -> list[str]:
         return sync.sellers(self.ctx)

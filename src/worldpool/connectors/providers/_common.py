@@ -44,7 +44,7 @@ class TokenCache:
 
     ``fetch()`` returns ``(token, lifetime in seconds)``; calls from several
     threads share one fetch. With ``shared`` set (the engine sets it, see
-    :class:`~worldpool.connectors.sync.SealedCredentials`), a token another
+    :class:`~worldpool.connectors.sealed.SealedCredentials`), a token another
     worker fetched is used while it lives, and a fetched one is stored for
     the others: a worker that takes a connection over (or gets it handed on)
     calls nothing before its first request, and the token endpoint (rate
