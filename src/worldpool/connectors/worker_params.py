@@ -29,7 +29,7 @@ class WorkerParams:
     turn_s: float = 30.0
     """A slot gives its connection back after this long (rotation), in seconds,
     when another connection waits for a slot (else its turn goes on)."""
-    spare_turn_s: float = 5.0
+    spare_turn_s: float = 3.0
     """A spare slot gives its connection back after this long, in seconds."""
     handoff_s: float = 0.5
     """Seconds a given-back connection is left to idle slots (any worker's)
