@@ -137,15 +137,14 @@ def _connect(ctx: Context, seed: int, providers: list[str]) -> list[FakeChannel]
 
 
 def _worker(url: str, logs: str | None = None) -> subprocess.Popen[bytes]:
-    """Start a ``worldpool sync run`` process (its event log into ``logs``, a folder)."""
+    """Start a ``worldpool sync run`` process (its event log into folder ``logs``)."""
     env = dict(os.environ, WORLDPOOL_SECRET_KEY=SECRET, WORLDPOOL_DATABASE_URL=url)
     err: Any = subprocess.DEVNULL
     if logs:
-        os.makedirs(logs, exist_ok=True)
-        err = open(
-            os.path.join(logs, f"worker-{time.time():.0f}-{uuid.uuid4().hex[:4]}.log"),
-            "wb",
-        )  # noqa: SIM115
+        folder = Path(logs)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"worker-{time.time():.0f}-{uuid.uuid4().hex[:4]}.log"
+        err = (folder / name).open("wb")  # the worker process writes it
     return subprocess.Popen(
         [
             sys.executable,
