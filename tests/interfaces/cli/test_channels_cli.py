@@ -132,3 +132,16 @@ def test_connect_and_test_a_tiktok_shop(
         assert fake.bad_signs == 0
     finally:
         fake.close()
+
+
+def test_sync_run_refuses_an_unknown_log_level(tmp_path: Path) -> None:
+    """An unknown ``--log-level`` is named and refused; ``off`` runs quietly."""
+    db = f"sqlite:///{tmp_path / 'wp.db'}"
+    assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
+    bad = runner.invoke(app, ["sync", "run", "--log-level", "loud", "--db", db])
+    assert bad.exit_code == 2
+    assert "--log-level" in bad.output and "loud" in bad.output
+    ran = runner.invoke(
+        app, ["sync", "run", "--seconds", "0.2", "--log-level", "off", "--db", db]
+    )
+    assert ran.exit_code == 0, ran.output

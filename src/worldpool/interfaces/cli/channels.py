@@ -151,10 +151,12 @@ def _log_to_stderr(level: str) -> None:
         raise typer.BadParameter(
             f"--log-level: {level!r} is not one of off, error, warning, info, debug"
         )
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log = logging.getLogger("worldpool.sync")
-    log.addHandler(handler)
+    if not any(getattr(h, "worldpool_cli", False) for h in log.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        handler.worldpool_cli = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
     log.setLevel(level.upper())
 
 
