@@ -23,11 +23,9 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-__all__ = ["KEY_SQL", "LivenessLock"]
+from worldpool.ledger.connection_leases import LIVENESS_KEY_SQL
 
-KEY_SQL = "(hashtextextended({name}, 0) & 4611686018427387903)"
-"""The lock key of a worker name, in SQL (non-negative, so that pg_locks'
-``classid << 32 | objid`` reads it back unchanged)."""
+__all__ = ["LivenessLock"]
 
 
 class LivenessLock:
@@ -64,7 +62,7 @@ class LivenessLock:
                 conn = self.engine.connect().execution_options(
                     isolation_level="AUTOCOMMIT"
                 )
-                sql = f"select pg_advisory_lock({KEY_SQL.format(name=':n')})"
+                sql = f"select pg_advisory_lock({LIVENESS_KEY_SQL.format(name=':n')})"
                 conn.execute(text(sql), {"n": self.name})
             except Exception:
                 return False

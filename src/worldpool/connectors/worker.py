@@ -293,7 +293,6 @@ class Worker:
         )
         beside.start()
         turn_end = time.monotonic() + turn_s
-        short = turn_s < self.params.turn_s
         try:
             while not (self.stop.is_set() or done.is_set()):
                 report = sync.poll_orders(self.ctx, row, provider, view)
@@ -310,7 +309,7 @@ class Worker:
                     break  # taken over
                 lease.renewed(started)
                 if time.monotonic() > turn_end:
-                    if short or self._waiting():
+                    if lease.short or self._waiting():
                         break  # turn over
                     turn_end = time.monotonic() + turn_s  # nobody waits: go on
                 row = fresh

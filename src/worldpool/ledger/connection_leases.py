@@ -17,6 +17,7 @@ from worldpool.ledger.connections import _C, ConnectionRow, _decode, _now
 from worldpool.ledger.connector_tables import channel_connections
 
 __all__ = [
+    "LIVENESS_KEY_SQL",
     "claim_connection_on",
     "holds_lease_on",
     "release_connection_on",
@@ -24,6 +25,11 @@ __all__ = [
     "renew_leases_on",
     "unheld_count_on",
 ]
+
+LIVENESS_KEY_SQL = "(hashtextextended({name}, 0) & 4611686018427387903)"
+"""A worker name's liveness lock key, in SQL (non-negative, so that pg_locks'
+``classid << 32 | objid`` reads it back unchanged); taken by
+:mod:`worldpool.connectors.liveness`, read by :func:`_holder_dead`."""
 
 
 def claim_connection_on(
@@ -123,7 +129,7 @@ def holds_lease_on(
 
 def _holder_dead() -> Any:
     """SQL: the lease owner is a worker whose liveness lock is gone."""
-    key = "(hashtextextended(channel_connections.lease_owner, 0) & 4611686018427387903)"
+    key = LIVENESS_KEY_SQL.format(name="channel_connections.lease_owner")
     return text(
         "channel_connections.lease_owner LIKE '%:%:%' AND NOT EXISTS ("
         "SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted"
